@@ -1,0 +1,62 @@
+"""Stage 3, analyse: everything the pages need computed once — the KPI frame and the lookups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .kpi import project_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .audience import Audience
+    from .model import Person, Project
+    from .validate import Portfolio
+
+
+@dataclass
+class Analysis:
+    portfolio: Portfolio
+    audience: Audience
+    projects: pd.DataFrame  # one row per project: facts and KPIs (see kpi.py)
+    people: dict[str, Person] = field(default_factory=dict)
+    by_program: dict[str, list[str]] = field(default_factory=dict)  # program id → project ids
+    by_objective: dict[str, list[str]] = field(default_factory=dict)
+    needed_by: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id → (dependent, its dep index)
+
+    @property
+    def settings(self):  # noqa: ANN201 - a shortcut used on every page
+        return self.portfolio.settings
+
+    def person_name(self, person_id: str | None) -> str:
+        if person_id is None:
+            return ""
+        person = self.people.get(person_id)
+        return person.name if person else person_id
+
+    def project(self, project_id: str) -> Project:
+        return self.portfolio.projects[project_id]
+
+
+def analyse(portfolio: Portfolio, audience: Audience) -> Analysis:
+    projects = sorted(portfolio.projects.values(), key=lambda p: p.id)
+    by_program: dict[str, list[str]] = defaultdict(list)
+    by_objective: dict[str, list[str]] = defaultdict(list)
+    needed_by: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for project in projects:
+        by_program[project.program].append(project.id)
+        for objective in project.objectives:
+            by_objective[objective].append(project.id)
+        for index, dep in enumerate(project.dependencies):
+            needed_by[dep.project].append((project.id, index))
+    return Analysis(
+        portfolio=portfolio,
+        audience=audience,
+        projects=project_frame(projects, portfolio.settings),
+        people={person.id: person for person in portfolio.people.people},
+        by_program=dict(by_program),
+        by_objective=dict(by_objective),
+        needed_by=dict(needed_by),
+    )

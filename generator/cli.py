@@ -1,0 +1,168 @@
+"""The `pmo` command: a thin adapter around the pipeline. Exit codes: 0 ok, 1 invalid data or failed
+build, 2 usage or configuration error. No traceback reaches the user for an expected failure."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .errors import ConfigurationError, PortfolioError, format_problems
+
+AUDIENCE = click.Choice(["org", "pmo"])
+DATA = click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=None,
+    help="The portfolio folder (default: the one the site configuration names, usually portfolio/).",
+)
+CONFIG = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), default=None,
+    help="The MkDocs configuration (default: ./mkdocs.yml, else built-in settings).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pmo-portfolio")
+def main() -> None:
+    """Portfolio as code: validate the portfolio, compute its KPIs, publish one static site."""
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+def validate(data_dir: Path | None, fmt: str) -> None:
+    """Check every data file and cross-reference; report all problems with file, line and field."""
+    from .load import load_portfolio
+    from .validate import validate_portfolio
+
+    folder = data_dir or Path("portfolio")
+    try:
+        portfolio = validate_portfolio(load_portfolio(folder))
+    except PortfolioError as exc:
+        if fmt == "text":
+            click.echo(exc.report())
+        else:
+            click.echo(format_problems(exc.problems, fmt))
+        sys.exit(1)
+    if fmt == "json":
+        click.echo("[]")
+    elif fmt == "text":
+        click.echo(
+            f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
+            f"{len(portfolio.requests)} requests."
+        )
+
+
+@main.command()
+@DATA
+@CONFIG
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+@click.option("--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: everything.")
+@click.option("--strict", is_flag=True, help="Fail on any warning, including links to missing pages and anchors.")
+@click.option("--timings", is_flag=True, help="Print the seconds each pipeline stage took.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+def build(
+    data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None, strict: bool,
+    timings: bool, verbose: bool,
+) -> None:
+    """Validate, generate and build the site; the previous site stays until the new one is complete."""
+    _log_mkdocs(verbose)
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from .build import build_site, load_site_config
+    from .pipeline import Timings
+
+    start = time.perf_counter()
+    stages = Timings()
+    config = None
+    try:
+        config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        build_site(config, out_dir, stages)
+    except PortfolioError as exc:
+        _fail(exc.report(), 1)
+    except ConfigurationError as exc:
+        _fail(f"Error: {exc}", 2)
+    except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
+        plugin_failure = getattr(config.plugins.get("pmo"), "failure", None) if config else None
+        code = 2 if isinstance(plugin_failure, ConfigurationError) else 1
+        _fail(f"Build failed: {exc} {out_dir} is unchanged.", code)
+    if timings:
+        for stage, seconds in stages.seconds.items():
+            click.echo(f"{stage:>9}: {seconds:6.2f} s")
+    click.echo(f"Built {out_dir} in {time.perf_counter() - start:.1f} s.")
+
+
+@main.command()
+@DATA
+@CONFIG
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--audience", type=AUDIENCE, default=None)
+def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None) -> None:
+    """Write the complete Markdown source tree and its mkdocs.yml, for any Material-compatible builder."""
+    _log_mkdocs(False)
+    from .build import load_site_config
+    from .source_tree import write_source_tree
+
+    try:
+        config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
+        count = write_source_tree(config, out_dir)
+    except PortfolioError as exc:
+        _fail(exc.report(), 1)
+    except ConfigurationError as exc:
+        _fail(f"Error: {exc}", 2)
+    click.echo(f"Wrote {count} files and mkdocs.yml to {out_dir}.")
+
+
+@main.command()
+@CONFIG
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: Path | None, dev_addr: str) -> None:
+    """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it."""
+    _log_mkdocs(True)
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    path = config_file or Path("mkdocs.yml")
+    if not path.exists():
+        _fail(f"Error: {path}: no such MkDocs configuration file", 2)
+    try:
+        mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        _fail(f"Error: {exc}", 1)
+
+
+@main.command()
+@click.option("--projects", type=click.IntRange(min=1), required=True, help="How many projects.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(projects: int, out_dir: Path, seed: int) -> None:
+    """Write a valid synthetic portfolio of N projects (deterministic for a seed), for scale work."""
+    from .demo import write_demo
+
+    if out_dir.exists() and any(out_dir.iterdir()):
+        _fail(f"Error: {out_dir} is not empty; choose a new folder", 2)
+    write_demo(out_dir, projects, seed)
+    click.echo(f"Wrote a portfolio of {projects} projects to {out_dir}.")
+
+
+def _log_mkdocs(verbose: bool) -> None:
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logger = logging.getLogger("mkdocs")
+    for old in [h for h in logger.handlers if getattr(h, "_pmo", False)]:
+        logger.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)  # the current stderr: tests and callers may swap it
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler._pmo = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)

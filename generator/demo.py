@@ -1,0 +1,884 @@
+"""Synthetic demo portfolios: realistic, valid, deterministic, and fast enough for thousands of projects.
+
+    from generator.demo import write_demo
+    write_demo(Path("demo-portfolio"), projects=500, seed=7)
+
+or from a shell: `python -m generator.demo demo-portfolio --projects 500 --seed 7`.
+
+The same seed always gives byte-identical files (one `random.Random(seed)`, no clock, no global state).
+The portfolio has every file kind of the data contract (shared/design/portfolio-data.md): about N/8
+programs, four objectives, N/2 + 10 people in N/25 + 3 teams, every phase (mostly execution), change and
+run work, milestones, monthly status reports whose percent complete and actual cost follow one plan, RAID
+items, dependencies (a DAG: a project only depends on projects generated before it), change requests,
+benefits, resource demand, lessons on finished work, scores, requests, an IT calendar and a few items only
+the PMO may see. The status date is 2026-10-31.
+
+The YAML text is written directly (no emitter): flow mappings one per line like the hand-written files,
+free text double-quoted when it is not a safe plain scalar, months and "MM-DD" quoted, dates unquoted ISO.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+from pathlib import Path
+
+from .model import ACTIVE_PHASES, ID_RE, PERSON_ID_RE, RESERVED_IDS
+
+__all__ = ["AS_OF", "PHASES", "write_demo"]
+
+AS_OF = dt.date(2026, 10, 31)
+PHASES = ("proposal", "approved", "planning", "execution", "closing", "closed", "cancelled", "on-hold")
+# The order guarantees the most common phases first for tiny portfolios (1 project: execution).
+_PHASE_ORDER = ("execution", "planning", "closed", "closing", "on-hold", "approved", "proposal", "cancelled")
+_PHASE_WEIGHTS = {
+    "execution": 46, "planning": 11, "closed": 15, "closing": 6, "on-hold": 4, "approved": 7, "proposal": 6,
+    "cancelled": 5,
+}
+DAY = dt.timedelta(days=1)
+
+# Word lists ---------------------------------------------------------------------------------------------
+
+ORGANIZATIONS = (
+    "Northwind Health", "Contoso Manufacturing", "Fabrikam Insurance", "Tailspin Logistics", "Woodgrove Bank",
+    "Litware Energy", "Adventure Works Retail", "Proseware Public Services",
+)
+
+OBJECTIVES = (
+    ("customer-experience", "Better customer experience",
+     "Make every customer interaction simple, fast and available online."),
+    ("operational-efficiency", "Efficient operations",
+     "Automate and simplify how we work and lower the cost to serve."),
+    ("secure-and-compliant", "Secure and compliant IT",
+     "Protect data and services and meet every regulatory obligation on time."),
+    ("modern-platforms", "Modern, resilient platforms",
+     "Retire legacy technology and move to supported, scalable platforms."),
+)
+_CX, _OPS, _SEC, _PLAT = (o[0] for o in OBJECTIVES)
+
+# program theme, the systems its projects work on, the objectives it serves
+THEMES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Finance transformation", ("Finance ERP", "General ledger", "Accounts payable", "Procurement",
+                                "Expense management", "Treasury", "Budgeting tool"), (_OPS, _PLAT)),
+    ("Digital front door", ("Customer portal", "Mobile app", "Online booking", "Public website",
+                            "Contact centre", "Chatbot"), (_CX,)),
+    ("Cloud migration", ("Data centre", "Mainframe", "File servers", "Backup platform", "Virtual desktops",
+                         "Container platform"), (_PLAT, _OPS)),
+    ("Workplace modernisation", ("Laptop fleet", "Email", "Collaboration suite", "Printing", "Meeting rooms",
+                                 "Intranet"), (_OPS, _PLAT)),
+    ("Data and analytics", ("Data warehouse", "Reporting platform", "Master data", "Data lake",
+                            "BI dashboards", "Data catalogue"), (_OPS, _CX)),
+    ("Cyber resilience", ("Identity platform", "Privileged access", "Endpoint protection",
+                          "Security operations centre", "Email security", "Vulnerability management"), (_SEC,)),
+    ("Network and infrastructure", ("Network", "Wi-Fi", "WAN", "Firewall", "Storage", "Telephony"),
+     (_PLAT, _SEC)),
+    ("People systems", ("HR system", "Payroll", "Recruitment", "Learning platform", "Time and attendance"),
+     (_OPS,)),
+    ("Supply chain systems", ("Warehouse management", "Transport management", "Inventory", "Supplier portal",
+                              "Demand planning"), (_OPS, _CX)),
+    ("Customer engagement", ("CRM", "Customer data platform", "Marketing automation", "Field service",
+                             "Billing"), (_CX,)),
+    ("IT service management", ("Service desk", "IT asset management", "Monitoring", "Configuration database",
+                               "Change management tool"), (_OPS,)),
+    ("Regulatory compliance", ("Records management", "GDPR tooling", "Audit trail", "Archiving",
+                               "E-invoicing"), (_SEC,)),
+    ("Application rationalisation", ("Legacy CRM", "Access databases", "Intranet apps", "Reporting tools",
+                                     "Document management"), (_PLAT, _OPS)),
+    ("Manufacturing systems", ("MES", "Quality management", "Plant maintenance", "Product lifecycle management",
+                               "Shop-floor network"), (_OPS, _PLAT)),
+    ("Integration platform", ("API gateway", "Integration bus", "Event streaming", "File transfer",
+                              "B2B gateway"), (_PLAT,)),
+    ("Automation and AI", ("Robotic process automation", "Document AI", "Knowledge base", "Forecasting models",
+                           "Virtual agent"), (_OPS, _CX)),
+)
+PROGRAM_QUALIFIERS = ("", "EMEA", "Americas", "APAC", "phase 2", "shared services", "retail", "corporate")
+
+# change action → one-line summary ({s}: the system, lower case where it reads naturally)
+CHANGE_ACTIONS = (
+    ("upgrade", "Upgrade the {s} to the vendor's current release before extended support ends."),
+    ("replacement", "Replace the ageing {s} with a supported SaaS product."),
+    ("cloud migration", "Move the {s} from the on-premises data centre to the cloud."),
+    ("refresh", "Refresh end-of-life {s} hardware across all sites."),
+    ("consolidation", "Consolidate the regional {s} instances into one shared service."),
+    ("rollout", "Roll out the {s} to the remaining business units."),
+    ("modernisation", "Modernise the {s} and remove custom code that blocks upgrades."),
+    ("implementation", "Implement a new {s} to replace spreadsheets and manual hand-offs."),
+    ("re-platforming", "Re-platform the {s} onto the standard container platform."),
+    ("integration", "Integrate the {s} with the integration platform and retire point-to-point interfaces."),
+    ("automation", "Automate the manual steps around the {s} to cut processing time."),
+    ("hardening", "Harden the {s} against the findings of the last penetration test."),
+    ("decommissioning", "Decommission the legacy {s} once its data is archived."),
+    ("redesign", "Redesign the {s} around the needs of its main user groups."),
+)
+RUN_ACTIONS = (
+    ("operations", "Keep the {s} running within its service levels."),
+    ("support and maintenance", "Vendor support, patches and minor enhancements for the {s}."),
+    ("managed service", "Managed service contract for the {s}."),
+    ("licence renewal", "Renew and true-up the {s} licences."),
+    ("lifecycle management", "Planned lifecycle replacements and capacity for the {s}."),
+)
+BUSINESS_UNITS = ("Finance", "Operations", "Sales", "HR", "Customer service", "Logistics", "Procurement", "Legal",
+                  "Marketing", "Facilities")
+DRIVERS = (
+    "The current version leaves vendor support at the end of next year.",
+    "The last IT audit raised findings that must be closed before the next review.",
+    "Transaction volumes grow by about 15 % a year and the current platform is at capacity.",
+    "Licence costs rose sharply at the last renewal.",
+    "Users rely on manual workarounds and spreadsheets that are slow and error-prone.",
+    "Three regional solutions do the same job with different data.",
+    "Security patches can no longer be applied without custom fixes.",
+    "The business wants self-service instead of calls and e-mails.",
+)
+SCOPE_ITEMS = (
+    "data migration and reconciliation", "interfaces to finance and HR", "user training and guides",
+    "decommissioning of the old solution", "role-based access and single sign-on", "reporting and dashboards",
+    "performance and load testing", "service transition to operations", "vendor selection",
+    "business process redesign", "archiving of historical data", "disaster recovery set-up",
+)
+MILESTONES = {
+    "agile": ("Discovery complete", "Backlog baselined", "MVP release", "Pilot go-live", "Release 2",
+              "Full rollout", "Hypercare exit"),
+    "prince2": ("Project brief approved", "Initiation stage end", "Design stage end", "Build stage end",
+                "Acceptance complete", "Go-live", "Closure report approved"),
+    "pmi": ("Charter signed", "Requirements baselined", "Design approved", "Build complete", "Testing complete",
+            "Go-live", "Closeout"),
+    "hybrid": ("Business case approved", "Solution design sign-off", "Build complete", "User acceptance done",
+               "Cutover rehearsal", "Go-live", "Hypercare exit"),
+    "run": ("Q1 service review", "Contract review", "Q2 service review", "DR test", "Q3 service review",
+            "Annual audit", "Q4 service review"),
+}
+STATUS_TEXT = {
+    "green": ("On track.", "Build progressing to plan.", "Milestone reached on time.",
+              "Testing on plan; no blocking defects.", "Stable service; all service levels met."),
+    "amber": ("Testing slipped two weeks; recovery plan agreed.", "Vendor resources late; re-plan under way.",
+              "Scope growth under review by the change board.", "Data quality issues slow the migration.",
+              "Key specialist on leave; cover arranged."),
+    "red": ("Go-live at risk; escalated to the steering committee.", "Vendor delivery late again.",
+            "Budget overrun; re-baseline requested.", "Critical defects block acceptance testing."),
+}
+RISKS = (
+    ("Key vendor capacity", "Weekly capacity check-in with the vendor account manager."),
+    ("Data quality in the legacy system", "Profile the data early and run cleansing sprints."),
+    ("Scarce integration skills", "Book specialists early; pair them with internal staff."),
+    ("Business availability for testing", "Agree test windows with line managers now."),
+    ("Scope creep", "Route every new request through the change board."),
+    ("Licence costs above estimate", "Negotiate a price cap before signature."),
+    ("Interfaces not ready in time", "Stub the interfaces and test against mocks."),
+    ("Regulatory change mid-project", "Track the draft rules with Legal every month."),
+    ("Cutover over a weekend fails", "Rehearse the cutover twice with a rollback plan."),
+    ("User adoption lower than planned", "Champions in every team and early demos."),
+    ("Security review delays go-live", "Involve the security architect from design on."),
+    ("Supplier insolvency", "Escrow agreement and a second supplier on standby."),
+    ("Performance under peak load", "Load test at twice the expected peak."),
+    ("Single point of knowledge", "Document and cross-train a second person."),
+    ("Hardware delivery lead times", "Order long-lead items at design sign-off."),
+    ("Competing priorities for shared teams", "Agree capacity at the portfolio board."),
+)
+ISSUES = (
+    "Test environment unstable", "Interface specification not signed off", "Vendor missed the last delivery",
+    "Migration scripts fail on old records", "Budget code not opened", "Key user group unavailable",
+    "Security finding on the new release", "Licence keys not received", "Network firewall rule pending",
+    "Defect backlog above the agreed limit", "Requirements conflict between two departments",
+)
+CHANGES = (
+    "Add a reporting module", "Extend rollout to two more sites", "Include archive migration",
+    "Defer the mobile release", "Add single sign-on", "Extra load testing", "Remove a low-value interface",
+    "Add multi-language support", "Switch to the vendor's cloud edition", "Additional training sessions",
+)
+DECIDERS = ("steering-committee", "change-board", "sponsor")
+FINANCIAL_BENEFITS = ("Licence cost savings", "Lower hosting costs", "Reduced manual effort",
+                      "Avoided support fees", "Fewer write-offs", "Lower telecom costs")
+NON_FINANCIAL_BENEFITS = (
+    ("Faster month-end close", "days"), ("Fewer priority-1 incidents", "incidents per month"),
+    ("Customer satisfaction", "NPS points"), ("Self-service adoption", "% of requests"),
+    ("Time saved for staff", "hours per month"), ("Shorter lead time", "days"),
+)
+LESSONS = (
+    ("vendor-management", "The vendor changed its lead architect twice.",
+     "Name key vendor roles in the contract."),
+    ("scope", "Late scope additions pushed the go-live by a month.",
+     "Freeze scope at design sign-off and use the change board."),
+    ("estimation", "Data migration took twice the estimate.", "Estimate migration after profiling the data."),
+    ("testing", "Test data was not ready when testing started.", "Prepare test data in the build phase."),
+    ("stakeholders", "Regional managers were engaged late.", "Map stakeholders at initiation and meet them early."),
+    ("governance", "Steering meetings were often cancelled.", "Fix the steering calendar for the whole project."),
+    ("data-migration", "Three trial migrations found most of the defects.", "Plan at least three rehearsals."),
+    ("change-management", "Training too early was forgotten by go-live.", "Train in the last two weeks before go-live."),
+    ("procurement", "The tender took four months longer than planned.", "Start procurement before the business case."),
+    ("security", "The security review found issues at the end.", "Review the design with security at each stage."),
+)
+RAG_REASONS = ("Vendor insolvency announced", "Go-live blocked by the regulator", "Sponsor left the company",
+               "Critical audit finding", "Funding frozen pending review")
+TEAMS = ("Web platform", "Integration", "Infrastructure", "Service desk", "Data engineering", "Security operations",
+         "ERP finance", "Network", "Workplace", "Cloud platform", "Identity", "Testing", "Business applications",
+         "Architecture", "Database administration")
+SITES = ("Lyon", "Leeds", "Porto", "Gdansk", "Austin", "Pune", "Manila", "Cork", "Tampere", "Brno")
+FIRST = ("Ada", "Mei", "Jonas", "Amara", "Luca", "Sofia", "Ravi", "Elena", "Tom", "Nadia", "Kenji", "Grace",
+         "Omar", "Lena", "Pablo", "Ines", "Victor", "Hana", "Sam", "Chloe", "Daniel", "Fatima", "Erik", "Zoe",
+         "Marco", "Aisha", "Peter", "Julia", "Kwame", "Sara", "Liam", "Priya", "Noah", "Clara", "Ivan", "Maya",
+         "Felix", "Yara", "Hugo", "Anna", "Ben", "Rosa", "Ali", "Emma", "Jakub", "Leila", "Oscar", "Mira")
+LAST = ("Chen", "Okafor", "Berg", "Rossi", "Novak", "Garcia", "Kim", "Patel", "Mueller", "Silva", "Dubois",
+        "Jensen", "Kowalski", "Haddad", "Tanaka", "Murphy", "Nguyen", "Santos", "Lindqvist", "Mensah", "Costa",
+        "Schmidt", "Ivanova", "Moreau", "Yilmaz", "Andersen", "Fischer", "Romero", "Kaur", "Walsh", "Ahmed",
+        "Larsen", "Bianchi", "Sato", "Hughes", "Varga", "Nowak", "Meyer", "Lopez", "Kovacs", "Brennan", "Ito",
+        "Dimitrov", "Park", "Reyes", "Olsen", "Ward", "Horvat", "Abara", "Keller")
+REQUEST_IDEAS = ("pilot", "proof of concept", "self-service portal", "automation", "analytics", "mobile access",
+                 "upgrade", "integration")
+CALENDAR_SYSTEMS = ("ERP", "CRM", "Customer portal", "Network", "Data warehouse", "Email", "Payroll", "Intranet")
+
+# YAML text ----------------------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._/()&'+-]*")
+_YAML_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "on", "off", "null"})
+
+
+def _q(text: str) -> str:
+    """A YAML scalar for free text: plain when that is unambiguous (also inside a flow mapping), else quoted."""
+    if _PLAIN.fullmatch(text) and text[-1] != " " and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(round(value, 2))
+
+
+def _block(key: str, text: str) -> str:
+    """A literal block scalar (`key: |`), for Markdown text."""
+    body = "".join(f"  {line}\n" if line else "\n" for line in text.split("\n"))
+    return f"{key}: |\n{body}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _month(d: dt.date) -> str:
+    return f'"{d.year:04d}-{d.month:02d}"'
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - DAY
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month end from the one of `first`'s month up to `last` (inclusive)."""
+    out = []
+    year, month = first.year, first.month
+    while True:
+        end = _month_end(year, month)
+        if end > last:
+            return out
+        out.append(end)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return low if value < low else high if value > high else value
+
+
+# The generator ------------------------------------------------------------------------------------------
+
+
+class _Demo:
+    def __init__(self, projects: int, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.n = projects
+        self.files: dict[str, str] = {}  # relative path → text
+        self.used_ids: dict[str, set[str]] = {"projects": set(), "programs": set(), "requests": set()}
+
+    # helpers ------------------------------------------------------------------------------------------
+
+    def unique_id(self, folder: str, name: str) -> str:
+        base = _slug(name)[:56].strip("-")
+        candidate, k = base, 2
+        used = self.used_ids[folder]
+        while candidate in used or candidate in RESERVED_IDS or not ID_RE.match(candidate):
+            candidate, k = f"{base}-{k}", k + 1
+        used.add(candidate)
+        return candidate
+
+    def pick(self, seq):  # type: ignore[no-untyped-def]
+        return seq[int(self.rng.random() * len(seq))]
+
+    # portfolio.yaml -----------------------------------------------------------------------------------
+
+    def settings(self) -> None:
+        rng = self.rng
+        self.organization = self.pick(ORGANIZATIONS)
+        available = round(self.n * rng.uniform(40_000, 120_000), -4)
+        lines = [
+            f"organization: {_q(self.organization)}",
+            f"as_of: {AS_OF.isoformat()}",
+            "currency: EUR",
+            'fiscal_year_start: "01-01"',
+            "objectives:",
+            *(f"  - {{id: {oid}, name: {_q(name)}, description: {_q(text)}}}" for oid, name, text in OBJECTIVES),
+            "scoring:",
+            "  criteria:",
+            "    - {id: strategic_fit, name: Strategic fit, weight: 0.35}",
+            "    - {id: value, name: Business value, weight: 0.30}",
+            "    - {id: urgency, name: Urgency / compliance, weight: 0.15}",
+            "    - {id: risk, name: Delivery risk, weight: 0.20, inverse: true}",
+            "rag:",
+            "  spi: {amber: 0.95, red: 0.85}",
+            "  cpi: {amber: 0.95, red: 0.85}",
+            "  slip_days: {amber: 14, red: 45}",
+            f"funding: {{available: {_num(available)}}}",
+            "stale_after_days: 40",
+        ]
+        self.files["portfolio.yaml"] = "\n".join(lines) + "\n"
+
+    # people.yaml --------------------------------------------------------------------------------------
+
+    def people(self) -> None:
+        rng = self.rng
+        n_people = self.n // 2 + 10
+        n_teams = self.n // 25 + 3
+        self.n_programs = max(2, round(self.n / 8))
+        teams: list[tuple[str, str, float]] = []
+        team_ids: set[str] = set()
+        for i in range(n_teams):
+            base = TEAMS[i % len(TEAMS)]
+            rnd = i // len(TEAMS)
+            if rnd == 0:
+                name = base
+            elif rnd <= len(SITES):
+                name = f"{base} {SITES[rnd - 1]}"
+            else:
+                name = f"{base} {SITES[(rnd - 1) % len(SITES)]} {(rnd - 1) // len(SITES) + 1}"
+            tid = _slug(name)
+            assert tid not in team_ids and ID_RE.match(tid) and tid not in RESERVED_IDS
+            team_ids.add(tid)
+            teams.append((tid, name, float(rng.choice((3, 4, 5, 6, 8, 10, 12, 15)))))
+        self.teams = [t[0] for t in teams]
+
+        # roles in priority order; project managers and specialists take what is left
+        quota = [
+            ("PMO director", 1),
+            ("PMO analyst", max(1, n_people // 80)),
+            ("PMO coordinator", 1 if n_people >= 20 else 0),
+            ("Executive", max(1, n_people // 120)),
+            ("Sponsor", max(1, n_people // 15)),
+            ("Program manager", max(1, min(self.n_programs, n_people // 12))),
+            ("Team lead", n_teams),
+        ]
+        fixed = sum(count for _, count in quota)
+        rest = max(2, n_people - fixed)
+        pms = max(2, round(rest * 0.6))
+        quota += [("Project manager", pms), ("Business analyst", (rest - pms + 1) // 2),
+                  ("Architect", (rest - pms) // 2)]
+        roles = [role for role, count in quota for _ in range(count)]
+        person_ids: set[str] = set()
+        self.by_role: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}
+        lines = ["people:"]
+        for i, role in enumerate(roles):
+            first, last = self.pick(FIRST), self.pick(LAST)
+            base = f"{first[0]}.{last}".lower()
+            pid, k = base, 2
+            while pid in person_ids:
+                pid, k = f"{base}{k}", k + 1
+            assert PERSON_ID_RE.match(pid)
+            person_ids.add(pid)
+            self.by_role.setdefault(role, []).append(pid)
+            team = None
+            if role == "Team lead":
+                team = self.teams[len(self.by_role[role]) - 1]
+            elif role in ("Business analyst", "Architect") or (role == "Project manager" and i % 3 == 0):
+                team = self.pick(self.teams)
+            team_part = f", team: {team}" if team else ""
+            lines.append(f"  - {{id: {pid}, name: {first} {last}, role: {role}{team_part}}}")
+        lines.append("teams:")
+        lines += [f"  - {{id: {tid}, name: {_q(name)}, capacity_fte: {_num(fte)}}}" for tid, name, fte in teams]
+        self.files["people.yaml"] = "\n".join(lines) + "\n"
+        self.everyone = [pid for role, _ in quota for pid in self.by_role.get(role, [])]
+        self.sponsors = self.by_role.get("Executive", []) + self.by_role.get("Sponsor", [])
+        self.managers = self.by_role["Project manager"]
+        self.owners = self.managers + self.by_role.get("Team lead", []) + self.by_role.get("Architect", [])
+
+    # programs -----------------------------------------------------------------------------------------
+
+    def programs(self) -> None:
+        rng = self.rng
+        themes = list(range(len(THEMES)))
+        rng.shuffle(themes)
+        self.program_list: list[tuple[str, int]] = []  # (id, theme index)
+        program_managers = self.by_role["Program manager"]
+        for i in range(self.n_programs):
+            theme = themes[i % len(themes)]
+            rnd = i // len(themes)
+            title = THEMES[theme][0]
+            if rnd == 0:
+                name = title
+            elif rnd < len(PROGRAM_QUALIFIERS):
+                name = f"{title} {PROGRAM_QUALIFIERS[rnd]}"
+            else:
+                name = f"{title} wave {rnd - len(PROGRAM_QUALIFIERS) + 2}"
+            pid = self.unique_id("programs", name)
+            self.program_list.append((pid, theme))
+            objectives = list(THEMES[theme][2])
+            systems = ", ".join(s.lower() if not s.isupper() and s[1:].islower() else s for s in THEMES[theme][1][:3])
+            pmo_only = self.n_programs >= 5 and i == self.n_programs - 1
+            description = (
+                f"The {name.lower() if name[1:].islower() else name} program groups the work on {systems} "
+                f"and related systems.\n\n"
+                f"**Why:** {self.pick(DRIVERS)}\n\n"
+                f"The program board meets monthly and reviews every project's status, risks and benefits."
+            )
+            lines = [
+                f"name: {_q(name)}",
+                f"manager: {program_managers[i % len(program_managers)]}",
+                f"sponsor: {self.pick(self.sponsors)}",
+                f"objectives: [{', '.join(objectives)}]",
+            ]
+            if pmo_only:
+                lines.append("visibility: pmo")
+            self.files[f"programs/{pid}.yaml"] = "\n".join(lines) + "\n" + _block("description", description)
+
+    # projects -----------------------------------------------------------------------------------------
+
+    def phases(self) -> list[str]:
+        rng = self.rng
+        first = list(_PHASE_ORDER[: min(self.n, len(_PHASE_ORDER))])
+        names = list(_PHASE_WEIGHTS)
+        weights = list(_PHASE_WEIGHTS.values())
+        rest = rng.choices(names, weights, k=self.n - len(first))
+        if self.n >= len(_PHASE_ORDER):
+            phases = first + rest
+            rng.shuffle(phases)
+            return phases
+        return first  # tiny portfolios: the most common phases, in order
+
+    def projects(self) -> None:
+        self.project_names: list[str] = []
+        self.project_ids: list[str] = []
+        name_counts: dict[str, int] = {}
+        for i, phase in enumerate(self.phases()):
+            self.project(i, phase, name_counts)
+
+    def project(self, i: int, phase: str, name_counts: dict[str, int]) -> None:  # noqa: C901, PLR0912, PLR0915
+        rng = self.rng
+        pick = self.pick
+        program_id, theme = self.program_list[i % len(self.program_list)] if i < len(self.program_list) else (
+            pick(self.program_list)
+        )
+        system = pick(THEMES[theme][1])
+        kind = "run" if rng.random() < 0.18 else "change"
+        sys_text = system if (system.isupper() or not system[1:].islower()) else system.lower()
+
+        # the plan: start, baseline finish, forecast finish, and the dates that stop progress
+        stop: dt.date | None = None  # cancelled: work stopped; on-hold: put on hold
+        stale = False
+        if kind == "run":
+            year = {"closed": 2025, "proposal": 2027, "approved": 2027, "planning": 2027}.get(phase, 2026)
+            if phase == "cancelled":
+                year = pick((2025, 2026))
+            start, finish = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            slip = 0
+            action, summary_t = pick(RUN_ACTIONS)
+            base_name = f"{system} {action} {year}"
+            methodology = "hybrid" if rng.random() < 0.6 else pick(("agile", "pmi"))
+        else:
+            action, summary_t = pick(CHANGE_ACTIONS)
+            base_name = f"{system} {action}"
+            methodology = rng.choices(("agile", "hybrid", "prince2", "pmi"), (35, 30, 20, 15))[0]
+            duration = rng.randint(90, 620)
+            r = rng.random()
+            slip = (0 if r < 0.45 else rng.randint(3, 30) if r < 0.75 else rng.randint(30, 90) if r < 0.93
+                    else rng.randint(90, 200) if r < 0.97 else -rng.randint(3, 15))
+            if phase == "proposal":
+                start = AS_OF + rng.randint(30, 270) * DAY
+                slip = 0
+            elif phase == "approved":
+                start = AS_OF + rng.randint(10, 150) * DAY
+                slip = 0
+            elif phase == "planning":
+                start = AS_OF + rng.randint(-75, 40) * DAY
+                slip = max(0, slip // 3)
+            elif phase == "execution":
+                if rng.random() < 0.12:  # past its baseline finish, still running
+                    elapsed = int(duration * rng.uniform(1.0, 1.25))
+                    slip = max(slip, elapsed - duration + rng.randint(15, 120))
+                else:
+                    elapsed = int(duration * rng.uniform(0.08, 0.95))
+                    slip = max(slip, elapsed - duration + 10)
+                start = AS_OF - elapsed * DAY
+                stale = rng.random() < 0.06
+            elif phase == "closing":
+                forecast = AS_OF + rng.randint(-40, 25) * DAY
+                start = forecast - (duration + slip) * DAY
+            elif phase == "closed":
+                forecast = AS_OF - rng.randint(20, 640) * DAY
+                start = forecast - (duration + slip) * DAY
+            elif phase == "cancelled":
+                start = AS_OF - rng.randint(60, 520) * DAY
+            else:  # on-hold
+                held = rng.randint(20, 120)
+                elapsed = int(duration * rng.uniform(0.2, 0.8))
+                start = AS_OF - (held + elapsed) * DAY
+                stop = AS_OF - held * DAY
+                slip = max(slip, 0) + held + rng.randint(10, 60)
+            finish = start + duration * DAY
+        forecast_finish = finish + slip * DAY
+        if phase == "cancelled":
+            span = (forecast_finish - start).days
+            stop = min(start + int(span * rng.uniform(0.1, 0.6)) * DAY, AS_OF - 5 * DAY)
+            stop = max(stop, start)
+        if phase == "closed" and forecast_finish > AS_OF:  # run work of last year, or a slipped plan
+            forecast_finish = AS_OF - 10 * DAY
+
+        count = name_counts.get(base_name, 0) + 1
+        name_counts[base_name] = count
+        name = base_name if count == 1 else f"{base_name} wave {count}"
+        pid = self.unique_id("projects", name)
+        self.project_ids.append(pid)
+
+        bu = pick(BUSINESS_UNITS)
+        summary = summary_t.format(s=sys_text)
+        scope = rng.sample(SCOPE_ITEMS, 3)
+        description = (
+            f"{summary[:-1]} for {bu} and the teams that depend on it.\n\n"
+            f"**Why now:** {pick(DRIVERS)}\n\n"
+            f"In scope:\n\n- {scope[0]}\n- {scope[1]}\n- {scope[2]}\n\n"
+            f"Out of scope: changes to {pick(SCOPE_ITEMS)}."
+        )
+        run_scale = 0.4 if kind == "run" else 1.0
+        budget = round(min(rng.lognormvariate(13.0, 0.8) * run_scale, 9_000_000) + 20_000, -4)
+        manager = pick(self.managers)
+        objectives = list(THEMES[theme][2])
+        if len(objectives) > 1 and rng.random() < 0.4:
+            objectives = objectives[:1]
+        if rng.random() < 0.15:
+            extra = pick(OBJECTIVES)[0]
+            if extra not in objectives:
+                objectives.append(extra)
+
+        out = [
+            f"name: {_q(name)}",
+            f"program: {program_id}",
+            f"kind: {kind}",
+            f"phase: {phase}",
+            f"methodology: {methodology}",
+            f"objectives: [{', '.join(objectives)}]",
+            f"sponsor: {pick(self.sponsors)}",
+            f"manager: {manager}",
+        ]
+        if rng.random() < 0.02:
+            out.append("visibility: pmo")
+        out.append(f"summary: {_q(summary)}")
+        out.append(_block("description", description).rstrip("\n"))
+        out += [f"start: {start.isoformat()}", f"finish: {finish.isoformat()}"]
+        if forecast_finish != finish:
+            out.append(f"forecast_finish: {forecast_finish.isoformat()}")
+        out.append(f"budget: {_num(budget)}")
+        if rng.random() < 0.9:
+            s = [rng.randint(1, 5) for _ in range(4)]
+            out.append(f"scores: {{strategic_fit: {s[0]}, value: {s[1]}, urgency: {s[2]}, risk: {s[3]}}}")
+        started = start <= AS_OF and phase not in ("proposal", "approved")
+        if phase in ACTIVE_PHASES and started and rng.random() < 0.03:
+            out.append(f"rag_override: {{rag: red, reason: {_q(pick(RAG_REASONS))}}}")
+
+        # milestones: spread over the plan; reached ones carry an actual date
+        k = rng.randint(3, 6)
+        names = MILESTONES["run" if kind == "run" else methodology]
+        chosen = [*sorted(rng.sample(range(len(names) - 1), k - 1)), len(names) - 1]
+        planned = (finish - start).days
+        forecast_span = (forecast_finish - start).days
+        out.append("milestones:")
+        for j, index in enumerate(chosen):
+            share = (j + 1) / k
+            baseline = start + round(planned * share) * DAY
+            forecast = start + round(forecast_span * share) * DAY
+            parts = [f"name: {_q(names[index])}", f"baseline: {baseline.isoformat()}"]
+            if forecast != baseline:
+                parts.append(f"forecast: {forecast.isoformat()}")
+            reached_by = stop if stop is not None else AS_OF
+            if started and forecast <= reached_by:
+                actual = min(max(forecast + rng.randint(-3, 6) * DAY, start), reached_by)
+                parts.append(f"actual: {actual.isoformat()}")
+            out.append(f"  - {{{', '.join(parts)}}}")
+
+        # status reports: month ends since the start, the last 12, progress along the forecast plan
+        if started:
+            last = AS_OF
+            if phase == "closed":
+                last = min(_month_end(forecast_finish.year, forecast_finish.month), AS_OF)
+            elif phase == "cancelled":
+                last = stop  # type: ignore[assignment]
+            elif stale:
+                last = _month_end(AS_OF.year, AS_OF.month - rng.randint(2, 3))
+            dates = _month_ends(start, last)
+            if phase == "cancelled" and (not dates or dates[-1] != stop):
+                dates.append(stop)  # type: ignore[arg-type]
+            dates = dates[-12:]
+            if dates:
+                out.append("status:")
+                out += self.status(phase, kind, start, finish, forecast_finish, stop, budget, dates)
+
+        # RAID, dependencies, changes, benefits, resources, lessons
+        finished = phase in ("closed", "cancelled")
+        n_risks = rng.choices(range(6), (2, 3, 4, 4, 2, 1) if not finished else (4, 3, 2, 1, 0, 0))[0]
+        if n_risks:
+            out.append("risks:")
+            for j, (title, mitigation) in enumerate(rng.sample(RISKS, n_risks), 1):
+                status = "closed" if finished or rng.random() < 0.2 else "open"
+                owner = manager if rng.random() < 0.5 else pick(self.owners)
+                vis = ", visibility: pmo" if rng.random() < 0.04 else ""
+                out.append(
+                    f"  - {{id: R{j}, title: {_q(title)}, probability: {rng.randint(1, 5)}, impact: {rng.randint(1, 5)}, "
+                    f"owner: {owner}, status: {status}, mitigation: {_q(mitigation)}{vis}}}"
+                )
+        n_issues = rng.choices(range(4), (4, 3, 2, 1))[0] if started else 0
+        if n_issues:
+            out.append("issues:")
+            for j, title in enumerate(rng.sample(ISSUES, n_issues), 1):
+                severity = rng.choices(("low", "medium", "high", "critical"), (25, 40, 25, 10))[0]
+                open_ = not finished and rng.random() < 0.7
+                due = AS_OF + rng.randint(-20, 60) * DAY if open_ else min(AS_OF, forecast_finish) - rng.randint(5, 60) * DAY
+                out.append(
+                    f"  - {{id: I{j}, title: {_q(title)}, severity: {severity}, owner: {pick(self.owners)}, "
+                    f"status: {'open' if open_ else 'closed'}, due: {due.isoformat()}}}"
+                )
+        if i > 0 and rng.random() < 0.35:
+            window = self.project_ids[max(0, i - 40): i]
+            targets = rng.sample(window, min(len(window), rng.choice((1, 1, 2))))
+            out.append("dependencies:")
+            for target in targets:
+                dep_type = rng.choices(("finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"),
+                                       (70, 15, 10, 5))[0]
+                note = pick(("", "", "Shared test environment", "Needs the new interfaces",
+                             "Same cutover weekend", "Uses its data model", "Single sign-on needed first"))
+                out.append(f"  - {{project: {target}, type: {dep_type}" + (f", note: {_q(note)}" if note else "") + "}")
+        if started:
+            end = min(AS_OF, stop or forecast_finish, forecast_finish)
+            span = max((end - start).days, 1)
+            n_changes = rng.choices(range(4), (4, 3, 2, 1))[0]
+            if n_changes:
+                out.append("changes:")
+                days = sorted(rng.sample(range(span + 1), min(n_changes, span + 1)))
+                for j, offset in enumerate(days, 1):
+                    when = start + offset * DAY
+                    cost = round(budget * rng.uniform(-0.03, 0.15), -3)
+                    if AS_OF - when < 21 * DAY and not finished:
+                        decided = "decision: pending"
+                    else:
+                        decision = rng.choices(("approved", "rejected", "deferred"), (65, 20, 15))[0]
+                        decided = f"decision: {decision}, decided_by: {pick(DECIDERS)}"
+                    vis = ", visibility: pmo" if rng.random() < 0.04 else ""
+                    out.append(
+                        f"  - {{id: CR-{j}, date: {when.isoformat()}, title: {_q(pick(CHANGES))}, cost: {_num(cost)}, "
+                        f"schedule_days: {rng.randint(-5, 45)}, {decided}{vis}}}"
+                    )
+        n_benefits = rng.randint(1, 3) if kind == "change" else rng.randint(0, 1)
+        if phase == "cancelled":
+            n_benefits = 0
+        if n_benefits:
+            out.append("benefits:")
+            for _ in range(n_benefits):
+                due = forecast_finish + rng.randint(90, 720) * DAY
+                reached = phase == "closed" and due <= AS_OF
+                vis = ", visibility: pmo" if rng.random() < 0.03 else ""
+                if rng.random() < 0.6:
+                    planned_value = round(budget * rng.uniform(0.2, 1.5), -3)
+                    realized = round(planned_value * rng.uniform(0.3, 1.1), -3) if reached else 0
+                    out.append(
+                        f"  - {{name: {_q(pick(FINANCIAL_BENEFITS))}, kind: financial, planned: {_num(planned_value)}, "
+                        f"realized: {_num(realized)}, due: {due.isoformat()}{vis}}}"
+                    )
+                else:
+                    label, unit = pick(NON_FINANCIAL_BENEFITS)
+                    planned_value = rng.randint(2, 50)
+                    realized = round(planned_value * rng.uniform(0.3, 1.1)) if reached else 0
+                    out.append(
+                        f"  - {{name: {_q(label)}, kind: non-financial, planned: {planned_value}, realized: {realized}, "
+                        f"unit: {_q(unit)}, due: {due.isoformat()}{vis}}}"
+                    )
+        n_resources = rng.randint(1, 3)
+        out.append("resources:")
+        resource_end = stop or forecast_finish
+        for team in rng.sample(self.teams, min(n_resources, len(self.teams))):
+            fte = rng.choice((0.5, 1, 1, 1.5, 2, 2, 3, 4))
+            out.append(f"  - {{team: {team}, fte: {_num(fte)}, from: {_month(start)}, to: {_month(resource_end)}}}")
+        n_lessons = {"closed": rng.randint(1, 3), "cancelled": rng.randint(1, 2),
+                     "closing": rng.randint(0, 1)}.get(phase, 0)
+        if n_lessons:
+            out.append("lessons:")
+            when = min(stop or forecast_finish, AS_OF)
+            for category, lesson, recommendation in rng.sample(LESSONS, n_lessons):
+                vis = ", visibility: pmo" if rng.random() < 0.05 else ""
+                out.append(
+                    f"  - {{category: {category}, lesson: {_q(lesson)}, recommendation: {_q(recommendation)}, "
+                    f"date: {when.isoformat()}{vis}}}"
+                )
+        self.project_names.append(name)
+        self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
+
+    def status(  # noqa: PLR0913
+        self, phase: str, kind: str, start: dt.date, finish: dt.date, forecast_finish: dt.date, stop: dt.date | None,
+        budget: float, dates: list[dt.date],
+    ) -> list[str]:
+        """Monthly reports whose progress follows the forecast plan and whose cost follows one efficiency."""
+        rng = self.rng
+        cpi = _clamp(rng.gauss(1.0, 0.08), 0.72, 1.2) if rng.random() > 0.08 else rng.uniform(0.7, 0.85)
+        planned_days = max((finish - start).days, 1)
+        forecast_days = max((forecast_finish - start).days, 1)
+        setup = budget * rng.uniform(0.005, 0.02)
+        percent = 0
+        lines = []
+        for d in dates:
+            progress_date = min(d, stop) if stop is not None else d
+            share = _clamp((progress_date - start).days / forecast_days, 0, 1)
+            if kind == "change":
+                share *= rng.uniform(0.96, 1.03)
+            if phase == "planning":
+                share *= 0.4
+            target = round(100 * _clamp(share, 0, 1))
+            if phase not in ("closed", "closing") or progress_date < forecast_finish:
+                target = min(target, 99)
+            if phase == "closed" and d >= forecast_finish:
+                target = 100
+            percent = max(percent, target)
+            cost = round(budget * percent / 100 / cpi + setup, -2)
+            # the RAG a project manager would report: thresholds of portfolio.yaml, sometimes a shade greener
+            planned_share = _clamp((d - start).days / planned_days, 0, 1)
+            spi = percent / (100 * planned_share) if planned_share > 0 else 1.0
+            slip = (forecast_finish - finish).days
+            level = max(2 if spi < 0.85 else 1 if spi < 0.95 else 0, 2 if cpi < 0.85 else 1 if cpi < 0.95 else 0,
+                        2 if slip >= 45 else 1 if slip >= 14 else 0)
+            if level and rng.random() < 0.2:
+                level -= 1
+            rag = ("green", "amber", "red")[level]
+            if phase == "on-hold" and stop is not None and d > stop:
+                text = "On hold pending a funding decision."
+            elif phase == "closed" and percent == 100:
+                text = "Delivered; handed over to operations."
+            else:
+                text = self.pick(STATUS_TEXT[rag])
+            satisfaction = ""
+            if d.month % 3 == 0 and rng.random() < 0.6:
+                satisfaction = f", satisfaction: {rng.uniform(2.5, 4.9):.1f}"
+            lines.append(
+                f"  - {{date: {d.isoformat()}, rag: {rag}, percent_complete: {percent}, actual_cost: {_num(cost)}"
+                f"{satisfaction}, summary: {_q(text)}}}"
+            )
+        return lines
+
+    # requests -----------------------------------------------------------------------------------------
+
+    def requests(self) -> None:
+        rng = self.rng
+        count = max(2, self.n // 6)
+        requesters = self.sponsors + self.by_role.get("Business analyst", []) + self.managers
+        for i in range(count):
+            program_id, theme = self.pick(self.program_list)
+            system = self.pick(THEMES[theme][1])
+            idea = self.pick(REQUEST_IDEAS)
+            name = f"{system} {idea}"
+            if name.lower() in (n.lower() for n in ()):  # pragma: no cover - placeholder for clarity
+                pass
+            rid = self.unique_id("requests", name)
+            if rid != _slug(name):
+                name = f"{name} {rid.rsplit('-', 1)[1]}"
+            stage = rng.choices(("submitted", "assessed", "approved", "rejected", "deferred"), (35, 30, 15, 10, 10))[0]
+            submitted = AS_OF - rng.randint(3, 200) * DAY
+            cost = round(rng.lognormvariate(12.3, 0.8), -4) + 10_000
+            sys_text = system if (system.isupper() or not system[1:].islower()) else system.lower()
+            lines = [
+                f"name: {_q(name)}",
+                f"requested_by: {self.pick(requesters)}",
+                f"submitted: {submitted.isoformat()}",
+                f"stage: {stage}",
+                f"estimated_cost: {_num(cost)}",
+            ]
+            if stage != "submitted":
+                s = [rng.randint(1, 5) for _ in range(4)]
+                lines.append(f"scores: {{strategic_fit: {s[0]}, value: {s[1]}, urgency: {s[2]}, risk: {s[3]}}}")
+            lines.append(f"objectives: [{', '.join(THEMES[theme][2][:1])}]")
+            if rng.random() < 0.7:
+                lines.append(f"program: {program_id}")
+            if rng.random() < 0.03:
+                lines.append("visibility: pmo")
+            lines.append(f"summary: {_q(f'A {idea} for the {sys_text}, asked for by {self.pick(BUSINESS_UNITS)}.')}")
+            description = (
+                f"{self.pick(DRIVERS)}\n\n"
+                f"The requester expects a first result within {rng.choice((3, 4, 6, 9))} months."
+            )
+            self.files[f"requests/{rid}.yaml"] = "\n".join(lines) + "\n" + _block("description", description)
+            del i
+
+    # calendar.yaml ------------------------------------------------------------------------------------
+
+    def calendar(self) -> None:
+        rng = self.rng
+        events: list[tuple[dt.date, str]] = []
+
+        def add(title: str, kind: str, start: dt.date, end: dt.date | None, systems: list[str], note: str = "") -> None:
+            parts = [f"title: {_q(title)}", f"kind: {kind}", f"start: {start.isoformat()}"]
+            if end is not None:
+                parts.append(f"end: {end.isoformat()}")
+            if systems:
+                parts.append(f"systems: [{', '.join(_q(s) for s in systems)}]")
+            if note:
+                parts.append(f"note: {_q(note)}")
+            events.append((start, f"  - {{{', '.join(parts)}}}"))
+
+        for year, month in [(2026, m) for m in range(1, 13)] + [(2027, m) for m in range(1, 4)]:
+            first = dt.date(year, month, 1)
+            second_saturday = first + ((5 - first.weekday()) % 7 + 7) * DAY
+            add(f"Release {year}.{month:02d}", "release", second_saturday, None,
+                sorted(rng.sample(CALENDAR_SYSTEMS, 3)))
+            first_sunday = first + ((6 - first.weekday()) % 7) * DAY
+            add(f"Maintenance window {year}.{month:02d}", "maintenance", first_sunday, None,
+                sorted(rng.sample(CALENDAR_SYSTEMS, 2)), "Patching 22:00-04:00.")
+            if month in (3, 6, 9, 12):
+                close = _month_end(year, month)
+                add(f"Quarter-end close Q{month // 3} {year}", "freeze", close - 3 * DAY, close + 3 * DAY,
+                    ["ERP", "Payroll"], "No changes to finance systems.")
+                add(f"Portfolio review Q{month // 3} {year}", "gate", close - 10 * DAY, None, [])
+        for year in (2025, 2026):
+            add(f"Year-end freeze {year}", "freeze", dt.date(year, 12, 15), dt.date(year + 1, 1, 5), [],
+                "Emergency changes only.")
+        add("Disaster recovery test", "other", dt.date(2026, 5, 16), dt.date(2026, 5, 17), ["ERP", "Data warehouse"])
+        events.sort(key=lambda e: e[0])
+        self.files["calendar.yaml"] = "events:\n" + "\n".join(line for _, line in events) + "\n"
+
+
+def write_demo(out: Path, projects: int, seed: int = 1) -> None:
+    """Write a complete, valid synthetic portfolio of `projects` projects into the folder `out`.
+
+    The folder is created if needed and must be empty (the demo never mixes with other files). The same
+    `seed` always gives byte-identical files. Raises ValueError when `projects` < 1.
+    """
+    if isinstance(projects, bool) or not isinstance(projects, int) or projects < 1:
+        raise ValueError(f"a demo portfolio needs at least one project, got {projects!r}")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FileExistsError(f"{out} is not an empty folder")
+    demo = _Demo(projects, seed)
+    demo.settings()
+    demo.people()
+    demo.programs()
+    demo.projects()
+    demo.requests()
+    demo.calendar()
+    for folder in ("programs", "projects", "requests"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    for rel, text in demo.files.items():
+        (out / rel).write_text(text, encoding="utf-8", newline="\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m generator.demo", description="Write a demo portfolio.")
+    parser.add_argument("out", type=Path, help="an empty or new folder")
+    parser.add_argument("-n", "--projects", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    write_demo(args.out, args.projects, args.seed)
+
+
+if __name__ == "__main__":
+    main()

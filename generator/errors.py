@@ -1,0 +1,87 @@
+"""The one exception the pipeline raises, carrying every problem found in a run."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as we can."""
+
+    file: str  # path relative to the data folder's parent, e.g. "portfolio/projects/crm.yaml"
+    line: int | None
+    field: str  # dotted field path, e.g. "milestones[2].forecast"; "" for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class PortfolioError(Exception):
+    """Raised with all problems of a run, never only the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_sort_key)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
+        return "\n".join(lines)
+
+
+class ConfigurationError(Exception):
+    """A usage or site-configuration mistake (exit code 2), as opposed to bad portfolio data."""
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str, str]:
+    return (p.file, p.line or 0, p.field, p.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' Did you mean "x"?' suffix, or "" when nothing is close enough."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f'; did you mean "{match[0]}"?' if match else ""
+
+
+def show_value(value: object) -> str:
+    """How a wrong value is quoted back in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def format_problems(problems: list[Problem], fmt: str) -> str:
+    """Render problems as text (one per line), JSON, or GitHub workflow annotations."""
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        out = []
+        for p in problems:
+            loc = f"file={_gh_escape_property(p.file)}"
+            if p.line is not None:
+                loc += f",line={p.line}"
+            text = f"{p.field}: {p.message}" if p.field else p.message
+            out.append(f"::error {loc}::{_gh_escape_data(text)}")
+        return "\n".join(out)
+    return "\n".join(str(p) for p in problems)
+
+
+def _gh_escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_property(text: str) -> str:
+    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,77 @@
+"""How numbers, dates and statuses are written on a page. Deterministic, locale-independent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from .text import attribute
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+NA = "n/a"
+
+
+def missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: Any, currency: str, compact: bool = False) -> str:
+    if missing(value):
+        return NA
+    amount = float(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if compact and amount >= 1_000_000:
+        digits = f"{amount / 1_000_000:,.1f} M"
+    elif compact and amount >= 10_000:
+        digits = f"{amount / 1_000:,.0f} k"
+    else:
+        digits = f"{amount:,.0f}"
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    if missing(value):
+        return NA
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace("-", "−") if text.startswith("-") else text
+
+
+def ratio(value: Any) -> str:
+    return NA if missing(value) else f"{float(value):.2f}"
+
+
+def percent(value: Any, decimals: int = 0) -> str:
+    return NA if missing(value) else f"{float(value):.{decimals}f} %"
+
+
+def date(value: dt.date | None) -> str:
+    return "—" if value is None else value.isoformat()
+
+
+def days(value: Any) -> str:
+    """A signed day count: "+12 d" late, "−3 d" early, "0 d" on time."""
+    if missing(value):
+        return NA
+    n = int(value)
+    return f"+{n} d" if n > 0 else (f"−{-n} d" if n < 0 else "0 d")
+
+
+def rag(value: Any, title: str = "") -> str:
+    """A RAG badge: colored, and spelled out so it does not rely on color alone."""
+    if missing(value):
+        return f'<span class="pmo-rag pmo-rag-none">{NA}</span>'
+    name = str(value)
+    hint = f' title="{attribute(title)}"' if title else ""
+    return f'<span class="pmo-rag pmo-rag-{name}"{hint}>{name.capitalize()}</span>'
+
+
+def phase(value: str) -> str:
+    return value.replace("-", " ").capitalize()
+
+
+def na(reason: str) -> str:
+    """An undefined KPI, with its reason on hover and for screen readers."""
+    return f'<abbr class="pmo-na" title="{attribute(reason)}">{NA}</abbr>'

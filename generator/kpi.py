@@ -1,0 +1,142 @@
+"""Stage 3, analyse: the KPIs of shared/design/portfolio-data.md, computed at `as_of` with pandas.
+
+One row per project, built column-wise (building frames from dict records is 40x slower). A KPI whose
+divisor is zero or whose input is missing is NaN here and "n/a" with its reason on a page, never 0 or inf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .model import ACTIVE_PHASES
+
+if TYPE_CHECKING:
+    from .model import Project, Settings
+
+RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
+RAGS = ("green", "amber", "red")
+
+
+def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
+    """Every project's facts and KPIs at `as_of`, indexed by project id."""
+    as_of = settings.as_of
+    current = [p.status_at(as_of) for p in projects]
+    frame = pd.DataFrame(
+        {
+            "name": [p.name for p in projects],
+            "program": [p.program for p in projects],
+            "kind": [p.kind for p in projects],
+            "phase": [p.phase for p in projects],
+            "manager": [p.manager for p in projects],
+            "start": [p.start for p in projects],
+            "finish": [p.finish for p in projects],
+            "forecast_finish": [p.expected_finish for p in projects],
+            "bac": np.array([p.budget for p in projects], dtype=float),
+            "percent_complete": np.array([s.percent_complete if s else np.nan for s in current], dtype=float),
+            "ac": np.array([s.actual_cost if s else np.nan for s in current], dtype=float),
+            "status_date": [s.date if s else None for s in current],
+            "reported_rag": [s.rag if s else None for s in current],
+            "override_rag": [p.rag_override.rag if p.rag_override else None for p in projects],
+            "planned_days": np.array([(p.finish - p.start).days for p in projects], dtype=float),
+            "elapsed_days": np.array([(as_of - p.start).days for p in projects], dtype=float),
+            "slip_days": np.array([(p.expected_finish - p.finish).days for p in projects], dtype=float),
+            "status_age_days": np.array([(as_of - s.date).days if s else np.nan for s in current], dtype=float),
+        },
+        index=pd.Index([p.id for p in projects], name="id"),
+    )
+    return add_kpis(frame, settings)
+
+
+def planned_fraction(elapsed_days: pd.Series, planned_days: pd.Series) -> pd.Series:
+    """Straight-line share of the plan due by as_of, clamped to 0..1; a zero-day plan is due on its day."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = (elapsed_days / planned_days).clip(0, 1)
+    same_day = planned_days == 0
+    return fraction.where(~same_day, (elapsed_days >= 0).astype(float))
+
+
+def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    bac, ac = frame["bac"], frame["ac"]
+    pv = bac * planned_fraction(frame["elapsed_days"], frame["planned_days"])
+    ev = bac * frame["percent_complete"] / 100
+    spi = _ratio(ev, pv)
+    cpi = _ratio(ev, ac)
+    eac = _ratio(bac, cpi)
+    kpis = frame.assign(
+        pv=pv,
+        ev=ev,
+        sv=ev - pv,
+        cv=ev - ac,
+        spi=spi,
+        cpi=cpi,
+        eac=eac,
+        etc=eac - ac,
+        vac=bac - eac,
+        tcpi=_ratio(bac - ev, bac - ac),
+        budget_adherence=_ratio(eac, bac) * 100,
+    )
+    derived = derived_rag(kpis["spi"], kpis["cpi"], kpis["slip_days"], settings)
+    rag = kpis["override_rag"].where(kpis["override_rag"].notna(), derived)
+    active = kpis["phase"].isin(ACTIVE_PHASES)
+    started = kpis["elapsed_days"] >= 0
+    stale = active & (kpis["phase"] != "on-hold") & started & (
+        kpis["status_age_days"].isna() | (kpis["status_age_days"] > settings.stale_after_days)
+    )
+    return kpis.assign(derived_rag=derived, rag=rag, active=active, stale=stale)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN (never inf) where the denominator is 0 or missing."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = numerator / denominator
+    return result.where(denominator.notna() & (denominator != 0))
+
+
+def derived_rag(spi: pd.Series, cpi: pd.Series, slip: pd.Series, settings: Settings) -> pd.Series:
+    """The worst of the SPI, CPI and slip verdicts; an undefined index gives no verdict of its own."""
+    rules = settings.rag
+    level = pd.Series(0, index=spi.index)
+    for values, t in ((spi, rules.spi), (cpi, rules.cpi)):
+        verdict = np.select([values < t.red, values < t.amber], [2, 1], 0)
+        level = np.maximum(level, pd.Series(verdict, index=spi.index).where(values.notna(), 0))
+    slip_verdict = np.select([slip >= rules.slip_days.red, slip >= rules.slip_days.amber], [2, 1], 0)
+    level = np.maximum(level, slip_verdict)
+    return level.map(dict(enumerate(RAGS)))
+
+
+def priority_score(scores: dict[str, int], settings: Settings) -> float | None:
+    """Σ weight × score, inverse criteria counted as 6 − score; None when the item is not scored."""
+    if not scores:
+        return None
+    total = 0.0
+    for criterion in settings.scoring.criteria:
+        score = scores[criterion.id]
+        total += criterion.weight * ((6 - score) if criterion.inverse else score)
+    return round(total, 4)
+
+
+def milestone_slip(baseline: dt.date, forecast: dt.date | None, actual: dt.date | None) -> int:
+    """Days a milestone is (or was) late against its baseline: (actual or forecast or baseline) − baseline."""
+    return ((actual or forecast or baseline) - baseline).days
+
+
+def why_undefined(kpi: str, row: pd.Series) -> str:
+    """The reason a KPI is n/a for this project, in words a reader understands."""
+    if pd.isna(row["ac"]):
+        return "no status report on or before the reporting date yet"
+    if kpi in {"spi"} and row["pv"] == 0:
+        return "nothing was planned to be done yet (PV is 0)"
+    if kpi in {"cpi", "eac", "etc", "vac", "budget_adherence"}:
+        if row["ac"] == 0:
+            return "no cost booked yet (AC is 0)"
+        if row["ev"] == 0:
+            return "no value earned yet (EV is 0), so CPI is 0"
+        if kpi == "budget_adherence" and row["bac"] == 0:
+            return "the budget is 0"
+    if kpi == "tcpi" and row["bac"] == row["ac"]:
+        return "the budget is fully spent (BAC = AC)"
+    return "not defined for this project"

@@ -1,0 +1,92 @@
+"""The pipeline, stage by stage: load → validate → (audience) → analyse → render. No MkDocs here."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .analyse import Analysis, analyse
+from .audience import Audience, for_audience
+from .load import load_portfolio
+from .portfolio_pages import HOME
+from .site import SiteTree, build_tree, check_clashes
+from .validate import Portfolio, validate_portfolio
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@dataclass
+class Timings:
+    """Seconds per stage, for the benchmark and `pmo build --timings`."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self, name)
+
+
+class _Stage:
+    def __init__(self, timings: Timings, name: str) -> None:
+        self.timings, self.name = timings, name
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.timings.seconds[self.name] = self.timings.seconds.get(self.name, 0.0) + elapsed
+
+
+def read_portfolio(data_dir: Path, timings: Timings | None = None) -> Portfolio:
+    """Load and validate; raises PortfolioError with every problem."""
+    timings = timings or Timings()
+    with timings.stage("load"):
+        raw = load_portfolio(data_dir)
+    with timings.stage("validate"):
+        return validate_portfolio(raw)
+
+
+def prepare(portfolio: Portfolio, audience: Audience, timings: Timings | None = None) -> Analysis:
+    timings = timings or Timings()
+    with timings.stage("analyse"):
+        return analyse(for_audience(portfolio, audience), audience)
+
+
+def render(
+    analysis: Analysis,
+    handbook_dir: Path | None,
+    home_intro: str | None,
+    docs_pages: list[str],
+    timings: Timings | None = None,
+) -> SiteTree:
+    timings = timings or Timings()
+    with timings.stage("render"):
+        return build_tree(analysis, handbook_dir, home_intro, docs_pages)
+
+
+def site_tree(
+    portfolio: Portfolio,
+    audience: Audience,
+    handbook_dir: Path | None,
+    hand_written: dict[str, str | None],
+    timings: Timings | None = None,
+) -> SiteTree:
+    """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
+    (only index.md's is needed: it opens the home page). Raises ConfigurationError on a name clash."""
+    analysis = prepare(portfolio, audience, timings)
+    tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings)
+    check_clashes(tree, set(hand_written))
+    return tree
+
+
+def docs_files(docs_dir: Path) -> Iterator[str]:
+    """The hand-written files of the docs folder, as posix paths relative to it."""
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*")):
+            rel = path.relative_to(docs_dir)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                yield rel.as_posix()
+

@@ -1,0 +1,97 @@
+"""The MkDocs adapter: `plugins: [search, pmo]` runs the pipeline and adds its pages in memory."""
+
+from __future__ import annotations
+
+import calendar
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, InclusionLevel
+
+from .errors import ConfigurationError, PortfolioError
+from .pipeline import Timings, read_portfolio, site_tree
+from .portfolio_pages import HOME
+from .site import CSS, NOT_IN_NAV
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+
+    from .validate import Portfolio
+
+
+
+class PortfolioConfig(Config):
+    portfolio = c.Type(str, default="portfolio")
+    handbook = c.Type(str, default="methodology")
+    audience = c.Choice(("org", "pmo"), default="org")
+
+
+class PortfolioPlugin(BasePlugin[PortfolioConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.preloaded: Portfolio | None = None  # set by `pmo build`, which has validated already
+        self.timings = Timings()
+        self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.data_dir = (base / self.config.portfolio).resolve()
+        self.handbook_dir = (base / self.config.handbook).resolve()
+        self.user_nav = config.nav is not None
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.failure = None
+        home = files.get_file_from_path(HOME)
+        merge_home = home is not None and home.generated_by is None
+        hand_written = {f.src_uri: None for f in files if f.generated_by is None}
+        if merge_home:
+            hand_written[HOME] = home.content_string  # type: ignore[union-attr]
+        try:
+            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
+            tree = site_tree(portfolio, self.config.audience, self.handbook_dir, hand_written, self.timings)
+        except PortfolioError as exc:
+            self.failure = exc
+            raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None
+        except ConfigurationError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from None
+        if merge_home:
+            files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
+        for uri, content in {**tree.pages, **tree.assets}.items():
+            files.append(File.generated(config, uri, content=content, inclusion=_inclusion(uri)))
+        for uri, path in tree.copies.items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
+            edit = Path(os.path.relpath(source, config.docs_dir)).as_posix()
+            files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
+        if merge_home:
+            files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
+        if not self.user_nav:
+            config.nav = tree.nav
+        # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
+        as_of = portfolio.settings.as_of
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        for folder in (self.data_dir, self.handbook_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def _inclusion(uri: str) -> InclusionLevel:
+    index = uri.endswith("/index.md")
+    return InclusionLevel.NOT_IN_NAV if uri.startswith(NOT_IN_NAV) and not index else InclusionLevel.UNDEFINED
+

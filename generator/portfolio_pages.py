@@ -1,0 +1,292 @@
+"""Stage 4, render: the portfolio-wide pages (dashboard, register, programs, objectives, demand, calendar)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .kpi import RAGS, priority_score
+from .md import front_matter, link, section, table
+from .model import ACTIVE_PHASES
+from .project_page import project_path
+from .text import one_line, plain, rich
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .analyse import Analysis
+
+PHASES = ("proposal", "approved", "planning", "execution", "closing", "on-hold", "closed", "cancelled")
+HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
+    "index.md", "projects/index.md", "programs/index.md", "objectives/index.md", "requests/index.md", "calendar.md",
+)
+
+
+def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...]]:
+    cur = a.settings.currency
+    rows = []
+    for pid in ids:
+        r = a.projects.loc[pid]
+        program = a.portfolio.programs.get(r["program"])
+        rows.append(
+            (
+                link(here, project_path(pid), plain(r["name"])),
+                f"`{pid}`",
+                link(here, f"programs/{r['program']}.md", plain(program.name)) if program else plain(r["program"]),
+                fmt.phase(r["phase"]),
+                plain(a.person_name(r["manager"])),
+                fmt.rag(r["rag"]),
+                fmt.date(r["finish"]),
+                fmt.date(r["forecast_finish"]),
+                fmt.money(r["bac"], cur),
+                fmt.percent(r["percent_complete"]),
+            )
+        )
+    return rows
+
+
+PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finish", "Forecast", "Budget", "Complete"]
+
+
+def register_page(a: Analysis) -> str:
+    ids = list(a.projects.sort_values(["program", "name"]).index)
+    return (
+        front_matter("Project register")
+        + "# Project register\n\n"
+        + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
+        + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override.\n\n"
+        + table(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), align="lllllllllrr")
+    )
+
+
+def home_page(a: Analysis, intro: str | None) -> str:
+    f = a.projects
+    cur = a.settings.currency
+    active = f[f["active"]]
+    live = f[f["phase"] != "cancelled"]
+    org = plain(a.settings.organization)
+    header = intro.rstrip() + "\n\n" if intro else f"# {org} IT portfolio\n\n"
+    figures = table(
+        ["Figure", "Value"],
+        [
+            ("**Projects in the portfolio**", str(len(f))),
+            ("**Active projects**", str(len(active))),
+            ("**Budget of active projects**", fmt.money(active["bac"].sum(), cur)),
+            ("**Spent to date, active projects**", fmt.money(active["ac"].sum(), cur)),
+            ("**Budget of all projects (not cancelled)**", fmt.money(live["bac"].sum(), cur)),
+            ("**Spent to date, all projects**", fmt.money(f["ac"].sum(), cur)),
+        ],
+        align="lr",
+    )
+    phases = Counter(f["phase"])
+    by_phase = table(
+        ["Phase", "Projects"], [(fmt.phase(ph), str(phases[ph])) for ph in PHASES if phases[ph]], align="lr"
+    )
+    rags = Counter(active["rag"])
+    by_rag = table(["RAG", "Active projects"], [(fmt.rag(r), str(rags[r])) for r in RAGS], align="lr")
+    return (
+        front_matter("Home")
+        + header
+        + f"The portfolio at a glance as of **{fmt.date(a.settings.as_of)}**, the end of the current reporting "
+        + f"period. See the {link(HOME, REGISTER, 'project register')} for every project.\n\n"
+        + section("Key figures", figures)
+        + section("Projects by phase", by_phase)
+        + section("Active projects by RAG", by_rag)
+        + section("Needs attention", _attention(a))
+    )
+
+
+def attention_reasons(a: Analysis, row: pd.Series) -> list[str]:
+    """Why an active project needs a look: red, slipping past the amber threshold, or a stale report."""
+    reasons = []
+    if row["rag"] == "red":
+        reasons.append("red")
+    if row["slip_days"] >= a.settings.rag.slip_days.amber:
+        reasons.append(f"finish slipped {fmt.days(row['slip_days'])}")
+    if row["stale"]:
+        age = row["status_age_days"]
+        reasons.append("no status report yet" if fmt.missing(age) else f"last status report {int(age)} days old")
+    return reasons
+
+
+def _attention(a: Analysis) -> str:
+    rows = []
+    active = a.projects[a.projects["active"]]
+    for pid, row in active.sort_values(["rag", "slip_days"], ascending=[True, False]).iterrows():
+        reasons = attention_reasons(a, row)
+        if reasons:
+            rows.append(
+                (
+                    link(HOME, project_path(str(pid)), plain(row["name"])),
+                    fmt.rag(row["rag"]),
+                    plain(a.person_name(row["manager"])),
+                    "; ".join(reasons),
+                )
+            )
+    rows.sort(key=lambda r: (r[1] != fmt.rag("red"), r[0]))
+    if not rows:
+        return "No active project is red, slipping or late with its status report.\n"
+    return table(["Project", "RAG", "Manager", "Why"], rows)
+
+
+def _health(a: Analysis, ids: list[str]) -> str:
+    rags = Counter(a.projects.loc[ids, "rag"][a.projects.loc[ids, "active"]]) if ids else Counter()
+    return " ".join(f"{fmt.rag(r)} {rags[r]}" for r in RAGS if rags[r]) or "—"
+
+
+def programs_page(a: Analysis) -> str:
+    cur = a.settings.currency
+    rows = []
+    for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name):
+        ids = a.by_program.get(program.id, [])
+        rows.append(
+            (
+                link(PROGRAMS, f"programs/{program.id}.md", plain(program.name)),
+                plain(a.person_name(program.manager)),
+                str(len(ids)),
+                _health(a, ids),
+                fmt.money(a.projects.loc[ids, "bac"].sum() if ids else 0, cur),
+            )
+        )
+    return (
+        front_matter("Programs")
+        + "# Programs\n\n"
+        + table(["Program", "Manager", "Projects", "Active projects by RAG", "Budget"], rows, align="llrlr")
+    )
+
+
+def program_page(a: Analysis, program_id: str) -> str:
+    program = a.portfolio.programs[program_id]
+    here = f"programs/{program_id}.md"
+    ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.projects.loc[pid, "name"])
+    objectives = {o.id: o for o in a.settings.objectives}
+    pmo_only = "\n\n**pmo only**" if program.visibility == "pmo" else ""
+    about = table(
+        ["Role", "Who / what"],
+        [
+            ("**Program manager**", plain(a.person_name(program.manager))),
+            ("**Sponsor**", plain(a.person_name(program.sponsor)) or "—"),
+            (
+                "**Objectives**",
+                ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in program.objectives)
+                or "—",
+            ),
+            ("**Active projects by RAG**", _health(a, ids)),
+        ],
+    )
+    return (
+        front_matter(program.name)
+        + f"# {plain(program.name)}{pmo_only}\n\n"
+        + about
+        + "\n"
+        + rich(program.description)
+        + "\n"
+        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="lllllllllrr"))
+    )
+
+
+def objectives_page(a: Analysis) -> str:
+    rows = [
+        (link(OBJECTIVES, f"objectives/{o.id}.md", plain(o.name)), str(len(a.by_objective.get(o.id, []))))
+        for o in a.settings.objectives
+    ]
+    return front_matter("Strategic objectives") + "# Strategic objectives\n\n" + table(
+        ["Objective", "Projects"], rows, align="lr"
+    )
+
+
+def objective_page(a: Analysis, objective_id: str) -> str:
+    objective = next(o for o in a.settings.objectives if o.id == objective_id)
+    here = f"objectives/{objective_id}.md"
+    ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.projects.loc[pid, "name"])
+    programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
+    program_list = "\n".join(f"- {link(here, f'programs/{p.id}.md', plain(p.name))}" for p in programs)
+    return (
+        front_matter(objective.name)
+        + f"# {plain(objective.name)}\n\n"
+        + rich(objective.description)
+        + "\n"
+        + section("Programs", (program_list or "_None._") + "\n")
+        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="lllllllllrr"))
+    )
+
+
+def requests_page(a: Analysis) -> str:
+    cur = a.settings.currency
+    ranked = sorted(
+        a.portfolio.requests.values(),
+        key=lambda r: (-(priority_score(r.scores, a.settings) or 0), r.name),
+    )
+    rows = [
+        (
+            link(REQUESTS, f"requests/{r.id}.md", plain(r.name)),
+            plain(a.person_name(r.requested_by)),
+            fmt.date(r.submitted),
+            r.stage,
+            fmt.money(r.estimated_cost, cur),
+            fmt.number(priority_score(r.scores, a.settings), 2),
+        )
+        for r in ranked
+    ]
+    return front_matter("Demand") + "# Demand\n\nRequests not yet approved as projects, highest priority first.\n\n" + table(
+        ["Request", "Requested by", "Submitted", "Stage", "Estimated cost", "Priority score"], rows, align="llllrr"
+    )
+
+
+def request_page(a: Analysis, request_id: str) -> str:
+    r = a.portfolio.requests[request_id]
+    here = f"requests/{request_id}.md"
+    programs = a.portfolio.programs
+    objectives = {o.id: o for o in a.settings.objectives}
+    about = table(
+        ["Fact", "Value"],
+        [
+            ("**Requested by**", plain(a.person_name(r.requested_by))),
+            ("**Submitted**", fmt.date(r.submitted)),
+            ("**Stage**", r.stage),
+            ("**Estimated cost**", fmt.money(r.estimated_cost, a.settings.currency)),
+            ("**Priority score**", fmt.number(priority_score(r.scores, a.settings), 2)),
+            (
+                "**Program**",
+                link(here, f"programs/{r.program}.md", plain(programs[r.program].name))
+                if r.program in programs else "—",
+            ),
+            ("**Objectives**", ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in r.objectives) or "—"),
+        ],
+    )
+    summary = f"**{plain(r.summary)}**\n\n" if r.summary else ""
+    pmo_only = "\n\n**pmo only**" if r.visibility == "pmo" else ""
+    return front_matter(r.name) + f"# {plain(r.name)}{pmo_only}\n\n" + about + "\n" + summary + rich(r.description)
+
+
+def calendar_page(a: Analysis) -> str:
+    events = sorted(a.portfolio.events, key=lambda e: (e.start, e.last_day, e.title))
+    parts = [
+        front_matter("IT calendar"),
+        "# IT calendar\n\nRelease windows, change freezes, maintenance windows and gate meetings, by month.\n",
+    ]
+    if not events:
+        parts.append("_No events in the calendar._\n")
+    for month, group in groupby(events, key=lambda e: e.start.strftime("%Y-%m")):
+        rows = [
+            (
+                plain(e.title), e.kind, fmt.date(e.start), fmt.date(e.last_day),
+                plain(", ".join(e.systems)) or "—", one_line(e.note) or "—",
+            )
+            for e in group
+        ]
+        title = f"{_MONTHS[int(month[5:]) - 1]} {month[:4]}"
+        parts.append(section(title, table(["Event", "Kind", "Start", "End", "Systems", "Note"], rows)))
+    return "\n".join(parts)
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def active_phases() -> frozenset[str]:
+    return ACTIVE_PHASES

@@ -1,0 +1,231 @@
+"""Stage 4, render: the page of one project."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .kpi import milestone_slip, why_undefined
+from .md import EMPTY, front_matter, link, section, table
+from .text import one_line, plain, rich
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .analyse import Analysis
+    from .model import Project
+
+
+def project_path(project_id: str) -> str:
+    return f"projects/{project_id}.md"
+
+
+def project_page(a: Analysis, project_id: str) -> str:
+    p = a.project(project_id)
+    row = a.projects.loc[project_id]
+    here = project_path(p.id)
+    parts = [
+        front_matter(p.name, description=p.summary or p.name),
+        f"# {plain(p.name)}\n",
+        _badges(a, p, row),
+        _header(a, p, here),
+    ]
+    if p.summary:
+        parts.append(f"**{plain(p.summary)}**\n")
+    parts.append(rich(p.description))
+    parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
+    parts.append(section("Milestones", _milestones(p)))
+    parts.append(section("Status", _status(a, p)))
+    parts.append(section("Risks", _risks(a, p)))
+    parts.append(section("Issues", _issues(a, p)))
+    parts.append(section("Dependencies", _dependencies(a, p, here)))
+    parts.append(section("Change requests", _changes(a, p)))
+    parts.append(section("Benefits", _benefits(a, p)))
+    parts.append(section("Resources", _resources(a, p)))
+    parts.append(section("Lessons learned", _lessons(p)))
+    return "\n".join(part for part in parts if part)
+
+
+def _badges(a: Analysis, p: Project, row: pd.Series) -> str:
+    if p.rag_override:
+        rag = f"{fmt.rag(p.rag_override.rag, 'Set by the PMO')} (override: {plain(p.rag_override.reason)})"
+    else:
+        rag = fmt.rag(row["derived_rag"], "Derived from SPI, CPI and schedule slip")
+    reported = row["reported_rag"]
+    if not fmt.missing(reported) and reported != row["rag"]:
+        rag += f" · reported by the project: {fmt.rag(reported)}"
+    pmo_only = " · **pmo only**" if p.visibility == "pmo" else ""
+    return f"**RAG** {rag} · **Phase** {fmt.phase(p.phase)} · **{p.kind.capitalize()}** work{pmo_only}\n"
+
+
+def _header(a: Analysis, p: Project, here: str) -> str:
+    program = a.portfolio.programs.get(p.program)
+    program_link = link(here, f"programs/{p.program}.md", plain(program.name)) if program else plain(p.program)
+    objectives = {o.id: o for o in a.settings.objectives}
+    aligned = ", ".join(
+        link(here, f"objectives/{oid}.md", plain(objectives[oid].name)) for oid in p.objectives if oid in objectives
+    )
+    rows = [
+        ("Program", program_link),
+        ("Sponsor", plain(a.person_name(p.sponsor))),
+        ("Project manager", plain(a.person_name(p.manager))),
+        ("Methodology", p.methodology.upper() if p.methodology in {"pmi"} else p.methodology.capitalize()),
+        ("Objectives", aligned or "—"),
+    ]
+    return table(["Role", "Who / what"], ((f"**{k}**", v) for k, v in rows))
+
+
+def _kpi(a: Analysis, row: pd.Series, name: str, shown: str) -> str:
+    return fmt.na(why_undefined(name, row)) if shown == fmt.NA else shown
+
+
+def _schedule_and_budget(a: Analysis, p: Project, row: pd.Series) -> str:
+    cur = a.settings.currency
+    schedule = table(
+        ["Schedule", "Date"],
+        [
+            ("**Start**", fmt.date(p.start)),
+            ("**Baseline finish**", fmt.date(p.finish)),
+            ("**Forecast finish**", fmt.date(p.expected_finish)),
+            ("**Schedule slip**", fmt.days(row["slip_days"])),
+            ("**Planned complete by now**", fmt.percent(100 * row["pv"] / row["bac"]) if row["bac"] else fmt.NA),
+            ("**Reported complete**", _kpi(a, row, "percent_complete", fmt.percent(row["percent_complete"]))),
+        ],
+    )
+    money = [
+        ("Budget (BAC)", fmt.money(row["bac"], cur)),
+        ("Actual cost (AC)", _kpi(a, row, "ac", fmt.money(row["ac"], cur))),
+        ("Earned value (EV)", _kpi(a, row, "ev", fmt.money(row["ev"], cur))),
+        ("Planned value (PV)", fmt.money(row["pv"], cur)),
+        ("SPI", _kpi(a, row, "spi", fmt.ratio(row["spi"]))),
+        ("CPI", _kpi(a, row, "cpi", fmt.ratio(row["cpi"]))),
+        ("Estimate at completion (EAC)", _kpi(a, row, "eac", fmt.money(row["eac"], cur))),
+        ("Variance at completion (VAC)", _kpi(a, row, "vac", fmt.money(row["vac"], cur))),
+        ("Budget adherence (EAC / BAC)", _kpi(a, row, "budget_adherence", fmt.percent(row["budget_adherence"]))),
+    ]
+    budget = table(["Cost", "Value"], ((f"**{k}**", v) for k, v in money), align="lr")
+    as_of = f"Figures as of {fmt.date(a.settings.as_of)}."
+    return f"{as_of}\n\n{schedule}\n{budget}"
+
+
+def _milestones(p: Project) -> str:
+    rows = [
+        (
+            plain(m.name),
+            fmt.date(m.baseline),
+            fmt.date(m.forecast),
+            fmt.date(m.actual),
+            fmt.days(milestone_slip(m.baseline, m.forecast, m.actual)),
+        )
+        for m in p.milestones
+    ]
+    return table(["Milestone", "Baseline", "Forecast", "Actual", "Slip"], rows, align="lllll")
+
+
+def _status(a: Analysis, p: Project) -> str:
+    current = p.status_at(a.settings.as_of)
+    if current is None:
+        return "_No status report on or before the reporting date yet._\n"
+    cur = a.settings.currency
+    latest = f"Latest report, {fmt.date(current.date)}: {fmt.rag(current.rag)}\n\n{rich(current.summary)}"
+    rows = [
+        (
+            fmt.date(s.date),
+            fmt.rag(s.rag),
+            fmt.percent(s.percent_complete),
+            fmt.money(s.actual_cost, cur),
+            fmt.number(s.satisfaction, 1) if s.satisfaction is not None else "—",
+            one_line(s.summary),
+        )
+        for s in reversed(p.status)
+    ]
+    history = table(["Date", "RAG", "Complete", "Actual cost", "Satisfaction", "Summary"], rows, align="llrrrl")
+    return f"{latest}\n### History\n\n{history}"
+
+
+def _risks(a: Analysis, p: Project) -> str:
+    ordered = sorted(p.risks, key=lambda r: (r.status != "open", -r.probability * r.impact, r.id))
+    rows = [
+        (
+            plain(r.id),
+            plain(r.title),
+            str(r.probability),
+            str(r.impact),
+            str(r.probability * r.impact) if r.status == "open" else "—",
+            plain(a.person_name(r.owner)),
+            r.status,
+            one_line(r.mitigation, 240),
+        )
+        for r in ordered
+    ]
+    headers = ["Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
+    return table(headers, rows, align="llrrrlll")
+
+
+def _issues(a: Analysis, p: Project) -> str:
+    rows = [
+        (plain(i.id), plain(i.title), i.severity, plain(a.person_name(i.owner)), i.status, fmt.date(i.due))
+        for i in p.issues
+    ]
+    return table(["Id", "Issue", "Severity", "Owner", "Status", "Due"], rows)
+
+
+def _dependencies(a: Analysis, p: Project, here: str) -> str:
+    def name(pid: str) -> str:
+        other = a.portfolio.projects.get(pid)
+        return link(here, project_path(pid), plain(other.name)) if other else plain(pid)
+
+    depends = [(name(d.project), d.type, plain(d.note)) for d in p.dependencies]
+    needed = [
+        (name(dependent), a.project(dependent).dependencies[i].type, plain(a.project(dependent).dependencies[i].note))
+        for dependent, i in a.needed_by.get(p.id, [])
+    ]
+    return (
+        "### This project depends on\n\n" + table(["Project", "Type", "Note"], depends)
+        + "\n### Projects that depend on this one\n\n" + table(["Project", "Type", "Note"], needed)
+    )
+
+
+def _changes(a: Analysis, p: Project) -> str:
+    cur = a.settings.currency
+    rows = [
+        (
+            plain(c.id), fmt.date(c.date), plain(c.title), fmt.money(c.cost, cur), fmt.days(c.schedule_days),
+            c.decision, plain(c.decided_by or "—"),
+        )
+        for c in p.changes
+    ]
+    return table(["Id", "Date", "Change", "Cost", "Schedule", "Decision", "Decided by"], rows, align="lllrrll")
+
+
+def _benefits(a: Analysis, p: Project) -> str:
+    cur = a.settings.currency
+
+    def amount(value: float, unit: str | None, kind: str) -> str:
+        if kind == "financial":
+            return fmt.money(value, cur)
+        return f"{fmt.number(value, 1 if value % 1 else 0)} {plain(unit or '')}".strip()
+
+    rows = [
+        (plain(b.name), b.kind, amount(b.planned, b.unit, b.kind), amount(b.realized, b.unit, b.kind), fmt.date(b.due))
+        for b in p.benefits
+    ]
+    return table(["Benefit", "Kind", "Planned", "Realized", "Due"], rows, align="llrrl")
+
+
+def _resources(a: Analysis, p: Project) -> str:
+    teams = {t.id: t.name for t in a.portfolio.people.teams}
+    rows = [(plain(teams.get(r.team, r.team)), fmt.number(r.fte, 1), r.from_, r.to) for r in p.resources]
+    return table(["Team", "FTE", "From", "To"], rows, align="lrll")
+
+
+def _lessons(p: Project) -> str:
+    if not p.lessons:
+        return EMPTY + "\n"
+    parts = []
+    for lesson in p.lessons:
+        when = f" ({fmt.date(lesson.date)})" if lesson.date else ""
+        parts.append(f"**{plain(lesson.category.replace('-', ' ').capitalize())}**{when}\n\n{rich(lesson.lesson)}")
+        if lesson.recommendation:
+            parts.append(f"_Recommendation:_\n\n{rich(lesson.recommendation)}")
+    return "\n".join(parts)

@@ -1,0 +1,150 @@
+"""Stage 4, render: the whole generated tree — every page, the handbook, the assets, and the navigation.
+
+Both adapters use this: the MkDocs plugin adds the files in memory, `pmo generate` writes them to disk so
+any Material-compatible builder (MkDocs, Zensical) can build the same site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import portfolio_pages as pages
+from .errors import ConfigurationError
+from .project_page import project_page, project_path
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
+
+ASSET_DIR = Path(__file__).parent / "assets"
+HANDBOOK = "handbook"
+ASSETS = "assets/pmo"
+CSS = f"{ASSETS}/pmo.css"
+# Folders whose pages are reached through tables rather than the navigation: listing them all in the
+# nav would make every page carry every project (a site quadratic in the number of projects).
+NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/")
+_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+@dataclass
+class SiteTree:
+    """The generated part of the docs tree: src path → Markdown, handbook files to copy, assets."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
+    nav: list[Any] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return sorted({*self.pages, *self.copies, *self.assets})
+
+
+def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, docs_pages: list[str]) -> SiteTree:
+    """Everything generated for one site. `docs_pages` are the hand-written pages, for the navigation."""
+    tree = SiteTree()
+    tree.pages[pages.HOME] = pages.home_page(a, home_intro)
+    tree.pages[pages.REGISTER] = pages.register_page(a)
+    tree.pages[pages.PROGRAMS] = pages.programs_page(a)
+    tree.pages[pages.OBJECTIVES] = pages.objectives_page(a)
+    tree.pages[pages.REQUESTS] = pages.requests_page(a)
+    tree.pages[pages.CALENDAR] = pages.calendar_page(a)
+    for pid in a.projects.index:
+        tree.pages[project_path(pid)] = project_page(a, pid)
+        _edit(tree, a, project_path(pid), "projects", pid)
+    for program_id in a.portfolio.programs:
+        tree.pages[f"programs/{program_id}.md"] = pages.program_page(a, program_id)
+        _edit(tree, a, f"programs/{program_id}.md", "programs", program_id)
+    for objective in a.settings.objectives:
+        tree.pages[f"objectives/{objective.id}.md"] = pages.objective_page(a, objective.id)
+    for request_id in a.portfolio.requests:
+        tree.pages[f"requests/{request_id}.md"] = pages.request_page(a, request_id)
+        _edit(tree, a, f"requests/{request_id}.md", "requests", request_id)
+    source = a.portfolio.source("calendar.yaml")
+    if source:
+        tree.edit_sources[pages.CALENDAR] = source.path
+    tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
+    handbook_nav: list[Any] = []
+    if handbook_dir is not None and handbook_dir.is_dir():
+        handbook_nav = _add_handbook(tree, handbook_dir)
+    tree.nav = _nav(handbook_nav, docs_pages)
+    return tree
+
+
+def _edit(tree: SiteTree, a: Analysis, page: str, folder: str, entity_id: str) -> None:
+    source = a.portfolio.source(folder, entity_id)
+    if source is not None:
+        tree.edit_sources[page] = source.path
+
+
+def _add_handbook(tree: SiteTree, root: Path) -> list[Any]:
+    """Mount methodology/ at handbook/; its folders become nav sections, index.md first."""
+
+    def walk(folder: Path) -> list[Any]:
+        entries: list[tuple[tuple[int, int, str], Any]] = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".", "_")):
+                continue
+            rel = f"{HANDBOOK}/{path.relative_to(root).as_posix()}"
+            if path.is_dir():
+                children = walk(path)
+                if children:
+                    entries.append(((1, 0, path.name), {path.name.replace("-", " ").capitalize(): children}))
+                continue
+            tree.copies[rel] = path
+            tree.edit_sources[rel] = path
+            if path.suffix == ".md":
+                order = _nav_order(path)
+                entries.append(((0 if path.name == "index.md" else 1, order, path.name), rel))
+        return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
+
+    return walk(root)
+
+
+def _nav_order(path: Path) -> int:
+    """A page's place in its section: `nav_order:` in its front matter, else after the ordered pages."""
+    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if match:
+        found = re.search(r"^nav_order:\s*(\d+)\s*$", match.group(1), re.M)
+        if found:
+            return int(found.group(1))
+    return 10_000
+
+
+def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
+    nav: list[Any] = [
+        {"Home": pages.HOME},
+        {
+            "Portfolio": [
+                {"Project register": pages.REGISTER},
+                {"Programs": pages.PROGRAMS},
+                {"Objectives": pages.OBJECTIVES},
+                {"Demand": pages.REQUESTS},
+                {"IT calendar": pages.CALENDAR},
+            ]
+        },
+    ]
+    if handbook:
+        nav.append({"Handbook": handbook})
+    extra = [page for page in sorted(docs_pages) if page.endswith(".md") and page != pages.HOME]
+    if extra:
+        nav.append({"Contribute": extra})
+    return nav
+
+
+def check_clashes(tree: SiteTree, hand_written: set[str]) -> None:
+    """A generated file must never silently replace a hand-written one (only docs/index.md is merged)."""
+    clashes = sorted((set(tree.paths()) & hand_written) - {pages.HOME})
+    if clashes:
+        raise ConfigurationError(
+            "these hand-written files in the docs folder clash with generated pages; rename or move them: "
+            + ", ".join(clashes)
+        )
+
+
+def page_title(markdown: str) -> str | None:
+    match = _TITLE.search(markdown)
+    return match.group(1) if match else None

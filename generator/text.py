@@ -1,0 +1,75 @@
+"""Untrusted text from data files → inert page content.
+
+Single-line fields (names, titles, table cells) become plain text: every character Markdown or HTML could
+read as syntax is written as a character reference, so `|`, `*`, `[`, `<`, `{` and newlines cannot break a
+table or inject markup. Multi-line fields keep ordinary Markdown: rendered by Python-Markdown with no
+extension that reads attributes, includes or templates, then cleaned by nh3 (a real HTML sanitizer), and
+placed in the page as an HTML block MkDocs passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+# Characters that mean something to Markdown, its extensions, HTML or Jinja-like template engines.
+_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&~:=\"'$%^]")
+_WHITESPACE = re.compile(r"\s+")
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+_MARKUP_HINT = re.compile(r"[\\`*_\[\]<>&#!|{}~\n]|^\s*[-+>\d]")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "del",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def plain(value: object) -> str:
+    """One line of inert text for Markdown tables, headings and links."""
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    return _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+def attribute(value: object) -> str:
+    """Text safe inside a double-quoted HTML attribute or a YAML front-matter string."""
+    return html.escape(_WHITESPACE.sub(" ", str(value)).strip(), quote=True)
+
+
+def rich(value: str, css_class: str = "pmo-text") -> str:
+    """A block of sanitized Markdown as an HTML block, or "" for empty text."""
+    if not value or not value.strip():
+        return ""
+    return f'<div class="{css_class}">\n{_render(value.strip())}\n</div>\n'
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    if not _MARKUP_HINT.search(text):  # most summaries are one plain sentence: skip the Markdown parser
+        return f"<p>{html.escape(text, quote=False)}</p>"
+    converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    # A heading in a description would break the page's outline: keep its words, as bold text.
+    rendered = _HEADING.sub(r"<p><strong>\1</strong></p>", converter.convert(text))
+    # Blank lines would end the HTML block in the page's Markdown and let the rest be parsed as Markdown.
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return re.sub(r"\n\s*\n", "\n", cleaned).strip()
+
+
+def one_line(value: str, limit: int = 160) -> str:
+    """The start of a text as plain inert text, for a table cell."""
+    text = _WHITESPACE.sub(" ", value).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return plain(text)

@@ -1,0 +1,182 @@
+"""Defensive YAML reading: YAML text → plain dicts, lists and strings, with the line of every field.
+
+PyYAML's loaders expand merge keys and aliases before we could look at them (a 700-byte file can take
+minutes and gigabytes) and its composer recurses until the C stack breaks on deep nesting. So we never
+use them: the file is checked for size, then read as a stream of parser events (libyaml's parser is
+iterative and cheap) from which we build the tree ourselves, refusing anchors, aliases, tags, merge keys,
+non-scalar and duplicate keys, several documents and needless depth as we go.
+
+No YAML 1.1 implicit typing happens here: every scalar stays the text the author typed, except the empty
+value / `~` / `null`, which become None. The model decides what a field's text means (ISO dates only,
+`true`/`false` only), so `no`, `on`, `1.10`, `0042` and `12:30` reach a text field unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 8  # the deepest the model needs is 4 (rag → spi → amber); leave room for honest mistakes
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+try:  # libyaml's parser: ~10x faster than the pure-Python one
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SourceFile:
+    """One data file: its parsed content and the 1-based line where each field path starts."""
+
+    path: Path
+    display: str  # how errors name the file
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Path_) -> int | None:
+        """The line of the deepest known prefix of `loc` (a missing field points at its parent)."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_yaml(path: Path, display: str) -> SourceFile:
+    """Read and parse one file; raises YamlProblem naming the line of the first thing refused."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(None, f"file is {len(raw) // 1024} KiB; data files are limited to {MAX_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(line, "file is not valid UTF-8 text (save it as UTF-8)") from None
+    return parse_yaml(text, path, display)
+
+
+def parse_yaml(text: str, path: Path, display: str) -> SourceFile:
+    source = SourceFile(path=path, display=display, data=None)
+    try:
+        source.data = _build(yaml.parse(text, Loader=_Parser), source.lines)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(None, f"YAML syntax error: {exc}") from None
+    return source
+
+
+class _Node:
+    """A container under construction: a dict waiting for keys or values, or a list."""
+
+    __slots__ = ("key", "key_line", "loc", "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any], loc: Path_) -> None:
+        self.value = value
+        self.loc = loc
+        self.key: str | None = None  # a mapping's pending key
+        self.key_line = 0
+
+
+def _refuse_extras(event: Any, line: int) -> None:
+    if getattr(event, "anchor", None) is not None:
+        raise YamlProblem(line, f'anchors ("&{event.anchor}") are not allowed: write the value out in full')
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise YamlProblem(line, f'tags ("{tag}") are not allowed: write plain values')
+
+
+def _build(events: Any, lines: dict[Path_, int]) -> Any:
+    stack: list[_Node] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlProblem(line, 'a file holds one document: remove the second "---"')
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(line, f'aliases ("*{event.anchor}") are not allowed: write the value out in full')
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            if not stack:
+                root = done.value
+            continue
+        _refuse_extras(event, line)
+        parent = stack[-1] if stack else None
+        if isinstance(event, yaml.ScalarEvent):
+            text = event.value
+            if event.implicit[0] and text in _NULLS:  # implicit[0]: a plain (unquoted) scalar
+                value: Any = None
+            else:
+                value = text
+            if parent is None:
+                root = value
+            elif isinstance(parent.value, dict) and parent.key is None:
+                _take_key(parent, text, event, line, lines)
+            else:
+                _attach(parent, value, line, lines)
+            continue
+        # a mapping or sequence starts
+        if len(stack) >= MAX_DEPTH:
+            raise YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; the data model needs far less")
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            raise YamlProblem(line, "a key must be a plain name, not a list or mapping")
+        container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            node = _Node(container, ())
+            lines[()] = line
+        else:
+            node = _Node(container, _attach(parent, container, line, lines))
+        stack.append(node)
+    if documents == 0 or root is None:
+        raise YamlProblem(1, "file is empty")
+    return root
+
+
+def _take_key(parent: _Node, text: str, event: Any, line: int, lines: dict[Path_, int]) -> None:
+    if event.implicit[0] and text == "<<":
+        raise YamlProblem(line, 'merge keys ("<<") are not allowed: write the fields out in full')
+    mapping = parent.value
+    assert isinstance(mapping, dict)
+    if text in mapping:
+        first = lines.get((*parent.loc, text))
+        raise YamlProblem(line, f'duplicate key "{text}" (first given on line {first})')
+    parent.key = text
+    parent.key_line = line
+
+
+def _attach(parent: _Node, value: Any, line: int, lines: dict[Path_, int]) -> Path_:
+    """Put a value into its parent container and record its line; return its path."""
+    if isinstance(parent.value, dict):
+        key = parent.key
+        assert key is not None
+        parent.value[key] = value
+        parent.key = None
+        loc: Path_ = (*parent.loc, key)
+        lines[loc] = parent.key_line
+    else:
+        loc = (*parent.loc, len(parent.value))
+        parent.value.append(value)
+        lines[loc] = line
+    return loc

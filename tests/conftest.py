@@ -1,0 +1,47 @@
+"""Shared fixtures: the small fixture portfolio, editable copies of it, and a built sample site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+SAMPLE = ROOT / "portfolio"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """An editable copy of the small valid portfolio."""
+    target = tmp_path / "portfolio"
+    shutil.copytree(MINI, target)
+    return target
+
+
+Edit = Callable[[str, str, str], None]
+
+
+@pytest.fixture
+def edit(mini: Path) -> Edit:
+    """Replace text in one file of the `mini` copy; fails loudly if the text is not there."""
+
+    def change(name: str, old: str, new: str) -> None:
+        path = mini / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return change
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the repository root, where mkdocs.yml, docs/ and methodology/ live."""
+    monkeypatch.chdir(ROOT)
+    return ROOT

@@ -1,0 +1,161 @@
+"""Building sites: the CLI's exit codes, the plugin path, the source tree, and that failures keep the old site."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import MINI, ROOT, Edit
+
+
+def pmo(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path, in_root: Path) -> Path:
+    out = tmp_path / "site"
+    code, output = pmo("build", "--data", str(MINI), "--out", str(out), "--strict")
+    assert code == 0, output
+    return out
+
+
+def test_build_writes_every_page(mini_site: Path) -> None:
+    pages = {p.relative_to(mini_site).as_posix() for p in mini_site.rglob("index.html")}
+    assert {
+        "index.html", "projects/index.html", "projects/crm/index.html", "projects/identity/index.html",
+        "programs/index.html", "programs/front-door/index.html", "objectives/index.html",
+        "objectives/digital-care/index.html", "requests/index.html", "requests/chatbot/index.html",
+        "calendar/index.html", "handbook/index.html", "handbook/lifecycle/index.html", "contributing/index.html",
+    } <= pages
+    assert (mini_site / "assets/pmo/pmo.css").is_file()
+    assert (mini_site / "search/search_index.json").is_file()
+
+
+def test_project_page_content(mini_site: Path) -> None:
+    html = (mini_site / "projects/crm/index.html").read_text()
+    assert "<title>Patient CRM - " in html
+    assert 'class="pmo-rag pmo-rag-red"' in html  # derived: SPI 0.80
+    for text in ("Design sign-off", "2026-02-12", "+12 d", "Vendor capacity", "Add SMS reminders",
+                 "Fewer call-centre contacts", "Vendors need a named lead.", "Identity platform",
+                 "€112,500", "0.80", "Design late by ten days."):
+        assert text in html, text
+    identity = (mini_site / "projects/identity/index.html").read_text()
+    assert "Projects that depend on this one" in identity and 'href="../crm/"' in identity
+
+
+def test_home_page_merges_hand_written_intro(mini_site: Path) -> None:
+    html = (mini_site / "index.html").read_text()
+    assert "Numbers on this site are computed, not typed" in html  # docs/index.md
+    assert "Needs attention" in html and 'href="projects/crm/"' in html
+
+
+def test_project_pages_are_not_in_the_navigation(mini_site: Path) -> None:
+    html = (mini_site / "calendar/index.html").read_text()
+    assert "March release" in html
+    assert 'href="../projects/crm/"' not in html  # the nav lists sections, not every project
+
+
+def test_builds_are_byte_identical(mini_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    code, output = pmo("build", "--data", str(MINI), "--out", str(again))
+    assert code == 0, output
+    assert tree_digest(again) == tree_digest(mini_site)
+
+
+def test_invalid_data_exits_1_and_keeps_the_previous_site(mini_site: Path, mini: Path, edit: Edit) -> None:
+    before = tree_digest(mini_site)
+    edit("projects/crm.yaml", "phase: execution", "phase: done")
+    code, output = pmo("build", "--data", str(mini), "--out", str(mini_site))
+    assert code == 1
+    assert 'crm.yaml:4: phase: expected one of' in output
+    assert tree_digest(mini_site) == before
+    assert not [p for p in mini_site.parent.iterdir() if p.name.startswith(".site.")]  # no leftovers
+
+
+def test_strict_warning_exits_1_and_keeps_the_previous_site(mini_site: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text().replace("docs_dir: docs", f"docs_dir: {docs}")
+                      .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}"))
+    before = tree_digest(mini_site)
+    code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(mini_site), "--strict")
+    assert code == 1, output
+    assert "missing.md" in output
+    assert tree_digest(mini_site) == before
+
+
+def test_usage_and_configuration_errors_exit_2(tmp_path: Path, in_root: Path) -> None:
+    assert pmo("build", "--audience", "everyone")[0] == 2
+    code, output = pmo("build", "--config", str(tmp_path / "none.yml"), "--out", str(tmp_path / "s"))
+    assert code == 2 and "no such MkDocs configuration file" in output
+
+
+def test_generated_page_never_replaces_a_hand_written_one(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "projects").mkdir(parents=True)
+    (docs / "projects" / "crm.md").write_text("# Mine\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text().replace("docs_dir: docs", f"docs_dir: {docs}"))
+    code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(tmp_path / "site"))
+    assert code == 2, output
+    assert "clash with generated pages" in output and "projects/crm.md" in output
+
+
+def test_validate_exit_codes_and_formats(mini: Path, edit: Edit) -> None:
+    code, output = pmo("validate", "--data", str(mini))
+    assert (code, output.strip().endswith("valid — 2 projects, 1 programs, 1 requests.")) == (0, True)
+    edit("projects/crm.yaml", "budget: 100000", "budget: lots")
+    code, output = pmo("validate", "--data", str(mini), "--format", "github")
+    assert code == 1
+    assert output.startswith(f"::error file={mini}/projects/crm.yaml,line=15::budget: expected a number")
+
+
+def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Path) -> None:
+    out = tmp_path / "tree"
+    code, output = pmo("generate", "--data", str(MINI), "--out", str(out))
+    assert code == 0, output
+    config = (out / "mkdocs.yml").read_text()
+    assert "pmo" not in config.split("plugins:")[1].split("markdown_extensions")[0]
+    assert (out / "docs/projects/crm.md").read_text().startswith('---\ntitle: "Patient CRM"')
+    assert (out / "docs/handbook/lifecycle.md").is_file() and (out / "docs/contributing.md").is_file()
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=out, capture_output=True, text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert build.returncode == 0, build.stderr
+    assert "Patient CRM" in (out / "site/projects/crm/index.html").read_text()
+
+
+def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml").read_text()
+        .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+        .replace("portfolio: portfolio", f"portfolio: {MINI}")
+        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(tmp_path / "s")],
+        capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "s/projects/crm/index.html").is_file()
+    assert not (ROOT / "docs" / "projects").exists()  # generated pages stay in memory

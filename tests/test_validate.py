@@ -1,0 +1,217 @@
+"""Validation: one test per kind of error, asserting the message and the line; all errors together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import PortfolioError, Problem, format_problems
+from generator.load import load_portfolio
+from generator.validate import validate_portfolio
+
+from .conftest import MINI, Edit
+
+
+def problems(folder: Path) -> list[Problem]:
+    with pytest.raises(PortfolioError) as info:
+        validate_portfolio(load_portfolio(folder))
+    return info.value.problems
+
+
+def only(folder: Path) -> Problem:
+    found = problems(folder)
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def test_fixture_is_valid() -> None:
+    portfolio = validate_portfolio(load_portfolio(MINI))
+    assert sorted(portfolio.projects) == ["crm", "identity"]
+    assert portfolio.projects["crm"].milestones[1].forecast.isoformat() == "2026-05-20"
+
+
+def test_unknown_key_suggests_the_field(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "summary:", "sumary:")
+    p = only(mini)
+    assert (p.file.endswith("projects/crm.yaml"), p.line, p.field) == (True, 9, "sumary")
+    assert p.message == 'unknown field "sumary"; did you mean "summary"?'
+
+
+def test_unknown_nested_key_suggests_the_field(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "forecast: 2026-05-20}", "forcast: 2026-05-20}")
+    p = only(mini)
+    assert (p.line, p.field) == (19, "milestones[1].forcast")
+    assert 'did you mean "forecast"?' in p.message
+
+
+def test_bad_date_message_matches_the_contract(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "forecast: 2026-05-20}", "forecast: next week}")
+    p = only(mini)
+    assert str(p).endswith('crm.yaml:19: milestones[1].forecast: expected a date like 2026-03-31, got "next week"')
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "31/03/2026", "20260331", "2026-3-31"])
+def test_dates_are_iso_only(mini: Path, edit: Edit, value: str) -> None:
+    edit("projects/crm.yaml", "start: 2026-01-01", f"start: {value}")
+    p = only(mini)
+    assert (p.line, p.field) == (12, "start") and "expected a date like 2026-03-31" in p.message
+
+
+def test_wrong_type(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "budget: 100000", "budget: 1,000 EUR")
+    p = only(mini)
+    assert (p.line, p.field) == (15, "budget")
+    assert p.message.startswith("expected a number") and '"1,000 EUR"' in p.message
+
+
+def test_list_expected(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "objectives: [digital-care]", "objectives: digital-care")
+    p = only(mini)
+    assert (p.line, p.field) == (6, "objectives") and p.message.startswith("expected a list")
+
+
+def test_out_of_range_score(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "probability: 3", "probability: 7")
+    p = only(mini)
+    assert (p.line, p.field, p.message) == (24, "risks[0].probability", "must be at most 5, got 7")
+
+
+def test_vocabulary_suggests_the_value(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "phase: execution", "phase: Execution")
+    p = only(mini)
+    assert (p.line, p.field) == (4, "phase")
+    assert p.message.endswith('got "Execution"; did you mean "execution"?')
+
+
+def test_booleans_are_only_true_or_false(mini: Path, edit: Edit) -> None:
+    edit("portfolio.yaml", "inverse: true", "inverse: yes")
+    p = only(mini)
+    assert (p.line, p.field) == (13, "scoring.criteria[3].inverse")
+    assert p.message == 'expected true or false, got "yes"'
+
+
+def test_missing_required_field_points_at_its_parent(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "  - {name: Go-live, baseline: 2026-05-01, ", "  - {name: Go-live, ")
+    p = only(mini)
+    assert (p.line, p.field, p.message) == (19, "milestones[1].baseline", "required field is missing")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "field", "message"),
+    [
+        ("projects/crm.yaml", "manager: a.okafor", "manager: a.okafr", 8, "manager",
+         'unknown person "a.okafr"; did you mean "a.okafor"?'),
+        ("projects/crm.yaml", "program: front-door", "program: frontdoor", 2, "program",
+         'unknown program "frontdoor"; did you mean "front-door"?'),
+        ("projects/crm.yaml", "team: web-platform, fte", "team: web-platfrom, fte", 34, "resources[0].team",
+         'unknown team "web-platfrom"; did you mean "web-platform"?'),
+        ("projects/crm.yaml", "objectives: [digital-care]", "objectives: [digital-cares]", 6, "objectives[0]",
+         'unknown objective "digital-cares"; did you mean "digital-care"?'),
+        ("projects/crm.yaml", "project: identity,", "project: identiti,", 28, "dependencies[0].project",
+         'unknown project "identiti"; did you mean "identity"?'),
+        ("programs/front-door.yaml", "manager: j.berg", "manager: nobody", 2, "manager", 'unknown person "nobody"'),
+        ("people.yaml", "team: web-platform}", "team: webplatform}", 3, "people[1].team",
+         'unknown team "webplatform"; did you mean "web-platform"?'),
+    ],
+)
+def test_unknown_references(mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str,
+                            message: str) -> None:
+    edit(file, old, new)
+    p = only(mini)
+    assert (p.file.endswith(file), p.line, p.field, p.message) == (True, line, field, message)
+
+
+def test_duplicate_ids(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "issues:", "  - {id: R1, title: Again, probability: 1, impact: 1, owner: a.okafor}\nissues:")
+    edit("people.yaml", "teams:", "  - {id: m.chen, name: Another Mei}\nteams:")
+    found = {(Path(p.file).name, p.line, p.field): p.message for p in problems(mini)}
+    assert found == {
+        ("crm.yaml", 25, "risks[1].id"): 'duplicate risk id "R1" (also risks[0])',
+        ("people.yaml", 5, "people[3].id"): 'duplicate person id "m.chen" (also people[0])',
+    }
+
+
+def test_id_must_match_file_name(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "name: Patient CRM", "id: patient-crm\nname: Patient CRM")
+    p = only(mini)
+    assert (p.line, p.field) == (1, "id")
+    assert p.message == '"patient-crm" does not match the file name "crm.yaml": the file name is the id'
+
+
+@pytest.mark.parametrize(("name", "reason"), [("Bad_Name", "not a valid id"), ("index", "reserved name")])
+def test_file_name_must_be_a_valid_id(mini: Path, name: str, reason: str) -> None:
+    (mini / "projects" / "identity.yaml").rename(mini / "projects" / f"{name}.yaml")
+    found = problems(mini)
+    assert any(p.file.endswith(f"{name}.yaml") and reason in p.message for p in found), found
+
+
+def test_dependency_cycle(mini: Path, edit: Edit) -> None:
+    edit("projects/identity.yaml", "milestones:", "dependencies:\n  - {project: crm}\nmilestones:")
+    p = only(mini)
+    assert p.field.startswith("dependencies[0].project")
+    assert "dependency cycle:" in p.message and "crm" in p.message and "identity" in p.message
+
+
+def test_finish_before_start(mini: Path, edit: Edit) -> None:
+    edit("projects/identity.yaml", "finish: 2025-12-31", "finish: 2025-01-31")
+    p = only(mini)
+    assert (p.line, p.field, p.message) == (8, "finish", "finish 2025-01-31 is before start 2025-06-01")
+
+
+def test_yaml_duplicate_key(mini: Path, edit: Edit) -> None:
+    edit("projects/identity.yaml", "budget: 50000", "budget: 50000\nbudget: 60000")
+    p = only(mini)
+    assert (p.line, p.message) == (10, 'duplicate key "budget" (first given on line 9)')
+
+
+def test_status_reports_oldest_first(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "{date: 2026-02-28,", "{date: 2026-01-15,")
+    p = only(mini)
+    assert (p.line, p.field) == (22, "status[1].date") and "oldest first" in p.message
+
+
+def test_weights_must_sum_to_one(mini: Path, edit: Edit) -> None:
+    edit("portfolio.yaml", "weight: 0.35", "weight: 0.45")
+    p = only(mini)
+    assert (p.line, p.field) == (9, "scoring.criteria") and "add up to 1.1" in p.message
+
+
+@pytest.mark.parametrize(("value", "stays"), [("no", "no"), ("1.10", "1.10"), ("012", "012"), ("on", "on")])
+def test_yaml_11_values_stay_text(mini: Path, edit: Edit, value: str, stays: str) -> None:
+    edit("projects/crm.yaml", "name: Patient CRM", f"name: {value}")
+    portfolio = validate_portfolio(load_portfolio(mini))
+    assert portfolio.projects["crm"].name == stays
+
+
+def test_all_errors_of_a_run_are_reported_together(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/identity.yaml", "finish: 2025-12-31", "finish: 2025-01-31")
+    edit("people.yaml", "capacity_fte: 6", "capacity_fte: lots")
+    (mini / "requests" / "broken.yaml").write_text("name: [unclosed\n")
+    found = problems(mini)
+    files = sorted({Path(p.file).name for p in found})
+    assert files == ["broken.yaml", "crm.yaml", "identity.yaml", "people.yaml"], found
+
+
+def test_unexpected_files_and_folders(mini: Path) -> None:
+    (mini / "projects" / "extra.yml").write_text("name: x\n")
+    (mini / "project").mkdir()
+    messages = {Path(p.file).name: p.message for p in problems(mini)}
+    assert 'rename it to end in ".yaml"' in messages["extra.yml"]
+    assert 'did you mean "projects"?' in messages["project"]
+
+
+def test_missing_required_file(mini: Path) -> None:
+    (mini / "people.yaml").unlink()
+    p = only(mini)
+    assert p.file.endswith("people.yaml") and p.message == "required file is missing"
+
+
+def test_output_formats() -> None:
+    found = [Problem("portfolio/projects/a.yaml", 3, "budget", "expected a number, got \"x\"\nsecond line")]
+    assert format_problems(found, "github") == (
+        '::error file=portfolio/projects/a.yaml,line=3::budget: expected a number, got "x"%0Asecond line'
+    )
+    assert '"line": 3' in format_problems(found, "json")
+    assert format_problems(found, "text").startswith("portfolio/projects/a.yaml:3: budget: ")

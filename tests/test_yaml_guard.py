@@ -1,0 +1,85 @@
+"""The defensive YAML reader: what it refuses (before any expansion) and what it keeps as typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.yaml_guard import MAX_BYTES, YamlProblem, parse_yaml, read_yaml
+
+
+def parse(text: str):
+    return parse_yaml(text, Path("x.yaml"), "x.yaml")
+
+
+def refused(text: str) -> YamlProblem:
+    with pytest.raises(YamlProblem) as info:
+        parse(text)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: 1\nb: &anchor 2\n", 2, "anchors"),
+        ("a: 1\nb: *x\n", 2, "aliases"),
+        ("a: 1\n<<: {b: 2}\n", 2, "merge keys"),
+        ("a: !!python/object/apply:os.system [ls]\n", 1, "tags"),
+        ("a: !!binary aGVsbG8=\n", 1, "tags"),
+        ("name: a\nname: b\n", 2, 'duplicate key "name" (first given on line 1)'),
+        ("? [a, b]\n: 1\n", 1, "a key must be a plain name"),
+        ("a: 1\n---\nb: 2\n", 2, "one document"),
+        ("", 1, "file is empty"),
+        ("a: [1, 2\n", 2, "YAML syntax error"),
+    ],
+)
+def test_refuses_with_line(text: str, line: int, words: str) -> None:
+    problem = refused(text)
+    assert words in problem.message
+    assert problem.line == line
+
+
+def test_merge_key_bomb_is_refused_before_expansion() -> None:
+    # 28 levels of doubling merge keys: minutes and gigabytes in PyYAML's safe_load (pyyaml#897)
+    lines = ["m0: &m0 {a: 1}"] + [f"m{i}: &m{i} {{<<: [*m{i - 1}, *m{i - 1}]}}" for i in range(1, 29)]
+    problem = refused("\n".join(lines))
+    assert "anchors" in problem.message and problem.line == 1
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: "])
+def test_deep_nesting_is_refused_without_crashing(opening: str) -> None:
+    depth = 50_000
+    closing = "]" if opening == "[" else "}"
+    problem = refused("a: " + opening * depth + closing * depth + "\n")
+    assert "nesting is deeper" in problem.message
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * MAX_BYTES + "\n")
+    with pytest.raises(YamlProblem, match="limited to 256 KiB"):
+        read_yaml(path, "big.yaml")
+
+
+def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(YamlProblem) as info:
+        read_yaml(path, "latin.yaml")
+    assert info.value.line == 2 and "UTF-8" in info.value.message
+
+
+def test_no_yaml_11_implicit_typing() -> None:
+    source = parse("a: NO\nb: on\nc: 1.10\nd: 0042\ne: 12:30\nf: yes\ng: 2026-01-05\nh: ~\ni:\nj: 'null'\n")
+    assert source.data == {
+        "a": "NO", "b": "on", "c": "1.10", "d": "0042", "e": "12:30", "f": "yes", "g": "2026-01-05",
+        "h": None, "i": None, "j": "null",
+    }
+
+
+def test_lines_of_nested_fields() -> None:
+    source = parse("name: x\nmilestones:\n  - name: a\n    baseline: 2026-01-01\n  - {name: b, forecast: soon}\n")
+    assert source.lines[("milestones", 1, "forecast")] == 5
+    assert source.lines[("milestones", 0, "baseline")] == 4
+    assert source.line_of(("milestones", 1, "missing")) == 5
