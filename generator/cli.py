@@ -166,3 +166,7 @@ def _log_mkdocs(verbose: bool) -> None:
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -85,7 +85,7 @@ THEMES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
                                "Change management tool"), (_OPS,)),
     ("Regulatory compliance", ("Records management", "GDPR tooling", "Audit trail", "Archiving",
                                "E-invoicing"), (_SEC,)),
-    ("Application rationalisation", ("Legacy CRM", "Access databases", "Intranet apps", "Reporting tools",
+    ("Application rationalisation", ("Legacy CRM", "MS Access databases", "Intranet apps", "Reporting tools",
                                      "Document management"), (_PLAT, _OPS)),
     ("Manufacturing systems", ("MES", "Quality management", "Plant maintenance", "Product lifecycle management",
                                "Shop-floor network"), (_OPS, _PLAT)),
@@ -152,7 +152,9 @@ MILESTONES = {
 }
 STATUS_TEXT = {
     "green": ("On track.", "Build progressing to plan.", "Milestone reached on time.",
-              "Testing on plan; no blocking defects.", "Stable service; all service levels met."),
+              "Testing on plan; no blocking defects.", "Design workshops completed with the business."),
+    "run": ("Stable service; all service levels met.", "Patching on schedule.", "No major incidents this month.",
+            "Capacity within limits; renewal on track."),
     "amber": ("Testing slipped two weeks; recovery plan agreed.", "Vendor resources late; re-plan under way.",
               "Scope growth under review by the change board.", "Data quality issues slow the migration.",
               "Key specialist on leave; cover arranged."),
@@ -225,8 +227,11 @@ LAST = ("Chen", "Okafor", "Berg", "Rossi", "Novak", "Garcia", "Kim", "Patel", "M
         "Schmidt", "Ivanova", "Moreau", "Yilmaz", "Andersen", "Fischer", "Romero", "Kaur", "Walsh", "Ahmed",
         "Larsen", "Bianchi", "Sato", "Hughes", "Varga", "Nowak", "Meyer", "Lopez", "Kovacs", "Brennan", "Ito",
         "Dimitrov", "Park", "Reyes", "Olsen", "Ward", "Horvat", "Abara", "Keller")
-REQUEST_IDEAS = ("pilot", "proof of concept", "self-service portal", "automation", "analytics", "mobile access",
-                 "upgrade", "integration")
+# request name suffix, and how the summary says it
+REQUEST_IDEAS = (("pilot", "a pilot"), ("proof of concept", "a proof of concept"),
+                 ("self-service portal", "a self-service portal"), ("automation", "automation"),
+                 ("analytics", "analytics"), ("mobile access", "mobile access"), ("upgrade", "an upgrade"),
+                 ("integration", "an integration"))
 CALENDAR_SYSTEMS = ("ERP", "CRM", "Customer portal", "Network", "Data warehouse", "Email", "Payroll", "Intranet")
 
 # YAML text ----------------------------------------------------------------------------------------------
@@ -353,8 +358,10 @@ class _Demo:
             tid = _slug(name)
             assert tid not in team_ids and ID_RE.match(tid) and tid not in RESERVED_IDS
             team_ids.add(tid)
-            teams.append((tid, name, float(rng.choice((3, 4, 5, 6, 8, 10, 12, 15)))))
+            teams.append((tid, name))
+        self.team_list = teams
         self.teams = [t[0] for t in teams]
+        self.demand = dict.fromkeys(self.teams, 0.0)  # FTE booked at as_of, to size the teams
 
         # roles in priority order; project managers and specialists take what is left
         quota = [
@@ -392,13 +399,22 @@ class _Demo:
                 team = self.pick(self.teams)
             team_part = f", team: {team}" if team else ""
             lines.append(f"  - {{id: {pid}, name: {first} {last}, role: {role}{team_part}}}")
-        lines.append("teams:")
-        lines += [f"  - {{id: {tid}, name: {_q(name)}, capacity_fte: {_num(fte)}}}" for tid, name, fte in teams]
-        self.files["people.yaml"] = "\n".join(lines) + "\n"
+        self.people_lines = lines
         self.everyone = [pid for role, _ in quota for pid in self.by_role.get(role, [])]
         self.sponsors = self.by_role.get("Executive", []) + self.by_role.get("Sponsor", [])
         self.managers = self.by_role["Project manager"]
         self.owners = self.managers + self.by_role.get("Team lead", []) + self.by_role.get("Architect", [])
+
+    def teams_and_capacity(self) -> None:
+        """Teams sized to the demand the projects put on them at as_of: most are busy, a few overbooked."""
+        rng = self.rng
+        lines = [*self.people_lines, "teams:"]
+        for tid, name in self.team_list:
+            demand = self.demand[tid]
+            capacity = demand * rng.uniform(0.8, 1.35) if demand else rng.uniform(3, 8)
+            capacity = max(2.0, round(capacity * 2) / 2)
+            lines.append(f"  - {{id: {tid}, name: {_q(name)}, capacity_fte: {_num(capacity)}}}")
+        self.files["people.yaml"] = "\n".join(lines) + "\n"
 
     # programs -----------------------------------------------------------------------------------------
 
@@ -488,8 +504,8 @@ class _Demo:
             methodology = rng.choices(("agile", "hybrid", "prince2", "pmi"), (35, 30, 20, 15))[0]
             duration = rng.randint(90, 620)
             r = rng.random()
-            slip = (0 if r < 0.45 else rng.randint(3, 30) if r < 0.75 else rng.randint(30, 90) if r < 0.93
-                    else rng.randint(90, 200) if r < 0.97 else -rng.randint(3, 15))
+            slip = (0 if r < 0.55 else rng.randint(3, 25) if r < 0.83 else rng.randint(25, 60) if r < 0.95
+                    else rng.randint(60, 180) if r < 0.97 else -rng.randint(3, 15))
             if phase == "proposal":
                 start = AS_OF + rng.randint(30, 270) * DAY
                 slip = 0
@@ -500,7 +516,7 @@ class _Demo:
                 start = AS_OF + rng.randint(-75, 40) * DAY
                 slip = max(0, slip // 3)
             elif phase == "execution":
-                if rng.random() < 0.12:  # past its baseline finish, still running
+                if rng.random() < 0.06:  # past its baseline finish, still running
                     elapsed = int(duration * rng.uniform(1.0, 1.25))
                     slip = max(slip, elapsed - duration + rng.randint(15, 120))
                 else:
@@ -524,6 +540,8 @@ class _Demo:
                 slip = max(slip, 0) + held + rng.randint(10, 60)
             finish = start + duration * DAY
         forecast_finish = finish + slip * DAY
+        if phase == "on-hold" and stop is None:  # run work put on hold
+            stop = max(start, AS_OF - rng.randint(20, 90) * DAY)
         if phase == "cancelled":
             span = (forecast_finish - start).days
             stop = min(start + int(span * rng.uniform(0.1, 0.6)) * DAY, AS_OF - 5 * DAY)
@@ -541,7 +559,7 @@ class _Demo:
         summary = summary_t.format(s=sys_text)
         scope = rng.sample(SCOPE_ITEMS, 3)
         description = (
-            f"{summary[:-1]} for {bu} and the teams that depend on it.\n\n"
+            f"{summary} Its main users are in {bu}.\n\n"
             f"**Why now:** {pick(DRIVERS)}\n\n"
             f"In scope:\n\n- {scope[0]}\n- {scope[1]}\n- {scope[2]}\n\n"
             f"Out of scope: changes to {pick(SCOPE_ITEMS)}."
@@ -697,11 +715,17 @@ class _Demo:
                         f"  - {{name: {_q(label)}, kind: non-financial, planned: {planned_value}, realized: {realized}, "
                         f"unit: {_q(unit)}, due: {due.isoformat()}{vis}}}"
                     )
-        n_resources = rng.randint(1, 3)
-        out.append("resources:")
+        # resources: about 55 % of the budget is internal labour at ~9,000 a month per FTE
         resource_end = stop or forecast_finish
-        for team in rng.sample(self.teams, min(n_resources, len(self.teams))):
-            fte = rng.choice((0.5, 1, 1, 1.5, 2, 2, 3, 4))
+        months = max(1.0, (resource_end - start).days / 30.4)
+        total_fte = _clamp(budget * 0.55 / 9000 / months, 0.5, 30)
+        teams = rng.sample(self.teams, min(rng.randint(1, 3), len(self.teams)))
+        shares = [rng.uniform(0.5, 1.5) for _ in teams]
+        out.append("resources:")
+        for team, share in zip(teams, shares, strict=True):
+            fte = max(0.5, round(total_fte * share / sum(shares) * 2) / 2)
+            if start <= AS_OF <= resource_end and phase not in ("cancelled", "on-hold"):
+                self.demand[team] += fte
             out.append(f"  - {{team: {team}, fte: {_num(fte)}, from: {_month(start)}, to: {_month(resource_end)}}}")
         n_lessons = {"closed": rng.randint(1, 3), "cancelled": rng.randint(1, 2),
                      "closing": rng.randint(0, 1)}.get(phase, 0)
@@ -723,10 +747,10 @@ class _Demo:
     ) -> list[str]:
         """Monthly reports whose progress follows the forecast plan and whose cost follows one efficiency."""
         rng = self.rng
-        cpi = _clamp(rng.gauss(1.0, 0.08), 0.72, 1.2) if rng.random() > 0.08 else rng.uniform(0.7, 0.85)
+        cpi = _clamp(rng.gauss(1.01, 0.06), 0.8, 1.2) if rng.random() > 0.06 else rng.uniform(0.7, 0.85)
         planned_days = max((finish - start).days, 1)
         forecast_days = max((forecast_finish - start).days, 1)
-        setup = budget * rng.uniform(0.005, 0.02)
+        setup = budget * rng.uniform(0.001, 0.006)  # mobilisation cost booked before progress shows
         percent = 0
         lines = []
         for d in dates:
@@ -735,7 +759,7 @@ class _Demo:
             if kind == "change":
                 share *= rng.uniform(0.96, 1.03)
             if phase == "planning":
-                share *= 0.4
+                share *= rng.uniform(0.85, 1.0)
             target = round(100 * _clamp(share, 0, 1))
             if phase not in ("closed", "closing") or progress_date < forecast_finish:
                 target = min(target, 99)
@@ -746,7 +770,7 @@ class _Demo:
             # the RAG a project manager would report: thresholds of portfolio.yaml, sometimes a shade greener
             planned_share = _clamp((d - start).days / planned_days, 0, 1)
             spi = percent / (100 * planned_share) if planned_share > 0 else 1.0
-            slip = (forecast_finish - finish).days
+            slip = (forecast_finish - finish).days * min(1.0, 1.5 * (d - start).days / forecast_days)
             level = max(2 if spi < 0.85 else 1 if spi < 0.95 else 0, 2 if cpi < 0.85 else 1 if cpi < 0.95 else 0,
                         2 if slip >= 45 else 1 if slip >= 14 else 0)
             if level and rng.random() < 0.2:
@@ -757,7 +781,7 @@ class _Demo:
             elif phase == "closed" and percent == 100:
                 text = "Delivered; handed over to operations."
             else:
-                text = self.pick(STATUS_TEXT[rag])
+                text = self.pick(STATUS_TEXT["run" if kind == "run" and rag == "green" else rag])
             satisfaction = ""
             if d.month % 3 == 0 and rng.random() < 0.6:
                 satisfaction = f", satisfaction: {rng.uniform(2.5, 4.9):.1f}"
@@ -773,16 +797,16 @@ class _Demo:
         rng = self.rng
         count = max(2, self.n // 6)
         requesters = self.sponsors + self.by_role.get("Business analyst", []) + self.managers
-        for i in range(count):
+        name_counts: dict[str, int] = {}
+        for _ in range(count):
             program_id, theme = self.pick(self.program_list)
             system = self.pick(THEMES[theme][1])
-            idea = self.pick(REQUEST_IDEAS)
-            name = f"{system} {idea}"
-            if name.lower() in (n.lower() for n in ()):  # pragma: no cover - placeholder for clarity
-                pass
+            idea, idea_text = self.pick(REQUEST_IDEAS)
+            base_name = f"{system} {idea}"
+            seen = name_counts.get(base_name, 0) + 1
+            name_counts[base_name] = seen
+            name = base_name if seen == 1 else f"{base_name} ({seen})"
             rid = self.unique_id("requests", name)
-            if rid != _slug(name):
-                name = f"{name} {rid.rsplit('-', 1)[1]}"
             stage = rng.choices(("submitted", "assessed", "approved", "rejected", "deferred"), (35, 30, 15, 10, 10))[0]
             submitted = AS_OF - rng.randint(3, 200) * DAY
             cost = round(rng.lognormvariate(12.3, 0.8), -4) + 10_000
@@ -802,13 +826,12 @@ class _Demo:
                 lines.append(f"program: {program_id}")
             if rng.random() < 0.03:
                 lines.append("visibility: pmo")
-            lines.append(f"summary: {_q(f'A {idea} for the {sys_text}, asked for by {self.pick(BUSINESS_UNITS)}.')}")
+            lines.append(f"summary: {_q(f'{self.pick(BUSINESS_UNITS)} asks for {idea_text} for the {sys_text}.')}")
             description = (
                 f"{self.pick(DRIVERS)}\n\n"
                 f"The requester expects a first result within {rng.choice((3, 4, 6, 9))} months."
             )
             self.files[f"requests/{rid}.yaml"] = "\n".join(lines) + "\n" + _block("description", description)
-            del i
 
     # calendar.yaml ------------------------------------------------------------------------------------
 
@@ -863,6 +886,7 @@ def write_demo(out: Path, projects: int, seed: int = 1) -> None:
     demo.people()
     demo.programs()
     demo.projects()
+    demo.teams_and_capacity()
     demo.requests()
     demo.calendar()
     for folder in ("programs", "projects", "requests"):

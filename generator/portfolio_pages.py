@@ -68,24 +68,22 @@ def home_page(a: Analysis, intro: str | None) -> str:
     live = f[f["phase"] != "cancelled"]
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else f"# {org} IT portfolio\n\n"
-    figures = table(
-        ["Figure", "Value"],
+    red = int((active["rag"] == "red").sum())
+    figures = tiles(
         [
-            ("**Projects in the portfolio**", str(len(f))),
-            ("**Active projects**", str(len(active))),
-            ("**Budget of active projects**", fmt.money(active["bac"].sum(), cur)),
-            ("**Spent to date, active projects**", fmt.money(active["ac"].sum(), cur)),
-            ("**Budget of all projects (not cancelled)**", fmt.money(live["bac"].sum(), cur)),
-            ("**Spent to date, all projects**", fmt.money(f["ac"].sum(), cur)),
-        ],
-        align="lr",
+            (str(len(active)), f"active projects of {len(f)}"),
+            (fmt.money(active["bac"].sum(), cur, compact=True), "budget of active projects"),
+            (fmt.money(active["ac"].sum(), cur, compact=True), "spent to date on them"),
+            (str(red), "active projects red"),
+            (fmt.money(live["bac"].sum(), cur, compact=True), "budget of all projects, not cancelled"),
+            (fmt.money(f["ac"].sum(), cur, compact=True), "spent to date, all projects"),
+        ]
     )
     phases = Counter(f["phase"])
-    by_phase = table(
-        ["Phase", "Projects"], [(fmt.phase(ph), str(phases[ph])) for ph in PHASES if phases[ph]], align="lr"
-    )
+    shown = [ph for ph in PHASES if phases[ph]]
+    by_phase = table([fmt.phase(ph) for ph in shown], [[str(phases[ph]) for ph in shown]], align="r" * len(shown))
     rags = Counter(active["rag"])
-    by_rag = table(["RAG", "Active projects"], [(fmt.rag(r), str(rags[r])) for r in RAGS], align="lr")
+    by_rag = table([fmt.rag(r) for r in RAGS], [[str(rags[r]) for r in RAGS]], align="ccc")
     return (
         front_matter("Home")
         + header
@@ -95,7 +93,18 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + section("Projects by phase", by_phase)
         + section("Active projects by RAG", by_rag)
         + section("Needs attention", _attention(a))
+        + section("Programs", _program_table(a, HOME))
     )
+
+
+def tiles(items: list[tuple[str, str]]) -> str:
+    """Key figures as a grid of tiles (an HTML block: the values are our own numbers, labels our own words)."""
+    cells = "".join(
+        f'<div class="pmo-tile"><span class="pmo-tile-value">{value}</span>'
+        f'<span class="pmo-tile-label">{label}</span></div>'
+        for value, label in items
+    )
+    return f'<div class="pmo-tiles">{cells}</div>\n'
 
 
 def attention_reasons(a: Analysis, row: pd.Series) -> list[str]:
@@ -136,25 +145,25 @@ def _health(a: Analysis, ids: list[str]) -> str:
     return " ".join(f"{fmt.rag(r)} {rags[r]}" for r in RAGS if rags[r]) or "—"
 
 
-def programs_page(a: Analysis) -> str:
+def _program_table(a: Analysis, here: str) -> str:
     cur = a.settings.currency
     rows = []
     for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name):
         ids = a.by_program.get(program.id, [])
         rows.append(
             (
-                link(PROGRAMS, f"programs/{program.id}.md", plain(program.name)),
+                link(here, f"programs/{program.id}.md", plain(program.name)),
                 plain(a.person_name(program.manager)),
                 str(len(ids)),
                 _health(a, ids),
                 fmt.money(a.projects.loc[ids, "bac"].sum() if ids else 0, cur),
             )
         )
-    return (
-        front_matter("Programs")
-        + "# Programs\n\n"
-        + table(["Program", "Manager", "Projects", "Active projects by RAG", "Budget"], rows, align="llrlr")
-    )
+    return table(["Program", "Manager", "Projects", "Active projects by RAG", "Budget"], rows, align="llrlr")
+
+
+def programs_page(a: Analysis) -> str:
+    return front_matter("Programs") + "# Programs\n\n" + _program_table(a, PROGRAMS)
 
 
 def program_page(a: Analysis, program_id: str) -> str:

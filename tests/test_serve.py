@@ -1,0 +1,65 @@
+"""`pmo serve`: editing the portfolio or the handbook rebuilds the live preview."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .conftest import MINI, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if text in page:
+            return page
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s; last page:\n{page[:500]}")
+
+
+def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
+    data, handbook = tmp_path / "portfolio", tmp_path / "methodology"
+    shutil.copytree(MINI, data)
+    shutil.copytree(ROOT / "methodology", handbook)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/projects/crm/", "Patient CRM")
+        project = data / "projects" / "crm.yaml"
+        project.write_text(project.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
+        wait_for(f"{base}/projects/crm/", "Patient CRM renamed")
+        page = handbook / "lifecycle.md"
+        page.write_text(page.read_text() + "\n\nA sentence added while serving.\n")
+        wait_for(f"{base}/handbook/lifecycle/", "A sentence added while serving.")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
