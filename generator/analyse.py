@@ -27,7 +27,7 @@ class Analysis:
     needed_by: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id → (dependent, its dep index)
 
     @property
-    def settings(self):  # noqa: ANN201 - a shortcut used on every page
+    def settings(self):
         return self.portfolio.settings
 
     def person_name(self, person_id: str | None) -> str:

@@ -21,9 +21,7 @@ def for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
         return portfolio
     programs = {pid: p for pid, p in portfolio.programs.items() if p.visibility == "org"}
     projects = {
-        pid: _org_items(p)
-        for pid, p in portfolio.projects.items()
-        if p.visibility == "org" and p.program in programs
+        pid: _org_items(p) for pid, p in portfolio.projects.items() if p.visibility == "org" and p.program in programs
     }
     requests = {
         rid: r
@@ -40,9 +38,7 @@ def for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
         if key[0] not in ("programs", "projects", "requests")
         or key[1] in {"programs": programs, "projects": projects, "requests": requests}[key[0]]
     }
-    return dataclasses.replace(
-        portfolio, programs=programs, projects=projects, requests=requests, sources=sources
-    )
+    return dataclasses.replace(portfolio, programs=programs, projects=projects, requests=requests, sources=sources)
 
 
 def _org_items(project: Project) -> Project:

@@ -82,8 +82,8 @@ def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = No
         config.site_dir = str(staging)
         start = time.perf_counter()
         build(config)
-        timings.seconds["mkdocs"] = time.perf_counter() - start - sum(
-            timings.seconds.get(k, 0) for k in ("analyse", "render")
+        timings.seconds["mkdocs"] = (
+            time.perf_counter() - start - sum(timings.seconds.get(k, 0) for k in ("analyse", "render"))
         )
         swap_in(staging, out_dir)
     except BaseException:

@@ -15,11 +15,17 @@ from .errors import ConfigurationError, PortfolioError, format_problems
 
 AUDIENCE = click.Choice(["org", "pmo"])
 DATA = click.option(
-    "--data", "data_dir", type=click.Path(path_type=Path), default=None,
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
     help="The portfolio folder (default: the one the site configuration names, usually portfolio/).",
 )
 CONFIG = click.option(
-    "--config", "config_file", type=click.Path(path_type=Path), default=None,
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    default=None,
     help="The MkDocs configuration (default: ./mkdocs.yml, else built-in settings).",
 )
 
@@ -60,13 +66,20 @@ def validate(data_dir: Path | None, fmt: str) -> None:
 @DATA
 @CONFIG
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-@click.option("--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: everything.")
+@click.option(
+    "--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: everything."
+)
 @click.option("--strict", is_flag=True, help="Fail on any warning, including links to missing pages and anchors.")
 @click.option("--timings", is_flag=True, help="Print the seconds each pipeline stage took.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 def build(
-    data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None, strict: bool,
-    timings: bool, verbose: bool,
+    data_dir: Path | None,
+    config_file: Path | None,
+    out_dir: Path,
+    audience: str | None,
+    strict: bool,
+    timings: bool,
+    verbose: bool,
 ) -> None:
     """Validate, generate and build the site; the previous site stays until the new one is complete."""
     _log_mkdocs(verbose)

@@ -340,7 +340,6 @@ class _Demo:
     # people.yaml --------------------------------------------------------------------------------------
 
     def people(self) -> None:
-        rng = self.rng
         n_people = self.n // 2 + 10
         n_teams = self.n // 25 + 3
         self.n_programs = max(2, round(self.n / 8))
@@ -476,7 +475,7 @@ class _Demo:
         for i, phase in enumerate(self.phases()):
             self.project(i, phase, name_counts)
 
-    def project(self, i: int, phase: str, name_counts: dict[str, int]) -> None:  # noqa: C901, PLR0912, PLR0915
+    def project(self, i: int, phase: str, name_counts: dict[str, int]) -> None:
         rng = self.rng
         pick = self.pick
         program_id, theme = self.program_list[i % len(self.program_list)] if i < len(self.program_list) else (
@@ -741,7 +740,7 @@ class _Demo:
         self.project_names.append(name)
         self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
 
-    def status(  # noqa: PLR0913
+    def status(
         self, phase: str, kind: str, start: dt.date, finish: dt.date, forecast_finish: dt.date, stop: dt.date | None,
         budget: float, dates: list[dt.date],
     ) -> list[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .text import attribute
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 NA = "n/a"

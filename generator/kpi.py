@@ -6,7 +6,6 @@ divisor is zero or whose input is missing is NaN here and "n/a" with its reason 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +14,8 @@ import pandas as pd
 from .model import ACTIVE_PHASES
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .model import Project, Settings
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
@@ -83,8 +84,11 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     rag = kpis["override_rag"].where(kpis["override_rag"].notna(), derived)
     active = kpis["phase"].isin(ACTIVE_PHASES)
     started = kpis["elapsed_days"] >= 0
-    stale = active & (kpis["phase"] != "on-hold") & started & (
-        kpis["status_age_days"].isna() | (kpis["status_age_days"] > settings.stale_after_days)
+    stale = (
+        active
+        & (kpis["phase"] != "on-hold")
+        & started
+        & (kpis["status_age_days"].isna() | (kpis["status_age_days"] > settings.stale_after_days))
     )
     return kpis.assign(derived_rag=derived, rag=rag, active=active, stale=stale)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, did_you_mean
 from .yaml_guard import SourceFile, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SINGLE_FILES = ("portfolio.yaml", "people.yaml", "calendar.yaml")
 FOLDERS = ("programs", "projects", "requests")
@@ -76,7 +79,12 @@ def _load_folder(raw: RawPortfolio, folder: Path) -> None:
             hint = ' (rename it to end in ".yaml")' if entry.suffix in {".yml", ".YAML", ".YML"} else ""
             kind = "folder" if entry.is_dir() else "file"
             raw.problems.append(
-                Problem(display_path(entry), None, "", f"unexpected {kind}: {folder.name}/ holds one .yaml file per id{hint}")
+                Problem(
+                    display_path(entry),
+                    None,
+                    "",
+                    f"unexpected {kind}: {folder.name}/ holds one .yaml file per id{hint}",
+                )
             )
             continue
         raw.found.setdefault(folder.name, set()).add(entry.stem)
@@ -96,6 +104,8 @@ def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
         raw.problems.append(Problem(shown, None, "", f"cannot be read: {exc.strerror}"))
         return None
     if not isinstance(source.data, dict):
-        raw.problems.append(Problem(shown, 1, "", "expected a mapping of fields (key: value lines) at the top of the file"))
+        raw.problems.append(
+            Problem(shown, 1, "", "expected a mapping of fields (key: value lines) at the top of the file")
+        )
         return None
     return source

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .text import attribute
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 EMPTY = "_None recorded._"
 

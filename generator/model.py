@@ -21,10 +21,9 @@ PERSON_ID_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9]|[.-](?=[a-z0-9])){1,62}\Z")
 CRITERION_ID_RE = re.compile(r"\A[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 ITEM_ID_RE = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?=[A-Za-z0-9])){0,31}\Z")
 # Ids become URLs and file names: refuse names MkDocs, Material or an operating system already use.
+_RESERVED = "index search assets tags 404 sitemap static stylesheets javascripts images handbook con prn aux nul"
 RESERVED_IDS = frozenset(
-    "index search assets tags 404 sitemap static stylesheets javascripts images handbook "
-    "con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 "
-    "lpt8 lpt9".split()
+    [*_RESERVED.split(), *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
 )
 _ISO_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 _MONTH = re.compile(r"\A\d{4}-(0[1-9]|1[0-2])\Z")
@@ -51,7 +50,9 @@ def _month(value: Any) -> Any:
 def _month_day(value: Any) -> Any:
     if isinstance(value, str) and _MONTH_DAY.match(value):
         return value
-    raise PydanticCustomError("month_day", 'expected a month and day like "01-01", got {got}', {"got": show_value(value)})
+    raise PydanticCustomError(
+        "month_day", 'expected a month and day like "01-01", got {got}', {"got": show_value(value)}
+    )
 
 
 def _boolean(value: Any) -> Any:
@@ -65,7 +66,9 @@ def _boolean(value: Any) -> Any:
 def _pattern(regex: re.Pattern[str], what: str) -> Any:
     def check(value: Any) -> Any:
         if not isinstance(value, str) or not regex.match(value):
-            raise PydanticCustomError("id_pattern", "expected {what}, got {got}", {"what": what, "got": show_value(value)})
+            raise PydanticCustomError(
+                "id_pattern", "expected {what}, got {got}", {"what": what, "got": show_value(value)}
+            )
         if value in RESERVED_IDS:
             raise PydanticCustomError("id_reserved", '"{got}" is a reserved name; choose another id', {"got": value})
         return value
@@ -76,8 +79,6 @@ def _pattern(regex: re.Pattern[str], what: str) -> Any:
 def _js(regex: re.Pattern[str]) -> str:
     """The same rule for JSON Schema (ECMAScript has no \\A or \\Z)."""
     return "^" + regex.pattern.removeprefix("\\A").removesuffix("\\Z") + "$"
-
-
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

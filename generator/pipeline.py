@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analyse import Analysis, analyse
@@ -16,6 +15,7 @@ from .validate import Portfolio, validate_portfolio
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 
 @dataclass
@@ -89,4 +89,3 @@ def docs_files(docs_dir: Path) -> Iterator[str]:
             rel = path.relative_to(docs_dir)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 yield rel.as_posix()
-

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from .validate import Portfolio
 
 
-
 class PortfolioConfig(Config):
     portfolio = c.Type(str, default="portfolio")
     handbook = c.Type(str, default="methodology")
@@ -94,4 +93,3 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 def _inclusion(uri: str) -> InclusionLevel:
     index = uri.endswith("/index.md")
     return InclusionLevel.NOT_IN_NAV if uri.startswith(NOT_IN_NAV) and not index else InclusionLevel.UNDEFINED
-

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .kpi import RAGS, priority_score
 from .md import front_matter, link, section, table
-from .model import ACTIVE_PHASES
 from .project_page import project_path
 from .text import one_line, plain, rich
 
@@ -20,7 +19,12 @@ if TYPE_CHECKING:
 
 PHASES = ("proposal", "approved", "planning", "execution", "closing", "on-hold", "closed", "cancelled")
 HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
-    "index.md", "projects/index.md", "programs/index.md", "objectives/index.md", "requests/index.md", "calendar.md",
+    "index.md",
+    "projects/index.md",
+    "programs/index.md",
+    "objectives/index.md",
+    "requests/index.md",
+    "calendar.md",
 )
 
 
@@ -201,8 +205,10 @@ def objectives_page(a: Analysis) -> str:
         (link(OBJECTIVES, f"objectives/{o.id}.md", plain(o.name)), str(len(a.by_objective.get(o.id, []))))
         for o in a.settings.objectives
     ]
-    return front_matter("Strategic objectives") + "# Strategic objectives\n\n" + table(
-        ["Objective", "Projects"], rows, align="lr"
+    return (
+        front_matter("Strategic objectives")
+        + "# Strategic objectives\n\n"
+        + table(["Objective", "Projects"], rows, align="lr")
     )
 
 
@@ -239,8 +245,12 @@ def requests_page(a: Analysis) -> str:
         )
         for r in ranked
     ]
-    return front_matter("Demand") + "# Demand\n\nRequests not yet approved as projects, highest priority first.\n\n" + table(
-        ["Request", "Requested by", "Submitted", "Stage", "Estimated cost", "Priority score"], rows, align="llllrr"
+    return (
+        front_matter("Demand")
+        + "# Demand\n\nRequests not yet approved as projects, highest priority first.\n\n"
+        + table(
+            ["Request", "Requested by", "Submitted", "Stage", "Estimated cost", "Priority score"], rows, align="llllrr"
+        )
     )
 
 
@@ -260,9 +270,13 @@ def request_page(a: Analysis, request_id: str) -> str:
             (
                 "**Program**",
                 link(here, f"programs/{r.program}.md", plain(programs[r.program].name))
-                if r.program in programs else "—",
+                if r.program in programs
+                else "—",
             ),
-            ("**Objectives**", ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in r.objectives) or "—"),
+            (
+                "**Objectives**",
+                ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in r.objectives) or "—",
+            ),
         ],
     )
     summary = f"**{plain(r.summary)}**\n\n" if r.summary else ""
@@ -281,8 +295,12 @@ def calendar_page(a: Analysis) -> str:
     for month, group in groupby(events, key=lambda e: e.start.strftime("%Y-%m")):
         rows = [
             (
-                plain(e.title), e.kind, fmt.date(e.start), fmt.date(e.last_day),
-                plain(", ".join(e.systems)) or "—", one_line(e.note) or "—",
+                plain(e.title),
+                e.kind,
+                fmt.date(e.start),
+                fmt.date(e.last_day),
+                plain(", ".join(e.systems)) or "—",
+                one_line(e.note) or "—",
             )
             for e in group
         ]
@@ -292,10 +310,16 @@ def calendar_page(a: Analysis) -> str:
 
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
-
-
-def active_phases() -> frozenset[str]:
-    return ACTIVE_PHASES

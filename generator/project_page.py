@@ -181,8 +181,10 @@ def _dependencies(a: Analysis, p: Project, here: str) -> str:
         for dependent, i in a.needed_by.get(p.id, [])
     ]
     return (
-        "### This project depends on\n\n" + table(["Project", "Type", "Note"], depends)
-        + "\n### Projects that depend on this one\n\n" + table(["Project", "Type", "Note"], needed)
+        "### This project depends on\n\n"
+        + table(["Project", "Type", "Note"], depends)
+        + "\n### Projects that depend on this one\n\n"
+        + table(["Project", "Type", "Note"], needed)
     )
 
 
@@ -190,8 +192,13 @@ def _changes(a: Analysis, p: Project) -> str:
     cur = a.settings.currency
     rows = [
         (
-            plain(c.id), fmt.date(c.date), plain(c.title), fmt.money(c.cost, cur), fmt.days(c.schedule_days),
-            c.decision, plain(c.decided_by or "—"),
+            plain(c.id),
+            fmt.date(c.date),
+            plain(c.title),
+            fmt.money(c.cost, cur),
+            fmt.days(c.schedule_days),
+            c.decision,
+            plain(c.decided_by or "—"),
         )
         for c in p.changes
     ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import did_you_mean
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Iterator
+
     from .model import Event, People, Program, Project, Request, Settings
     from .yaml_guard import Path_
 
@@ -63,7 +64,11 @@ def _finding(at: tuple[str, str], loc: Path_, message: str) -> Finding:
 
 
 def _refs(
-    at: tuple[str, str], loc: Path_, values: Iterable[str], known: Collection[str] | None, what: str,
+    at: tuple[str, str],
+    loc: Path_,
+    values: Iterable[str],
+    known: Collection[str] | None,
+    what: str,
     indexed: bool = False,
 ) -> Iterator[Finding]:
     if known is None:
@@ -128,12 +133,15 @@ def _project(p: RuleInput, project: Project) -> Iterator[Finding]:
     if project.finish < project.start:
         yield _finding(at, ("finish",), f"finish {project.finish} is before start {project.start}")
     if project.forecast_finish and project.forecast_finish < project.start:
-        yield _finding(at, ("forecast_finish",), f"forecast_finish {project.forecast_finish} is before start {project.start}")
+        yield _finding(
+            at, ("forecast_finish",), f"forecast_finish {project.forecast_finish} is before start {project.start}"
+        )
     for i in range(1, len(project.status)):
         previous, report = project.status[i - 1], project.status[i]
         if report.date <= previous.date:
             yield _finding(
-                at, ("status", i, "date"),
+                at,
+                ("status", i, "date"),
                 f"status reports go oldest first: {report.date} is not after the previous report's {previous.date}",
             )
     for name in ("risks", "issues", "changes"):
@@ -182,9 +190,10 @@ def _cycles(p: RuleInput) -> Iterator[Finding]:
                 continue
             index, target = step
             if state.get(target) == 1:
-                cycle = [*path[path.index(target):], target]
+                cycle = [*path[path.index(target) :], target]
                 yield _finding(
-                    _at("projects", path[-1]), ("dependencies", index, "project"),
+                    _at("projects", path[-1]),
+                    ("dependencies", index, "project"),
                     f"dependency cycle: {' → '.join(cycle)}",
                 )
             elif target not in state:

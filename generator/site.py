@@ -25,7 +25,7 @@ CSS = f"{ASSETS}/pmo.css"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
 NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/")
-_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_UNORDERED = 10_000
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
@@ -91,8 +91,10 @@ def _add_handbook(tree: SiteTree, root: Path) -> list[Any]:
             rel = f"{HANDBOOK}/{path.relative_to(root).as_posix()}"
             if path.is_dir():
                 children = walk(path)
-                if children:
-                    entries.append(((1, 0, path.name), {path.name.replace("-", " ").capitalize(): children}))
+                if children:  # a section sorts by its index page's nav_order, else after the pages
+                    index = path / "index.md"
+                    order = _nav_order(index) if index.is_file() else _UNORDERED
+                    entries.append(((1, order + 1, path.name), {path.name.replace("-", " ").capitalize(): children}))
                 continue
             tree.copies[rel] = path
             tree.edit_sources[rel] = path
@@ -111,7 +113,7 @@ def _nav_order(path: Path) -> int:
         found = re.search(r"^nav_order:\s*(\d+)\s*$", match.group(1), re.M)
         if found:
             return int(found.group(1))
-    return 10_000
+    return _UNORDERED
 
 
 def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
@@ -143,8 +145,3 @@ def check_clashes(tree: SiteTree, hand_written: set[str]) -> None:
             "these hand-written files in the docs folder clash with generated pages; rename or move them: "
             + ", ".join(clashes)
         )
-
-
-def page_title(markdown: str) -> str | None:
-    match = _TITLE.search(markdown)
-    return match.group(1) if match else None

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import rules
-from .errors import Problem, PortfolioError, did_you_mean, show_value
-from .load import RawPortfolio
+from .errors import PortfolioError, Problem, did_you_mean, show_value
 from .model import (
     ID_RE,
     RESERVED_IDS,
@@ -26,7 +24,12 @@ from .model import (
     Request,
     Settings,
 )
-from .yaml_guard import Path_, SourceFile
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
+    from .load import RawPortfolio
+    from .yaml_guard import Path_, SourceFile
 
 M = TypeVar("M", bound=BaseModel)
 ENTITY_MODELS: dict[str, type[Entity]] = {"programs": Program, "projects": Project, "requests": Request}
@@ -107,6 +110,7 @@ def known_ids(raw: RawPortfolio) -> dict[str, Collection[str] | None]:
         return [item["id"] for item in node if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
     settings, people = raw.files.get("portfolio.yaml"), raw.files.get("people.yaml")
+
     def as_set(found: list[str] | None) -> frozenset[str] | None:
         return None if found is None else frozenset(found)
 
@@ -124,14 +128,18 @@ def _entity(model: type[Entity], entity_id: str, source: SourceFile, problems: l
     data = dict(source.data)
     given = data.get("id")
     if not ID_RE.match(entity_id) or entity_id in RESERVED_IDS:
-        reason = "is a reserved name" if entity_id in RESERVED_IDS else (
-            "is not a valid id: use 2-63 lowercase letters, digits and single inner hyphens"
+        reason = (
+            "is a reserved name"
+            if entity_id in RESERVED_IDS
+            else ("is not a valid id: use 2-63 lowercase letters, digits and single inner hyphens")
         )
         problems.append(Problem(source.display, None, "", f'file name "{source.path.name}" {reason}'))
         return None
     if given is not None and given != entity_id:
         problems.append(
-            _problem(source, ("id",), f'"{given}" does not match the file name "{source.path.name}": the file name is the id')
+            _problem(
+                source, ("id",), f'"{given}" does not match the file name "{source.path.name}": the file name is the id'
+            )
         )
         return None
     data["id"] = entity_id
@@ -168,7 +176,7 @@ def field_path(loc: Iterable[str | int]) -> str:
 _PLAIN = {
     "missing": "required field is missing",
     "string_type": "expected text, got {got}",
-    "list_type": "expected a list (lines starting with \"- \"), got {got}",
+    "list_type": 'expected a list (lines starting with "- "), got {got}',
     "dict_type": "expected a mapping (key: value pairs), got {got}",
     "model_type": "expected a mapping of fields (key: value lines), got {got}",
     "model_attributes_type": "expected a mapping of fields (key: value lines), got {got}",
@@ -213,8 +221,6 @@ def _message(model: type[BaseModel], err: Any) -> str:
 
 def _num(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
 
 
 def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:

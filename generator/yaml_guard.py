@@ -14,10 +14,12 @@ value / `~` / `null`, which become None. The model decides what a field's text m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 8  # the deepest the model needs is 4 (rag → spi → amber); leave room for honest mistakes

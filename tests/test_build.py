@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +13,9 @@ from click.testing import CliRunner
 from generator.cli import main
 
 from .conftest import MINI, ROOT, Edit
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def pmo(*args: str) -> tuple[int, str]:
@@ -23,7 +26,8 @@ def pmo(*args: str) -> tuple[int, str]:
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -38,10 +42,20 @@ def mini_site(tmp_path: Path, in_root: Path) -> Path:
 def test_build_writes_every_page(mini_site: Path) -> None:
     pages = {p.relative_to(mini_site).as_posix() for p in mini_site.rglob("index.html")}
     assert {
-        "index.html", "projects/index.html", "projects/crm/index.html", "projects/identity/index.html",
-        "programs/index.html", "programs/front-door/index.html", "objectives/index.html",
-        "objectives/digital-care/index.html", "requests/index.html", "requests/chatbot/index.html",
-        "calendar/index.html", "handbook/index.html", "handbook/lifecycle/index.html", "contributing/index.html",
+        "index.html",
+        "projects/index.html",
+        "projects/crm/index.html",
+        "projects/identity/index.html",
+        "programs/index.html",
+        "programs/front-door/index.html",
+        "objectives/index.html",
+        "objectives/digital-care/index.html",
+        "requests/index.html",
+        "requests/chatbot/index.html",
+        "calendar/index.html",
+        "handbook/index.html",
+        "handbook/lifecycle/index.html",
+        "contributing/index.html",
     } <= pages
     assert (mini_site / "assets/pmo/pmo.css").is_file()
     assert (mini_site / "search/search_index.json").is_file()
@@ -51,9 +65,19 @@ def test_project_page_content(mini_site: Path) -> None:
     html = (mini_site / "projects/crm/index.html").read_text()
     assert "<title>Patient CRM - " in html
     assert 'class="pmo-rag pmo-rag-red"' in html  # derived: SPI 0.80
-    for text in ("Design sign-off", "2026-02-12", "+12 d", "Vendor capacity", "Add SMS reminders",
-                 "Fewer call-centre contacts", "Vendors need a named lead.", "Identity platform",
-                 "€112,500", "0.80", "Design late by ten days."):
+    for text in (
+        "Design sign-off",
+        "2026-02-12",
+        "+12 d",
+        "Vendor capacity",
+        "Add SMS reminders",
+        "Fewer call-centre contacts",
+        "Vendors need a named lead.",
+        "Identity platform",
+        "€112,500",
+        "0.80",
+        "Design late by ten days.",
+    ):
         assert text in html, text
     identity = (mini_site / "projects/identity/index.html").read_text()
     assert "Projects that depend on this one" in identity and 'href="../crm/"' in identity
@@ -83,7 +107,7 @@ def test_invalid_data_exits_1_and_keeps_the_previous_site(mini_site: Path, mini:
     edit("projects/crm.yaml", "phase: execution", "phase: done")
     code, output = pmo("build", "--data", str(mini), "--out", str(mini_site))
     assert code == 1
-    assert 'crm.yaml:4: phase: expected one of' in output
+    assert "crm.yaml:4: phase: expected one of" in output
     assert tree_digest(mini_site) == before
     assert not [p for p in mini_site.parent.iterdir() if p.name.startswith(".site.")]  # no leftovers
 
@@ -93,8 +117,12 @@ def test_strict_warning_exits_1_and_keeps_the_previous_site(mini_site: Path, tmp
     docs.mkdir()
     (docs / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n")
     config = tmp_path / "mkdocs.yml"
-    config.write_text((ROOT / "mkdocs.yml").read_text().replace("docs_dir: docs", f"docs_dir: {docs}")
-                      .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}"))
+    config.write_text(
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("docs_dir: docs", f"docs_dir: {docs}")
+        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
+    )
     before = tree_digest(mini_site)
     code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(mini_site), "--strict")
     assert code == 1, output
@@ -137,7 +165,10 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
     assert (out / "docs/projects/crm.md").read_text().startswith('---\ntitle: "Patient CRM"')
     assert (out / "docs/handbook/lifecycle.md").is_file() and (out / "docs/contributing.md").is_file()
     build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=out, capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=out,
+        capture_output=True,
+        text=True,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
     assert build.returncode == 0, build.stderr
@@ -147,14 +178,17 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
 def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
     config.write_text(
-        (ROOT / "mkdocs.yml").read_text()
+        (ROOT / "mkdocs.yml")
+        .read_text()
         .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
         .replace("portfolio: portfolio", f"portfolio: {MINI}")
         .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
     )
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(tmp_path / "s")],
-        capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "s/projects/crm/index.html").is_file()

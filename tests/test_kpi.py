@@ -16,8 +16,15 @@ SETTINGS = Settings(organization="Test", as_of="2026-03-02")
 
 def project(**changes: Any) -> Project:
     data: dict[str, Any] = {
-        "id": "demo", "name": "Demo", "program": "prog", "phase": "execution", "sponsor": "a.b", "manager": "a.b",
-        "start": "2026-01-01", "finish": "2026-05-01", "budget": 100000,
+        "id": "demo",
+        "name": "Demo",
+        "program": "prog",
+        "phase": "execution",
+        "sponsor": "a.b",
+        "manager": "a.b",
+        "start": "2026-01-01",
+        "finish": "2026-05-01",
+        "budget": 100000,
         "status": [{"date": "2026-03-01", "rag": "green", "percent_complete": 40, "actual_cost": 45000}],
     }
     data.update(changes)
@@ -71,9 +78,13 @@ def test_zero_budget() -> None:
 
 
 def test_not_started_yet_has_zero_planned_value() -> None:
-    r = row(start="2026-04-01", finish="2026-06-30", status=[
-        {"date": "2026-03-01", "rag": "green", "percent_complete": 0, "actual_cost": 0},
-    ])
+    r = row(
+        start="2026-04-01",
+        finish="2026-06-30",
+        status=[
+            {"date": "2026-03-01", "rag": "green", "percent_complete": 0, "actual_cost": 0},
+        ],
+    )
     assert r["pv"] == 0
     assert nan(r["spi"]) and nan(r["cpi"])
     assert why_undefined("spi", r) == "nothing was planned to be done yet (PV is 0)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -14,6 +14,9 @@ from generator.load import load_portfolio
 from generator.validate import validate_portfolio
 
 from .conftest import ROOT, SAMPLE
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +49,11 @@ def test_sample_is_a_believable_portfolio() -> None:
 
 def test_every_entity_has_its_page(sample_site: Path) -> None:
     portfolio = validate_portfolio(load_portfolio(SAMPLE))
-    org = {pid for pid, p in portfolio.projects.items()
-           if p.visibility == "org" and portfolio.programs[p.program].visibility == "org"}
+    org = {
+        pid
+        for pid, p in portfolio.projects.items()
+        if p.visibility == "org" and portfolio.programs[p.program].visibility == "org"
+    }
     built = {p.parent.name for p in (sample_site / "projects").glob("*/index.html")}
     assert built == org
     assert {p.parent.name for p in (sample_site / "programs").glob("*/index.html")} == {
@@ -56,14 +62,25 @@ def test_every_entity_has_its_page(sample_site: Path) -> None:
     assert {p.parent.name for p in (sample_site / "objectives").glob("*/index.html")} == {
         o.id for o in portfolio.settings.objectives
     }
-    for page in ("index.html", "projects/index.html", "calendar/index.html", "requests/index.html",
-                 "handbook/index.html", "handbook/kpis/index.html", "contributing/index.html", "404.html"):
+    for page in (
+        "index.html",
+        "projects/index.html",
+        "calendar/index.html",
+        "requests/index.html",
+        "handbook/index.html",
+        "handbook/kpis/index.html",
+        "contributing/index.html",
+        "404.html",
+    ):
         assert (sample_site / page).is_file(), page
 
 
 def test_pmo_only_project_is_not_in_the_org_site(sample_site: Path) -> None:
-    hidden = [path.stem for path in (SAMPLE / "projects").glob("*.yaml")
-              if yaml.safe_load(path.read_text()).get("visibility") == "pmo"]
+    hidden = [
+        path.stem
+        for path in (SAMPLE / "projects").glob("*.yaml")
+        if yaml.safe_load(path.read_text()).get("visibility") == "pmo"
+    ]
     assert hidden, "the sample should show a pmo-only project"
     index = (sample_site / "search/search_index.json").read_text()
     for project_id in hidden:
@@ -75,7 +92,8 @@ def test_key_content_of_a_project_page(sample_site: Path) -> None:
     portfolio = validate_portfolio(load_portfolio(SAMPLE))
     as_of = portfolio.settings.as_of
     project = next(
-        p for pid, p in sorted(portfolio.projects.items())
+        p
+        for pid, p in sorted(portfolio.projects.items())
         if p.phase == "execution" and p.visibility == "org" and p.risks and p.milestones and len(p.status) > 3
     )
     html = (sample_site / "projects" / project.id / "index.html").read_text()

@@ -21,8 +21,13 @@ def test_one_line_truncates() -> None:
 
 def test_rich_keeps_ordinary_markdown() -> None:
     html = rich("Some **bold**, _italic_, `code` and a [link](https://intranet.example/x).\n\n- one\n- two\n")
-    for fragment in ("<strong>bold</strong>", "<em>italic</em>", "<code>code</code>", "<li>one</li>",
-                     '<a href="https://intranet.example/x" rel="noopener noreferrer">link</a>'):
+    for fragment in (
+        "<strong>bold</strong>",
+        "<em>italic</em>",
+        "<code>code</code>",
+        "<li>one</li>",
+        '<a href="https://intranet.example/x" rel="noopener noreferrer">link</a>',
+    ):
         assert fragment in html
 
 

@@ -100,30 +100,71 @@ def test_missing_required_field_points_at_its_parent(mini: Path, edit: Edit) -> 
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "field", "message"),
     [
-        ("projects/crm.yaml", "manager: a.okafor", "manager: a.okafr", 8, "manager",
-         'unknown person "a.okafr"; did you mean "a.okafor"?'),
-        ("projects/crm.yaml", "program: front-door", "program: frontdoor", 2, "program",
-         'unknown program "frontdoor"; did you mean "front-door"?'),
-        ("projects/crm.yaml", "team: web-platform, fte", "team: web-platfrom, fte", 34, "resources[0].team",
-         'unknown team "web-platfrom"; did you mean "web-platform"?'),
-        ("projects/crm.yaml", "objectives: [digital-care]", "objectives: [digital-cares]", 6, "objectives[0]",
-         'unknown objective "digital-cares"; did you mean "digital-care"?'),
-        ("projects/crm.yaml", "project: identity,", "project: identiti,", 28, "dependencies[0].project",
-         'unknown project "identiti"; did you mean "identity"?'),
+        (
+            "projects/crm.yaml",
+            "manager: a.okafor",
+            "manager: a.okafr",
+            8,
+            "manager",
+            'unknown person "a.okafr"; did you mean "a.okafor"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "program: front-door",
+            "program: frontdoor",
+            2,
+            "program",
+            'unknown program "frontdoor"; did you mean "front-door"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "team: web-platform, fte",
+            "team: web-platfrom, fte",
+            34,
+            "resources[0].team",
+            'unknown team "web-platfrom"; did you mean "web-platform"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "objectives: [digital-care]",
+            "objectives: [digital-cares]",
+            6,
+            "objectives[0]",
+            'unknown objective "digital-cares"; did you mean "digital-care"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "project: identity,",
+            "project: identiti,",
+            28,
+            "dependencies[0].project",
+            'unknown project "identiti"; did you mean "identity"?',
+        ),
         ("programs/front-door.yaml", "manager: j.berg", "manager: nobody", 2, "manager", 'unknown person "nobody"'),
-        ("people.yaml", "team: web-platform}", "team: webplatform}", 3, "people[1].team",
-         'unknown team "webplatform"; did you mean "web-platform"?'),
+        (
+            "people.yaml",
+            "team: web-platform}",
+            "team: webplatform}",
+            3,
+            "people[1].team",
+            'unknown team "webplatform"; did you mean "web-platform"?',
+        ),
     ],
 )
-def test_unknown_references(mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str,
-                            message: str) -> None:
+def test_unknown_references(
+    mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str, message: str
+) -> None:
     edit(file, old, new)
     p = only(mini)
     assert (p.file.endswith(file), p.line, p.field, p.message) == (True, line, field, message)
 
 
 def test_duplicate_ids(mini: Path, edit: Edit) -> None:
-    edit("projects/crm.yaml", "issues:", "  - {id: R1, title: Again, probability: 1, impact: 1, owner: a.okafor}\nissues:")
+    edit(
+        "projects/crm.yaml",
+        "issues:",
+        "  - {id: R1, title: Again, probability: 1, impact: 1, owner: a.okafor}\nissues:",
+    )
     edit("people.yaml", "teams:", "  - {id: m.chen, name: Another Mei}\nteams:")
     found = {(Path(p.file).name, p.line, p.field): p.message for p in problems(mini)}
     assert found == {
@@ -209,7 +250,7 @@ def test_missing_required_file(mini: Path) -> None:
 
 
 def test_output_formats() -> None:
-    found = [Problem("portfolio/projects/a.yaml", 3, "budget", "expected a number, got \"x\"\nsecond line")]
+    found = [Problem("portfolio/projects/a.yaml", 3, "budget", 'expected a number, got "x"\nsecond line')]
     assert format_problems(found, "github") == (
         '::error file=portfolio/projects/a.yaml,line=3::budget: expected a number, got "x"%0Asecond line'
     )

@@ -73,8 +73,16 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 def test_no_yaml_11_implicit_typing() -> None:
     source = parse("a: NO\nb: on\nc: 1.10\nd: 0042\ne: 12:30\nf: yes\ng: 2026-01-05\nh: ~\ni:\nj: 'null'\n")
     assert source.data == {
-        "a": "NO", "b": "on", "c": "1.10", "d": "0042", "e": "12:30", "f": "yes", "g": "2026-01-05",
-        "h": None, "i": None, "j": "null",
+        "a": "NO",
+        "b": "on",
+        "c": "1.10",
+        "d": "0042",
+        "e": "12:30",
+        "f": "yes",
+        "g": "2026-01-05",
+        "h": None,
+        "i": None,
+        "j": "null",
     }
 
 

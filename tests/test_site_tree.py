@@ -1,0 +1,70 @@
+"""The generated tree: handbook mounting and order, navigation shape, and name clashes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from generator.errors import ConfigurationError
+from generator.pipeline import prepare, read_portfolio, site_tree
+
+from .conftest import MINI
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return read_portfolio(MINI)
+
+
+def test_handbook_order_and_sections(tmp_path: Path, portfolio) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "index.md").write_text("# Handbook\n")
+    (tmp_path / "zeta.md").write_text("---\nnav_order: 1\n---\n\n# First by order\n")
+    (tmp_path / "alpha.md").write_text("# Unordered, after the ordered\n")
+    (tmp_path / "templates" / "charter.md").write_text("# Charter\n")
+    (tmp_path / "templates" / "index.md").write_text("# Templates\n")
+    (tmp_path / ".hidden.md").write_text("# no\n")
+    tree = site_tree(portfolio, "org", tmp_path, {})
+    handbook = next(item["Handbook"] for item in tree.nav if "Handbook" in item)
+    assert handbook == [
+        "handbook/index.md",
+        "handbook/zeta.md",
+        "handbook/alpha.md",
+        {"Templates": ["handbook/templates/index.md", "handbook/templates/charter.md"]},
+    ]
+    assert tree.copies["handbook/templates/charter.md"] == tmp_path / "templates" / "charter.md"
+
+
+def test_navigation_stays_small_whatever_the_portfolio_size(portfolio) -> None:
+    tree = site_tree(portfolio, "org", None, {"contributing.md": None})
+    flat = str(tree.nav)
+    assert "projects/crm.md" not in flat and "projects/index.md" in flat
+    assert tree.nav[-1] == {"Contribute": ["contributing.md"]}
+
+
+def test_clash_with_a_hand_written_page_is_an_error(portfolio) -> None:
+    with pytest.raises(ConfigurationError, match=r"projects/index\.md"):
+        site_tree(portfolio, "org", None, {"projects/index.md": None})
+
+
+def test_hand_written_home_text_opens_the_dashboard(portfolio) -> None:
+    tree = site_tree(portfolio, "org", None, {"index.md": "# Our portfolio\n\nWelcome text.\n"})
+    home = tree.pages["index.md"]
+    assert home.index("Welcome text.") < home.index("## Key figures")
+
+
+def test_pmo_audience_sees_and_marks_pmo_only_items(portfolio) -> None:
+    hidden = portfolio.projects["crm"].model_copy(update={"visibility": "pmo"})
+    portfolio.projects["crm"] = hidden
+    try:
+        org = site_tree(portfolio, "org", None, {})
+        pmo = site_tree(portfolio, "pmo", None, {})
+    finally:
+        portfolio.projects["crm"] = hidden.model_copy(update={"visibility": "org"})
+    assert "projects/crm.md" not in org.pages and "Patient CRM" not in "".join(org.pages.values())
+    assert "**pmo only**" in pmo.pages["projects/crm.md"]
+    assert prepare(portfolio, "org").projects.index.tolist() == ["crm", "identity"]
