@@ -29,15 +29,11 @@ def for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
         if r.visibility == "org" and (r.program is None or r.program in programs)
     }
     for pid, project in projects.items():
-        kept = [d for d in project.dependencies if d.project in projects]
-        if len(kept) != len(project.dependencies):
-            projects[pid] = project.model_copy(update={"dependencies": kept})
-    sources = {
-        key: source
-        for key, source in portfolio.sources.items()
-        if key[0] not in ("programs", "projects", "requests")
-        or key[1] in {"programs": programs, "projects": projects, "requests": requests}[key[0]]
-    }
+        deps = [d for d in project.dependencies if d.project in projects]
+        if len(deps) != len(project.dependencies):
+            projects[pid] = project.model_copy(update={"dependencies": deps})
+    shown: dict[str, set[str]] = {"programs": set(programs), "projects": set(projects), "requests": set(requests)}
+    sources = {key: src for key, src in portfolio.sources.items() if key[0] not in shown or key[1] in shown[key[0]]}
     return dataclasses.replace(portfolio, programs=programs, projects=projects, requests=requests, sources=sources)
 
 

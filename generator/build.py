@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import ConfigurationError
 from .pipeline import Timings, read_portfolio
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from .audience import Audience
+    from .plugin import PortfolioPlugin
 
 DEFAULT_CONFIG = Path(__file__).parent / "assets" / "mkdocs.default.yml"
 
@@ -39,17 +40,17 @@ def load_site_config(
         path = _default_config()
     if not path.exists():
         raise ConfigurationError(f"{path}: no such MkDocs configuration file")
-    overrides: dict[str, object] = {"strict": strict}
-    if site_dir is not None:
-        overrides["site_dir"] = str(site_dir)
     try:
         with _quiet_mkdocs():
-            config = load_config(str(path), **overrides)
+            if site_dir is None:
+                config = load_config(str(path), strict=strict)
+            else:
+                config = load_config(str(path), strict=strict, site_dir=str(site_dir))
     except exceptions.ConfigurationError as exc:
         raise ConfigurationError(f"{path}: {exc}") from None
-    plugin = config.plugins.get("pmo")
-    if plugin is None:
+    if "pmo" not in config.plugins:
         raise ConfigurationError(f"{path}: the pmo plugin is not enabled (add it under plugins:)")
+    plugin = pmo_plugin(config)
     if default:  # no mkdocs.yml of the user's: data and handbook from the working folder
         plugin.config.portfolio = str(Path("portfolio").resolve())
         plugin.config.handbook = str(Path("methodology").resolve())
@@ -69,7 +70,7 @@ def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = No
     from mkdocs.commands.build import build
 
     timings = timings or Timings()
-    plugin = config.plugins["pmo"]
+    plugin = pmo_plugin(config)
     plugin.timings = timings
     plugin.on_config(config)  # resolves the data folder the same way the build will
     plugin.preloaded = read_portfolio(plugin.data_dir, timings)  # fails fast, before any output exists
@@ -89,6 +90,10 @@ def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = No
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def pmo_plugin(config: MkDocsConfig) -> PortfolioPlugin:
+    return cast("PortfolioPlugin", config.plugins["pmo"])
 
 
 def swap_in(new: Path, out_dir: Path) -> None:

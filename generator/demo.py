@@ -35,7 +35,13 @@ PHASES = ("proposal", "approved", "planning", "execution", "closing", "closed", 
 # The order guarantees the most common phases first for tiny portfolios (1 project: execution).
 _PHASE_ORDER = ("execution", "planning", "closed", "closing", "on-hold", "approved", "proposal", "cancelled")
 _PHASE_WEIGHTS = {
-    "execution": 46, "planning": 11, "closed": 15, "closing": 6, "on-hold": 4, "approved": 7, "proposal": 6,
+    "execution": 46,
+    "planning": 11,
+    "closed": 15,
+    "closing": 6,
+    "on-hold": 4,
+    "approved": 7,
+    "proposal": 6,
     "cancelled": 5,
 }
 DAY = dt.timedelta(days=1)
@@ -43,56 +49,129 @@ DAY = dt.timedelta(days=1)
 # Word lists ---------------------------------------------------------------------------------------------
 
 ORGANIZATIONS = (
-    "Northwind Health", "Contoso Manufacturing", "Fabrikam Insurance", "Tailspin Logistics", "Woodgrove Bank",
-    "Litware Energy", "Adventure Works Retail", "Proseware Public Services",
+    "Northwind Health",
+    "Contoso Manufacturing",
+    "Fabrikam Insurance",
+    "Tailspin Logistics",
+    "Woodgrove Bank",
+    "Litware Energy",
+    "Adventure Works Retail",
+    "Proseware Public Services",
 )
 
 OBJECTIVES = (
-    ("customer-experience", "Better customer experience",
-     "Make every customer interaction simple, fast and available online."),
-    ("operational-efficiency", "Efficient operations",
-     "Automate and simplify how we work and lower the cost to serve."),
-    ("secure-and-compliant", "Secure and compliant IT",
-     "Protect data and services and meet every regulatory obligation on time."),
-    ("modern-platforms", "Modern, resilient platforms",
-     "Retire legacy technology and move to supported, scalable platforms."),
+    (
+        "customer-experience",
+        "Better customer experience",
+        "Make every customer interaction simple, fast and available online.",
+    ),
+    (
+        "operational-efficiency",
+        "Efficient operations",
+        "Automate and simplify how we work and lower the cost to serve.",
+    ),
+    (
+        "secure-and-compliant",
+        "Secure and compliant IT",
+        "Protect data and services and meet every regulatory obligation on time.",
+    ),
+    (
+        "modern-platforms",
+        "Modern, resilient platforms",
+        "Retire legacy technology and move to supported, scalable platforms.",
+    ),
 )
 _CX, _OPS, _SEC, _PLAT = (o[0] for o in OBJECTIVES)
 
 # program theme, the systems its projects work on, the objectives it serves
 THEMES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("Finance transformation", ("Finance ERP", "General ledger", "Accounts payable", "Procurement",
-                                "Expense management", "Treasury", "Budgeting tool"), (_OPS, _PLAT)),
-    ("Digital front door", ("Customer portal", "Mobile app", "Online booking", "Public website",
-                            "Contact centre", "Chatbot"), (_CX,)),
-    ("Cloud migration", ("Data centre", "Mainframe", "File servers", "Backup platform", "Virtual desktops",
-                         "Container platform"), (_PLAT, _OPS)),
-    ("Workplace modernisation", ("Laptop fleet", "Email", "Collaboration suite", "Printing", "Meeting rooms",
-                                 "Intranet"), (_OPS, _PLAT)),
-    ("Data and analytics", ("Data warehouse", "Reporting platform", "Master data", "Data lake",
-                            "BI dashboards", "Data catalogue"), (_OPS, _CX)),
-    ("Cyber resilience", ("Identity platform", "Privileged access", "Endpoint protection",
-                          "Security operations centre", "Email security", "Vulnerability management"), (_SEC,)),
-    ("Network and infrastructure", ("Network", "Wi-Fi", "WAN", "Firewall", "Storage", "Telephony"),
-     (_PLAT, _SEC)),
-    ("People systems", ("HR system", "Payroll", "Recruitment", "Learning platform", "Time and attendance"),
-     (_OPS,)),
-    ("Supply chain systems", ("Warehouse management", "Transport management", "Inventory", "Supplier portal",
-                              "Demand planning"), (_OPS, _CX)),
-    ("Customer engagement", ("CRM", "Customer data platform", "Marketing automation", "Field service",
-                             "Billing"), (_CX,)),
-    ("IT service management", ("Service desk", "IT asset management", "Monitoring", "Configuration database",
-                               "Change management tool"), (_OPS,)),
-    ("Regulatory compliance", ("Records management", "GDPR tooling", "Audit trail", "Archiving",
-                               "E-invoicing"), (_SEC,)),
-    ("Application rationalisation", ("Legacy CRM", "MS Access databases", "Intranet apps", "Reporting tools",
-                                     "Document management"), (_PLAT, _OPS)),
-    ("Manufacturing systems", ("MES", "Quality management", "Plant maintenance", "Product lifecycle management",
-                               "Shop-floor network"), (_OPS, _PLAT)),
-    ("Integration platform", ("API gateway", "Integration bus", "Event streaming", "File transfer",
-                              "B2B gateway"), (_PLAT,)),
-    ("Automation and AI", ("Robotic process automation", "Document AI", "Knowledge base", "Forecasting models",
-                           "Virtual agent"), (_OPS, _CX)),
+    (
+        "Finance transformation",
+        (
+            "Finance ERP",
+            "General ledger",
+            "Accounts payable",
+            "Procurement",
+            "Expense management",
+            "Treasury",
+            "Budgeting tool",
+        ),
+        (_OPS, _PLAT),
+    ),
+    (
+        "Digital front door",
+        ("Customer portal", "Mobile app", "Online booking", "Public website", "Contact centre", "Chatbot"),
+        (_CX,),
+    ),
+    (
+        "Cloud migration",
+        ("Data centre", "Mainframe", "File servers", "Backup platform", "Virtual desktops", "Container platform"),
+        (_PLAT, _OPS),
+    ),
+    (
+        "Workplace modernisation",
+        ("Laptop fleet", "Email", "Collaboration suite", "Printing", "Meeting rooms", "Intranet"),
+        (_OPS, _PLAT),
+    ),
+    (
+        "Data and analytics",
+        ("Data warehouse", "Reporting platform", "Master data", "Data lake", "BI dashboards", "Data catalogue"),
+        (_OPS, _CX),
+    ),
+    (
+        "Cyber resilience",
+        (
+            "Identity platform",
+            "Privileged access",
+            "Endpoint protection",
+            "Security operations centre",
+            "Email security",
+            "Vulnerability management",
+        ),
+        (_SEC,),
+    ),
+    ("Network and infrastructure", ("Network", "Wi-Fi", "WAN", "Firewall", "Storage", "Telephony"), (_PLAT, _SEC)),
+    ("People systems", ("HR system", "Payroll", "Recruitment", "Learning platform", "Time and attendance"), (_OPS,)),
+    (
+        "Supply chain systems",
+        ("Warehouse management", "Transport management", "Inventory", "Supplier portal", "Demand planning"),
+        (_OPS, _CX),
+    ),
+    (
+        "Customer engagement",
+        ("CRM", "Customer data platform", "Marketing automation", "Field service", "Billing"),
+        (_CX,),
+    ),
+    (
+        "IT service management",
+        ("Service desk", "IT asset management", "Monitoring", "Configuration database", "Change management tool"),
+        (_OPS,),
+    ),
+    (
+        "Regulatory compliance",
+        ("Records management", "GDPR tooling", "Audit trail", "Archiving", "E-invoicing"),
+        (_SEC,),
+    ),
+    (
+        "Application rationalisation",
+        ("Legacy CRM", "MS Access databases", "Intranet apps", "Reporting tools", "Document management"),
+        (_PLAT, _OPS),
+    ),
+    (
+        "Manufacturing systems",
+        ("MES", "Quality management", "Plant maintenance", "Product lifecycle management", "Shop-floor network"),
+        (_OPS, _PLAT),
+    ),
+    (
+        "Integration platform",
+        ("API gateway", "Integration bus", "Event streaming", "File transfer", "B2B gateway"),
+        (_PLAT,),
+    ),
+    (
+        "Automation and AI",
+        ("Robotic process automation", "Document AI", "Knowledge base", "Forecasting models", "Virtual agent"),
+        (_OPS, _CX),
+    ),
 )
 PROGRAM_QUALIFIERS = ("", "EMEA", "Americas", "APAC", "phase 2", "shared services", "retail", "corporate")
 
@@ -120,8 +199,18 @@ RUN_ACTIONS = (
     ("licence renewal", "Renew and true-up the {s} licences."),
     ("lifecycle management", "Planned lifecycle replacements and capacity for the {s}."),
 )
-BUSINESS_UNITS = ("Finance", "Operations", "Sales", "HR", "Customer service", "Logistics", "Procurement", "Legal",
-                  "Marketing", "Facilities")
+BUSINESS_UNITS = (
+    "Finance",
+    "Operations",
+    "Sales",
+    "HR",
+    "Customer service",
+    "Logistics",
+    "Procurement",
+    "Legal",
+    "Marketing",
+    "Facilities",
+)
 DRIVERS = (
     "The current version leaves vendor support at the end of next year.",
     "The last IT audit raised findings that must be closed before the next review.",
@@ -133,33 +222,93 @@ DRIVERS = (
     "The business wants self-service instead of calls and e-mails.",
 )
 SCOPE_ITEMS = (
-    "data migration and reconciliation", "interfaces to finance and HR", "user training and guides",
-    "decommissioning of the old solution", "role-based access and single sign-on", "reporting and dashboards",
-    "performance and load testing", "service transition to operations", "vendor selection",
-    "business process redesign", "archiving of historical data", "disaster recovery set-up",
+    "data migration and reconciliation",
+    "interfaces to finance and HR",
+    "user training and guides",
+    "decommissioning of the old solution",
+    "role-based access and single sign-on",
+    "reporting and dashboards",
+    "performance and load testing",
+    "service transition to operations",
+    "vendor selection",
+    "business process redesign",
+    "archiving of historical data",
+    "disaster recovery set-up",
 )
 MILESTONES = {
-    "agile": ("Discovery complete", "Backlog baselined", "MVP release", "Pilot go-live", "Release 2",
-              "Full rollout", "Hypercare exit"),
-    "prince2": ("Project brief approved", "Initiation stage end", "Design stage end", "Build stage end",
-                "Acceptance complete", "Go-live", "Closure report approved"),
-    "pmi": ("Charter signed", "Requirements baselined", "Design approved", "Build complete", "Testing complete",
-            "Go-live", "Closeout"),
-    "hybrid": ("Business case approved", "Solution design sign-off", "Build complete", "User acceptance done",
-               "Cutover rehearsal", "Go-live", "Hypercare exit"),
-    "run": ("Q1 service review", "Contract review", "Q2 service review", "DR test", "Q3 service review",
-            "Annual audit", "Q4 service review"),
+    "agile": (
+        "Discovery complete",
+        "Backlog baselined",
+        "MVP release",
+        "Pilot go-live",
+        "Release 2",
+        "Full rollout",
+        "Hypercare exit",
+    ),
+    "prince2": (
+        "Project brief approved",
+        "Initiation stage end",
+        "Design stage end",
+        "Build stage end",
+        "Acceptance complete",
+        "Go-live",
+        "Closure report approved",
+    ),
+    "pmi": (
+        "Charter signed",
+        "Requirements baselined",
+        "Design approved",
+        "Build complete",
+        "Testing complete",
+        "Go-live",
+        "Closeout",
+    ),
+    "hybrid": (
+        "Business case approved",
+        "Solution design sign-off",
+        "Build complete",
+        "User acceptance done",
+        "Cutover rehearsal",
+        "Go-live",
+        "Hypercare exit",
+    ),
+    "run": (
+        "Q1 service review",
+        "Contract review",
+        "Q2 service review",
+        "DR test",
+        "Q3 service review",
+        "Annual audit",
+        "Q4 service review",
+    ),
 }
 STATUS_TEXT = {
-    "green": ("On track.", "Build progressing to plan.", "Milestone reached on time.",
-              "Testing on plan; no blocking defects.", "Design workshops completed with the business."),
-    "run": ("Stable service; all service levels met.", "Patching on schedule.", "No major incidents this month.",
-            "Capacity within limits; renewal on track."),
-    "amber": ("Testing slipped two weeks; recovery plan agreed.", "Vendor resources late; re-plan under way.",
-              "Scope growth under review by the change board.", "Data quality issues slow the migration.",
-              "Key specialist on leave; cover arranged."),
-    "red": ("Go-live at risk; escalated to the steering committee.", "Vendor delivery late again.",
-            "Budget overrun; re-baseline requested.", "Critical defects block acceptance testing."),
+    "green": (
+        "On track.",
+        "Build progressing to plan.",
+        "Milestone reached on time.",
+        "Testing on plan; no blocking defects.",
+        "Design workshops completed with the business.",
+    ),
+    "run": (
+        "Stable service; all service levels met.",
+        "Patching on schedule.",
+        "No major incidents this month.",
+        "Capacity within limits; renewal on track.",
+    ),
+    "amber": (
+        "Testing slipped two weeks; recovery plan agreed.",
+        "Vendor resources late; re-plan under way.",
+        "Scope growth under review by the change board.",
+        "Data quality issues slow the migration.",
+        "Key specialist on leave; cover arranged.",
+    ),
+    "red": (
+        "Go-live at risk; escalated to the steering committee.",
+        "Vendor delivery late again.",
+        "Budget overrun; re-baseline requested.",
+        "Critical defects block acceptance testing.",
+    ),
 }
 RISKS = (
     ("Key vendor capacity", "Weekly capacity check-in with the vendor account manager."),
@@ -180,58 +329,205 @@ RISKS = (
     ("Competing priorities for shared teams", "Agree capacity at the portfolio board."),
 )
 ISSUES = (
-    "Test environment unstable", "Interface specification not signed off", "Vendor missed the last delivery",
-    "Migration scripts fail on old records", "Budget code not opened", "Key user group unavailable",
-    "Security finding on the new release", "Licence keys not received", "Network firewall rule pending",
-    "Defect backlog above the agreed limit", "Requirements conflict between two departments",
+    "Test environment unstable",
+    "Interface specification not signed off",
+    "Vendor missed the last delivery",
+    "Migration scripts fail on old records",
+    "Budget code not opened",
+    "Key user group unavailable",
+    "Security finding on the new release",
+    "Licence keys not received",
+    "Network firewall rule pending",
+    "Defect backlog above the agreed limit",
+    "Requirements conflict between two departments",
 )
 CHANGES = (
-    "Add a reporting module", "Extend rollout to two more sites", "Include archive migration",
-    "Defer the mobile release", "Add single sign-on", "Extra load testing", "Remove a low-value interface",
-    "Add multi-language support", "Switch to the vendor's cloud edition", "Additional training sessions",
+    "Add a reporting module",
+    "Extend rollout to two more sites",
+    "Include archive migration",
+    "Defer the mobile release",
+    "Add single sign-on",
+    "Extra load testing",
+    "Remove a low-value interface",
+    "Add multi-language support",
+    "Switch to the vendor's cloud edition",
+    "Additional training sessions",
 )
 DECIDERS = ("steering-committee", "change-board", "sponsor")
-FINANCIAL_BENEFITS = ("Licence cost savings", "Lower hosting costs", "Reduced manual effort",
-                      "Avoided support fees", "Fewer write-offs", "Lower telecom costs")
+FINANCIAL_BENEFITS = (
+    "Licence cost savings",
+    "Lower hosting costs",
+    "Reduced manual effort",
+    "Avoided support fees",
+    "Fewer write-offs",
+    "Lower telecom costs",
+)
 NON_FINANCIAL_BENEFITS = (
-    ("Faster month-end close", "days"), ("Fewer priority-1 incidents", "incidents per month"),
-    ("Customer satisfaction", "NPS points"), ("Self-service adoption", "% of requests"),
-    ("Time saved for staff", "hours per month"), ("Shorter lead time", "days"),
+    ("Faster month-end close", "days"),
+    ("Fewer priority-1 incidents", "incidents per month"),
+    ("Customer satisfaction", "NPS points"),
+    ("Self-service adoption", "% of requests"),
+    ("Time saved for staff", "hours per month"),
+    ("Shorter lead time", "days"),
 )
 LESSONS = (
-    ("vendor-management", "The vendor changed its lead architect twice.",
-     "Name key vendor roles in the contract."),
-    ("scope", "Late scope additions pushed the go-live by a month.",
-     "Freeze scope at design sign-off and use the change board."),
+    ("vendor-management", "The vendor changed its lead architect twice.", "Name key vendor roles in the contract."),
+    (
+        "scope",
+        "Late scope additions pushed the go-live by a month.",
+        "Freeze scope at design sign-off and use the change board.",
+    ),
     ("estimation", "Data migration took twice the estimate.", "Estimate migration after profiling the data."),
     ("testing", "Test data was not ready when testing started.", "Prepare test data in the build phase."),
     ("stakeholders", "Regional managers were engaged late.", "Map stakeholders at initiation and meet them early."),
     ("governance", "Steering meetings were often cancelled.", "Fix the steering calendar for the whole project."),
     ("data-migration", "Three trial migrations found most of the defects.", "Plan at least three rehearsals."),
-    ("change-management", "Training too early was forgotten by go-live.", "Train in the last two weeks before go-live."),
+    (
+        "change-management",
+        "Training too early was forgotten by go-live.",
+        "Train in the last two weeks before go-live.",
+    ),
     ("procurement", "The tender took four months longer than planned.", "Start procurement before the business case."),
     ("security", "The security review found issues at the end.", "Review the design with security at each stage."),
 )
-RAG_REASONS = ("Vendor insolvency announced", "Go-live blocked by the regulator", "Sponsor left the company",
-               "Critical audit finding", "Funding frozen pending review")
-TEAMS = ("Web platform", "Integration", "Infrastructure", "Service desk", "Data engineering", "Security operations",
-         "ERP finance", "Network", "Workplace", "Cloud platform", "Identity", "Testing", "Business applications",
-         "Architecture", "Database administration")
+RAG_REASONS = (
+    "Vendor insolvency announced",
+    "Go-live blocked by the regulator",
+    "Sponsor left the company",
+    "Critical audit finding",
+    "Funding frozen pending review",
+)
+TEAMS = (
+    "Web platform",
+    "Integration",
+    "Infrastructure",
+    "Service desk",
+    "Data engineering",
+    "Security operations",
+    "ERP finance",
+    "Network",
+    "Workplace",
+    "Cloud platform",
+    "Identity",
+    "Testing",
+    "Business applications",
+    "Architecture",
+    "Database administration",
+)
 SITES = ("Lyon", "Leeds", "Porto", "Gdansk", "Austin", "Pune", "Manila", "Cork", "Tampere", "Brno")
-FIRST = ("Ada", "Mei", "Jonas", "Amara", "Luca", "Sofia", "Ravi", "Elena", "Tom", "Nadia", "Kenji", "Grace",
-         "Omar", "Lena", "Pablo", "Ines", "Victor", "Hana", "Sam", "Chloe", "Daniel", "Fatima", "Erik", "Zoe",
-         "Marco", "Aisha", "Peter", "Julia", "Kwame", "Sara", "Liam", "Priya", "Noah", "Clara", "Ivan", "Maya",
-         "Felix", "Yara", "Hugo", "Anna", "Ben", "Rosa", "Ali", "Emma", "Jakub", "Leila", "Oscar", "Mira")
-LAST = ("Chen", "Okafor", "Berg", "Rossi", "Novak", "Garcia", "Kim", "Patel", "Mueller", "Silva", "Dubois",
-        "Jensen", "Kowalski", "Haddad", "Tanaka", "Murphy", "Nguyen", "Santos", "Lindqvist", "Mensah", "Costa",
-        "Schmidt", "Ivanova", "Moreau", "Yilmaz", "Andersen", "Fischer", "Romero", "Kaur", "Walsh", "Ahmed",
-        "Larsen", "Bianchi", "Sato", "Hughes", "Varga", "Nowak", "Meyer", "Lopez", "Kovacs", "Brennan", "Ito",
-        "Dimitrov", "Park", "Reyes", "Olsen", "Ward", "Horvat", "Abara", "Keller")
+FIRST = (
+    "Ada",
+    "Mei",
+    "Jonas",
+    "Amara",
+    "Luca",
+    "Sofia",
+    "Ravi",
+    "Elena",
+    "Tom",
+    "Nadia",
+    "Kenji",
+    "Grace",
+    "Omar",
+    "Lena",
+    "Pablo",
+    "Ines",
+    "Victor",
+    "Hana",
+    "Sam",
+    "Chloe",
+    "Daniel",
+    "Fatima",
+    "Erik",
+    "Zoe",
+    "Marco",
+    "Aisha",
+    "Peter",
+    "Julia",
+    "Kwame",
+    "Sara",
+    "Liam",
+    "Priya",
+    "Noah",
+    "Clara",
+    "Ivan",
+    "Maya",
+    "Felix",
+    "Yara",
+    "Hugo",
+    "Anna",
+    "Ben",
+    "Rosa",
+    "Ali",
+    "Emma",
+    "Jakub",
+    "Leila",
+    "Oscar",
+    "Mira",
+)
+LAST = (
+    "Chen",
+    "Okafor",
+    "Berg",
+    "Rossi",
+    "Novak",
+    "Garcia",
+    "Kim",
+    "Patel",
+    "Mueller",
+    "Silva",
+    "Dubois",
+    "Jensen",
+    "Kowalski",
+    "Haddad",
+    "Tanaka",
+    "Murphy",
+    "Nguyen",
+    "Santos",
+    "Lindqvist",
+    "Mensah",
+    "Costa",
+    "Schmidt",
+    "Ivanova",
+    "Moreau",
+    "Yilmaz",
+    "Andersen",
+    "Fischer",
+    "Romero",
+    "Kaur",
+    "Walsh",
+    "Ahmed",
+    "Larsen",
+    "Bianchi",
+    "Sato",
+    "Hughes",
+    "Varga",
+    "Nowak",
+    "Meyer",
+    "Lopez",
+    "Kovacs",
+    "Brennan",
+    "Ito",
+    "Dimitrov",
+    "Park",
+    "Reyes",
+    "Olsen",
+    "Ward",
+    "Horvat",
+    "Abara",
+    "Keller",
+)
 # request name suffix, and how the summary says it
-REQUEST_IDEAS = (("pilot", "a pilot"), ("proof of concept", "a proof of concept"),
-                 ("self-service portal", "a self-service portal"), ("automation", "automation"),
-                 ("analytics", "analytics"), ("mobile access", "mobile access"), ("upgrade", "an upgrade"),
-                 ("integration", "an integration"))
+REQUEST_IDEAS = (
+    ("pilot", "a pilot"),
+    ("proof of concept", "a proof of concept"),
+    ("self-service portal", "a self-service portal"),
+    ("automation", "automation"),
+    ("analytics", "analytics"),
+    ("mobile access", "mobile access"),
+    ("upgrade", "an upgrade"),
+    ("integration", "an integration"),
+)
 CALENDAR_SYSTEMS = ("ERP", "CRM", "Customer portal", "Network", "Data warehouse", "Email", "Payroll", "Intranet")
 
 # YAML text ----------------------------------------------------------------------------------------------
@@ -375,8 +671,11 @@ class _Demo:
         fixed = sum(count for _, count in quota)
         rest = max(2, n_people - fixed)
         pms = max(2, round(rest * 0.6))
-        quota += [("Project manager", pms), ("Business analyst", (rest - pms + 1) // 2),
-                  ("Architect", (rest - pms) // 2)]
+        quota += [
+            ("Project manager", pms),
+            ("Business analyst", (rest - pms + 1) // 2),
+            ("Architect", (rest - pms) // 2),
+        ]
         roles = [role for role, count in quota for _ in range(count)]
         person_ids: set[str] = set()
         self.by_role: dict[str, list[str]] = {}
@@ -478,8 +777,8 @@ class _Demo:
     def project(self, i: int, phase: str, name_counts: dict[str, int]) -> None:
         rng = self.rng
         pick = self.pick
-        program_id, theme = self.program_list[i % len(self.program_list)] if i < len(self.program_list) else (
-            pick(self.program_list)
+        program_id, theme = (
+            self.program_list[i % len(self.program_list)] if i < len(self.program_list) else (pick(self.program_list))
         )
         system = pick(THEMES[theme][1])
         kind = "run" if rng.random() < 0.18 else "change"
@@ -503,8 +802,17 @@ class _Demo:
             methodology = rng.choices(("agile", "hybrid", "prince2", "pmi"), (35, 30, 20, 15))[0]
             duration = rng.randint(90, 620)
             r = rng.random()
-            slip = (0 if r < 0.55 else rng.randint(3, 25) if r < 0.83 else rng.randint(25, 60) if r < 0.95
-                    else rng.randint(60, 180) if r < 0.97 else -rng.randint(3, 15))
+            slip = (
+                0
+                if r < 0.55
+                else rng.randint(3, 25)
+                if r < 0.83
+                else rng.randint(25, 60)
+                if r < 0.95
+                else rng.randint(60, 180)
+                if r < 0.97
+                else -rng.randint(3, 15)
+            )
             if phase == "proposal":
                 start = AS_OF + rng.randint(30, 270) * DAY
                 slip = 0
@@ -655,20 +963,34 @@ class _Demo:
             for j, title in enumerate(rng.sample(ISSUES, n_issues), 1):
                 severity = rng.choices(("low", "medium", "high", "critical"), (25, 40, 25, 10))[0]
                 open_ = not finished and rng.random() < 0.7
-                due = AS_OF + rng.randint(-20, 60) * DAY if open_ else min(AS_OF, forecast_finish) - rng.randint(5, 60) * DAY
+                due = (
+                    AS_OF + rng.randint(-20, 60) * DAY
+                    if open_
+                    else min(AS_OF, forecast_finish) - rng.randint(5, 60) * DAY
+                )
                 out.append(
                     f"  - {{id: I{j}, title: {_q(title)}, severity: {severity}, owner: {pick(self.owners)}, "
                     f"status: {'open' if open_ else 'closed'}, due: {due.isoformat()}}}"
                 )
         if i > 0 and rng.random() < 0.35:
-            window = self.project_ids[max(0, i - 40): i]
+            window = self.project_ids[max(0, i - 40) : i]
             targets = rng.sample(window, min(len(window), rng.choice((1, 1, 2))))
             out.append("dependencies:")
             for target in targets:
-                dep_type = rng.choices(("finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"),
-                                       (70, 15, 10, 5))[0]
-                note = pick(("", "", "Shared test environment", "Needs the new interfaces",
-                             "Same cutover weekend", "Uses its data model", "Single sign-on needed first"))
+                dep_type = rng.choices(
+                    ("finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"), (70, 15, 10, 5)
+                )[0]
+                note = pick(
+                    (
+                        "",
+                        "",
+                        "Shared test environment",
+                        "Needs the new interfaces",
+                        "Same cutover weekend",
+                        "Uses its data model",
+                        "Single sign-on needed first",
+                    )
+                )
                 out.append(f"  - {{project: {target}, type: {dep_type}" + (f", note: {_q(note)}" if note else "") + "}")
         if started:
             end = min(AS_OF, stop or forecast_finish, forecast_finish)
@@ -726,8 +1048,9 @@ class _Demo:
             if start <= AS_OF <= resource_end and phase not in ("cancelled", "on-hold"):
                 self.demand[team] += fte
             out.append(f"  - {{team: {team}, fte: {_num(fte)}, from: {_month(start)}, to: {_month(resource_end)}}}")
-        n_lessons = {"closed": rng.randint(1, 3), "cancelled": rng.randint(1, 2),
-                     "closing": rng.randint(0, 1)}.get(phase, 0)
+        n_lessons = {"closed": rng.randint(1, 3), "cancelled": rng.randint(1, 2), "closing": rng.randint(0, 1)}.get(
+            phase, 0
+        )
         if n_lessons:
             out.append("lessons:")
             when = min(stop or forecast_finish, AS_OF)
@@ -741,8 +1064,15 @@ class _Demo:
         self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
 
     def status(
-        self, phase: str, kind: str, start: dt.date, finish: dt.date, forecast_finish: dt.date, stop: dt.date | None,
-        budget: float, dates: list[dt.date],
+        self,
+        phase: str,
+        kind: str,
+        start: dt.date,
+        finish: dt.date,
+        forecast_finish: dt.date,
+        stop: dt.date | None,
+        budget: float,
+        dates: list[dt.date],
     ) -> list[str]:
         """Monthly reports whose progress follows the forecast plan and whose cost follows one efficiency."""
         rng = self.rng
@@ -770,8 +1100,11 @@ class _Demo:
             planned_share = _clamp((d - start).days / planned_days, 0, 1)
             spi = percent / (100 * planned_share) if planned_share > 0 else 1.0
             slip = (forecast_finish - finish).days * min(1.0, 1.5 * (d - start).days / forecast_days)
-            level = max(2 if spi < 0.85 else 1 if spi < 0.95 else 0, 2 if cpi < 0.85 else 1 if cpi < 0.95 else 0,
-                        2 if slip >= 45 else 1 if slip >= 14 else 0)
+            level = max(
+                2 if spi < 0.85 else 1 if spi < 0.95 else 0,
+                2 if cpi < 0.85 else 1 if cpi < 0.95 else 0,
+                2 if slip >= 45 else 1 if slip >= 14 else 0,
+            )
             if level and rng.random() < 0.2:
                 level -= 1
             rag = ("green", "amber", "red")[level]
@@ -851,19 +1184,38 @@ class _Demo:
         for year, month in [(2026, m) for m in range(1, 13)] + [(2027, m) for m in range(1, 4)]:
             first = dt.date(year, month, 1)
             second_saturday = first + ((5 - first.weekday()) % 7 + 7) * DAY
-            add(f"Release {year}.{month:02d}", "release", second_saturday, None,
-                sorted(rng.sample(CALENDAR_SYSTEMS, 3)))
+            add(
+                f"Release {year}.{month:02d}", "release", second_saturday, None, sorted(rng.sample(CALENDAR_SYSTEMS, 3))
+            )
             first_sunday = first + ((6 - first.weekday()) % 7) * DAY
-            add(f"Maintenance window {year}.{month:02d}", "maintenance", first_sunday, None,
-                sorted(rng.sample(CALENDAR_SYSTEMS, 2)), "Patching 22:00-04:00.")
+            add(
+                f"Maintenance window {year}.{month:02d}",
+                "maintenance",
+                first_sunday,
+                None,
+                sorted(rng.sample(CALENDAR_SYSTEMS, 2)),
+                "Patching 22:00-04:00.",
+            )
             if month in (3, 6, 9, 12):
                 close = _month_end(year, month)
-                add(f"Quarter-end close Q{month // 3} {year}", "freeze", close - 3 * DAY, close + 3 * DAY,
-                    ["ERP", "Payroll"], "No changes to finance systems.")
+                add(
+                    f"Quarter-end close Q{month // 3} {year}",
+                    "freeze",
+                    close - 3 * DAY,
+                    close + 3 * DAY,
+                    ["ERP", "Payroll"],
+                    "No changes to finance systems.",
+                )
                 add(f"Portfolio review Q{month // 3} {year}", "gate", close - 10 * DAY, None, [])
         for year in (2025, 2026):
-            add(f"Year-end freeze {year}", "freeze", dt.date(year, 12, 15), dt.date(year + 1, 1, 5), [],
-                "Emergency changes only.")
+            add(
+                f"Year-end freeze {year}",
+                "freeze",
+                dt.date(year, 12, 15),
+                dt.date(year + 1, 1, 5),
+                [],
+                "Emergency changes only.",
+            )
         add("Disaster recovery test", "other", dt.date(2026, 5, 16), dt.date(2026, 5, 17), ["ERP", "Data warehouse"])
         events.sort(key=lambda e: e[0])
         self.files["calendar.yaml"] = "events:\n" + "\n".join(line for _, line in events) + "\n"

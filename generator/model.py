@@ -22,9 +22,7 @@ CRITERION_ID_RE = re.compile(r"\A[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 ITEM_ID_RE = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?=[A-Za-z0-9])){0,31}\Z")
 # Ids become URLs and file names: refuse names MkDocs, Material or an operating system already use.
 _RESERVED = "index search assets tags 404 sitemap static stylesheets javascripts images handbook con prn aux nul"
-RESERVED_IDS = frozenset(
-    [*_RESERVED.split(), *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
-)
+RESERVED_IDS = frozenset([*_RESERVED.split(), *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))])
 _ISO_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 _MONTH = re.compile(r"\A\d{4}-(0[1-9]|1[0-2])\Z")
 _MONTH_DAY = re.compile(r"\A(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\Z")

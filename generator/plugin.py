@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -20,6 +20,8 @@ from .site import CSS, NOT_IN_NAV
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+    from .audience import Audience
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
 
@@ -53,12 +55,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.failure = None
         home = files.get_file_from_path(HOME)
         merge_home = home is not None and home.generated_by is None
-        hand_written = {f.src_uri: None for f in files if f.generated_by is None}
-        if merge_home:
-            hand_written[HOME] = home.content_string  # type: ignore[union-attr]
+        hand_written: dict[str, str | None] = {f.src_uri: None for f in files if f.generated_by is None}
+        if home is not None and merge_home:
+            hand_written[HOME] = home.content_string
         try:
             portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
-            tree = site_tree(portfolio, self.config.audience, self.handbook_dir, hand_written, self.timings)
+            audience = cast("Audience", self.config.audience)
+            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings)
         except PortfolioError as exc:
             self.failure = exc
             raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None
@@ -67,8 +70,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError(str(exc)) from None
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
-        for uri, content in {**tree.pages, **tree.assets}.items():
-            files.append(File.generated(config, uri, content=content, inclusion=_inclusion(uri)))
+        for uri, text in tree.pages.items():
+            files.append(File.generated(config, uri, content=text, inclusion=_inclusion(uri)))
+        for uri, data in tree.assets.items():
+            files.append(File.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page

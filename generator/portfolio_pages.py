@@ -30,7 +30,7 @@ HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
 
 def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...]]:
     cur = a.settings.currency
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for pid in ids:
         r = a.projects.loc[pid]
         program = a.portfolio.programs.get(r["program"])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from .build import swap_in
+from .build import pmo_plugin, swap_in
 from .errors import ConfigurationError
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
@@ -22,17 +22,19 @@ from .site import CSS, NOT_IN_NAV
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .audience import Audience
+
 
 def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
     """Write docs/ and mkdocs.yml into out_dir (replaced whole, only on success); return the file count."""
-    plugin = config.plugins["pmo"]
+    plugin = pmo_plugin(config)
     plugin.on_config(config)
     portfolio = read_portfolio(plugin.data_dir)
     docs_dir = Path(config.docs_dir)
     hand_written: dict[str, str | None] = dict.fromkeys(docs_files(docs_dir))
     if HOME in hand_written:
         hand_written[HOME] = (docs_dir / HOME).read_text(encoding="utf-8")
-    tree = site_tree(portfolio, plugin.config.audience, plugin.handbook_dir, hand_written)
+    tree = site_tree(portfolio, cast("Audience", plugin.config.audience), plugin.handbook_dir, hand_written)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.generating-", dir=out_dir.parent))
@@ -41,10 +43,10 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
         for uri in hand_written:
             if uri != HOME:
                 _copy(docs_dir / uri, docs / uri)
-        for uri, content in {**tree.pages, **tree.assets}.items():
+        for uri, data in [*((u, t.encode("utf-8")) for u, t in tree.pages.items()), *tree.assets.items()]:
             target = docs / uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            target.write_bytes(data)
         for uri, path in tree.copies.items():
             _copy(path, docs / uri)
         (staging / "mkdocs.yml").write_text(_config_text(config, tree.nav, plugin.user_nav), encoding="utf-8")
