@@ -20,11 +20,10 @@ from .site import CSS, NOT_IN_NAV
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-
-    from .audience import Audience
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
 
+    from .audience import Audience
     from .validate import Portfolio
 
 
