@@ -17,6 +17,7 @@ time inside the child (config loading + build, no interpreter start-up) and the 
 path unless --out is given, printed at the end); nothing is written into the repository.
 """
 
+# ruff: noqa: T201  (a command-line script: printing is its output)
 from __future__ import annotations
 
 import argparse
@@ -53,11 +54,13 @@ not_in_nav: |
   /p/*
 """
 _WORDS = (
-    "project portfolio budget schedule milestone vendor release migration platform service team data risk "
-    "issue change cost benefit testing rollout design build cutover support contract licence network cloud "
-    "security users finance operations report status forecast plan scope sponsor manager steering board "
-    "quality capacity integration interface archive training adoption process review approval delivery"
-).split()
+    "project", "portfolio", "budget", "schedule", "milestone", "vendor", "release", "migration", "platform",
+    "service", "team", "data", "risk", "issue", "change", "cost", "benefit", "testing", "rollout", "design",
+    "build", "cutover", "support", "contract", "licence", "network", "cloud", "security", "users", "finance",
+    "operations", "report", "status", "forecast", "plan", "scope", "sponsor", "manager", "steering", "board",
+    "quality", "capacity", "integration", "interface", "archive", "training", "adoption", "process", "review",
+    "approval", "delivery",
+)  # fmt: skip
 
 
 # children ---------------------------------------------------------------------------------------------------
@@ -112,7 +115,11 @@ def _run_child(args: list[str]) -> dict[str, Any]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -235,20 +242,39 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = ["projects", "pages", *STAGES, "total s", "floor s", "time ×", "site MB", "floor MB", "size ×",
-            "peak MB", "floor peak MB"]
+    head = [
+        "projects",
+        "pages",
+        *STAGES,
+        "total s",
+        "floor s",
+        "time ×",
+        "site MB",
+        "floor MB",
+        "size ×",
+        "peak MB",
+        "floor peak MB",
+    ]
     rows = []
     for r in results:
         pmo, floor = r["pmo"], r["floor"]
         stages = [f"{pmo['stages'].get(s, 0):.2f}" for s in STAGES]
         target = r["projects"] == TARGET_AT
-        rows.append([
-            str(r["projects"]), str(pmo["pages"]), *stages, f"{pmo['seconds']:.2f}", f"{floor['seconds']:.2f}",
-            f"{r['time_ratio']:.2f}" + (f" (≤ {TARGET_TIME})" if target else ""),
-            f"{pmo['site_bytes'] / 1e6:.1f}", f"{floor['site_bytes'] / 1e6:.1f}",
-            f"{r['size_ratio']:.2f}" + (f" (≤ {TARGET_SIZE})" if target else ""),
-            f"{pmo['peak_rss_mb']:.0f}", f"{floor['peak_rss_mb']:.0f}",
-        ])
+        rows.append(
+            [
+                str(r["projects"]),
+                str(pmo["pages"]),
+                *stages,
+                f"{pmo['seconds']:.2f}",
+                f"{floor['seconds']:.2f}",
+                f"{r['time_ratio']:.2f}" + (f" (≤ {TARGET_TIME})" if target else ""),
+                f"{pmo['site_bytes'] / 1e6:.1f}",
+                f"{floor['site_bytes'] / 1e6:.1f}",
+                f"{r['size_ratio']:.2f}" + (f" (≤ {TARGET_SIZE})" if target else ""),
+                f"{pmo['peak_rss_mb']:.0f}",
+                f"{floor['peak_rss_mb']:.0f}",
+            ]
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
@@ -261,8 +287,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="JSON results file (default: a temporary file)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="builds per size; the median is reported")
-    parser.add_argument("--floor-pages", choices=("site", "projects"), default="site",
-                        help="floor page count: as many as our site has (default), or one per project")
+    parser.add_argument(
+        "--floor-pages",
+        choices=("site", "projects"),
+        default="site",
+        help="floor page count: as many as our site has (default), or one per project",
+    )
     parser.add_argument("--floor-page-bytes", type=int, default=3000)
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the first build per size here")
     parser.add_argument("--keep", action="store_true", help="keep the demo data and both sites")
@@ -298,8 +328,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.work is None and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(table(results))
-    print(f"targets at {TARGET_AT} projects: time ≤ {TARGET_TIME}× floor, size ≤ {TARGET_SIZE}× floor; "
-          f"floor pages: {args.floor_pages}")
+    print(
+        f"targets at {TARGET_AT} projects: time ≤ {TARGET_TIME}× floor, size ≤ {TARGET_SIZE}× floor; "
+        f"floor pages: {args.floor_pages}"
+    )
     out = args.out or Path(tempfile.mkstemp(prefix="pmo-bench-", suffix=".json")[1])
     report = {
         "date": dt.date.today().isoformat(),

@@ -24,9 +24,16 @@ import datetime as dt
 import json
 import random
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from .model import ACTIVE_PHASES, ID_RE, PERSON_ID_RE, RESERVED_IDS
+from .model import ACTIVE_PHASES, ID_RE, RESERVED_IDS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+T = TypeVar("T")
 
 __all__ = ["AS_OF", "PHASES", "write_demo"]
 
@@ -353,6 +360,16 @@ CHANGES = (
     "Switch to the vendor's cloud edition",
     "Additional training sessions",
 )
+DEPENDENCY_TYPES = ("finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish")
+DEPENDENCY_NOTES = (
+    "",
+    "",
+    "Shared test environment",
+    "Needs the new interfaces",
+    "Same cutover weekend",
+    "Uses its data model",
+    "Single sign-on needed first",
+)
 DECIDERS = ("steering-committee", "change-board", "sponsor")
 FINANCIAL_BENEFITS = (
     "Licence cost savings",
@@ -567,7 +584,7 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every month end from the one of `first`'s month up to `last` (inclusive)."""
-    out = []
+    out: list[dt.date] = []
     year, month = first.year, first.month
     while True:
         end = _month_end(year, month)
@@ -577,11 +594,40 @@ def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def _lower(name: str) -> str:
+    """A name as it reads inside a sentence: "data warehouse", but "CRM" and "Finance ERP" unchanged."""
+    return name.lower() if not name.isupper() and name[1:].islower() else name
+
+
 def _clamp(value: float, low: float, high: float) -> float:
     return low if value < low else high if value > high else value
 
 
 # The generator ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Project:
+    """What the sections of one project file need to agree on."""
+
+    index: int
+    phase: str
+    kind: str
+    start: dt.date
+    finish: dt.date  # the baseline finish
+    forecast_finish: dt.date
+    stop: dt.date | None  # cancelled: when work stopped; on-hold: when it was put on hold
+    stale: bool  # the latest status report is months old
+    budget: float = 0
+    manager: str = ""
+
+    @property
+    def started(self) -> bool:
+        return self.start <= AS_OF and self.phase not in ("proposal", "approved")
+
+    @property
+    def finished(self) -> bool:
+        return self.phase in ("closed", "cancelled")
 
 
 class _Demo:
@@ -602,17 +648,20 @@ class _Demo:
         used.add(candidate)
         return candidate
 
-    def pick(self, seq):  # type: ignore[no-untyped-def]
+    def pick(self, seq: Sequence[T]) -> T:
         return seq[int(self.rng.random() * len(seq))]
+
+    def pmo_only(self, chance: float) -> str:
+        return ", visibility: pmo" if self.rng.random() < chance else ""
 
     # portfolio.yaml -----------------------------------------------------------------------------------
 
     def settings(self) -> None:
         rng = self.rng
-        self.organization = self.pick(ORGANIZATIONS)
+        organization = self.pick(ORGANIZATIONS)
         available = round(self.n * rng.uniform(40_000, 120_000), -4)
         lines = [
-            f"organization: {_q(self.organization)}",
+            f"organization: {_q(organization)}",
             f"as_of: {AS_OF.isoformat()}",
             "currency: EUR",
             'fiscal_year_start: "01-01"',
@@ -636,29 +685,24 @@ class _Demo:
     # people.yaml --------------------------------------------------------------------------------------
 
     def people(self) -> None:
+        """People by role, and the teams (their capacity is written once the demand is known)."""
         n_people = self.n // 2 + 10
         n_teams = self.n // 25 + 3
         self.n_programs = max(2, round(self.n / 8))
-        teams: list[tuple[str, str, float]] = []
-        team_ids: set[str] = set()
+        self.team_list: list[tuple[str, str]] = []
         for i in range(n_teams):
-            base = TEAMS[i % len(TEAMS)]
-            rnd = i // len(TEAMS)
+            base, rnd = TEAMS[i % len(TEAMS)], i // len(TEAMS)
             if rnd == 0:
                 name = base
             elif rnd <= len(SITES):
                 name = f"{base} {SITES[rnd - 1]}"
             else:
                 name = f"{base} {SITES[(rnd - 1) % len(SITES)]} {(rnd - 1) // len(SITES) + 1}"
-            tid = _slug(name)
-            assert tid not in team_ids and ID_RE.match(tid) and tid not in RESERVED_IDS
-            team_ids.add(tid)
-            teams.append((tid, name))
-        self.team_list = teams
-        self.teams = [t[0] for t in teams]
+            self.team_list.append((_slug(name), name))
+        self.teams = [tid for tid, _ in self.team_list]
         self.demand = dict.fromkeys(self.teams, 0.0)  # FTE booked at as_of, to size the teams
 
-        # roles in priority order; project managers and specialists take what is left
+        # roles in priority order; project managers and specialists share what is left
         quota = [
             ("PMO director", 1),
             ("PMO analyst", max(1, n_people // 80)),
@@ -668,26 +712,22 @@ class _Demo:
             ("Program manager", max(1, min(self.n_programs, n_people // 12))),
             ("Team lead", n_teams),
         ]
-        fixed = sum(count for _, count in quota)
-        rest = max(2, n_people - fixed)
+        rest = max(2, n_people - sum(count for _, count in quota))
         pms = max(2, round(rest * 0.6))
         quota += [
             ("Project manager", pms),
             ("Business analyst", (rest - pms + 1) // 2),
             ("Architect", (rest - pms) // 2),
         ]
-        roles = [role for role, count in quota for _ in range(count)]
         person_ids: set[str] = set()
         self.by_role: dict[str, list[str]] = {}
-        self.names: dict[str, str] = {}
         lines = ["people:"]
-        for i, role in enumerate(roles):
+        for i, role in enumerate(role for role, count in quota for _ in range(count)):
             first, last = self.pick(FIRST), self.pick(LAST)
             base = f"{first[0]}.{last}".lower()
             pid, k = base, 2
             while pid in person_ids:
                 pid, k = f"{base}{k}", k + 1
-            assert PERSON_ID_RE.match(pid)
             person_ids.add(pid)
             self.by_role.setdefault(role, []).append(pid)
             team = None
@@ -698,7 +738,6 @@ class _Demo:
             team_part = f", team: {team}" if team else ""
             lines.append(f"  - {{id: {pid}, name: {first} {last}, role: {role}{team_part}}}")
         self.people_lines = lines
-        self.everyone = [pid for role, _ in quota for pid in self.by_role.get(role, [])]
         self.sponsors = self.by_role.get("Executive", []) + self.by_role.get("Sponsor", [])
         self.managers = self.by_role["Project manager"]
         self.owners = self.managers + self.by_role.get("Team lead", []) + self.by_role.get("Architect", [])
@@ -717,15 +756,14 @@ class _Demo:
     # programs -----------------------------------------------------------------------------------------
 
     def programs(self) -> None:
-        rng = self.rng
+        """About N/8 programs, one per theme first, then regional and later waves; the last is PMO-only."""
         themes = list(range(len(THEMES)))
-        rng.shuffle(themes)
+        self.rng.shuffle(themes)
         self.program_list: list[tuple[str, int]] = []  # (id, theme index)
         program_managers = self.by_role["Program manager"]
         for i in range(self.n_programs):
-            theme = themes[i % len(themes)]
-            rnd = i // len(themes)
-            title = THEMES[theme][0]
+            theme, rnd = themes[i % len(themes)], i // len(themes)
+            title, systems, objectives = THEMES[theme]
             if rnd == 0:
                 name = title
             elif rnd < len(PROGRAM_QUALIFIERS):
@@ -734,11 +772,8 @@ class _Demo:
                 name = f"{title} wave {rnd - len(PROGRAM_QUALIFIERS) + 2}"
             pid = self.unique_id("programs", name)
             self.program_list.append((pid, theme))
-            objectives = list(THEMES[theme][2])
-            systems = ", ".join(s.lower() if not s.isupper() and s[1:].islower() else s for s in THEMES[theme][1][:3])
-            pmo_only = self.n_programs >= 5 and i == self.n_programs - 1
             description = (
-                f"The {name.lower() if name[1:].islower() else name} program groups the work on {systems} "
+                f"The {_lower(name)} program groups the work on {', '.join(_lower(s) for s in systems[:3])} "
                 f"and related systems.\n\n"
                 f"**Why:** {self.pick(DRIVERS)}\n\n"
                 f"The program board meets monthly and reviews every project's status, risks and benefits."
@@ -749,121 +784,136 @@ class _Demo:
                 f"sponsor: {self.pick(self.sponsors)}",
                 f"objectives: [{', '.join(objectives)}]",
             ]
-            if pmo_only:
+            if self.n_programs >= 5 and i == self.n_programs - 1:
                 lines.append("visibility: pmo")
             self.files[f"programs/{pid}.yaml"] = "\n".join(lines) + "\n" + _block("description", description)
 
     # projects -----------------------------------------------------------------------------------------
 
     def phases(self) -> list[str]:
+        """One phase per project: every phase at least once from 8 projects on, mostly execution."""
         rng = self.rng
         first = list(_PHASE_ORDER[: min(self.n, len(_PHASE_ORDER))])
-        names = list(_PHASE_WEIGHTS)
-        weights = list(_PHASE_WEIGHTS.values())
-        rest = rng.choices(names, weights, k=self.n - len(first))
-        if self.n >= len(_PHASE_ORDER):
-            phases = first + rest
-            rng.shuffle(phases)
-            return phases
-        return first  # tiny portfolios: the most common phases, in order
+        rest = rng.choices(list(_PHASE_WEIGHTS), list(_PHASE_WEIGHTS.values()), k=self.n - len(first))
+        if self.n < len(_PHASE_ORDER):
+            return first  # tiny portfolios: the most common phases, in order
+        phases = first + rest
+        rng.shuffle(phases)
+        return phases
 
     def projects(self) -> None:
-        self.project_names: list[str] = []
         self.project_ids: list[str] = []
         name_counts: dict[str, int] = {}
         for i, phase in enumerate(self.phases()):
             self.project(i, phase, name_counts)
 
     def project(self, i: int, phase: str, name_counts: dict[str, int]) -> None:
-        rng = self.rng
-        pick = self.pick
-        program_id, theme = (
-            self.program_list[i % len(self.program_list)] if i < len(self.program_list) else (pick(self.program_list))
-        )
+        rng, pick = self.rng, self.pick
+        program_id, theme = self.program_list[i] if i < len(self.program_list) else pick(self.program_list)
         system = pick(THEMES[theme][1])
         kind = "run" if rng.random() < 0.18 else "change"
-        sys_text = system if (system.isupper() or not system[1:].islower()) else system.lower()
-
-        # the plan: start, baseline finish, forecast finish, and the dates that stop progress
-        stop: dt.date | None = None  # cancelled: work stopped; on-hold: put on hold
-        stale = False
         if kind == "run":
-            year = {"closed": 2025, "proposal": 2027, "approved": 2027, "planning": 2027}.get(phase, 2026)
-            if phase == "cancelled":
-                year = pick((2025, 2026))
-            start, finish = dt.date(year, 1, 1), dt.date(year, 12, 31)
-            slip = 0
-            action, summary_t = pick(RUN_ACTIONS)
-            base_name = f"{system} {action} {year}"
-            methodology = "hybrid" if rng.random() < 0.6 else pick(("agile", "pmi"))
+            p, base_name, summary_template, methodology = self.run_plan(i, phase, system)
         else:
-            action, summary_t = pick(CHANGE_ACTIONS)
-            base_name = f"{system} {action}"
-            methodology = rng.choices(("agile", "hybrid", "prince2", "pmi"), (35, 30, 20, 15))[0]
-            duration = rng.randint(90, 620)
-            r = rng.random()
-            slip = (
-                0
-                if r < 0.55
-                else rng.randint(3, 25)
-                if r < 0.83
-                else rng.randint(25, 60)
-                if r < 0.95
-                else rng.randint(60, 180)
-                if r < 0.97
-                else -rng.randint(3, 15)
-            )
-            if phase == "proposal":
-                start = AS_OF + rng.randint(30, 270) * DAY
-                slip = 0
-            elif phase == "approved":
-                start = AS_OF + rng.randint(10, 150) * DAY
-                slip = 0
-            elif phase == "planning":
-                start = AS_OF + rng.randint(-75, 40) * DAY
-                slip = max(0, slip // 3)
-            elif phase == "execution":
-                if rng.random() < 0.06:  # past its baseline finish, still running
-                    elapsed = int(duration * rng.uniform(1.0, 1.25))
-                    slip = max(slip, elapsed - duration + rng.randint(15, 120))
-                else:
-                    elapsed = int(duration * rng.uniform(0.08, 0.95))
-                    slip = max(slip, elapsed - duration + 10)
-                start = AS_OF - elapsed * DAY
-                stale = rng.random() < 0.06
-            elif phase == "closing":
-                forecast = AS_OF + rng.randint(-40, 25) * DAY
-                start = forecast - (duration + slip) * DAY
-            elif phase == "closed":
-                forecast = AS_OF - rng.randint(20, 640) * DAY
-                start = forecast - (duration + slip) * DAY
-            elif phase == "cancelled":
-                start = AS_OF - rng.randint(60, 520) * DAY
-            else:  # on-hold
-                held = rng.randint(20, 120)
-                elapsed = int(duration * rng.uniform(0.2, 0.8))
-                start = AS_OF - (held + elapsed) * DAY
-                stop = AS_OF - held * DAY
-                slip = max(slip, 0) + held + rng.randint(10, 60)
-            finish = start + duration * DAY
-        forecast_finish = finish + slip * DAY
-        if phase == "on-hold" and stop is None:  # run work put on hold
-            stop = max(start, AS_OF - rng.randint(20, 90) * DAY)
-        if phase == "cancelled":
-            span = (forecast_finish - start).days
-            stop = min(start + int(span * rng.uniform(0.1, 0.6)) * DAY, AS_OF - 5 * DAY)
-            stop = max(stop, start)
-        if phase == "closed" and forecast_finish > AS_OF:  # run work of last year, or a slipped plan
-            forecast_finish = AS_OF - 10 * DAY
-
-        count = name_counts.get(base_name, 0) + 1
-        name_counts[base_name] = count
+            p, base_name, summary_template, methodology = self.change_plan(i, phase, system)
+        count = name_counts[base_name] = name_counts.get(base_name, 0) + 1
         name = base_name if count == 1 else f"{base_name} wave {count}"
         pid = self.unique_id("projects", name)
         self.project_ids.append(pid)
 
+        out = self.header(p, name, program_id, theme, summary_template.format(s=_lower(system)), methodology)
+        out += self.milestones(p, "run" if kind == "run" else methodology)
+        out += self.status_reports(p)
+        out += self.risks(p)
+        out += self.issues(p)
+        out += self.dependencies(p)
+        out += self.changes(p)
+        out += self.benefits(p)
+        out += self.resources(p)
+        out += self.lessons(p)
+        self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
+
+    def run_plan(self, i: int, phase: str, system: str) -> tuple[_Project, str, str, str]:
+        """Run work follows the calendar year: last year's is closed, next year's is being planned."""
+        rng = self.rng
+        year = {"closed": 2025, "proposal": 2027, "approved": 2027, "planning": 2027}.get(phase, 2026)
+        if phase == "cancelled":
+            year = self.pick((2025, 2026))
+        start, finish = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        action, summary = self.pick(RUN_ACTIONS)
+        methodology = "hybrid" if rng.random() < 0.6 else self.pick(("agile", "pmi"))
+        stop = None
+        if phase == "on-hold":
+            stop = max(start, AS_OF - rng.randint(20, 90) * DAY)
+        forecast_finish = finish
+        if phase == "cancelled":
+            stop = self.stopped(start, forecast_finish)
+        if phase == "closed" and forecast_finish > AS_OF:
+            forecast_finish = AS_OF - 10 * DAY
+        p = _Project(i, phase, "run", start, finish, forecast_finish, stop, stale=False)
+        return p, f"{system} {action} {year}", summary, methodology
+
+    def change_plan(self, i: int, phase: str, system: str) -> tuple[_Project, str, str, str]:
+        """Change work: a start and duration placed so the phase is true at as_of, and a slip."""
+        rng = self.rng
+        action, summary = self.pick(CHANGE_ACTIONS)
+        methodology = rng.choices(("agile", "hybrid", "prince2", "pmi"), (35, 30, 20, 15))[0]
+        duration = rng.randint(90, 620)
+        r = rng.random()
+        if r < 0.55:
+            slip = 0
+        elif r < 0.83:
+            slip = rng.randint(3, 25)
+        elif r < 0.95:
+            slip = rng.randint(25, 60)
+        elif r < 0.97:
+            slip = rng.randint(60, 180)
+        else:
+            slip = -rng.randint(3, 15)
+        stop, stale = None, False
+        if phase == "proposal":
+            start, slip = AS_OF + rng.randint(30, 270) * DAY, 0
+        elif phase == "approved":
+            start, slip = AS_OF + rng.randint(10, 150) * DAY, 0
+        elif phase == "planning":
+            start, slip = AS_OF + rng.randint(-75, 40) * DAY, max(0, slip // 3)
+        elif phase == "execution":
+            if rng.random() < 0.06:  # past its baseline finish, still running
+                elapsed = int(duration * rng.uniform(1.0, 1.25))
+                slip = max(slip, elapsed - duration + rng.randint(15, 120))
+            else:
+                elapsed = int(duration * rng.uniform(0.08, 0.95))
+                slip = max(slip, elapsed - duration + 10)
+            start = AS_OF - elapsed * DAY
+            stale = rng.random() < 0.06
+        elif phase == "closing":
+            start = AS_OF + (rng.randint(-40, 25) - duration - slip) * DAY
+        elif phase == "closed":
+            start = AS_OF - (rng.randint(20, 640) + duration + slip) * DAY
+        elif phase == "cancelled":
+            start = AS_OF - rng.randint(60, 520) * DAY
+        else:  # on-hold
+            held = rng.randint(20, 120)
+            elapsed = int(duration * rng.uniform(0.2, 0.8))
+            start = AS_OF - (held + elapsed) * DAY
+            stop = AS_OF - held * DAY
+            slip = max(slip, 0) + held + rng.randint(10, 60)
+        finish = start + duration * DAY
+        forecast_finish = finish + slip * DAY
+        if phase == "cancelled":
+            stop = self.stopped(start, forecast_finish)
+        p = _Project(i, phase, "change", start, finish, forecast_finish, stop, stale)
+        return p, f"{system} {action}", summary, methodology
+
+    def stopped(self, start: dt.date, forecast_finish: dt.date) -> dt.date:
+        """When a cancelled project stopped: a tenth to 60 % into its plan, at least five days ago."""
+        span = (forecast_finish - start).days
+        stop = min(start + int(span * self.rng.uniform(0.1, 0.6)) * DAY, AS_OF - 5 * DAY)
+        return max(stop, start)
+
+    def header(self, p: _Project, name: str, program_id: str, theme: int, summary: str, methodology: str) -> list[str]:
+        rng, pick = self.rng, self.pick
         bu = pick(BUSINESS_UNITS)
-        summary = summary_t.format(s=sys_text)
         scope = rng.sample(SCOPE_ITEMS, 3)
         description = (
             f"{summary} Its main users are in {bu}.\n\n"
@@ -871,9 +921,9 @@ class _Demo:
             f"In scope:\n\n- {scope[0]}\n- {scope[1]}\n- {scope[2]}\n\n"
             f"Out of scope: changes to {pick(SCOPE_ITEMS)}."
         )
-        run_scale = 0.4 if kind == "run" else 1.0
-        budget = round(min(rng.lognormvariate(13.0, 0.8) * run_scale, 9_000_000) + 20_000, -4)
-        manager = pick(self.managers)
+        run_scale = 0.4 if p.kind == "run" else 1.0
+        p.budget = round(min(rng.lognormvariate(13.0, 0.8) * run_scale, 9_000_000) + 20_000, -4)
+        p.manager = pick(self.managers)
         objectives = list(THEMES[theme][2])
         if len(objectives) > 1 and rng.random() < 0.4:
             objectives = objectives[:1]
@@ -881,225 +931,99 @@ class _Demo:
             extra = pick(OBJECTIVES)[0]
             if extra not in objectives:
                 objectives.append(extra)
-
         out = [
             f"name: {_q(name)}",
             f"program: {program_id}",
-            f"kind: {kind}",
-            f"phase: {phase}",
+            f"kind: {p.kind}",
+            f"phase: {p.phase}",
             f"methodology: {methodology}",
             f"objectives: [{', '.join(objectives)}]",
             f"sponsor: {pick(self.sponsors)}",
-            f"manager: {manager}",
+            f"manager: {p.manager}",
         ]
         if rng.random() < 0.02:
             out.append("visibility: pmo")
         out.append(f"summary: {_q(summary)}")
         out.append(_block("description", description).rstrip("\n"))
-        out += [f"start: {start.isoformat()}", f"finish: {finish.isoformat()}"]
-        if forecast_finish != finish:
-            out.append(f"forecast_finish: {forecast_finish.isoformat()}")
-        out.append(f"budget: {_num(budget)}")
+        out += [f"start: {p.start.isoformat()}", f"finish: {p.finish.isoformat()}"]
+        if p.forecast_finish != p.finish:
+            out.append(f"forecast_finish: {p.forecast_finish.isoformat()}")
+        out.append(f"budget: {_num(p.budget)}")
         if rng.random() < 0.9:
             s = [rng.randint(1, 5) for _ in range(4)]
             out.append(f"scores: {{strategic_fit: {s[0]}, value: {s[1]}, urgency: {s[2]}, risk: {s[3]}}}")
-        started = start <= AS_OF and phase not in ("proposal", "approved")
-        if phase in ACTIVE_PHASES and started and rng.random() < 0.03:
+        if p.phase in ACTIVE_PHASES and p.started and rng.random() < 0.03:
             out.append(f"rag_override: {{rag: red, reason: {_q(pick(RAG_REASONS))}}}")
+        return out
 
-        # milestones: spread over the plan; reached ones carry an actual date
+    def milestones(self, p: _Project, gates: str) -> list[str]:
+        """3-6 milestones spread over the plan, moved with the forecast; reached ones have an actual date."""
+        rng = self.rng
         k = rng.randint(3, 6)
-        names = MILESTONES["run" if kind == "run" else methodology]
+        names = MILESTONES[gates]
         chosen = [*sorted(rng.sample(range(len(names) - 1), k - 1)), len(names) - 1]
-        planned = (finish - start).days
-        forecast_span = (forecast_finish - start).days
-        out.append("milestones:")
+        planned = (p.finish - p.start).days
+        forecast_span = (p.forecast_finish - p.start).days
+        reached_by = p.stop if p.stop is not None else AS_OF
+        out = ["milestones:"]
         for j, index in enumerate(chosen):
             share = (j + 1) / k
-            baseline = start + round(planned * share) * DAY
-            forecast = start + round(forecast_span * share) * DAY
+            baseline = p.start + round(planned * share) * DAY
+            forecast = p.start + round(forecast_span * share) * DAY
             parts = [f"name: {_q(names[index])}", f"baseline: {baseline.isoformat()}"]
             if forecast != baseline:
                 parts.append(f"forecast: {forecast.isoformat()}")
-            reached_by = stop if stop is not None else AS_OF
-            if started and forecast <= reached_by:
-                actual = min(max(forecast + rng.randint(-3, 6) * DAY, start), reached_by)
+            if p.started and forecast <= reached_by:
+                actual = min(max(forecast + rng.randint(-3, 6) * DAY, p.start), reached_by)
                 parts.append(f"actual: {actual.isoformat()}")
             out.append(f"  - {{{', '.join(parts)}}}")
+        return out
 
-        # status reports: month ends since the start, the last 12, progress along the forecast plan
-        if started:
-            last = AS_OF
-            if phase == "closed":
-                last = min(_month_end(forecast_finish.year, forecast_finish.month), AS_OF)
-            elif phase == "cancelled":
-                last = stop  # type: ignore[assignment]
-            elif stale:
-                last = _month_end(AS_OF.year, AS_OF.month - rng.randint(2, 3))
-            dates = _month_ends(start, last)
-            if phase == "cancelled" and (not dates or dates[-1] != stop):
-                dates.append(stop)  # type: ignore[arg-type]
-            dates = dates[-12:]
-            if dates:
-                out.append("status:")
-                out += self.status(phase, kind, start, finish, forecast_finish, stop, budget, dates)
+    def status_reports(self, p: _Project) -> list[str]:
+        """Month-end reports since the start (the last 12), progress along the forecast plan."""
+        if not p.started:
+            return []
+        last = AS_OF
+        if p.phase == "closed":
+            last = min(_month_end(p.forecast_finish.year, p.forecast_finish.month), AS_OF)
+        elif p.phase == "cancelled" and p.stop is not None:
+            last = p.stop
+        elif p.stale:
+            last = _month_end(AS_OF.year, AS_OF.month - self.rng.randint(2, 3))
+        dates = _month_ends(p.start, last)
+        if p.phase == "cancelled" and p.stop is not None and (not dates or dates[-1] != p.stop):
+            dates.append(p.stop)
+        dates = dates[-12:]
+        return ["status:", *self.status(p, dates)] if dates else []
 
-        # RAID, dependencies, changes, benefits, resources, lessons
-        finished = phase in ("closed", "cancelled")
-        n_risks = rng.choices(range(6), (2, 3, 4, 4, 2, 1) if not finished else (4, 3, 2, 1, 0, 0))[0]
-        if n_risks:
-            out.append("risks:")
-            for j, (title, mitigation) in enumerate(rng.sample(RISKS, n_risks), 1):
-                status = "closed" if finished or rng.random() < 0.2 else "open"
-                owner = manager if rng.random() < 0.5 else pick(self.owners)
-                vis = ", visibility: pmo" if rng.random() < 0.04 else ""
-                out.append(
-                    f"  - {{id: R{j}, title: {_q(title)}, probability: {rng.randint(1, 5)}, impact: {rng.randint(1, 5)}, "
-                    f"owner: {owner}, status: {status}, mitigation: {_q(mitigation)}{vis}}}"
-                )
-        n_issues = rng.choices(range(4), (4, 3, 2, 1))[0] if started else 0
-        if n_issues:
-            out.append("issues:")
-            for j, title in enumerate(rng.sample(ISSUES, n_issues), 1):
-                severity = rng.choices(("low", "medium", "high", "critical"), (25, 40, 25, 10))[0]
-                open_ = not finished and rng.random() < 0.7
-                due = (
-                    AS_OF + rng.randint(-20, 60) * DAY
-                    if open_
-                    else min(AS_OF, forecast_finish) - rng.randint(5, 60) * DAY
-                )
-                out.append(
-                    f"  - {{id: I{j}, title: {_q(title)}, severity: {severity}, owner: {pick(self.owners)}, "
-                    f"status: {'open' if open_ else 'closed'}, due: {due.isoformat()}}}"
-                )
-        if i > 0 and rng.random() < 0.35:
-            window = self.project_ids[max(0, i - 40) : i]
-            targets = rng.sample(window, min(len(window), rng.choice((1, 1, 2))))
-            out.append("dependencies:")
-            for target in targets:
-                dep_type = rng.choices(
-                    ("finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"), (70, 15, 10, 5)
-                )[0]
-                note = pick(
-                    (
-                        "",
-                        "",
-                        "Shared test environment",
-                        "Needs the new interfaces",
-                        "Same cutover weekend",
-                        "Uses its data model",
-                        "Single sign-on needed first",
-                    )
-                )
-                out.append(f"  - {{project: {target}, type: {dep_type}" + (f", note: {_q(note)}" if note else "") + "}")
-        if started:
-            end = min(AS_OF, stop or forecast_finish, forecast_finish)
-            span = max((end - start).days, 1)
-            n_changes = rng.choices(range(4), (4, 3, 2, 1))[0]
-            if n_changes:
-                out.append("changes:")
-                days = sorted(rng.sample(range(span + 1), min(n_changes, span + 1)))
-                for j, offset in enumerate(days, 1):
-                    when = start + offset * DAY
-                    cost = round(budget * rng.uniform(-0.03, 0.15), -3)
-                    if AS_OF - when < 21 * DAY and not finished:
-                        decided = "decision: pending"
-                    else:
-                        decision = rng.choices(("approved", "rejected", "deferred"), (65, 20, 15))[0]
-                        decided = f"decision: {decision}, decided_by: {pick(DECIDERS)}"
-                    vis = ", visibility: pmo" if rng.random() < 0.04 else ""
-                    out.append(
-                        f"  - {{id: CR-{j}, date: {when.isoformat()}, title: {_q(pick(CHANGES))}, cost: {_num(cost)}, "
-                        f"schedule_days: {rng.randint(-5, 45)}, {decided}{vis}}}"
-                    )
-        n_benefits = rng.randint(1, 3) if kind == "change" else rng.randint(0, 1)
-        if phase == "cancelled":
-            n_benefits = 0
-        if n_benefits:
-            out.append("benefits:")
-            for _ in range(n_benefits):
-                due = forecast_finish + rng.randint(90, 720) * DAY
-                reached = phase == "closed" and due <= AS_OF
-                vis = ", visibility: pmo" if rng.random() < 0.03 else ""
-                if rng.random() < 0.6:
-                    planned_value = round(budget * rng.uniform(0.2, 1.5), -3)
-                    realized = round(planned_value * rng.uniform(0.3, 1.1), -3) if reached else 0
-                    out.append(
-                        f"  - {{name: {_q(pick(FINANCIAL_BENEFITS))}, kind: financial, planned: {_num(planned_value)}, "
-                        f"realized: {_num(realized)}, due: {due.isoformat()}{vis}}}"
-                    )
-                else:
-                    label, unit = pick(NON_FINANCIAL_BENEFITS)
-                    planned_value = rng.randint(2, 50)
-                    realized = round(planned_value * rng.uniform(0.3, 1.1)) if reached else 0
-                    out.append(
-                        f"  - {{name: {_q(label)}, kind: non-financial, planned: {planned_value}, realized: {realized}, "
-                        f"unit: {_q(unit)}, due: {due.isoformat()}{vis}}}"
-                    )
-        # resources: about 55 % of the budget is internal labour at ~9,000 a month per FTE
-        resource_end = stop or forecast_finish
-        months = max(1.0, (resource_end - start).days / 30.4)
-        total_fte = _clamp(budget * 0.55 / 9000 / months, 0.5, 30)
-        teams = rng.sample(self.teams, min(rng.randint(1, 3), len(self.teams)))
-        shares = [rng.uniform(0.5, 1.5) for _ in teams]
-        out.append("resources:")
-        for team, share in zip(teams, shares, strict=True):
-            fte = max(0.5, round(total_fte * share / sum(shares) * 2) / 2)
-            if start <= AS_OF <= resource_end and phase not in ("cancelled", "on-hold"):
-                self.demand[team] += fte
-            out.append(f"  - {{team: {team}, fte: {_num(fte)}, from: {_month(start)}, to: {_month(resource_end)}}}")
-        n_lessons = {"closed": rng.randint(1, 3), "cancelled": rng.randint(1, 2), "closing": rng.randint(0, 1)}.get(
-            phase, 0
-        )
-        if n_lessons:
-            out.append("lessons:")
-            when = min(stop or forecast_finish, AS_OF)
-            for category, lesson, recommendation in rng.sample(LESSONS, n_lessons):
-                vis = ", visibility: pmo" if rng.random() < 0.05 else ""
-                out.append(
-                    f"  - {{category: {category}, lesson: {_q(lesson)}, recommendation: {_q(recommendation)}, "
-                    f"date: {when.isoformat()}{vis}}}"
-                )
-        self.project_names.append(name)
-        self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
-
-    def status(
-        self,
-        phase: str,
-        kind: str,
-        start: dt.date,
-        finish: dt.date,
-        forecast_finish: dt.date,
-        stop: dt.date | None,
-        budget: float,
-        dates: list[dt.date],
-    ) -> list[str]:
-        """Monthly reports whose progress follows the forecast plan and whose cost follows one efficiency."""
+    def status(self, p: _Project, dates: list[dt.date]) -> list[str]:
+        """Reports whose progress follows the forecast plan and whose cost follows one cost efficiency."""
         rng = self.rng
         cpi = _clamp(rng.gauss(1.01, 0.06), 0.8, 1.2) if rng.random() > 0.06 else rng.uniform(0.7, 0.85)
-        planned_days = max((finish - start).days, 1)
-        forecast_days = max((forecast_finish - start).days, 1)
-        setup = budget * rng.uniform(0.001, 0.006)  # mobilisation cost booked before progress shows
+        planned_days = max((p.finish - p.start).days, 1)
+        forecast_days = max((p.forecast_finish - p.start).days, 1)
+        setup = p.budget * rng.uniform(0.001, 0.006)  # mobilisation cost booked before progress shows
         percent = 0
         lines = []
         for d in dates:
-            progress_date = min(d, stop) if stop is not None else d
-            share = _clamp((progress_date - start).days / forecast_days, 0, 1)
-            if kind == "change":
+            progress_date = min(d, p.stop) if p.stop is not None else d
+            share = _clamp((progress_date - p.start).days / forecast_days, 0, 1)
+            if p.kind == "change":
                 share *= rng.uniform(0.96, 1.03)
-            if phase == "planning":
+            if p.phase == "planning":
                 share *= rng.uniform(0.85, 1.0)
             target = round(100 * _clamp(share, 0, 1))
-            if phase not in ("closed", "closing") or progress_date < forecast_finish:
+            if p.phase not in ("closed", "closing") or progress_date < p.forecast_finish:
                 target = min(target, 99)
-            if phase == "closed" and d >= forecast_finish:
+            if p.phase == "closed" and d >= p.forecast_finish:
                 target = 100
             percent = max(percent, target)
-            cost = round(budget * percent / 100 / cpi + setup, -2)
-            # the RAG a project manager would report: thresholds of portfolio.yaml, sometimes a shade greener
-            planned_share = _clamp((d - start).days / planned_days, 0, 1)
+            cost = round(p.budget * percent / 100 / cpi + setup, -2)
+            # the RAG a project manager would report: the thresholds of portfolio.yaml, sometimes a shade greener,
+            # with the slip known at the time (it grows as the project goes on)
+            planned_share = _clamp((d - p.start).days / planned_days, 0, 1)
             spi = percent / (100 * planned_share) if planned_share > 0 else 1.0
-            slip = (forecast_finish - finish).days * min(1.0, 1.5 * (d - start).days / forecast_days)
+            slip = (p.forecast_finish - p.finish).days * min(1.0, 1.5 * (d - p.start).days / forecast_days)
             level = max(
                 2 if spi < 0.85 else 1 if spi < 0.95 else 0,
                 2 if cpi < 0.85 else 1 if cpi < 0.95 else 0,
@@ -1108,12 +1032,12 @@ class _Demo:
             if level and rng.random() < 0.2:
                 level -= 1
             rag = ("green", "amber", "red")[level]
-            if phase == "on-hold" and stop is not None and d > stop:
+            if p.phase == "on-hold" and p.stop is not None and d > p.stop:
                 text = "On hold pending a funding decision."
-            elif phase == "closed" and percent == 100:
+            elif p.phase == "closed" and percent == 100:
                 text = "Delivered; handed over to operations."
             else:
-                text = self.pick(STATUS_TEXT["run" if kind == "run" and rag == "green" else rag])
+                text = self.pick(STATUS_TEXT["run" if p.kind == "run" and rag == "green" else rag])
             satisfaction = ""
             if d.month % 3 == 0 and rng.random() < 0.6:
                 satisfaction = f", satisfaction: {rng.uniform(2.5, 4.9):.1f}"
@@ -1122,6 +1046,142 @@ class _Demo:
                 f"{satisfaction}, summary: {_q(text)}}}"
             )
         return lines
+
+    def risks(self, p: _Project) -> list[str]:
+        rng = self.rng
+        weights = (4, 3, 2, 1, 0, 0) if p.finished else (2, 3, 4, 4, 2, 1)
+        n_risks = rng.choices(range(6), weights)[0]
+        if not n_risks:
+            return []
+        out = ["risks:"]
+        for j, (title, mitigation) in enumerate(rng.sample(RISKS, n_risks), 1):
+            status = "closed" if p.finished or rng.random() < 0.2 else "open"
+            owner = p.manager if rng.random() < 0.5 else self.pick(self.owners)
+            vis = self.pmo_only(0.04)
+            probability, impact = rng.randint(1, 5), rng.randint(1, 5)
+            out.append(
+                f"  - {{id: R{j}, title: {_q(title)}, probability: {probability}, impact: {impact}, owner: {owner}, "
+                f"status: {status}, mitigation: {_q(mitigation)}{vis}}}"
+            )
+        return out
+
+    def issues(self, p: _Project) -> list[str]:
+        rng = self.rng
+        n_issues = rng.choices(range(4), (4, 3, 2, 1))[0] if p.started else 0
+        if not n_issues:
+            return []
+        out = ["issues:"]
+        for j, title in enumerate(rng.sample(ISSUES, n_issues), 1):
+            severity = rng.choices(("low", "medium", "high", "critical"), (25, 40, 25, 10))[0]
+            is_open = not p.finished and rng.random() < 0.7
+            if is_open:
+                due = AS_OF + rng.randint(-20, 60) * DAY
+            else:
+                due = min(AS_OF, p.forecast_finish) - rng.randint(5, 60) * DAY
+            out.append(
+                f"  - {{id: I{j}, title: {_q(title)}, severity: {severity}, owner: {self.pick(self.owners)}, "
+                f"status: {'open' if is_open else 'closed'}, due: {due.isoformat()}}}"
+            )
+        return out
+
+    def dependencies(self, p: _Project) -> list[str]:
+        """About a third of the projects depend on one or two of the 40 projects generated just before."""
+        rng = self.rng
+        if p.index == 0 or rng.random() >= 0.35:
+            return []
+        window = self.project_ids[max(0, p.index - 40) : p.index]
+        targets = rng.sample(window, min(len(window), rng.choice((1, 1, 2))))
+        out = ["dependencies:"]
+        for target in targets:
+            dep_type = rng.choices(DEPENDENCY_TYPES, (70, 15, 10, 5))[0]
+            note = self.pick(DEPENDENCY_NOTES)
+            out.append(f"  - {{project: {target}, type: {dep_type}" + (f", note: {_q(note)}" if note else "") + "}")
+        return out
+
+    def changes(self, p: _Project) -> list[str]:
+        rng = self.rng
+        if not p.started:
+            return []
+        end = min(AS_OF, p.stop or p.forecast_finish, p.forecast_finish)
+        span = max((end - p.start).days, 1)
+        n_changes = rng.choices(range(4), (4, 3, 2, 1))[0]
+        if not n_changes:
+            return []
+        out = ["changes:"]
+        for j, offset in enumerate(sorted(rng.sample(range(span + 1), min(n_changes, span + 1))), 1):
+            when = p.start + offset * DAY
+            cost = round(p.budget * rng.uniform(-0.03, 0.15), -3)
+            if AS_OF - when < 21 * DAY and not p.finished:
+                decided = "decision: pending"
+            else:
+                decision = rng.choices(("approved", "rejected", "deferred"), (65, 20, 15))[0]
+                decided = f"decision: {decision}, decided_by: {self.pick(DECIDERS)}"
+            vis = self.pmo_only(0.04)
+            title, days = self.pick(CHANGES), rng.randint(-5, 45)
+            out.append(
+                f"  - {{id: CR-{j}, date: {when.isoformat()}, title: {_q(title)}, cost: {_num(cost)}, "
+                f"schedule_days: {days}, {decided}{vis}}}"
+            )
+        return out
+
+    def benefits(self, p: _Project) -> list[str]:
+        rng = self.rng
+        n_benefits = rng.randint(1, 3) if p.kind == "change" else rng.randint(0, 1)
+        if not n_benefits or p.phase == "cancelled":
+            return []
+        out = ["benefits:"]
+        for _ in range(n_benefits):
+            due = p.forecast_finish + rng.randint(90, 720) * DAY
+            reached = p.phase == "closed" and due <= AS_OF
+            vis = self.pmo_only(0.03)
+            if rng.random() < 0.6:
+                planned = round(p.budget * rng.uniform(0.2, 1.5), -3)
+                realized = round(planned * rng.uniform(0.3, 1.1), -3) if reached else 0
+                out.append(
+                    f"  - {{name: {_q(self.pick(FINANCIAL_BENEFITS))}, kind: financial, planned: {_num(planned)}, "
+                    f"realized: {_num(realized)}, due: {due.isoformat()}{vis}}}"
+                )
+            else:
+                label, unit = self.pick(NON_FINANCIAL_BENEFITS)
+                planned = rng.randint(2, 50)
+                realized = round(planned * rng.uniform(0.3, 1.1)) if reached else 0
+                out.append(
+                    f"  - {{name: {_q(label)}, kind: non-financial, planned: {planned}, realized: {realized}, "
+                    f"unit: {_q(unit)}, due: {due.isoformat()}{vis}}}"
+                )
+        return out
+
+    def resources(self, p: _Project) -> list[str]:
+        """Team demand consistent with the budget: ~55 % of it is internal labour at ~9,000 a month per FTE."""
+        rng = self.rng
+        end = p.stop or p.forecast_finish
+        months = max(1.0, (end - p.start).days / 30.4)
+        total_fte = _clamp(p.budget * 0.55 / 9000 / months, 0.5, 30)
+        teams = rng.sample(self.teams, min(rng.randint(1, 3), len(self.teams)))
+        shares = [rng.uniform(0.5, 1.5) for _ in teams]
+        out = ["resources:"]
+        for team, share in zip(teams, shares, strict=True):
+            fte = max(0.5, round(total_fte * share / sum(shares) * 2) / 2)
+            if p.start <= AS_OF <= end and p.phase not in ("cancelled", "on-hold"):
+                self.demand[team] += fte
+            out.append(f"  - {{team: {team}, fte: {_num(fte)}, from: {_month(p.start)}, to: {_month(end)}}}")
+        return out
+
+    def lessons(self, p: _Project) -> list[str]:
+        rng = self.rng
+        low, high = {"closed": (1, 3), "cancelled": (1, 2), "closing": (0, 1)}.get(p.phase, (0, 0))
+        n_lessons = rng.randint(low, high) if high else 0
+        if not n_lessons:
+            return []
+        out = ["lessons:"]
+        when = min(p.stop or p.forecast_finish, AS_OF)
+        for category, lesson, recommendation in rng.sample(LESSONS, n_lessons):
+            vis = self.pmo_only(0.05)
+            out.append(
+                f"  - {{category: {category}, lesson: {_q(lesson)}, recommendation: {_q(recommendation)}, "
+                f"date: {when.isoformat()}{vis}}}"
+            )
+        return out
 
     # requests -----------------------------------------------------------------------------------------
 
@@ -1142,7 +1202,6 @@ class _Demo:
             stage = rng.choices(("submitted", "assessed", "approved", "rejected", "deferred"), (35, 30, 15, 10, 10))[0]
             submitted = AS_OF - rng.randint(3, 200) * DAY
             cost = round(rng.lognormvariate(12.3, 0.8), -4) + 10_000
-            sys_text = system if (system.isupper() or not system[1:].islower()) else system.lower()
             lines = [
                 f"name: {_q(name)}",
                 f"requested_by: {self.pick(requesters)}",
@@ -1158,7 +1217,9 @@ class _Demo:
                 lines.append(f"program: {program_id}")
             if rng.random() < 0.03:
                 lines.append("visibility: pmo")
-            lines.append(f"summary: {_q(f'{self.pick(BUSINESS_UNITS)} asks for {idea_text} for the {sys_text}.')}")
+            lines.append(
+                f"summary: {_q(f'{self.pick(BUSINESS_UNITS)} asks for {idea_text} for the {_lower(system)}.')}"
+            )
             description = (
                 f"{self.pick(DRIVERS)}\n\n"
                 f"The requester expects a first result within {rng.choice((3, 4, 6, 9))} months."

@@ -1,10 +1,17 @@
-"""Small builders for the Markdown of generated pages. Cell text must already be inert (text.plain)."""
+"""Builders for generated pages: front matter, headings, links and tables. Cell text must already be inert.
+
+Tables are written as HTML blocks rather than Markdown tables: MkDocs passes an HTML block through without
+running Markdown's inline patterns over every cell, which made table-heavy project pages the slowest part
+of a large build. Links in them are therefore site URLs (directory URLs, which the plugin requires) and are
+checked by the link test over the built site instead of by MkDocs.
+"""
 
 from __future__ import annotations
 
 import posixpath
 from typing import TYPE_CHECKING
 
+from .blocks import html_block
 from .text import attribute
 
 if TYPE_CHECKING:
@@ -21,31 +28,54 @@ def front_matter(title: str, **meta: str) -> str:
 
 
 def _yaml_text(value: str) -> str:
-    # attribute() leaves no quote, backslash-free control or newline that could end the YAML string
+    # attribute() leaves no quote or newline that could end the YAML string; a backslash would start an escape
     return attribute(value).replace("\\", "&#92;")
 
 
+def page_url(src: str) -> str:
+    """The directory URL of a page: "projects/crm.md" → "projects/crm/", "projects/index.md" → "projects/"."""
+    stem = src.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def href(page: str, target: str, anchor: str = "") -> str:
+    """The relative URL from the page at `page` to the page at `target` (both source paths)."""
+    rel = posixpath.relpath(page_url(target) or ".", page_url(page) or ".")
+    return ("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else "")
+
+
 def link(page: str, target: str, text: str, anchor: str = "") -> str:
-    """A relative Markdown link from the page at `page` to the page at `target` (both src paths)."""
-    rel = posixpath.relpath(target, posixpath.dirname(page) or ".")
-    return f"[{text}]({rel}{'#' + anchor if anchor else ''})"
+    """An HTML link for table cells and badges; `text` must already be inert."""
+    return f'<a href="{href(page, target, anchor)}">{text}</a>'
+
+
+def md_link(page: str, target: str, text: str) -> str:
+    """A Markdown link for prose: MkDocs resolves and checks it."""
+    return f"[{text}]({posixpath.relpath(target, posixpath.dirname(page) or '.')})"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
-    """A Markdown table; `align` is one letter per column (l, r, c), default left."""
+    """An HTML table block; `align` has one letter per column, "r" right-aligns (numbers), "c" centres."""
     rows = list(rows)
     if not rows:
         return EMPTY + "\n"
-    marks = {"l": ":--", "r": "--:", "c": ":-:"}
-    rule = [marks.get(align[i] if i < len(align) else "l", ":--") for i in range(len(headers))]
-    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(out) + "\n"
+    classes = [
+        {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}.get(a, "") for a in align.ljust(len(headers))[: len(headers)]
+    ]
+    head = "".join(f"<th{cls}>{h}</th>" for h, cls in zip(headers, classes, strict=True))
+    body = "\n".join(
+        "<tr>" + "".join(f"<td{cls}>{cell}</td>" for cell, cls in zip(row, classes, strict=True)) + "</tr>"
+        for row in rows
+    )
+    # no class on <table>: Material styles (and makes scrollable) exactly the tables without one
+    return html_block(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]]) -> str:
+def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:
     """A two-column table of labelled facts."""
-    return table(headers, ((f"**{label}**", value) for label, value in pairs))
+    return table(headers, ((f"<strong>{label}</strong>", value) for label, value in pairs), align)
 
 
 def section(title: str, body: str, level: int = 2) -> str:

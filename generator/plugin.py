@@ -13,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
+from .blocks import put_back, set_aside
 from .errors import ConfigurationError, PortfolioError
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
     from .audience import Audience
     from .validate import Portfolio
@@ -40,12 +42,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.preloaded: Portfolio | None = None  # set by `pmo build`, which has validated already
         self.timings = Timings()
         self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
+        self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.data_dir = (base / self.config.portfolio).resolve()
         self.handbook_dir = (base / self.config.handbook).resolve()
         self.user_nav = config.nav is not None
+        if not config.use_directory_urls:
+            raise PluginError(
+                "the pmo plugin needs use_directory_urls: true (the default): its tables link to directory URLs"
+            )
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         return config
@@ -69,8 +76,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError(str(exc)) from None
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
+        self.blocks = {}
         for uri, text in tree.pages.items():
-            files.append(File.generated(config, uri, content=text, inclusion=_inclusion(uri)))
+            markdown, self.blocks[uri] = set_aside(text)
+            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
             files.append(File.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
@@ -86,6 +95,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return put_back(html, self.blocks.get(page.file.src_uri, []))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in (self.data_dir, self.handbook_dir):

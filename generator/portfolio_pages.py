@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import RAGS, priority_score
-from .md import front_matter, link, section, table
+from .md import facts, front_matter, link, md_link, section, table
 from .project_page import project_path
 from .text import one_line, plain, rich
 
@@ -37,7 +37,7 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...
         rows.append(
             (
                 link(here, project_path(pid), plain(r["name"])),
-                f"`{pid}`",
+                f"<code>{pid}</code>",
                 link(here, f"programs/{r['program']}.md", plain(program.name)) if program else plain(r["program"]),
                 fmt.phase(r["phase"]),
                 plain(a.person_name(r["manager"])),
@@ -61,7 +61,7 @@ def register_page(a: Analysis) -> str:
         + "# Project register\n\n"
         + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
         + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override.\n\n"
-        + table(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), align="lllllllllrr")
+        + table(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), align="llllllllrr")
     )
 
 
@@ -92,7 +92,7 @@ def home_page(a: Analysis, intro: str | None) -> str:
         front_matter("Home")
         + header
         + f"The portfolio at a glance as of **{fmt.date(a.settings.as_of)}**, the end of the current reporting "
-        + f"period. See the {link(HOME, REGISTER, 'project register')} for every project.\n\n"
+        + f"period. See the {md_link(HOME, REGISTER, 'project register')} for every project.\n\n"
         + section("Key figures", figures)
         + section("Projects by phase", by_phase)
         + section("Active projects by RAG", by_rag)
@@ -176,17 +176,17 @@ def program_page(a: Analysis, program_id: str) -> str:
     ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.projects.loc[pid, "name"])
     objectives = {o.id: o for o in a.settings.objectives}
     pmo_only = "\n\n**pmo only**" if program.visibility == "pmo" else ""
-    about = table(
-        ["Role", "Who / what"],
+    about = facts(
+        ("Role", "Who / what"),
         [
-            ("**Program manager**", plain(a.person_name(program.manager))),
-            ("**Sponsor**", plain(a.person_name(program.sponsor)) or "—"),
+            ("Program manager", plain(a.person_name(program.manager))),
+            ("Sponsor", plain(a.person_name(program.sponsor)) or "—"),
             (
-                "**Objectives**",
+                "Objectives",
                 ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in program.objectives)
                 or "—",
             ),
-            ("**Active projects by RAG**", _health(a, ids)),
+            ("Active projects by RAG", _health(a, ids)),
         ],
     )
     return (
@@ -196,7 +196,7 @@ def program_page(a: Analysis, program_id: str) -> str:
         + "\n"
         + rich(program.description)
         + "\n"
-        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="lllllllllrr"))
+        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
     )
 
 
@@ -217,14 +217,14 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     here = f"objectives/{objective_id}.md"
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.projects.loc[pid, "name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
-    program_list = "\n".join(f"- {link(here, f'programs/{p.id}.md', plain(p.name))}" for p in programs)
+    program_list = "\n".join(f"- {md_link(here, f'programs/{p.id}.md', plain(p.name))}" for p in programs)
     return (
         front_matter(objective.name)
         + f"# {plain(objective.name)}\n\n"
         + rich(objective.description)
         + "\n"
         + section("Programs", (program_list or "_None._") + "\n")
-        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="lllllllllrr"))
+        + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
     )
 
 
@@ -259,22 +259,22 @@ def request_page(a: Analysis, request_id: str) -> str:
     here = f"requests/{request_id}.md"
     programs = a.portfolio.programs
     objectives = {o.id: o for o in a.settings.objectives}
-    about = table(
-        ["Fact", "Value"],
+    about = facts(
+        ("Fact", "Value"),
         [
-            ("**Requested by**", plain(a.person_name(r.requested_by))),
-            ("**Submitted**", fmt.date(r.submitted)),
-            ("**Stage**", r.stage),
-            ("**Estimated cost**", fmt.money(r.estimated_cost, a.settings.currency)),
-            ("**Priority score**", fmt.number(priority_score(r.scores, a.settings), 2)),
+            ("Requested by", plain(a.person_name(r.requested_by))),
+            ("Submitted", fmt.date(r.submitted)),
+            ("Stage", r.stage),
+            ("Estimated cost", fmt.money(r.estimated_cost, a.settings.currency)),
+            ("Priority score", fmt.number(priority_score(r.scores, a.settings), 2)),
             (
-                "**Program**",
+                "Program",
                 link(here, f"programs/{r.program}.md", plain(programs[r.program].name))
                 if r.program in programs
                 else "—",
             ),
             (
-                "**Objectives**",
+                "Objectives",
                 ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in r.objectives) or "—",
             ),
         ],

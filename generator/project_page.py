@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import milestone_slip, why_undefined
-from .md import EMPTY, front_matter, link, section, table
+from .md import EMPTY, facts, front_matter, link, section, table
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _header(a: Analysis, p: Project, here: str) -> str:
         ("Methodology", p.methodology.upper() if p.methodology in {"pmi"} else p.methodology.capitalize()),
         ("Objectives", aligned or "—"),
     ]
-    return table(["Role", "Who / what"], ((f"**{k}**", v) for k, v in rows))
+    return facts(("Role", "Who / what"), rows)
 
 
 def _kpi(a: Analysis, row: pd.Series, name: str, shown: str) -> str:
@@ -81,15 +81,15 @@ def _kpi(a: Analysis, row: pd.Series, name: str, shown: str) -> str:
 
 def _schedule_and_budget(a: Analysis, p: Project, row: pd.Series) -> str:
     cur = a.settings.currency
-    schedule = table(
-        ["Schedule", "Date"],
+    schedule = facts(
+        ("Schedule", "Date"),
         [
-            ("**Start**", fmt.date(p.start)),
-            ("**Baseline finish**", fmt.date(p.finish)),
-            ("**Forecast finish**", fmt.date(p.expected_finish)),
-            ("**Schedule slip**", fmt.days(row["slip_days"])),
-            ("**Planned complete by now**", fmt.percent(100 * row["pv"] / row["bac"]) if row["bac"] else fmt.NA),
-            ("**Reported complete**", _kpi(a, row, "percent_complete", fmt.percent(row["percent_complete"]))),
+            ("Start", fmt.date(p.start)),
+            ("Baseline finish", fmt.date(p.finish)),
+            ("Forecast finish", fmt.date(p.expected_finish)),
+            ("Schedule slip", fmt.days(row["slip_days"])),
+            ("Planned complete by now", fmt.percent(100 * row["pv"] / row["bac"]) if row["bac"] else fmt.NA),
+            ("Reported complete", _kpi(a, row, "percent_complete", fmt.percent(row["percent_complete"]))),
         ],
     )
     money = [
@@ -103,7 +103,7 @@ def _schedule_and_budget(a: Analysis, p: Project, row: pd.Series) -> str:
         ("Variance at completion (VAC)", _kpi(a, row, "vac", fmt.money(row["vac"], cur))),
         ("Budget adherence (EAC / BAC)", _kpi(a, row, "budget_adherence", fmt.percent(row["budget_adherence"]))),
     ]
-    budget = table(["Cost", "Value"], ((f"**{k}**", v) for k, v in money), align="lr")
+    budget = facts(("Cost", "Value"), money, align="lr")
     as_of = f"Figures as of {fmt.date(a.settings.as_of)}."
     return f"{as_of}\n\n{schedule}\n{budget}"
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
+from .blocks import unmark
 from .build import pmo_plugin, swap_in
 from .errors import ConfigurationError
 from .pipeline import docs_files, read_portfolio, site_tree
@@ -43,7 +44,7 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
         for uri in hand_written:
             if uri != HOME:
                 _copy(docs_dir / uri, docs / uri)
-        for uri, data in [*((u, t.encode("utf-8")) for u, t in tree.pages.items()), *tree.assets.items()]:
+        for uri, data in [*((u, unmark(t).encode("utf-8")) for u, t in tree.pages.items()), *tree.assets.items()]:
             target = docs / uri
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

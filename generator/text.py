@@ -16,6 +16,8 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from .blocks import html_block
+
 # Characters that mean something to Markdown, its extensions, HTML or Jinja-like template engines.
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&~:=\"'$%^]")
 _WHITESPACE = re.compile(r"\s+")
@@ -64,7 +66,7 @@ def rich(value: str, css_class: str = "pmo-text") -> str:
     """A block of sanitized Markdown as an HTML block, or "" for empty text."""
     if not value or not value.strip():
         return ""
-    return f'<div class="{css_class}">\n{_render(value.strip())}\n</div>\n'
+    return html_block(f'<div class="{css_class}">\n{_render(value.strip())}\n</div>')
 
 
 @lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -193,3 +194,24 @@ def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "s/projects/crm/index.html").is_file()
     assert not (ROOT / "docs" / "projects").exists()  # generated pages stay in memory
+
+
+def test_plugin_and_generated_tree_give_the_same_page(mini_site: Path, tmp_path: Path, in_root: Path) -> None:
+    """The plugin sets HTML blocks aside while MkDocs converts a page; the result must not differ."""
+    out = tmp_path / "tree"
+    assert pmo("generate", "--data", str(MINI), "--out", str(out))[0] == 0
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert build.returncode == 0, build.stderr
+
+    def article(site: Path, page: str) -> str:
+        html = (site / page).read_text()
+        return re.sub(r"\s+", " ", html[html.index("<article") : html.index("</article>")])
+
+    for page in ("projects/crm/index.html", "index.html", "calendar/index.html"):
+        assert article(out / "site", page) == article(mini_site, page), page

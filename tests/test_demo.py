@@ -34,7 +34,12 @@ def test_demo_validates_with_the_expected_counts(tmp_path: Path, size: int) -> N
     portfolio = read_portfolio(out)  # raises PortfolioError listing every problem
     assert len(list((out / "projects").glob("*.yaml"))) == len(portfolio.projects) == size
     assert sorted(p.name for p in out.iterdir()) == [
-        "calendar.yaml", "people.yaml", "portfolio.yaml", "programs", "projects", "requests",
+        "calendar.yaml",
+        "people.yaml",
+        "portfolio.yaml",
+        "programs",
+        "projects",
+        "requests",
     ]
     assert len(portfolio.programs) == max(2, round(size / 8))
     assert len(portfolio.people.people) >= size // 2 + 10
@@ -59,8 +64,17 @@ def test_every_phase_kind_and_list_appears(demo60: Path) -> None:
     assert {p.phase for p in projects} == set(PHASES)
     assert max(PHASES, key=lambda ph: sum(p.phase == ph for p in projects)) == "execution"
     assert {p.kind for p in projects} == {"change", "run"}
-    for name in ("milestones", "status", "risks", "issues", "dependencies", "changes", "benefits", "resources",
-                 "lessons"):
+    for name in (
+        "milestones",
+        "status",
+        "risks",
+        "issues",
+        "dependencies",
+        "changes",
+        "benefits",
+        "resources",
+        "lessons",
+    ):
         assert any(getattr(p, name) for p in projects), name
     assert all(3 <= len(p.milestones) <= 6 for p in projects)
     assert all(len(p.status) <= 12 and len(p.risks) <= 5 and len(p.issues) <= 3 for p in projects)

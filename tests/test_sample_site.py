@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -109,3 +110,19 @@ def test_key_content_of_a_project_page(sample_site: Path) -> None:
     assert portfolio.people.people[0].name  # people resolved to names, not ids
     manager = next(p.name for p in portfolio.people.people if p.id == project.manager)
     assert manager in html
+
+
+def test_every_internal_link_resolves(sample_site: Path) -> None:
+    """Generated tables link by URL (MkDocs does not check HTML blocks): every href must reach a file."""
+    href = re.compile(r'href="([^"#?]*)(?:#[^"]*)?"')
+    broken = []
+    for page in sample_site.rglob("*.html"):
+        if page.name == "404.html":  # served at any depth, so its links are absolute by design
+            continue
+        for target in href.findall(page.read_text(encoding="utf-8")):
+            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue
+            resolved = (page.parent / target).resolve()
+            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+                broken.append(f"{page.relative_to(sample_site)} → {target}")
+    assert not broken, "\n".join(broken[:20])

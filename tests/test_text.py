@@ -53,7 +53,7 @@ def test_rich_removes_active_content(payload: str) -> None:
 def test_rich_headings_do_not_break_the_outline_and_comments_do_not_hide() -> None:
     html = rich("# Takeover\n\ntext <!-- hide the rest\n\nmore")
     assert "<h1" not in html and "<strong>Takeover</strong>" in html
-    assert "more" in html and "<!--" not in html
+    assert "more" in html and "<!-- hide" not in html and "hide the rest" in html
 
 
 def test_rich_output_is_one_html_block() -> None:

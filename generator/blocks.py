@@ -1,0 +1,42 @@
+"""Marked HTML blocks in generated Markdown.
+
+Generated tables and sanitized text are HTML blocks. They are marked so the plugin can set them aside while
+MkDocs converts the Markdown around them and put them back afterwards: otherwise every table is parsed three
+times by pure-Python HTML parsers (MkDocs' anchor scan, Markdown's block stash, the search index), which made
+them the slowest part of a large build. Data text can never contain the marks: plain() and the sanitizer
+escape or drop every "<".
+"""
+
+from __future__ import annotations
+
+import re
+
+BLOCK_START, BLOCK_END = "<!--pmo-->", "<!--/pmo-->"
+_BLOCK = re.compile(re.escape(BLOCK_START) + r"\n(.*?)" + re.escape(BLOCK_END), re.S)
+_PLACEHOLDER = re.compile(r"<!--pmo:(\d+)-->")
+
+
+def html_block(html: str) -> str:
+    """An HTML block of the page, separated from the Markdown around it by blank lines."""
+    return f"\n{BLOCK_START}\n{html.rstrip()}\n{BLOCK_END}\n\n"
+
+
+def set_aside(markdown: str) -> tuple[str, list[str]]:
+    """Replace each marked HTML block by a numbered placeholder comment; return the blocks."""
+    blocks: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        blocks.append(match.group(1))
+        return f"<!--pmo:{len(blocks) - 1}-->"
+
+    return _BLOCK.sub(keep, markdown), blocks
+
+
+def put_back(html: str, blocks: list[str]) -> str:
+    """The converted page with its HTML blocks in place of their placeholders."""
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+
+
+def unmark(markdown: str) -> str:
+    """The page Markdown without block marks, for a source tree other builders read."""
+    return markdown.replace(f"{BLOCK_START}\n", "").replace(f"\n{BLOCK_END}", "")
