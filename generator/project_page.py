@@ -101,7 +101,7 @@ def _schedule_and_budget(a: Analysis, p: Project, row: pd.Series) -> str:
         ("CPI", _kpi(a, row, "cpi", fmt.ratio(row["cpi"]))),
         ("Estimate at completion (EAC)", _kpi(a, row, "eac", fmt.money(row["eac"], cur))),
         ("Variance at completion (VAC)", _kpi(a, row, "vac", fmt.money(row["vac"], cur))),
-        ("Budget adherence (EAC / BAC)", _kpi(a, row, "budget_adherence", fmt.percent(row["budget_adherence"]))),
+        ("Budget adherence (EAC / BAC)", _kpi(a, row, "budget_adherence", fmt.percent(row["budget_adherence"], 1))),
     ]
     budget = facts(("Cost", "Value"), money, align="lr")
     as_of = f"Figures as of {fmt.date(a.settings.as_of)}."
