@@ -17,6 +17,8 @@ from .text import attribute
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from .model import Entity, Item
+
 EMPTY = "_None recorded._"
 
 
@@ -76,6 +78,11 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:
     """A two-column table of labelled facts."""
     return table(headers, ((f"<strong>{label}</strong>", value) for label, value in pairs), align)
+
+
+def pmo_mark(entry: Item | Entity) -> str:
+    """Marks, on the pmo site, what the organization-wide site does not show."""
+    return ' <span class="pmo-only">pmo only</span>' if entry.visibility == "pmo" else ""
 
 
 def section(title: str, body: str, level: int = 2) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import RAGS, priority_score
-from .md import facts, front_matter, link, md_link, section, table
+from .md import facts, front_matter, link, md_link, pmo_mark, section, table
 from .project_page import project_path
 from .text import one_line, plain, rich
 
@@ -36,7 +36,7 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...
         program = a.portfolio.programs.get(r["program"])
         rows.append(
             (
-                link(here, project_path(pid), plain(r["name"])),
+                link(here, project_path(pid), plain(r["name"])) + pmo_mark(a.project(pid)),
                 f"<code>{pid}</code>",
                 link(here, f"programs/{r['program']}.md", plain(program.name)) if program else plain(r["program"]),
                 fmt.phase(r["phase"]),
@@ -175,7 +175,6 @@ def program_page(a: Analysis, program_id: str) -> str:
     here = f"programs/{program_id}.md"
     ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.projects.loc[pid, "name"])
     objectives = {o.id: o for o in a.settings.objectives}
-    pmo_only = "\n\n**pmo only**" if program.visibility == "pmo" else ""
     about = facts(
         ("Role", "Who / what"),
         [
@@ -191,7 +190,7 @@ def program_page(a: Analysis, program_id: str) -> str:
     )
     return (
         front_matter(program.name)
-        + f"# {plain(program.name)}{pmo_only}\n\n"
+        + f"# {plain(program.name)}\n\n{pmo_mark(program)}\n\n"
         + about
         + "\n"
         + rich(program.description)
@@ -280,8 +279,9 @@ def request_page(a: Analysis, request_id: str) -> str:
         ],
     )
     summary = f"**{plain(r.summary)}**\n\n" if r.summary else ""
-    pmo_only = "\n\n**pmo only**" if r.visibility == "pmo" else ""
-    return front_matter(r.name) + f"# {plain(r.name)}{pmo_only}\n\n" + about + "\n" + summary + rich(r.description)
+    return (
+        front_matter(r.name) + f"# {plain(r.name)}\n\n{pmo_mark(r)}\n\n" + about + "\n" + summary + rich(r.description)
+    )
 
 
 def calendar_page(a: Analysis) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import milestone_slip, why_undefined
-from .md import EMPTY, facts, front_matter, link, section, table
+from .md import EMPTY, facts, front_matter, link, pmo_mark, section, table
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
@@ -54,8 +54,7 @@ def _badges(a: Analysis, p: Project, row: pd.Series) -> str:
     reported = row["reported_rag"]
     if not fmt.missing(reported) and reported != row["rag"]:
         rag += f" · reported by the project: {fmt.rag(reported)}"
-    pmo_only = " · **pmo only**" if p.visibility == "pmo" else ""
-    return f"**RAG** {rag} · **Phase** {fmt.phase(p.phase)} · **{p.kind.capitalize()}** work{pmo_only}\n"
+    return f"**RAG** {rag} · **Phase** {fmt.phase(p.phase)} · **{p.kind.capitalize()}** work{pmo_mark(p)}\n"
 
 
 def _header(a: Analysis, p: Project, here: str) -> str:
@@ -148,7 +147,7 @@ def _risks(a: Analysis, p: Project) -> str:
     rows = [
         (
             plain(r.id),
-            plain(r.title),
+            plain(r.title) + pmo_mark(r),
             str(r.probability),
             str(r.impact),
             str(r.probability * r.impact) if r.status == "open" else "—",
@@ -164,7 +163,14 @@ def _risks(a: Analysis, p: Project) -> str:
 
 def _issues(a: Analysis, p: Project) -> str:
     rows = [
-        (plain(i.id), plain(i.title), i.severity, plain(a.person_name(i.owner)), i.status, fmt.date(i.due))
+        (
+            plain(i.id),
+            plain(i.title) + pmo_mark(i),
+            i.severity,
+            plain(a.person_name(i.owner)),
+            i.status,
+            fmt.date(i.due),
+        )
         for i in p.issues
     ]
     return table(["Id", "Issue", "Severity", "Owner", "Status", "Due"], rows)
@@ -194,7 +200,7 @@ def _changes(a: Analysis, p: Project) -> str:
         (
             plain(c.id),
             fmt.date(c.date),
-            plain(c.title),
+            plain(c.title) + pmo_mark(c),
             fmt.money(c.cost, cur),
             fmt.days(c.schedule_days),
             c.decision,
@@ -214,7 +220,13 @@ def _benefits(a: Analysis, p: Project) -> str:
         return f"{fmt.number(value, 1 if value % 1 else 0)} {plain(unit or '')}".strip()
 
     rows = [
-        (plain(b.name), b.kind, amount(b.planned, b.unit, b.kind), amount(b.realized, b.unit, b.kind), fmt.date(b.due))
+        (
+            plain(b.name) + pmo_mark(b),
+            b.kind,
+            amount(b.planned, b.unit, b.kind),
+            amount(b.realized, b.unit, b.kind),
+            fmt.date(b.due),
+        )
         for b in p.benefits
     ]
     return table(["Benefit", "Kind", "Planned", "Realized", "Due"], rows, align="llrrl")
@@ -232,7 +244,8 @@ def _lessons(p: Project) -> str:
     parts = []
     for lesson in p.lessons:
         when = f" ({fmt.date(lesson.date)})" if lesson.date else ""
-        parts.append(f"**{plain(lesson.category.replace('-', ' ').capitalize())}**{when}\n\n{rich(lesson.lesson)}")
+        category = plain(lesson.category.replace("-", " ").capitalize())
+        parts.append(f"**{category}**{when}{pmo_mark(lesson)}\n\n{rich(lesson.lesson)}")
         if lesson.recommendation:
             parts.append(f"_Recommendation:_\n\n{rich(lesson.recommendation)}")
     return "\n".join(parts)

@@ -66,5 +66,5 @@ def test_pmo_audience_sees_and_marks_pmo_only_items(portfolio) -> None:
     finally:
         portfolio.projects["crm"] = hidden.model_copy(update={"visibility": "org"})
     assert "projects/crm.md" not in org.pages and "Patient CRM" not in "".join(org.pages.values())
-    assert "**pmo only**" in pmo.pages["projects/crm.md"]
+    assert '<span class="pmo-only">pmo only</span>' in pmo.pages["projects/crm.md"]
     assert prepare(portfolio, "org").projects.index.tolist() == ["crm", "identity"]

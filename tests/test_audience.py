@@ -1,0 +1,199 @@
+"""Audiences: the org-wide site holds nothing of a pmo-only entity, anywhere; the pmo site holds all of it."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import ROOT
+
+CANARY = "zq7canaryx"
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def plant_canaries(folder: Path) -> None:
+    """A pmo-only program, project, request, and pmo-only items of an org project: the canary in every field."""
+    c = CANARY
+    _dump(
+        folder / "programs" / f"{c}-program.yaml",
+        {
+            "name": f"{c} program",
+            "manager": "j.berg",
+            "sponsor": "m.chen",
+            "objectives": ["digital-care"],
+            "description": f"{c} description",
+            "visibility": "pmo",
+        },
+    )
+    project = {
+        "name": f"{c} project",
+        "program": "front-door",
+        "kind": "change",
+        "phase": "execution",
+        "methodology": "agile",
+        "objectives": ["digital-care"],
+        "sponsor": "m.chen",
+        "manager": "a.okafor",
+        "visibility": "pmo",
+        "summary": f"{c} summary",
+        "description": f"{c} description",
+        "start": "2026-01-01",
+        "finish": "2026-06-30",
+        "budget": 987654,
+        "scores": {"strategic_fit": 5, "value": 5, "urgency": 5, "risk": 1},
+        "rag_override": {"rag": "red", "reason": f"{c} reason"},
+        "milestones": [{"name": f"{c} milestone", "baseline": "2026-03-01"}],
+        "status": [
+            {"date": "2026-02-28", "rag": "red", "percent_complete": 10, "actual_cost": 5000, "summary": f"{c} status"}
+        ],
+        "risks": [
+            {
+                "id": "R9",
+                "title": f"{c} risk",
+                "probability": 5,
+                "impact": 5,
+                "owner": "a.okafor",
+                "mitigation": f"{c} mitigation",
+            }
+        ],
+        "issues": [{"id": "I9", "title": f"{c} issue", "severity": "critical", "owner": "a.okafor"}],
+        "dependencies": [{"project": "identity", "note": f"{c} note"}],
+        "changes": [{"id": "CR-9", "date": "2026-02-01", "title": f"{c} change", "decided_by": f"{c} board"}],
+        "benefits": [{"name": f"{c} benefit", "planned": 1, "unit": f"{c} unit", "kind": "non-financial"}],
+        "resources": [{"team": "integration", "fte": 1, "from": "2026-01", "to": "2026-06"}],
+        "lessons": [{"category": "vendor-management", "lesson": f"{c} lesson", "recommendation": f"{c} rec"}],
+    }
+    _dump(folder / "projects" / f"{c}-project.yaml", project)
+    # an org project inside the pmo-only program is pmo-only too
+    _dump(
+        folder / "projects" / f"{c}-inherited.yaml",
+        {
+            **{k: v for k, v in project.items() if k != "visibility"},
+            "program": f"{c}-program",
+        },
+    )
+    _dump(
+        folder / "requests" / f"{c}-request.yaml",
+        {
+            "name": f"{c} request",
+            "requested_by": "m.chen",
+            "submitted": "2026-02-01",
+            "stage": "assessed",
+            "estimated_cost": 123456,
+            "scores": {"strategic_fit": 5, "value": 5, "urgency": 5, "risk": 1},
+            "objectives": ["digital-care"],
+            "summary": f"{c} summary",
+            "description": f"{c} description",
+            "visibility": "pmo",
+        },
+    )
+    crm_path = folder / "projects" / "crm.yaml"
+    crm = yaml.safe_load(crm_path.read_text())
+    secret = {"visibility": "pmo"}
+    crm["risks"].append(
+        {
+            "id": "R8",
+            "title": f"{c} risk",
+            "probability": 5,
+            "impact": 5,
+            "owner": "a.okafor",
+            "mitigation": f"{c} mitigation",
+            **secret,
+        }
+    )
+    crm["issues"].append({"id": "I8", "title": f"{c} issue", "severity": "low", "owner": "a.okafor", **secret})
+    crm["changes"].append({"id": "CR-8", "date": "2026-02-01", "title": f"{c} change", "cost": 55555, **secret})
+    crm["benefits"].append({"name": f"{c} benefit", "planned": 77777, **secret})
+    crm["lessons"].append({"category": "scope", "lesson": f"{c} lesson", "recommendation": f"{c} rec", **secret})
+    crm["dependencies"].append({"project": f"{c}-project", "note": f"{c} note"})
+    _dump(crm_path, crm)
+
+
+def build(data: Path, out: Path, audience: str, tmp_path: Path) -> Path:
+    config = tmp_path / f"mkdocs-{audience}.yml"  # a site_url, so the sitemap lists every page
+    config.write_text(
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("site_name:", "site_url: https://portfolio.example/\nsite_name:")
+        .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(config), "--data", str(data), "--out", str(out), "--audience", audience]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def findings(site: Path) -> list[str]:
+    """Every output file whose path or bytes (decompressed when gzipped) hold the canary."""
+    found = []
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if CANARY in rel.lower():
+            found.append(f"path: {rel}")
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            if CANARY.encode() in data.lower():
+                found.append(f"content: {rel}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("audience")
+    data = tmp / "portfolio"
+    import shutil
+
+    from .conftest import MINI
+
+    shutil.copytree(MINI, data)
+    plant_canaries(data)
+    return {audience: build(data, tmp / f"site-{audience}", audience, tmp) for audience in ("org", "pmo")}
+
+
+def test_org_site_holds_no_trace_of_pmo_only_data(sites: dict[str, Path]) -> None:
+    assert findings(sites["org"]) == []
+
+
+def test_positive_control_the_scan_finds_the_canary_in_the_pmo_site(sites: dict[str, Path]) -> None:
+    found = findings(sites["pmo"])
+    for expected in (
+        f"path: projects/{CANARY}-project",
+        f"path: programs/{CANARY}-program",
+        f"path: requests/{CANARY}-request",
+        "content: search/search_index.json",
+        "content: sitemap.xml.gz",
+        "content: projects/crm/index.html",
+        "content: index.html",
+    ):
+        assert expected in found, expected
+
+
+def test_totals_leave_pmo_only_projects_out(sites: dict[str, Path]) -> None:
+    org, pmo = ((sites[a] / "index.html").read_text() for a in ("org", "pmo"))
+    assert "active projects of 2" in org and "active projects of 4" in pmo
+
+
+def test_pmo_site_marks_what_is_pmo_only(sites: dict[str, Path]) -> None:
+    html = (sites["pmo"] / "projects" / f"{CANARY}-project" / "index.html").read_text()
+    assert "pmo only" in html
+
+
+def test_pmo_site_marks_pmo_only_items_of_org_projects(sites: dict[str, Path]) -> None:
+    html = (sites["pmo"] / "projects" / "crm" / "index.html").read_text()
+    marked = html.split(f"{CANARY} risk", 1)[1][:60]
+    assert 'class="pmo-only"' in marked
+    register = (sites["pmo"] / "projects" / "index.html").read_text()
+    assert 'class="pmo-only"' in register.split(f"{CANARY} project", 1)[1][:80]
