@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .kpi import project_frame
 
@@ -29,6 +30,11 @@ class Analysis:
     @property
     def settings(self):
         return self.portfolio.settings
+
+    @cached_property
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """Each project's row as a plain dict: pages read single values, and a dict is far cheaper than .loc."""
+        return self.projects.to_dict("index")
 
     def person_name(self, person_id: str | None) -> str:
         if person_id is None:

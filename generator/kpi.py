@@ -6,7 +6,8 @@ divisor is zero or whose input is missing is NaN here and "n/a" with its reason 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .model import Project, Settings
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
+Row = Mapping[str, Any]  # one project's facts and KPIs, as a pandas row or a plain dict
 RAGS = ("green", "amber", "red")
 
 
@@ -128,7 +130,7 @@ def milestone_slip(baseline: dt.date, forecast: dt.date | None, actual: dt.date 
     return ((actual or forecast or baseline) - baseline).days
 
 
-def why_undefined(kpi: str, row: pd.Series) -> str:
+def why_undefined(kpi: str, row: Row) -> str:
     """The reason a KPI is n/a for this project, in words a reader understands."""
     if pd.isna(row["ac"]):
         return "no status report on or before the reporting date yet"

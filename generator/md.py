@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 EMPTY = "_None recorded._"
 
 
-def front_matter(title: str, **meta: str) -> str:
-    """YAML front matter with a plain-text title; values are HTML-escaped since themes print them raw."""
+def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
+    """YAML front matter with a plain-text title; values are HTML-escaped since themes print them raw.
+
+    Listing pages are not `searchable`: they repeat what the project pages say, and indexing them is a
+    large share of a big build."""
     lines = ["---", f'title: "{_yaml_text(title)}"']
     lines += [f'{key}: "{_yaml_text(value)}"' for key, value in meta.items()]
+    if not searchable:
+        lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""]) + "\n"
 
 
@@ -43,9 +48,10 @@ def page_url(src: str) -> str:
 
 
 def href(page: str, target: str, anchor: str = "") -> str:
-    """The relative URL from the page at `page` to the page at `target` (both source paths)."""
-    rel = posixpath.relpath(page_url(target) or ".", page_url(page) or ".")
-    return ("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else "")
+    """The relative URL from the page at `page` to the page at `target` (both source paths): up to the site
+    root, then down (tens of thousands of links per large site: no path arithmetic beyond counting)."""
+    up = "../" * page_url(page).count("/")
+    return (up + page_url(target) or "./") + (f"#{anchor}" if anchor else "")
 
 
 def link(page: str, target: str, text: str, anchor: str = "") -> str:

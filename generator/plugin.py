@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any, cast
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .blocks import put_back, set_aside
 from .errors import ConfigurationError, PortfolioError
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
+from .search import add_to_index, search_entry
 from .site import CSS, NOT_IN_NAV
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.timings = Timings()
         self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
         self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
+        self.index_page: dict[str, bool] = {}  # generated page → whether it belongs in the search index
+        self.search_entries: list[dict[str, str]] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -76,7 +79,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError(str(exc)) from None
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
-        self.blocks = {}
+        self.blocks, self.index_page, self.search_entries = {}, {}, []
         for uri, text in tree.pages.items():
             markdown, self.blocks[uri] = set_aside(text)
             files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
@@ -96,8 +99,22 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.blocks:  # generated: indexed by on_page_content, not by Material's parser
+            search = page.meta.setdefault("search", {})
+            self.index_page[page.file.src_uri] = not search.get("exclude")
+            search["exclude"] = True
+        return markdown
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return put_back(html, self.blocks.get(page.file.src_uri, []))
+        html = put_back(html, self.blocks.get(page.file.src_uri, []))
+        if self.index_page.get(page.file.src_uri):
+            self.search_entries.append(search_entry(page.url, page.title or "", html))
+        return html
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        add_to_index(Path(config.site_dir), sorted(self.search_entries, key=lambda e: e["location"]))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in (self.data_dir, self.handbook_dir):

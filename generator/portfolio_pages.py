@@ -13,9 +13,8 @@ from .project_page import project_path
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .analyse import Analysis
+    from .kpi import Row
 
 PHASES = ("proposal", "approved", "planning", "execution", "closing", "on-hold", "closed", "cancelled")
 HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
@@ -32,7 +31,7 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...
     cur = a.settings.currency
     rows: list[tuple[str, ...]] = []
     for pid in ids:
-        r = a.projects.loc[pid]
+        r = a.rows[pid]
         program = a.portfolio.programs.get(r["program"])
         rows.append(
             (
@@ -57,7 +56,7 @@ PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finis
 def register_page(a: Analysis) -> str:
     ids = list(a.projects.sort_values(["program", "name"]).index)
     return (
-        front_matter("Project register")
+        front_matter("Project register", searchable=False)
         + "# Project register\n\n"
         + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
         + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override.\n\n"
@@ -89,7 +88,7 @@ def home_page(a: Analysis, intro: str | None) -> str:
     rags = Counter(active["rag"])
     by_rag = table([fmt.rag(r) for r in RAGS], [[str(rags[r]) for r in RAGS]], align="ccc")
     return (
-        front_matter("Home")
+        front_matter("Home", searchable=False)
         + header
         + f"The portfolio at a glance as of **{fmt.date(a.settings.as_of)}**, the end of the current reporting "
         + f"period. See the {md_link(HOME, REGISTER, 'project register')} for every project.\n\n"
@@ -111,7 +110,7 @@ def tiles(items: list[tuple[str, str]]) -> str:
     return f'<div class="pmo-tiles">{cells}</div>\n'
 
 
-def attention_reasons(a: Analysis, row: pd.Series) -> list[str]:
+def attention_reasons(a: Analysis, row: Row) -> list[str]:
     """Why an active project needs a look: red, slipping past the amber threshold, or a stale report."""
     reasons = []
     if row["rag"] == "red":
@@ -145,7 +144,7 @@ def _attention(a: Analysis) -> str:
 
 
 def _health(a: Analysis, ids: list[str]) -> str:
-    rags = Counter(a.projects.loc[ids, "rag"][a.projects.loc[ids, "active"]]) if ids else Counter()
+    rags = Counter(a.rows[pid]["rag"] for pid in ids if a.rows[pid]["active"])
     return " ".join(f"{fmt.rag(r)} {rags[r]}" for r in RAGS if rags[r]) or "—"
 
 
@@ -160,20 +159,20 @@ def _program_table(a: Analysis, here: str) -> str:
                 plain(a.person_name(program.manager)),
                 str(len(ids)),
                 _health(a, ids),
-                fmt.money(a.projects.loc[ids, "bac"].sum() if ids else 0, cur),
+                fmt.money(sum(a.rows[pid]["bac"] for pid in ids), cur),
             )
         )
     return table(["Program", "Manager", "Projects", "Active projects by RAG", "Budget"], rows, align="llrlr")
 
 
 def programs_page(a: Analysis) -> str:
-    return front_matter("Programs") + "# Programs\n\n" + _program_table(a, PROGRAMS)
+    return front_matter("Programs", searchable=False) + "# Programs\n\n" + _program_table(a, PROGRAMS)
 
 
 def program_page(a: Analysis, program_id: str) -> str:
     program = a.portfolio.programs[program_id]
     here = f"programs/{program_id}.md"
-    ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.projects.loc[pid, "name"])
+    ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.rows[pid]["name"])
     objectives = {o.id: o for o in a.settings.objectives}
     about = facts(
         ("Role", "Who / what"),
@@ -205,7 +204,7 @@ def objectives_page(a: Analysis) -> str:
         for o in a.settings.objectives
     ]
     return (
-        front_matter("Strategic objectives")
+        front_matter("Strategic objectives", searchable=False)
         + "# Strategic objectives\n\n"
         + table(["Objective", "Projects"], rows, align="lr")
     )
@@ -214,7 +213,7 @@ def objectives_page(a: Analysis) -> str:
 def objective_page(a: Analysis, objective_id: str) -> str:
     objective = next(o for o in a.settings.objectives if o.id == objective_id)
     here = f"objectives/{objective_id}.md"
-    ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.projects.loc[pid, "name"])
+    ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
     program_list = "\n".join(f"- {md_link(here, f'programs/{p.id}.md', plain(p.name))}" for p in programs)
     return (
@@ -245,7 +244,7 @@ def requests_page(a: Analysis) -> str:
         for r in ranked
     ]
     return (
-        front_matter("Demand")
+        front_matter("Demand", searchable=False)
         + "# Demand\n\nRequests not yet approved as projects, highest priority first.\n\n"
         + table(
             ["Request", "Requested by", "Submitted", "Stage", "Estimated cost", "Priority score"], rows, align="llllrr"

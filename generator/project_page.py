@@ -10,7 +10,7 @@ from .md import EMPTY, facts, front_matter, link, pmo_mark, section, table
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from .kpi import Row
 
     from .analyse import Analysis
     from .model import Project
@@ -22,7 +22,7 @@ def project_path(project_id: str) -> str:
 
 def project_page(a: Analysis, project_id: str) -> str:
     p = a.project(project_id)
-    row = a.projects.loc[project_id]
+    row = a.rows[project_id]
     here = project_path(p.id)
     parts = [
         front_matter(p.name, description=p.summary or p.name),
@@ -46,7 +46,7 @@ def project_page(a: Analysis, project_id: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _badges(a: Analysis, p: Project, row: pd.Series) -> str:
+def _badges(a: Analysis, p: Project, row: Row) -> str:
     if p.rag_override:
         rag = f"{fmt.rag(p.rag_override.rag, 'Set by the PMO')} (override: {plain(p.rag_override.reason)})"
     else:
@@ -74,11 +74,11 @@ def _header(a: Analysis, p: Project, here: str) -> str:
     return facts(("Role", "Who / what"), rows)
 
 
-def _kpi(a: Analysis, row: pd.Series, name: str, shown: str) -> str:
+def _kpi(a: Analysis, row: Row, name: str, shown: str) -> str:
     return fmt.na(why_undefined(name, row)) if shown == fmt.NA else shown
 
 
-def _schedule_and_budget(a: Analysis, p: Project, row: pd.Series) -> str:
+def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
     cur = a.settings.currency
     schedule = facts(
         ("Schedule", "Date"),

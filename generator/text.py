@@ -73,9 +73,8 @@ def rich(value: str, css_class: str = "pmo-text") -> str:
 def _render(text: str) -> str:
     if not _MARKUP_HINT.search(text):  # most summaries are one plain sentence: skip the Markdown parser
         return f"<p>{html.escape(text, quote=False)}</p>"
-    converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
     # A heading in a description would break the page's outline: keep its words, as bold text.
-    rendered = _HEADING.sub(r"<p><strong>\1</strong></p>", converter.convert(text))
+    rendered = _HEADING.sub(r"<p><strong>\1</strong></p>", _converter().reset().convert(text))
     # Blank lines would end the HTML block in the page's Markdown and let the rest be parsed as Markdown.
     cleaned = nh3.clean(
         rendered,
@@ -86,6 +85,12 @@ def _render(text: str) -> str:
         strip_comments=True,
     )
     return re.sub(r"\n\s*\n", "\n", cleaned).strip()
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter, reset between texts: building one costs more than converting a short text."""
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
 def one_line(value: str, limit: int = 160) -> str:
