@@ -10,9 +10,8 @@ from .md import EMPTY, facts, front_matter, link, pmo_mark, section, table
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
-    from .kpi import Row
-
     from .analyse import Analysis
+    from .kpi import Row
     from .model import Project
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
