@@ -1,0 +1,163 @@
+"""Property-based tests: random and mutated files never crash the loader or validator, and valid random
+portfolios always build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.errors import PortfolioError
+from generator.load import load_portfolio
+from generator.pipeline import site_tree
+from generator.validate import validate_portfolio
+
+from .conftest import MINI, ROOT
+
+FILES = ["portfolio.yaml", "people.yaml", "calendar.yaml", "programs/front-door.yaml", "projects/crm.yaml",
+         "requests/chatbot.yaml"]
+YAML_BITS = ["&a ", "*a", "<<: ", "!!python/object:os.system ", "!!binary ", "[", "]", "{", "}", "- ", ": ",
+             "\t", "---\n", "? ", "|\n", ">\n", "'", '"', "#", "~", "null", "no", "1.10", "2026-13-45", "\x00",
+             "\ufeff", "é", "%YAML 1.1\n", "@", "`"]
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check(folder: Path) -> None:
+    """Validation either succeeds or reports clean problems, each naming a file."""
+    try:
+        validate_portfolio(load_portfolio(folder))
+    except PortfolioError as exc:
+        assert exc.problems
+        assert all(p.file and p.message for p in exc.problems)
+
+
+def with_file(name: str, content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "portfolio"
+        shutil.copytree(MINI, folder)
+        (folder / name).write_bytes(content)
+        check(folder)
+
+
+@FUZZ
+@given(name=st.sampled_from(FILES), content=st.binary(max_size=2000))
+def test_random_bytes_never_crash(name: str, content: bytes) -> None:
+    with_file(name, content)
+
+
+@FUZZ
+@given(name=st.sampled_from(FILES),
+       content=st.lists(st.sampled_from(YAML_BITS + list("abc:-0123 \n")), max_size=120).map("".join))
+def test_random_yaml_like_text_never_crashes(name: str, content: str) -> None:
+    with_file(name, content.encode("utf-8", "surrogatepass"))
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(FILES))
+    lines = (MINI / name).read_text().splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, max(len(lines) - 1, 0)))
+        kind = draw(st.sampled_from(["delete", "duplicate", "insert", "replace", "swap", "indent"]))
+        if kind == "delete" and lines:
+            del lines[i]
+        elif kind == "duplicate" and lines:
+            lines.insert(i, lines[i])
+        elif kind == "insert":
+            lines.insert(i, draw(st.sampled_from(YAML_BITS)) + draw(st.sampled_from(["x", "1", ""])) + "\n")
+        elif kind == "replace" and lines:
+            line = lines[i]
+            at = draw(st.integers(0, max(len(line) - 1, 0)))
+            lines[i] = line[:at] + draw(st.sampled_from(YAML_BITS)) + line[at + 1 :]
+        elif kind == "swap" and len(lines) > 1:
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif kind == "indent" and lines:
+            lines[i] = draw(st.sampled_from(["  ", "    ", "\t"])) + lines[i]
+    return name, "".join(lines).encode()
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_files_never_crash(case: tuple[str, bytes]) -> None:
+    with_file(*case)
+
+
+DATES = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2028, 12, 31))
+
+
+@st.composite
+def valid_project(draw: st.DrawFn) -> dict:
+    start = draw(DATES)
+    finish = start + dt.timedelta(days=draw(st.integers(0, 900)))
+    budget = draw(st.integers(0, 5_000_000))
+    reports, day, percent, cost = [], start, 0.0, 0.0
+    for _ in range(draw(st.integers(0, 14))):
+        day += dt.timedelta(days=draw(st.integers(1, 60)))
+        percent = min(100.0, percent + draw(st.integers(0, 30)))
+        cost += draw(st.integers(0, 400_000))
+        reports.append({"date": day, "rag": draw(st.sampled_from(["green", "amber", "red"])),
+                        "percent_complete": percent, "actual_cost": cost,
+                        "summary": draw(st.text(max_size=80))})
+    return {
+        "name": draw(st.text(min_size=1, max_size=60).filter(str.strip)),
+        "program": "front-door", "kind": draw(st.sampled_from(["change", "run"])),
+        "phase": draw(st.sampled_from(["proposal", "approved", "planning", "execution", "closing", "closed",
+                                       "cancelled", "on-hold"])),
+        "sponsor": "m.chen", "manager": "a.okafor", "start": start, "finish": finish,
+        "forecast_finish": draw(st.none() | st.just(finish + dt.timedelta(days=draw(st.integers(-30, 200))))),
+        "budget": budget, "status": reports, "description": draw(st.text(max_size=200)),
+        "milestones": [{"name": draw(st.text(min_size=1, max_size=30)), "baseline": draw(DATES),
+                        "forecast": draw(st.none() | DATES)} for _ in range(draw(st.integers(0, 4)))],
+        "risks": [{"id": f"R{i}", "title": draw(st.text(min_size=1, max_size=40)), "probability": draw(
+            st.integers(1, 5)), "impact": draw(st.integers(1, 5)), "owner": "a.okafor"}
+            for i in range(draw(st.integers(0, 3)))],
+    }
+
+
+def write_project(folder: Path, project: dict) -> None:
+    if project["forecast_finish"] is not None and project["forecast_finish"] < project["start"]:
+        project["forecast_finish"] = project["start"]
+    (folder / "projects" / "random.yaml").write_text(yaml.safe_dump(project, allow_unicode=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(valid_project())
+def test_valid_random_projects_render(project: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "portfolio"
+        shutil.copytree(MINI, folder)
+        write_project(folder, project)
+        tree = site_tree(validate_portfolio(load_portfolio(folder)), "pmo", None, {})
+        page = tree.pages["projects/random.md"]
+        assert "inf" not in page.split("## Schedule and budget")[1].split("## Milestones")[0].lower().replace(
+            "information", "")
+        assert "nan" not in page.split("## Schedule and budget")[1].split("## Milestones")[0].lower()
+
+
+@settings(max_examples=4, deadline=None)
+@given(valid_project())
+def test_valid_random_portfolios_build(project: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "portfolio"
+        shutil.copytree(MINI, folder)
+        write_project(folder, project)
+        with_cwd = CliRunner()
+        import os
+
+        old = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            result = with_cwd.invoke(main, ["build", "--data", str(folder), "--out", str(Path(tmp) / "site"),
+                                            "--strict"])
+        finally:
+            os.chdir(old)
+        assert result.exit_code == 0, result.output
+        assert (Path(tmp) / "site/projects/random/index.html").is_file()
