@@ -46,7 +46,7 @@ def load_portfolio(root: Path) -> RawPortfolio:
     for entry in sorted(root.iterdir()):
         if _ignored(entry):
             continue
-        if entry.is_dir():
+        if entry.is_dir() and not entry.is_symlink():
             if entry.name in FOLDERS:
                 _load_folder(raw, entry)
             else:
@@ -95,6 +95,9 @@ def _load_folder(raw: RawPortfolio, folder: Path) -> None:
 
 def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
     shown = display_path(path)
+    if path.is_symlink():  # a link could pull any file of the build machine into the site
+        raw.problems.append(Problem(shown, None, "", "symbolic links are not allowed in the portfolio: copy the file"))
+        return None
     try:
         source = read_yaml(path, shown)
     except YamlProblem as exc:

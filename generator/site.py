@@ -88,6 +88,8 @@ def _add_handbook(tree: SiteTree, root: Path) -> list[Any]:
         for path in sorted(folder.iterdir()):
             if path.name.startswith((".", "_")):
                 continue
+            if path.is_symlink():  # a link could pull any file of the build machine into the site
+                raise ConfigurationError(f"{path}: symbolic links are not allowed in the handbook; copy the file")
             rel = f"{HANDBOOK}/{path.relative_to(root).as_posix()}"
             if path.is_dir():
                 children = walk(path)

@@ -21,11 +21,46 @@ from generator.validate import validate_portfolio
 
 from .conftest import MINI, ROOT
 
-FILES = ["portfolio.yaml", "people.yaml", "calendar.yaml", "programs/front-door.yaml", "projects/crm.yaml",
-         "requests/chatbot.yaml"]
-YAML_BITS = ["&a ", "*a", "<<: ", "!!python/object:os.system ", "!!binary ", "[", "]", "{", "}", "- ", ": ",
-             "\t", "---\n", "? ", "|\n", ">\n", "'", '"', "#", "~", "null", "no", "1.10", "2026-13-45", "\x00",
-             "\ufeff", "é", "%YAML 1.1\n", "@", "`"]
+FILES = [
+    "portfolio.yaml",
+    "people.yaml",
+    "calendar.yaml",
+    "programs/front-door.yaml",
+    "projects/crm.yaml",
+    "requests/chatbot.yaml",
+]
+YAML_BITS = [
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!python/object:os.system ",
+    "!!binary ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "- ",
+    ": ",
+    "\t",
+    "---\n",
+    "? ",
+    "|\n",
+    ">\n",
+    "'",
+    '"',
+    "#",
+    "~",
+    "null",
+    "no",
+    "1.10",
+    "2026-13-45",
+    "\x00",
+    "\ufeff",
+    "é",
+    "%YAML 1.1\n",
+    "@",
+    "`",
+]
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -53,8 +88,10 @@ def test_random_bytes_never_crash(name: str, content: bytes) -> None:
 
 
 @FUZZ
-@given(name=st.sampled_from(FILES),
-       content=st.lists(st.sampled_from(YAML_BITS + list("abc:-0123 \n")), max_size=120).map("".join))
+@given(
+    name=st.sampled_from(FILES),
+    content=st.lists(st.sampled_from(YAML_BITS + list("abc:-0123 \n")), max_size=120).map("".join),
+)
 def test_random_yaml_like_text_never_crashes(name: str, content: str) -> None:
     with_file(name, content.encode("utf-8", "surrogatepass"))
 
@@ -103,22 +140,50 @@ def valid_project(draw: st.DrawFn) -> dict:
         day += dt.timedelta(days=draw(st.integers(1, 60)))
         percent = min(100.0, percent + draw(st.integers(0, 30)))
         cost += draw(st.integers(0, 400_000))
-        reports.append({"date": day, "rag": draw(st.sampled_from(["green", "amber", "red"])),
-                        "percent_complete": percent, "actual_cost": cost,
-                        "summary": draw(st.text(max_size=80))})
+        reports.append(
+            {
+                "date": day,
+                "rag": draw(st.sampled_from(["green", "amber", "red"])),
+                "percent_complete": percent,
+                "actual_cost": cost,
+                "summary": draw(st.text(max_size=80)),
+            }
+        )
     return {
         "name": draw(st.text(min_size=1, max_size=60).filter(str.strip)),
-        "program": "front-door", "kind": draw(st.sampled_from(["change", "run"])),
-        "phase": draw(st.sampled_from(["proposal", "approved", "planning", "execution", "closing", "closed",
-                                       "cancelled", "on-hold"])),
-        "sponsor": "m.chen", "manager": "a.okafor", "start": start, "finish": finish,
+        "program": "front-door",
+        "kind": draw(st.sampled_from(["change", "run"])),
+        "phase": draw(
+            st.sampled_from(
+                ["proposal", "approved", "planning", "execution", "closing", "closed", "cancelled", "on-hold"]
+            )
+        ),
+        "sponsor": "m.chen",
+        "manager": "a.okafor",
+        "start": start,
+        "finish": finish,
         "forecast_finish": draw(st.none() | st.just(finish + dt.timedelta(days=draw(st.integers(-30, 200))))),
-        "budget": budget, "status": reports, "description": draw(st.text(max_size=200)),
-        "milestones": [{"name": draw(st.text(min_size=1, max_size=30)), "baseline": draw(DATES),
-                        "forecast": draw(st.none() | DATES)} for _ in range(draw(st.integers(0, 4)))],
-        "risks": [{"id": f"R{i}", "title": draw(st.text(min_size=1, max_size=40)), "probability": draw(
-            st.integers(1, 5)), "impact": draw(st.integers(1, 5)), "owner": "a.okafor"}
-            for i in range(draw(st.integers(0, 3)))],
+        "budget": budget,
+        "status": reports,
+        "description": draw(st.text(max_size=200)),
+        "milestones": [
+            {
+                "name": draw(st.text(min_size=1, max_size=30)),
+                "baseline": draw(DATES),
+                "forecast": draw(st.none() | DATES),
+            }
+            for _ in range(draw(st.integers(0, 4)))
+        ],
+        "risks": [
+            {
+                "id": f"R{i}",
+                "title": draw(st.text(min_size=1, max_size=40)),
+                "probability": draw(st.integers(1, 5)),
+                "impact": draw(st.integers(1, 5)),
+                "owner": "a.okafor",
+            }
+            for i in range(draw(st.integers(0, 3)))
+        ],
     }
 
 
@@ -138,7 +203,8 @@ def test_valid_random_projects_render(project: dict) -> None:
         tree = site_tree(validate_portfolio(load_portfolio(folder)), "pmo", None, {})
         page = tree.pages["projects/random.md"]
         assert "inf" not in page.split("## Schedule and budget")[1].split("## Milestones")[0].lower().replace(
-            "information", "")
+            "information", ""
+        )
         assert "nan" not in page.split("## Schedule and budget")[1].split("## Milestones")[0].lower()
 
 
@@ -155,8 +221,9 @@ def test_valid_random_portfolios_build(project: dict) -> None:
         old = os.getcwd()
         os.chdir(ROOT)
         try:
-            result = with_cwd.invoke(main, ["build", "--data", str(folder), "--out", str(Path(tmp) / "site"),
-                                            "--strict"])
+            result = with_cwd.invoke(
+                main, ["build", "--data", str(folder), "--out", str(Path(tmp) / "site"), "--strict"]
+            )
         finally:
             os.chdir(old)
         assert result.exit_code == 0, result.output

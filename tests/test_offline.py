@@ -22,8 +22,17 @@ JS_ALLOWED = {
     "https://api.github.com/repos/${e}/${t}": "repository facts, only when repo_url is set",
     "https://api.github.com/users/${e}": "repository facts, only when repo_url is set",
 }
-RESOURCE_ATTRS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src", "video": "src",
-                  "audio": "src", "embed": "src", "object": "data"}
+RESOURCE_ATTRS = {
+    "script": "src",
+    "link": "href",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+}
 ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 
 
