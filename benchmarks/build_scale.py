@@ -87,7 +87,7 @@ def child_pmo(data_dir: Path, site_dir: Path, profile: Path | None) -> dict[str,
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    config = load_site_config(Path("mkdocs.yml"), data_dir=data_dir, site_dir=site_dir)
+    config = load_site_config(Path("mkdocs.yml"), data_dir=data_dir)
     build_site(config, site_dir, timings)
     seconds = time.perf_counter() - start
     if profiler is not None:

@@ -15,49 +15,51 @@ from .errors import ConfigurationError
 from .pipeline import Timings, read_portfolio
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mkdocs.config.defaults import MkDocsConfig
 
     from .audience import Audience
     from .plugin import PortfolioPlugin
 
-DEFAULT_CONFIG = Path(__file__).parent / "assets" / "mkdocs.default.yml"
+# Used when the working folder has no mkdocs.yml: the portfolio/ and methodology/ folders beside it.
+DEFAULT_CONFIG = Path(__file__).parent / "assets" / "default-site" / "mkdocs.yml"
 
 
 def load_site_config(
     config_file: Path | None,
     data_dir: Path | None = None,
     audience: Audience | None = None,
-    site_dir: Path | None = None,
     strict: bool = False,
 ) -> MkDocsConfig:
-    """The MkDocs config with the pmo plugin's options overridden from the command line."""
+    """The MkDocs config with the pmo plugin's options overridden from the command line.
+
+    Raises ConfigurationError for a missing or invalid configuration (MkDocs has logged the details)."""
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
     path = config_file or Path("mkdocs.yml")
     default = config_file is None and not path.exists()
     if default:
-        path = _default_config()
-    if not path.exists():
+        path = DEFAULT_CONFIG
+    if not path.is_file():
         raise ConfigurationError(f"{path}: no such MkDocs configuration file")
     try:
-        with _quiet_mkdocs():
-            if site_dir is None:
-                config = load_config(str(path), strict=strict)
-            else:
-                config = load_config(str(path), strict=strict, site_dir=str(site_dir))
-    except exceptions.ConfigurationError as exc:
+        with _quiet_banner():
+            config = load_config(str(path), strict=strict)
+    except (exceptions.ConfigurationError, exceptions.Abort) as exc:
         raise ConfigurationError(f"{path}: {exc}") from None
     if "pmo" not in config.plugins:
         raise ConfigurationError(f"{path}: the pmo plugin is not enabled (add it under plugins:)")
     plugin = pmo_plugin(config)
-    if default:  # no mkdocs.yml of the user's: data and handbook from the working folder
+    if default:
         plugin.config.portfolio = str(Path("portfolio").resolve())
         plugin.config.handbook = str(Path("methodology").resolve())
     if data_dir is not None:
         plugin.config.portfolio = str(data_dir.resolve())
     if audience is not None:
         plugin.config.audience = audience
+    _call_on_config(plugin, config)
     return config
 
 
@@ -72,31 +74,58 @@ def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = No
     timings = timings or Timings()
     plugin = pmo_plugin(config)
     plugin.timings = timings
-    plugin.on_config(config)  # resolves the data folder the same way the build will
+    out_dir = check_output_dir(config, out_dir)
     plugin.preloaded = read_portfolio(plugin.data_dir, timings)  # fails fast, before any output exists
-    out_dir = out_dir.resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigurationError(f"{out_dir} exists and is not a folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
-    try:
+    with staging_dir(out_dir, "building") as staging:
         config.site_dir = str(staging)
         start = time.perf_counter()
         build(config)
-        timings.seconds["mkdocs"] = (
-            time.perf_counter() - start - sum(timings.seconds.get(k, 0) for k in ("analyse", "render"))
-        )
-        swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        own = sum(timings.seconds.get(stage, 0) for stage in ("analyse", "render"))
+        timings.seconds["mkdocs"] = time.perf_counter() - start - own
 
 
 def pmo_plugin(config: MkDocsConfig) -> PortfolioPlugin:
     return cast("PortfolioPlugin", config.plugins["pmo"])
 
 
-def swap_in(new: Path, out_dir: Path) -> None:
+def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
+    """Refuse an output folder whose replacement would destroy sources: the output is deleted and swapped."""
+    plugin = pmo_plugin(config)
+    out_dir = out_dir.resolve()
+    sources = {
+        "the portfolio folder": plugin.data_dir,
+        "the handbook folder": plugin.handbook_dir,
+        "the docs folder": Path(config.docs_dir).resolve(),
+        "the folder of the site configuration": Path(config.config_file_path).resolve().parent,
+        "the working folder": Path.cwd().resolve(),
+    }
+    for what, folder in sources.items():
+        if folder == out_dir or folder.is_relative_to(out_dir):
+            raise ConfigurationError(
+                f"--out {out_dir} would replace {what} ({folder}); choose an output folder of its own"
+            )
+        if what != "the folder of the site configuration" and what != "the working folder":
+            if out_dir.is_relative_to(folder):
+                raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigurationError(f"--out {out_dir} exists and is not a folder")
+    return out_dir
+
+
+@contextlib.contextmanager
+def staging_dir(out_dir: Path, purpose: str) -> Iterator[Path]:
+    """A sibling folder to write into; swapped in for out_dir on success, removed on any failure."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{purpose}-", dir=out_dir.parent))
+    try:
+        yield staging
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(new: Path, out_dir: Path) -> None:
     """Replace out_dir by new with renames only, so a reader never sees a half-written site."""
     old = None
     if out_dir.exists():
@@ -107,18 +136,18 @@ def swap_in(new: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _default_config() -> Path:
-    """The built-in site settings, beside an empty docs folder (MkDocs needs one)."""
-    folder = Path(tempfile.mkdtemp(prefix="pmo-site-"))
-    (folder / "docs").mkdir()
-    config = folder / "mkdocs.yml"
-    config.write_bytes(DEFAULT_CONFIG.read_bytes())
-    return config
+def _call_on_config(plugin: PortfolioPlugin, config: MkDocsConfig) -> None:
+    """Resolve the plugin's folders now, as the build will, so they can be checked before building."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        plugin.on_config(config)
+    except PluginError as exc:
+        raise ConfigurationError(str(exc)) from None
 
 
 @contextlib.contextmanager
-def _quiet_mkdocs():  # type: ignore[no-untyped-def]
-    """MkDocs prints an end-of-life banner on import; keep command output to what the user asked for."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+def _quiet_banner() -> Iterator[None]:
+    """MkDocs prints an end-of-life banner to stderr on import; keep output to what the user asked for."""
     with contextlib.redirect_stderr(io.StringIO()):
         yield

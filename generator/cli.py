@@ -3,21 +3,28 @@ build, 2 usage or configuration error. No traceback reaches the user for an expe
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .errors import ConfigurationError, PortfolioError, format_problems
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from mkdocs.config.defaults import MkDocsConfig
+
 AUDIENCE = click.Choice(["org", "pmo"])
 DATA = click.option(
     "--data",
     "data_dir",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
     default=None,
     help="The portfolio folder (default: the one the site configuration names, usually portfolio/).",
 )
@@ -34,6 +41,7 @@ CONFIG = click.option(
 @click.version_option(package_name="pmo-portfolio")
 def main() -> None:
     """Portfolio as code: validate the portfolio, compute its KPIs, publish one static site."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # MkDocs' end-of-life banner is not our users' business
 
 
 @main.command()
@@ -45,13 +53,12 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     from .validate import validate_portfolio
 
     folder = data_dir or Path("portfolio")
+    if not folder.is_dir():
+        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
     try:
         portfolio = validate_portfolio(load_portfolio(folder))
     except PortfolioError as exc:
-        if fmt == "text":
-            click.echo(exc.report())
-        else:
-            click.echo(format_problems(exc.problems, fmt))
+        click.echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
         sys.exit(1)
     if fmt == "json":
         click.echo("[]")
@@ -66,9 +73,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
 @DATA
 @CONFIG
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-@click.option(
-    "--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: everything."
-)
+@click.option("--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: all.")
 @click.option("--strict", is_flag=True, help="Fail on any warning, including links to missing pages and anchors.")
 @click.option("--timings", is_flag=True, help="Print the seconds each pipeline stage took.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
@@ -82,26 +87,15 @@ def build(
     verbose: bool,
 ) -> None:
     """Validate, generate and build the site; the previous site stays until the new one is complete."""
-    _log_mkdocs(verbose)
-    from mkdocs.exceptions import Abort, MkDocsException
-
     from .build import build_site, load_site_config
     from .pipeline import Timings
 
+    _log_mkdocs(verbose)
     start = time.perf_counter()
     stages = Timings()
-    config = None
-    try:
-        config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
-        build_site(config, out_dir, stages)
-    except PortfolioError as exc:
-        _fail(exc.report(), 1)
-    except ConfigurationError as exc:
-        _fail(f"Error: {exc}", 2)
-    except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
-        plugin_failure = getattr(config.plugins.get("pmo"), "failure", None) if config else None
-        code = 2 if isinstance(plugin_failure, ConfigurationError) else 1
-        _fail(f"Build failed: {exc} {out_dir} is unchanged.", code)
+    with _exit_codes(out_dir) as site:
+        site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        build_site(site.config, out_dir, stages)
     if timings:
         for stage, seconds in stages.seconds.items():
             click.echo(f"{stage:>9}: {seconds:6.2f} s")
@@ -115,17 +109,13 @@ def build(
 @click.option("--audience", type=AUDIENCE, default=None)
 def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None) -> None:
     """Write the complete Markdown source tree and its mkdocs.yml, for any Material-compatible builder."""
-    _log_mkdocs(False)
     from .build import load_site_config
     from .source_tree import write_source_tree
 
-    try:
-        config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
-        count = write_source_tree(config, out_dir)
-    except PortfolioError as exc:
-        _fail(exc.report(), 1)
-    except ConfigurationError as exc:
-        _fail(f"Error: {exc}", 2)
+    _log_mkdocs(False)
+    with _exit_codes(out_dir) as site:
+        site.config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
+        count = write_source_tree(site.config, out_dir)
     click.echo(f"Wrote {count} files and mkdocs.yml to {out_dir}.")
 
 
@@ -134,37 +124,58 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path | None, dev_addr: str) -> None:
     """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it."""
-    _log_mkdocs(True)
     from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
+    _log_mkdocs(True)
     path = config_file or Path("mkdocs.yml")
-    if not path.exists():
+    if not path.is_file():
         _fail(f"Error: {path}: no such MkDocs configuration file", 2)
     try:
         mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
-    except MkDocsException as exc:
+    except (Abort, MkDocsException) as exc:
         _fail(f"Error: {exc}", 1)
 
 
 @main.command()
 @click.option("--projects", type=click.IntRange(min=1), required=True, help="How many projects.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(projects: int, out_dir: Path, seed: int) -> None:
     """Write a valid synthetic portfolio of N projects (deterministic for a seed), for scale work."""
     from .demo import write_demo
 
-    if out_dir.exists() and any(out_dir.iterdir()):
-        _fail(f"Error: {out_dir} is not empty; choose a new folder", 2)
-    write_demo(out_dir, projects, seed)
+    try:
+        write_demo(out_dir, projects, seed)
+    except FileExistsError as exc:
+        _fail(f"Error: {exc}", 2)
     click.echo(f"Wrote a portfolio of {projects} projects to {out_dir}.")
 
 
-def _log_mkdocs(verbose: bool) -> None:
-    import os
+class _Site:
+    config: MkDocsConfig | None = None
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+@contextlib.contextmanager
+def _exit_codes(out_dir: Path) -> Iterator[_Site]:
+    """Turn the pipeline's and MkDocs' failures into a message and the documented exit code."""
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    site = _Site()
+    unchanged = f"Nothing in {out_dir} was changed."
+    try:
+        yield site
+    except PortfolioError as exc:
+        _fail(f"{exc.report()}\n{unchanged}", 1)
+    except ConfigurationError as exc:
+        _fail(f"Error: {exc}", 2)
+    except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
+        failure = getattr(site.config.plugins.get("pmo"), "failure", None) if site.config else None
+        _fail(f"Build failed: {exc} {unchanged}", 2 if isinstance(failure, ConfigurationError) else 1)
+
+
+def _log_mkdocs(verbose: bool) -> None:
+    """MkDocs' warnings (and with --verbose its progress) on the current stderr, in its usual format."""
     logger = logging.getLogger("mkdocs")
     for old in [h for h in logger.handlers if getattr(h, "_pmo", False)]:
         logger.removeHandler(old)

@@ -19,7 +19,6 @@ free text double-quoted when it is not a safe plain scalar, months and "MM-DD" q
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import random
@@ -1305,16 +1304,3 @@ def write_demo(out: Path, projects: int, seed: int = 1) -> None:
         (out / folder).mkdir(parents=True, exist_ok=True)
     for rel, text in demo.files.items():
         (out / rel).write_text(text, encoding="utf-8", newline="\n")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m generator.demo", description="Write a demo portfolio.")
-    parser.add_argument("out", type=Path, help="an empty or new folder")
-    parser.add_argument("-n", "--projects", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    write_demo(args.out, args.projects, args.seed)
-
-
-if __name__ == "__main__":
-    main()

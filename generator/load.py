@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import Problem, did_you_mean
-from .yaml_guard import SourceFile, YamlProblem, read_yaml
+from .yaml_guard import MAX_BYTES, MAX_LIST_BYTES, SourceFile, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,6 +75,7 @@ def _load_folder(raw: RawPortfolio, folder: Path) -> None:
     for entry in sorted(folder.iterdir()):
         if _ignored(entry):
             continue
+        raw.found.setdefault(folder.name, set()).add(entry.stem)  # even when misnamed: one error, not many
         if entry.is_dir() or entry.suffix != ".yaml":
             hint = ' (rename it to end in ".yaml")' if entry.suffix in {".yml", ".YAML", ".YML"} else ""
             kind = "folder" if entry.is_dir() else "file"
@@ -87,7 +88,6 @@ def _load_folder(raw: RawPortfolio, folder: Path) -> None:
                 )
             )
             continue
-        raw.found.setdefault(folder.name, set()).add(entry.stem)
         source = _read(raw, entry)
         if source is not None:
             entities[entry.stem] = source
@@ -99,7 +99,7 @@ def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
         raw.problems.append(Problem(shown, None, "", "symbolic links are not allowed in the portfolio: copy the file"))
         return None
     try:
-        source = read_yaml(path, shown)
+        source = read_yaml(path, shown, MAX_LIST_BYTES if path.name in ("people.yaml", "calendar.yaml") else MAX_BYTES)
     except YamlProblem as exc:
         raw.problems.append(Problem(shown, exc.line, "", exc.message))
         return None

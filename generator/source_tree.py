@@ -7,14 +7,13 @@ reads the same mkdocs.yml and Markdown. Writing the tree keeps the site buildabl
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from .blocks import unmark
-from .build import pmo_plugin, swap_in
+from .build import check_output_dir, pmo_plugin, staging_dir
 from .errors import ConfigurationError
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
@@ -29,17 +28,14 @@ if TYPE_CHECKING:
 def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
     """Write docs/ and mkdocs.yml into out_dir (replaced whole, only on success); return the file count."""
     plugin = pmo_plugin(config)
-    plugin.on_config(config)
+    out_dir = check_output_dir(config, out_dir)
     portfolio = read_portfolio(plugin.data_dir)
     docs_dir = Path(config.docs_dir)
     hand_written: dict[str, str | None] = dict.fromkeys(docs_files(docs_dir))
     if HOME in hand_written:
         hand_written[HOME] = (docs_dir / HOME).read_text(encoding="utf-8")
     tree = site_tree(portfolio, cast("Audience", plugin.config.audience), plugin.handbook_dir, hand_written)
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.generating-", dir=out_dir.parent))
-    try:
+    with staging_dir(out_dir, "generating") as staging:
         docs = staging / "docs"
         for uri in hand_written:
             if uri != HOME:
@@ -52,10 +48,6 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
             _copy(path, docs / uri)
         (staging / "mkdocs.yml").write_text(_config_text(config, tree.nav, plugin.user_nav), encoding="utf-8")
         count = sum(1 for p in docs.rglob("*") if p.is_file())
-        swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return count
 
 

@@ -21,7 +21,8 @@ import yaml
 if TYPE_CHECKING:
     from pathlib import Path
 
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 256 * 1024  # one project, program or request: a few KiB in practice
+MAX_LIST_BYTES = 8 * 1024 * 1024  # people.yaml and calendar.yaml grow with the organization
 MAX_DEPTH = 8  # the deepest the model needs is 4 (rag → spi → amber); leave room for honest mistakes
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -58,11 +59,12 @@ class YamlProblem(Exception):
         self.message = message
 
 
-def read_yaml(path: Path, display: str) -> SourceFile:
+def read_yaml(path: Path, display: str, limit: int = MAX_BYTES) -> SourceFile:
     """Read and parse one file; raises YamlProblem naming the line of the first thing refused."""
+    size = path.stat().st_size
+    if size > limit:
+        raise YamlProblem(None, f"file is {size // 1024} KiB; this file is limited to {limit // 1024} KiB")
     raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(None, f"file is {len(raw) // 1024} KiB; data files are limited to {MAX_BYTES // 1024} KiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -76,12 +78,34 @@ def parse_yaml(text: str, path: Path, display: str) -> SourceFile:
     try:
         source.data = _build(yaml.parse(text, Loader=_Parser), source.lines)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlProblem(line, f"YAML syntax error: {exc.problem or exc.context}") from None
+        raise YamlProblem(*_syntax_error(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML syntax error: {exc}") from None
     return source
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """libyaml's complaint, placed where the faulty construct starts (a missing ":" or an unclosed quote
+    or bracket is noticed a line or more later) and worded for people who do not know YAML's grammar."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark
+    if exc.context_mark is not None and context.startswith(("while scanning", "while parsing a flow")):
+        mark = exc.context_mark
+    line = mark.line + 1 if mark else None
+    source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
+        return line, "this line is indented with a tab character: indent with spaces"
+    if "could not find expected ':'" in problem:
+        return line, 'this line has no ": " between a key and its value'
+    if "quoted scalar" in context:
+        return line, "a quote opened on this line is never closed"
+    if context.startswith("while parsing a flow"):
+        return line, f"a bracket opened on this line is never closed ({problem})"
+    if any(p in problem for p in ("expected <block end>", "did not find expected key", "expected '-' indicator")):
+        return line, "the indentation does not match the lines above: the items of one list or mapping line up"
+    if "mapping values are not allowed" in problem:
+        return line, ('unexpected ": " here: quote a value that contains ": ", or line the key up with the ones above')
+    return line, f"YAML syntax error: {problem or context}"
 
 
 class _Node:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import re
 import subprocess
 import sys
@@ -215,3 +216,51 @@ def test_plugin_and_generated_tree_give_the_same_page(mini_site: Path, tmp_path:
 
     for page in ("projects/crm/index.html", "index.html", "calendar/index.html"):
         assert article(out / "site", page) == article(mini_site, page), page
+
+
+@pytest.mark.parametrize("target", ["portfolio", "docs", "methodology", ".", ".."])
+def test_output_folder_may_not_replace_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    project = tmp_path / "repo"
+    for folder in ("docs", "methodology"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copytree(MINI, project / "portfolio")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    monkeypatch.chdir(project)
+    before = tree_digest(project)
+    for command in ("build", "generate"):
+        code, output = pmo(command, "--out", target)
+        assert code == 2, output
+        assert "--out" in output and "choose" in output
+    assert tree_digest(project) == before
+
+
+def test_output_folder_may_not_lie_inside_the_sources(tmp_path: Path, in_root: Path) -> None:
+    code, output = pmo("build", "--data", str(MINI), "--out", str(ROOT / "docs" / "site"))
+    assert code == 2 and "lies inside the docs folder" in output
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("- search", "- serch"), "serch"),
+        (("audience: org", "audience: everyone"), "everyone"),
+        (("docs_dir: docs", "docs_dir: docs\nuse_directory_urls: false"), "use_directory_urls"),
+    ],
+)
+def test_configuration_errors_exit_2(tmp_path: Path, in_root: Path, change: tuple[str, str], words: str) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml").read_text().replace(*change).replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}", 1)
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(config), "--data", str(MINI), "--out", str(tmp_path / "site")]
+    )
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+
+
+def test_usage_errors_exit_2(tmp_path: Path, in_root: Path) -> None:
+    assert pmo("build", "--data", str(tmp_path / "nowhere"))[0] == 2
+    assert pmo("validate", "--data", str(tmp_path / "nowhere"))[0] == 2
+    (tmp_path / "file").write_text("x")
+    assert pmo("demo", "--projects", "3", "--out", str(tmp_path / "file"))[0] == 2

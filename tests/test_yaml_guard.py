@@ -31,7 +31,12 @@ def refused(text: str) -> YamlProblem:
         ("? [a, b]\n: 1\n", 1, "a key must be a plain name"),
         ("a: 1\n---\nb: 2\n", 2, "one document"),
         ("", 1, "file is empty"),
-        ("a: [1, 2\n", 2, "YAML syntax error"),
+        ("a: 1\nb: [1, 2\nc: 3\n", 2, "a bracket opened on this line is never closed"),
+        ("name: x\nbudget 1250000\nphase: y\n", 2, 'this line has no ": " between a key and its value'),
+        ('name: "x\nphase: y\nz: 1\n', 1, "a quote opened on this line is never closed"),
+        ("name: x\nlist:\n\t- a\n", 3, "indented with a tab character: indent with spaces"),
+        ("name: x\nm:\n  - name: a\n   baseline: 2026-01-01\n", 4, "the indentation does not match"),
+        ("title: Risk: vendor late\n", 1, 'quote a value that contains ": "'),
     ],
 )
 def test_refuses_with_line(text: str, line: int, words: str) -> None:

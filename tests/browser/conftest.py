@@ -32,7 +32,13 @@ if TYPE_CHECKING:
 
     from .support import OpenContext
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+]
 DEFAULT_AXE = Path(os.environ.get("AXE_DIR") or Path.home() / ".cache" / "pmo-axe") / "node_modules/axe-core/axe.min.js"
 
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -53,7 +59,9 @@ def unavailable(reason: str) -> NoReturn:
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("PMO_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+    """PMO_CHROMIUM when set (and then only it), else Debian's chromium."""
+    given = os.environ.get("PMO_CHROMIUM")
+    for candidate in [given] if given else [shutil.which("chromium"), "/usr/bin/chromium"]:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -81,7 +89,8 @@ def axe_js() -> Path:
     given = os.environ.get("AXE_CORE_JS")
     path = Path(given) if given else DEFAULT_AXE
     if not path.is_file():
-        unavailable(f"axe-core not found at {path} (npm install --prefix {DEFAULT_AXE.parents[2]} axe-core@4, or set AXE_CORE_JS)")
+        prefix = DEFAULT_AXE.parents[2]
+        unavailable(f"axe-core not found at {path} (npm install --prefix {prefix} axe-core@4, or set AXE_CORE_JS)")
     return path
 
 
@@ -155,6 +164,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 # --- one context per test -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def new_context(browser: Browser) -> Iterator[OpenContext]:

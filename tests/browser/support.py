@@ -19,7 +19,12 @@ LOCAL_HOST = "127.0.0.1"
 # Every page is checked at both sizes; the mobile one is a phone held upright, with touch.
 VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
-    "mobile": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "mobile": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 
 
@@ -36,6 +41,7 @@ class Site:
 
 
 # --- what is in a built site ------------------------------------------------------------------------------------
+
 
 class _Links(HTMLParser):
     """The links of a page's article, in order, as (href, text)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .test_pages import PAGES, open_page, page_params
+from .test_pages import open_page, page_params
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -19,13 +19,19 @@ if TYPE_CHECKING:
     from .support import OpenContext, PageSpec, Site
 
 REFUSED = {"serious", "critical"}
-# Rules not run, each with the reason. Only for a finding in mkdocs-material's own markup that we cannot change.
-EXCLUDED_RULES: dict[str, str] = {}
+
+# Accepted findings, by rule id and the selector axe reports for the element, each with the reason. Only for
+# mkdocs-material's own markup that this project cannot change; the same rule on any other element still fails,
+# and every finding stays in the axe-<page>.json report.
+THEME_FINDINGS: dict[str, dict[str, str]] = {
+    # Material's search partial renders <div class="md-search" data-md-component="search" role="dialog"> with no
+    # accessible name (theme template partials/search.html; only a copied-and-overridden partial would change it).
+    "aria-dialog-name": {".md-search": "mkdocs-material's search dialog has no aria-label"},
+}
 
 RUN_AXE = """
-async (disabled) => {
-  const rules = Object.fromEntries(disabled.map(id => [id, { enabled: false }]));
-  const result = await axe.run(document, { resultTypes: ["violations"], rules });
+async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => ({ target: n.target, html: n.html, summary: n.failureSummary })),
@@ -33,7 +39,11 @@ async (disabled) => {
 }
 """
 
-assert PAGES  # the same list as the page tests: a page added there is checked here too
+
+def without_theme_findings(violation: dict[str, Any]) -> dict[str, Any]:
+    accepted = THEME_FINDINGS.get(violation["id"], {})
+    nodes = [n for n in violation["nodes"] if " ".join(map(str, n["target"])) not in accepted]
+    return {**violation, "nodes": nodes}
 
 
 def describe(violation: dict[str, Any], nodes: int = 3) -> str:
@@ -54,7 +64,8 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     open_page(page, sample_site, spec)
     page.add_script_tag(path=axe_js)
-    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE, sorted(EXCLUDED_RULES))
+    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
     (screenshots / f"axe-{spec.name}.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
-    refused = [v for v in violations if v["impact"] in REFUSED]
-    assert not refused, f"{spec.name} ({page.url}):\n" + "\n".join(describe(v) for v in refused)
+    refused = [v for v in map(without_theme_findings, violations) if v["nodes"] and v["impact"] in REFUSED]
+    if refused:
+        pytest.fail(f"{spec.name} ({page.url}):\n" + "\n".join(describe(v) for v in refused), pytrace=False)

@@ -59,7 +59,8 @@ def test_page_loads_cleanly(
     page = context.new_page()
     open_page(page, sample_site, spec)
     page.screenshot(path=screenshots / f"sample-{spec.name}-{viewport}.png", full_page=True)
-    assert not recorder.problems(), f"{spec.name} at {viewport}:\n{report(recorder)}"
+    if recorder.problems():
+        pytest.fail(f"{spec.name} at {viewport} ({page.url}):\n{report(recorder)}", pytrace=False)
     assert any(url.startswith(sample_site.url) for url in recorder.requests)
 
 
@@ -72,7 +73,8 @@ def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context
     search(page, first_project_name(sample_site.root))
     assert target in search_result_paths(page), f"no search result links to {target}: {search_result_paths(page)}"
     assert any(url.endswith("/search/search_index.json") for url in recorder.requests)
-    assert not recorder.problems(), report(recorder)
+    if recorder.problems():
+        pytest.fail(f"search ({page.url}):\n{report(recorder)}", pytrace=False)
     page.locator(f'.md-search-result a[href*="{target}"]').first.click()
     page.wait_for_url(f"**{target}**")
     assert first_project_name(sample_site.root) in page.locator("h1").first.inner_text()
