@@ -92,21 +92,18 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
     """Refuse an output folder whose replacement would destroy sources: the output is deleted and swapped."""
     plugin = pmo_plugin(config)
     out_dir = out_dir.resolve()
-    sources = {
-        "the portfolio folder": plugin.data_dir,
-        "the handbook folder": plugin.handbook_dir,
-        "the docs folder": Path(config.docs_dir).resolve(),
-        "the folder of the site configuration": Path(config.config_file_path).resolve().parent,
-        "the working folder": Path.cwd().resolve(),
+    sources = {  # folder → whether the site may be built inside it
+        "the portfolio folder": (plugin.data_dir, False),
+        "the handbook folder": (plugin.handbook_dir, False),
+        "the docs folder": (Path(config.docs_dir).resolve(), False),
+        "the folder of the site configuration": (Path(config.config_file_path).resolve().parent, True),
+        "the working folder": (Path.cwd().resolve(), True),
     }
-    for what, folder in sources.items():
-        if folder == out_dir or folder.is_relative_to(out_dir):
-            raise ConfigurationError(
-                f"--out {out_dir} would replace {what} ({folder}); choose an output folder of its own"
-            )
-        if what != "the folder of the site configuration" and what != "the working folder":
-            if out_dir.is_relative_to(folder):
-                raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
+    for what, (folder, inside_ok) in sources.items():
+        if folder.is_relative_to(out_dir):
+            raise ConfigurationError(f"--out {out_dir} would replace {what} ({folder}); choose a folder of its own")
+        if not inside_ok and out_dir.is_relative_to(folder):
+            raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigurationError(f"--out {out_dir} exists and is not a folder")
     return out_dir
