@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .model import ACTIVE_PHASES, ID_RE, RESERVED_IDS
+from .model import ACTIVE_PHASES, ID_RE, PHASES, RESERVED_IDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +37,6 @@ T = TypeVar("T")
 __all__ = ["AS_OF", "PHASES", "write_demo"]
 
 AS_OF = dt.date(2026, 10, 31)
-PHASES = ("proposal", "approved", "planning", "execution", "closing", "closed", "cancelled", "on-hold")
 # The order guarantees the most common phases first for tiny portfolios (1 project: execution).
 _PHASE_ORDER = ("execution", "planning", "closed", "closing", "on-hold", "approved", "proposal", "cancelled")
 _PHASE_WEIGHTS = {

@@ -82,9 +82,10 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         tcpi=_ratio(bac - ev, bac - ac),
         budget_adherence=_ratio(eac, bac) * 100,
     )
-    derived = derived_rag(kpis["spi"], kpis["cpi"], kpis["slip_days"], settings)
-    rag = kpis["override_rag"].where(kpis["override_rag"].notna(), derived)
     active = kpis["phase"].isin(ACTIVE_PHASES)
+    # A RAG judges delivery in progress: none before the first status report, none once closed or cancelled.
+    derived = derived_rag(kpis["spi"], kpis["cpi"], kpis["slip_days"], settings).where(active & kpis["ac"].notna())
+    rag = kpis["override_rag"].where(kpis["override_rag"].notna(), derived)
     started = kpis["elapsed_days"] >= 0
     stale = (
         active
@@ -93,6 +94,20 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         & (kpis["status_age_days"].isna() | (kpis["status_age_days"] > settings.stale_after_days))
     )
     return kpis.assign(derived_rag=derived, rag=rag, active=active, stale=stale)
+
+
+def portfolio_shares(frame: pd.DataFrame) -> dict[str, float | None]:
+    """Shares of active projects within 10 % of budget (|VAC| ≤ 10 % of BAC) and of schedule (slip ≤ 10 % of
+    the planned duration), each over the active projects for which it is defined; None when there are none."""
+    active = frame[frame["active"]]
+    budget = active[active["vac"].notna() & (active["bac"] > 0)]
+    schedule = active[active["planned_days"] > 0]
+    within_budget = (budget["vac"].abs() <= 0.1 * budget["bac"]).mean() if len(budget) else None
+    within_schedule = (schedule["slip_days"] <= 0.1 * schedule["planned_days"]).mean() if len(schedule) else None
+    return {
+        "within_budget": None if within_budget is None else float(within_budget),
+        "within_schedule": None if within_schedule is None else float(within_schedule),
+    }
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -134,9 +149,9 @@ def why_undefined(kpi: str, row: Row) -> str:
     """The reason a KPI is n/a for this project, in words a reader understands."""
     if pd.isna(row["ac"]):
         return "no status report on or before the reporting date yet"
-    if kpi in {"spi"} and row["pv"] == 0:
+    if kpi == "spi" and row["pv"] == 0:
         return "nothing was planned to be done yet (PV is 0)"
-    if kpi in {"cpi", "eac", "etc", "vac", "budget_adherence"}:
+    if kpi in {"cpi", "eac", "etc", "vac", "budget_adherence"}:  # all divide by CPI or by AC
         if row["ac"] == 0:
             return "no cost booked yet (AC is 0)"
         if row["ev"] == 0:

@@ -77,8 +77,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
         "<tr>" + "".join(f"<td{cls}>{cell}</td>" for cell, cls in zip(row, classes, strict=True)) + "</tr>"
         for row in rows
     )
-    # no class on <table>: Material styles (and makes scrollable) exactly the tables without one
-    return html_block(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+    # No class on <table>: Material styles (and makes scrollable) exactly the tables without one. Focusable, so
+    # a keyboard can scroll a table wider than the page.
+    return html_block(f'<table tabindex="0">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>')
 
 
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:

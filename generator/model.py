@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -108,6 +109,7 @@ Money = Annotated[float, Field(ge=0)]
 Rag = Literal["green", "amber", "red"]
 Visibility = Literal["org", "pmo"]
 Phase = Literal["proposal", "approved", "planning", "execution", "closing", "closed", "cancelled", "on-hold"]
+PHASES: tuple[str, ...] = typing.get_args(Phase)
 ACTIVE_PHASES = frozenset({"planning", "execution", "closing", "on-hold"})
 
 

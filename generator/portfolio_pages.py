@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import groupby
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .kpi import RAGS, priority_score
+from .kpi import RAGS, portfolio_shares, priority_score
 from .md import facts, front_matter, link, md_link, pmo_mark, section, table
+from .model import PHASES
 from .project_page import project_path
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
     from .kpi import Row
+    from .model import Event
 
-PHASES = ("proposal", "approved", "planning", "execution", "closing", "on-hold", "closed", "cancelled")
 HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
     "index.md",
     "projects/index.md",
@@ -72,12 +72,15 @@ def home_page(a: Analysis, intro: str | None) -> str:
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else f"# {org} IT portfolio\n\n"
     red = int((active["rag"] == "red").sum())
+    shares = portfolio_shares(f)
     figures = tiles(
         [
             (str(len(active)), f"active projects of {len(f)}"),
             (fmt.money(active["bac"].sum(), cur, compact=True), "budget of active projects"),
             (fmt.money(active["ac"].sum(), cur, compact=True), "spent to date on them"),
             (str(red), "active projects red"),
+            (fmt.percent(_share(shares["within_budget"])), "of active projects within 10 % of budget"),
+            (fmt.percent(_share(shares["within_schedule"])), "of active projects within 10 % of schedule"),
             (fmt.money(live["bac"].sum(), cur, compact=True), "budget of all projects, not cancelled"),
             (fmt.money(f["ac"].sum(), cur, compact=True), "spent to date, all projects"),
         ]
@@ -98,6 +101,10 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + section("Needs attention", _attention(a))
         + section("Programs", _program_table(a, HOME))
     )
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else 100 * value
 
 
 def tiles(items: list[tuple[str, str]]) -> str:
@@ -124,20 +131,19 @@ def attention_reasons(a: Analysis, row: Row) -> list[str]:
 
 
 def _attention(a: Analysis) -> str:
-    rows = []
-    active = a.projects[a.projects["active"]]
-    for pid, row in active.sort_values(["rag", "slip_days"], ascending=[True, False]).iterrows():
-        reasons = attention_reasons(a, row)
-        if reasons:
-            rows.append(
-                (
-                    link(HOME, project_path(str(pid)), plain(row["name"])),
-                    fmt.rag(row["rag"]),
-                    plain(a.person_name(row["manager"])),
-                    "; ".join(reasons),
-                )
-            )
-    rows.sort(key=lambda r: (r[1] != fmt.rag("red"), r[0]))
+    """Red first, then by how far the finish slipped, then by name."""
+    found = [(pid, row, attention_reasons(a, row)) for pid, row in a.rows.items() if row["active"]]
+    found = [item for item in found if item[2]]
+    found.sort(key=lambda item: (item[1]["rag"] != "red", -item[1]["slip_days"], item[1]["name"]))
+    rows = [
+        (
+            link(HOME, project_path(pid), plain(row["name"])),
+            fmt.rag(row["rag"]),
+            plain(a.person_name(row["manager"])),
+            "; ".join(reasons),
+        )
+        for pid, row, reasons in found
+    ]
     if not rows:
         return "No active project is red, slipping or late with its status report.\n"
     return table(["Project", "RAG", "Manager", "Why"], rows)
@@ -159,10 +165,11 @@ def _program_table(a: Analysis, here: str) -> str:
                 plain(a.person_name(program.manager)),
                 str(len(ids)),
                 _health(a, ids),
-                fmt.money(sum(a.rows[pid]["bac"] for pid in ids), cur),
+                fmt.money(sum(a.rows[pid]["bac"] for pid in ids if a.rows[pid]["phase"] != "cancelled"), cur),
             )
         )
-    return table(["Program", "Manager", "Projects", "Active projects by RAG", "Budget"], rows, align="llrlr")
+    headers = ["Program", "Manager", "Projects", "Active projects by RAG", "Budget, not cancelled"]
+    return table(headers, rows, align="llrlr")
 
 
 def programs_page(a: Analysis) -> str:
@@ -291,7 +298,13 @@ def calendar_page(a: Analysis) -> str:
     ]
     if not events:
         parts.append("_No events in the calendar._\n")
-    for month, group in groupby(events, key=lambda e: e.start.strftime("%Y-%m")):
+    by_month: dict[tuple[int, int], list[Event]] = defaultdict(list)
+    for event in events:  # an event spanning months is listed in each of them
+        year, month = event.start.year, event.start.month
+        while (year, month) <= (event.last_day.year, event.last_day.month):
+            by_month[(year, month)].append(event)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for (year, month), group in sorted(by_month.items()):
         rows = [
             (
                 plain(e.title),
@@ -303,7 +316,7 @@ def calendar_page(a: Analysis) -> str:
             )
             for e in group
         ]
-        title = f"{_MONTHS[int(month[5:]) - 1]} {month[:4]}"
+        title = f"{_MONTHS[month - 1]} {year}"
         parts.append(section(title, table(["Event", "Kind", "Start", "End", "Systems", "Note"], rows)))
     return "\n".join(parts)
 

@@ -73,7 +73,7 @@ def _header(a: Analysis, p: Project, here: str) -> str:
     return facts(("Role", "Who / what"), rows)
 
 
-def _kpi(a: Analysis, row: Row, name: str, shown: str) -> str:
+def _kpi(row: Row, name: str, shown: str) -> str:
     return fmt.na(why_undefined(name, row)) if shown == fmt.NA else shown
 
 
@@ -87,23 +87,36 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
             ("Forecast finish", fmt.date(p.expected_finish)),
             ("Schedule slip", fmt.days(row["slip_days"])),
             ("Planned complete by now", fmt.percent(100 * row["pv"] / row["bac"]) if row["bac"] else fmt.NA),
-            ("Reported complete", _kpi(a, row, "percent_complete", fmt.percent(row["percent_complete"]))),
+            ("Reported complete", _kpi(row, "percent_complete", fmt.percent(row["percent_complete"]))),
         ],
     )
     money = [
         ("Budget (BAC)", fmt.money(row["bac"], cur)),
-        ("Actual cost (AC)", _kpi(a, row, "ac", fmt.money(row["ac"], cur))),
-        ("Earned value (EV)", _kpi(a, row, "ev", fmt.money(row["ev"], cur))),
+        ("Actual cost (AC)", _kpi(row, "ac", fmt.money(row["ac"], cur))),
+        ("Earned value (EV)", _kpi(row, "ev", fmt.money(row["ev"], cur))),
         ("Planned value (PV)", fmt.money(row["pv"], cur)),
-        ("SPI", _kpi(a, row, "spi", fmt.ratio(row["spi"]))),
-        ("CPI", _kpi(a, row, "cpi", fmt.ratio(row["cpi"]))),
-        ("Estimate at completion (EAC)", _kpi(a, row, "eac", fmt.money(row["eac"], cur))),
-        ("Variance at completion (VAC)", _kpi(a, row, "vac", fmt.money(row["vac"], cur))),
-        ("Budget adherence (EAC / BAC)", _kpi(a, row, "budget_adherence", fmt.percent(row["budget_adherence"], 1))),
+        ("Schedule variance (SV = EV − PV)", _kpi(row, "sv", fmt.money(row["sv"], cur))),
+        ("Cost variance (CV = EV − AC)", _kpi(row, "cv", fmt.money(row["cv"], cur))),
+        ("SPI", _kpi(row, "spi", fmt.ratio(row["spi"]))),
+        ("CPI", _kpi(row, "cpi", fmt.ratio(row["cpi"]))),
+        ("Estimate at completion (EAC)", _kpi(row, "eac", fmt.money(row["eac"], cur))),
+        ("Estimate to complete (ETC)", _kpi(row, "etc", fmt.money(row["etc"], cur))),
+        ("Variance at completion (VAC)", _kpi(row, "vac", fmt.money(row["vac"], cur))),
+        ("To-complete performance index (TCPI)", _kpi(row, "tcpi", fmt.ratio(row["tcpi"]))),
+        ("Budget adherence (EAC / BAC)", _kpi(row, "budget_adherence", fmt.percent(row["budget_adherence"], 1))),
     ]
     budget = facts(("Cost", "Value"), money, align="lr")
-    as_of = f"Figures as of {fmt.date(a.settings.as_of)}."
-    return f"{as_of}\n\n{schedule}\n{budget}"
+    as_of = fmt.date(a.settings.as_of)
+    report = row["status_date"]
+    if report is None:
+        basis = f"Planned value as of {as_of}; no status report yet, so no earned value or cost."
+    elif report == a.settings.as_of:
+        basis = f"Figures as of {as_of}."
+    else:  # a stale report: say which figures are older than the plan they are compared with
+        basis = (
+            f"Planned value as of {as_of}; earned value and actual cost from the status report of {fmt.date(report)}."
+        )
+    return f"{basis}\n\n{schedule}\n{budget}"
 
 
 def _milestones(p: Project) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape, unescape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 def search_entry(location: str, title: str, html: str) -> dict[str, str]:
     """One index entry for a whole page: its title and the text of its content."""
     text = _SPACE.sub(" ", _TAG.sub(" ", _HEADERLINK.sub("", html))).strip()
-    return {"location": location, "title": title, "text": text}
+    # our text is escaped character by character (&#58; for ":"); the index wants words, escaped only as HTML
+    return {"location": location, "title": title, "text": escape(unescape(text), quote=False)}
 
 
 def add_to_index(site_dir: Path, entries: list[dict[str, str]]) -> bool:
