@@ -103,14 +103,12 @@ class PageSpec:
     """One page of the site to open. `path` is a URL path, or finds one in the built site.
 
     With `search`, the page is opened and the text that `search` finds in the built site is typed into Material's
-    search box; the page checked is then the page with its search results showing. `todo` marks a page the site
-    does not have yet: its tests are skipped with that reason until the line loses its `todo`.
+    search box; the page checked is then the page with its search results showing.
     """
 
     name: str
     path: str | Callable[[Path], str]
     search: Callable[[Path], str] | None = None
-    todo: str | None = None
 
     def resolve(self, root: Path) -> str:
         return self.path if isinstance(self.path, str) else self.path(root)
