@@ -50,9 +50,12 @@ plugins:
   - search
 nav:
   - index.md
+  - Sections:
+{sections}
 not_in_nav: |
   /p/*
 """
+SECTIONS = 11  # the issue's floor: "a nav of a dozen section pages", the other pages reached from them
 _WORDS = (
     "project", "portfolio", "budget", "schedule", "milestone", "vendor", "release", "migration", "platform",
     "service", "team", "data", "risk", "issue", "change", "cost", "benefit", "testing", "rollout", "design",
@@ -133,12 +136,18 @@ def _run_child(args: list[str]) -> dict[str, Any]:
 
 
 def write_floor(project_dir: Path, pages: int, page_bytes: int, seed: int = 0) -> None:
-    """A plain mkdocs-material project: index.md plus `pages` - 1 pages of ~page_bytes under p/."""
+    """A plain mkdocs-material project of `pages` pages: index.md and a dozen section pages in the nav, the rest
+    pages of ~page_bytes under p/ that are reached without the nav (as our project pages are)."""
     rng = random.Random(seed)
     docs = project_dir / "docs"
     (docs / "p").mkdir(parents=True)
-    (project_dir / "mkdocs.yml").write_text(FLOOR_CONFIG, encoding="utf-8")
+    sections = "\n".join(f"    - s/{n:02d}.md" for n in range(1, SECTIONS + 1))
+    (project_dir / "mkdocs.yml").write_text(FLOOR_CONFIG.format(sections=sections), encoding="utf-8")
     (docs / "index.md").write_text("# Floor\n\nA bare site with plain pages.\n", encoding="utf-8")
+    (docs / "s").mkdir()
+    for n in range(1, SECTIONS + 1):
+        (docs / "s" / f"{n:02d}.md").write_text(f"# Section {n}\n\nA section page of the navigation.\n")
+    pages -= SECTIONS
     for i in range(1, pages):
         parts = [f"# Page {i:05d}: {rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)}\n"]
         size = len(parts[0])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .audience import Audience
-    from .model import Person, Project
+    from .model import Objective, Person, Project, Settings
     from .validate import Portfolio
 
 
@@ -28,13 +28,21 @@ class Analysis:
     needed_by: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # id → (dependent, its dep index)
 
     @property
-    def settings(self):
+    def settings(self) -> Settings:
         return self.portfolio.settings
 
     @cached_property
     def rows(self) -> dict[str, dict[str, Any]]:
         """Each project's row as a plain dict: pages read single values, and a dict is far cheaper than .loc."""
         return self.projects.to_dict("index")
+
+    @cached_property
+    def objectives(self) -> dict[str, Objective]:
+        return {objective.id: objective for objective in self.settings.objectives}
+
+    @cached_property
+    def team_names(self) -> dict[str, str]:
+        return {team.id: team.name for team in self.portfolio.people.teams}
 
     def person_name(self, person_id: str | None) -> str:
         if person_id is None:

@@ -9,6 +9,7 @@ escape or drop every "<".
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 BLOCK_START, BLOCK_END = "<!--pmo-->", "<!--/pmo-->"
@@ -40,3 +41,23 @@ def put_back(html: str, blocks: list[str]) -> str:
 def unmark(markdown: str) -> str:
     """The page Markdown without block marks, for a source tree other builders read."""
     return markdown.replace(f"{BLOCK_START}\n", "").replace(f"\n{BLOCK_END}", "")
+
+
+_HREF = re.compile(r'href="([^"#?]*)')
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def broken_links(page_url: str, blocks: list[str], site_urls: set[str]) -> list[str]:
+    """Relative links in a page's HTML blocks that reach no page or file of the site.
+
+    MkDocs checks the links of Markdown; these blocks it never sees, so the plugin checks them here."""
+    broken = []
+    for block in blocks:
+        for target in _HREF.findall(block):
+            if not target or _EXTERNAL.match(target) or target.startswith("/"):
+                continue
+            resolved = posixpath.normpath(posixpath.join(page_url, target))
+            url = "" if resolved == "." else resolved + ("/" if target.endswith("/") else "")
+            if url.startswith("../") or url not in site_urls:
+                broken.append(target)
+    return broken

@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
     from .model import Entity, Item
 
-EMPTY = "_None recorded._"
+
+def paragraph(html: str) -> str:
+    """A paragraph of generated HTML, as a block: Markdown's inline parsing has nothing to do in it."""
+    return html_block(f"<p>{html}</p>")
+
+
+EMPTY = paragraph("<em>None recorded.</em>")
 
 
 def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
@@ -37,6 +43,22 @@ def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
 def _yaml_text(value: str) -> str:
     # attribute() leaves no quote or newline that could end the YAML string; a backslash would start an escape
     return attribute(value).replace("\\", "&#92;")
+
+
+def project_path(project_id: str) -> str:
+    return f"projects/{project_id}.md"
+
+
+def program_path(program_id: str) -> str:
+    return f"programs/{program_id}.md"
+
+
+def objective_path(objective_id: str) -> str:
+    return f"objectives/{objective_id}.md"
+
+
+def request_path(request_id: str) -> str:
+    return f"requests/{request_id}.md"
 
 
 def page_url(src: str) -> str:
@@ -68,7 +90,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
     """An HTML table block; `align` has one letter per column, "r" right-aligns (numbers), "c" centres."""
     rows = list(rows)
     if not rows:
-        return EMPTY + "\n"
+        return EMPTY
     classes = [
         {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}.get(a, "") for a in align.ljust(len(headers))[: len(headers)]
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -13,8 +14,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from .blocks import put_back, set_aside
+from .blocks import broken_links, put_back, set_aside
 from .errors import ConfigurationError, PortfolioError
+from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .search import add_to_index, search_entry
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 
     from .audience import Audience
     from .validate import Portfolio
+
+
+log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
 
 
 class PortfolioConfig(Config):
@@ -90,6 +95,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
             edit = Path(os.path.relpath(source, config.docs_dir)).as_posix()
             files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
+        site_urls = {f.url for f in files}
+        for uri, blocks in self.blocks.items():
+            for target in broken_links(page_url(uri), blocks, site_urls):
+                log.warning("Generated page '%s' links to '%s', which is not a page or file of the site.", uri, target)
         if merge_home:
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:

@@ -7,9 +7,20 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import RAGS, portfolio_shares, priority_score
-from .md import facts, front_matter, link, md_link, pmo_mark, section, table
+from .md import (
+    facts,
+    front_matter,
+    link,
+    md_link,
+    objective_path,
+    pmo_mark,
+    program_path,
+    project_path,
+    request_path,
+    section,
+    table,
+)
 from .model import PHASES
-from .project_page import project_path
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
@@ -37,7 +48,7 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...
             (
                 link(here, project_path(pid), plain(r["name"])) + pmo_mark(a.project(pid)),
                 f"<code>{pid}</code>",
-                link(here, f"programs/{r['program']}.md", plain(program.name)) if program else plain(r["program"]),
+                link(here, program_path(r["program"]), plain(program.name)) if program else plain(r["program"]),
                 fmt.phase(r["phase"]),
                 plain(a.person_name(r["manager"])),
                 fmt.rag(r["rag"]),
@@ -161,7 +172,7 @@ def _program_table(a: Analysis, here: str) -> str:
         ids = a.by_program.get(program.id, [])
         rows.append(
             (
-                link(here, f"programs/{program.id}.md", plain(program.name)),
+                link(here, program_path(program.id), plain(program.name)),
                 plain(a.person_name(program.manager)),
                 str(len(ids)),
                 _health(a, ids),
@@ -178,9 +189,9 @@ def programs_page(a: Analysis) -> str:
 
 def program_page(a: Analysis, program_id: str) -> str:
     program = a.portfolio.programs[program_id]
-    here = f"programs/{program_id}.md"
+    here = program_path(program_id)
     ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.rows[pid]["name"])
-    objectives = {o.id: o for o in a.settings.objectives}
+    objectives = a.objectives
     about = facts(
         ("Role", "Who / what"),
         [
@@ -188,8 +199,7 @@ def program_page(a: Analysis, program_id: str) -> str:
             ("Sponsor", plain(a.person_name(program.sponsor)) or "—"),
             (
                 "Objectives",
-                ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in program.objectives)
-                or "—",
+                ", ".join(link(here, objective_path(o), plain(objectives[o].name)) for o in program.objectives) or "—",
             ),
             ("Active projects by RAG", _health(a, ids)),
         ],
@@ -207,7 +217,7 @@ def program_page(a: Analysis, program_id: str) -> str:
 
 def objectives_page(a: Analysis) -> str:
     rows = [
-        (link(OBJECTIVES, f"objectives/{o.id}.md", plain(o.name)), str(len(a.by_objective.get(o.id, []))))
+        (link(OBJECTIVES, objective_path(o.id), plain(o.name)), str(len(a.by_objective.get(o.id, []))))
         for o in a.settings.objectives
     ]
     return (
@@ -219,10 +229,10 @@ def objectives_page(a: Analysis) -> str:
 
 def objective_page(a: Analysis, objective_id: str) -> str:
     objective = next(o for o in a.settings.objectives if o.id == objective_id)
-    here = f"objectives/{objective_id}.md"
+    here = objective_path(objective_id)
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
-    program_list = "\n".join(f"- {md_link(here, f'programs/{p.id}.md', plain(p.name))}" for p in programs)
+    program_list = "\n".join(f"- {md_link(here, program_path(p.id), plain(p.name))}" for p in programs)
     return (
         front_matter(objective.name)
         + f"# {plain(objective.name)}\n\n"
@@ -241,7 +251,7 @@ def requests_page(a: Analysis) -> str:
     )
     rows = [
         (
-            link(REQUESTS, f"requests/{r.id}.md", plain(r.name)),
+            link(REQUESTS, request_path(r.id), plain(r.name)),
             plain(a.person_name(r.requested_by)),
             fmt.date(r.submitted),
             r.stage,
@@ -261,9 +271,9 @@ def requests_page(a: Analysis) -> str:
 
 def request_page(a: Analysis, request_id: str) -> str:
     r = a.portfolio.requests[request_id]
-    here = f"requests/{request_id}.md"
+    here = request_path(request_id)
     programs = a.portfolio.programs
-    objectives = {o.id: o for o in a.settings.objectives}
+    objectives = a.objectives
     about = facts(
         ("Fact", "Value"),
         [
@@ -274,13 +284,11 @@ def request_page(a: Analysis, request_id: str) -> str:
             ("Priority score", fmt.number(priority_score(r.scores, a.settings), 2)),
             (
                 "Program",
-                link(here, f"programs/{r.program}.md", plain(programs[r.program].name))
-                if r.program in programs
-                else "—",
+                link(here, program_path(r.program), plain(programs[r.program].name)) if r.program in programs else "—",
             ),
             (
                 "Objectives",
-                ", ".join(link(here, f"objectives/{o}.md", plain(objectives[o].name)) for o in r.objectives) or "—",
+                ", ".join(link(here, objective_path(o), plain(objectives[o].name)) for o in r.objectives) or "—",
             ),
         ],
     )

@@ -6,17 +6,25 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .kpi import milestone_slip, why_undefined
-from .md import EMPTY, facts, front_matter, link, pmo_mark, section, table
+from .md import (
+    EMPTY,
+    facts,
+    front_matter,
+    link,
+    objective_path,
+    paragraph,
+    pmo_mark,
+    program_path,
+    project_path,
+    section,
+    table,
+)
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
     from .kpi import Row
     from .model import Project
-
-
-def project_path(project_id: str) -> str:
-    return f"projects/{project_id}.md"
 
 
 def project_page(a: Analysis, project_id: str) -> str:
@@ -30,7 +38,7 @@ def project_page(a: Analysis, project_id: str) -> str:
         _header(a, p, here),
     ]
     if p.summary:
-        parts.append(f"**{plain(p.summary)}**\n")
+        parts.append(paragraph(f"<strong>{plain(p.summary)}</strong>"))
     parts.append(rich(p.description))
     parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
     parts.append(section("Milestones", _milestones(p)))
@@ -53,15 +61,19 @@ def _badges(a: Analysis, p: Project, row: Row) -> str:
     reported = row["reported_rag"]
     if not fmt.missing(reported) and reported != row["rag"]:
         rag += f" · reported by the project: {fmt.rag(reported)}"
-    return f"**RAG** {rag} · **Phase** {fmt.phase(p.phase)} · **{p.kind.capitalize()}** work{pmo_mark(p)}\n"
+    kind = p.kind.capitalize()
+    return paragraph(
+        f"<strong>RAG</strong> {rag} · <strong>Phase</strong> {fmt.phase(p.phase)} · "
+        f"<strong>{kind}</strong> work{pmo_mark(p)}"
+    )
 
 
 def _header(a: Analysis, p: Project, here: str) -> str:
     program = a.portfolio.programs.get(p.program)
-    program_link = link(here, f"programs/{p.program}.md", plain(program.name)) if program else plain(p.program)
-    objectives = {o.id: o for o in a.settings.objectives}
+    program_link = link(here, program_path(p.program), plain(program.name)) if program else plain(p.program)
+    objectives = a.objectives
     aligned = ", ".join(
-        link(here, f"objectives/{oid}.md", plain(objectives[oid].name)) for oid in p.objectives if oid in objectives
+        link(here, objective_path(oid), plain(objectives[oid].name)) for oid in p.objectives if oid in objectives
     )
     rows = [
         ("Program", program_link),
@@ -116,7 +128,7 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
         basis = (
             f"Planned value as of {as_of}; earned value and actual cost from the status report of {fmt.date(report)}."
         )
-    return f"{basis}\n\n{schedule}\n{budget}"
+    return f"{paragraph(basis)}{schedule}{budget}"
 
 
 def _milestones(p: Project) -> str:
@@ -136,9 +148,9 @@ def _milestones(p: Project) -> str:
 def _status(a: Analysis, p: Project) -> str:
     current = p.status_at(a.settings.as_of)
     if current is None:
-        return "_No status report on or before the reporting date yet._\n"
+        return paragraph("<em>No status report on or before the reporting date yet.</em>")
     cur = a.settings.currency
-    latest = f"Latest report, {fmt.date(current.date)}: {fmt.rag(current.rag)}\n\n{rich(current.summary)}"
+    latest = paragraph(f"Latest report, {fmt.date(current.date)}: {fmt.rag(current.rag)}") + rich(current.summary)
     rows = [
         (
             fmt.date(s.date),
@@ -245,19 +257,19 @@ def _benefits(a: Analysis, p: Project) -> str:
 
 
 def _resources(a: Analysis, p: Project) -> str:
-    teams = {t.id: t.name for t in a.portfolio.people.teams}
+    teams = a.team_names
     rows = [(plain(teams.get(r.team, r.team)), fmt.number(r.fte, 1), r.from_, r.to) for r in p.resources]
     return table(["Team", "FTE", "From", "To"], rows, align="lrll")
 
 
 def _lessons(p: Project) -> str:
     if not p.lessons:
-        return EMPTY + "\n"
+        return EMPTY
     parts = []
     for lesson in p.lessons:
         when = f" ({fmt.date(lesson.date)})" if lesson.date else ""
         category = plain(lesson.category.replace("-", " ").capitalize())
-        parts.append(f"**{category}**{when}{pmo_mark(lesson)}\n\n{rich(lesson.lesson)}")
+        parts.append(paragraph(f"<strong>{category}</strong>{when}{pmo_mark(lesson)}") + rich(lesson.lesson))
         if lesson.recommendation:
-            parts.append(f"_Recommendation:_\n\n{rich(lesson.recommendation)}")
+            parts.append(paragraph("<em>Recommendation:</em>") + rich(lesson.recommendation))
     return "\n".join(parts)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import portfolio_pages as pages
 from .errors import ConfigurationError
-from .project_page import project_page, project_path
+from .md import objective_path, program_path, project_path, request_path
+from .project_page import project_page
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -56,13 +57,13 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
     for program_id in a.portfolio.programs:
-        tree.pages[f"programs/{program_id}.md"] = pages.program_page(a, program_id)
-        _edit(tree, a, f"programs/{program_id}.md", "programs", program_id)
+        tree.pages[program_path(program_id)] = pages.program_page(a, program_id)
+        _edit(tree, a, program_path(program_id), "programs", program_id)
     for objective in a.settings.objectives:
-        tree.pages[f"objectives/{objective.id}.md"] = pages.objective_page(a, objective.id)
+        tree.pages[objective_path(objective.id)] = pages.objective_page(a, objective.id)
     for request_id in a.portfolio.requests:
-        tree.pages[f"requests/{request_id}.md"] = pages.request_page(a, request_id)
-        _edit(tree, a, f"requests/{request_id}.md", "requests", request_id)
+        tree.pages[request_path(request_id)] = pages.request_page(a, request_id)
+        _edit(tree, a, request_path(request_id), "requests", request_id)
     source = a.portfolio.source("calendar.yaml")
     if source:
         tree.edit_sources[pages.CALENDAR] = source.path

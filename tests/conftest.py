@@ -45,3 +45,18 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run from the repository root, where mkdocs.yml, docs/ and methodology/ live."""
     monkeypatch.chdir(ROOT)
     return ROOT
+
+
+def site_config(folder: Path, *replacements: tuple[str, str]) -> Path:
+    """The repository's mkdocs.yml, written into `folder` with absolute docs and handbook paths, changed by
+    (old, new) text replacements (applied first)."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}", 1).replace(
+        "handbook: methodology", f"handbook: {ROOT / 'methodology'}"
+    )
+    path = folder / "mkdocs.yml"
+    path.write_text(text)
+    return path

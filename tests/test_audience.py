@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import ROOT
+from .conftest import MINI, ROOT
 
 CANARY = "zq7canaryx"
 
@@ -154,10 +155,6 @@ def findings(site: Path) -> list[str]:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("audience")
     data = tmp / "portfolio"
-    import shutil
-
-    from .conftest import MINI
-
     shutil.copytree(MINI, data)
     plant_canaries(data)
     return {audience: build(data, tmp / f"site-{audience}", audience, tmp) for audience in ("org", "pmo")}
@@ -197,3 +194,19 @@ def test_pmo_site_marks_pmo_only_items_of_org_projects(sites: dict[str, Path]) -
     assert 'class="pmo-only"' in marked
     register = (sites["pmo"] / "projects" / "index.html").read_text()
     assert 'class="pmo-only"' in register.split(f"{CANARY} project", 1)[1][:80]
+
+
+def test_generated_source_tree_for_the_org_holds_no_trace(tmp_path: Path) -> None:
+    """The Markdown tree other builders (Zensical) read is filtered the same way."""
+    data = tmp_path / "portfolio"
+    shutil.copytree(MINI, data)
+    plant_canaries(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        for audience in ("org", "pmo"):
+            result = CliRunner().invoke(
+                main, ["generate", "--data", str(data), "--out", str(tmp_path / audience), "--audience", audience]
+            )
+            assert result.exit_code == 0, result.output
+    assert findings(tmp_path / "org") == []
+    assert f"path: docs/projects/{CANARY}-project.md" in findings(tmp_path / "pmo")  # positive control

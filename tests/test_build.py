@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import gzip
 import hashlib
 import re
 import shutil
@@ -14,7 +16,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import MINI, ROOT, Edit
+from .conftest import MINI, ROOT, Edit, site_config
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -97,11 +99,20 @@ def test_project_pages_are_not_in_the_navigation(mini_site: Path) -> None:
     assert 'href="../projects/crm/"' not in html  # the nav lists sections, not every project
 
 
-def test_builds_are_byte_identical(mini_site: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    code, output = pmo("build", "--data", str(MINI), "--out", str(again))
-    assert code == 0, output
-    assert tree_digest(again) == tree_digest(mini_site)
+def test_builds_are_byte_identical(tmp_path: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """as_of is the only clock: two builds give the same bytes, and the sitemap dates its pages by as_of
+    (2026-03-02 in the fixture), not by the day of the build."""
+    config = site_config(tmp_path, ("site_name:", "site_url: https://portfolio.example/\nsite_name:"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    sites = []
+    for name in ("first", "second"):
+        code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(tmp_path / name))
+        assert code == 0, output
+        sites.append(tree_digest(tmp_path / name))
+    assert sites[0] == sites[1]
+    sitemap = gzip.decompress((tmp_path / "second/sitemap.xml.gz").read_bytes()).decode()
+    assert sitemap.count("<lastmod>2026-03-02</lastmod>") > 10
+    assert f"<lastmod>{datetime.date.today().isoformat()}</lastmod>" not in sitemap
 
 
 def test_invalid_data_exits_1_and_keeps_the_previous_site(mini_site: Path, mini: Path, edit: Edit) -> None:
@@ -264,3 +275,12 @@ def test_usage_errors_exit_2(tmp_path: Path, in_root: Path) -> None:
     assert pmo("validate", "--data", str(tmp_path / "nowhere"))[0] == 2
     (tmp_path / "file").write_text("x")
     assert pmo("demo", "--projects", "3", "--out", str(tmp_path / "file"))[0] == 2
+
+
+def test_strict_fails_on_a_broken_link_in_data_text(mini: Path, edit: Edit, tmp_path: Path, in_root: Path) -> None:
+    edit("projects/crm.yaml", "with **one** CRM.", "with **one** CRM. See [the old page](../../old-crm/).")
+    args = ["build", "--data", str(mini), "--out", str(tmp_path / "site")]
+    assert pmo(*args)[0] == 0
+    code, output = pmo(*args, "--strict")
+    assert code == 1
+    assert "Generated page 'projects/crm.md' links to '../../old-crm/'" in output
