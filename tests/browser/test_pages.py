@@ -31,10 +31,7 @@ PAGES = [
 
 
 def page_params() -> list[object]:
-    return [
-        pytest.param(spec, id=spec.name)
-        for spec in PAGES
-    ]
+    return [pytest.param(spec, id=spec.name) for spec in PAGES]
 
 
 def open_page(page: Page, site: Site, spec: PageSpec) -> None:
