@@ -47,16 +47,19 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
-def site_config(folder: Path, *replacements: tuple[str, str]) -> Path:
-    """The repository's mkdocs.yml, written into `folder` with absolute docs and handbook paths, changed by
-    (old, new) text replacements (applied first)."""
+def site_config(
+    folder: Path, *replacements: tuple[str, str], docs: Path | None = None, portfolio: Path | None = None
+) -> Path:
+    """The repository's mkdocs.yml, written into `folder` with absolute docs, handbook (and portfolio) paths,
+    changed by (old, new) text replacements (applied first)."""
     text = (ROOT / "mkdocs.yml").read_text()
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)
-    text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}", 1).replace(
-        "handbook: methodology", f"handbook: {ROOT / 'methodology'}"
-    )
+    text = text.replace("docs_dir: docs", f"docs_dir: {docs or ROOT / 'docs'}", 1)
+    text = text.replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
+    if portfolio is not None:
+        text = text.replace("portfolio: portfolio", f"portfolio: {portfolio}")
     path = folder / "mkdocs.yml"
     path.write_text(text)
     return path

@@ -129,13 +129,7 @@ def test_strict_warning_exits_1_and_keeps_the_previous_site(mini_site: Path, tmp
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(
-        (ROOT / "mkdocs.yml")
-        .read_text()
-        .replace("docs_dir: docs", f"docs_dir: {docs}")
-        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
-    )
+    config = site_config(tmp_path, docs=docs)
     before = tree_digest(mini_site)
     code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(mini_site), "--strict")
     assert code == 1, output
@@ -189,14 +183,7 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
 
 
 def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(
-        (ROOT / "mkdocs.yml")
-        .read_text()
-        .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
-        .replace("portfolio: portfolio", f"portfolio: {MINI}")
-        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
-    )
+    config = site_config(tmp_path, portfolio=MINI)
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(tmp_path / "s")],
         capture_output=True,

@@ -15,7 +15,7 @@ from generator.model import ID_RE, RESERVED_IDS
 from generator.pipeline import read_portfolio, site_tree
 from generator.validate import validate_portfolio
 
-from .conftest import MINI, ROOT, Edit
+from .conftest import MINI, ROOT, Edit, site_config
 
 
 @pytest.mark.parametrize("good", ["ab", "crm", "patient-portal-2", "a1", "x" * 63, "2026-budget"])
@@ -102,13 +102,7 @@ def test_strict_fails_on_a_missing_anchor(tmp_path: Path, monkeypatch: pytest.Mo
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "notes.md").write_text("# Notes\n\nSee [the register](projects/index.md#no-such-section).\n")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(
-        (ROOT / "mkdocs.yml")
-        .read_text()
-        .replace("docs_dir: docs", f"docs_dir: {docs}")
-        .replace("handbook: methodology", f"handbook: {ROOT / 'methodology'}")
-    )
+    config = site_config(tmp_path, docs=docs)
     args = ["build", "--config", str(config), "--data", str(MINI), "--out", str(tmp_path / "site")]
     assert CliRunner().invoke(main, args).exit_code == 0  # a warning only...
     result = CliRunner().invoke(main, [*args, "--strict"])
