@@ -14,7 +14,10 @@ import re
 
 BLOCK_START, BLOCK_END = "<!--pmo-->", "<!--/pmo-->"
 _BLOCK = re.compile(re.escape(BLOCK_START) + r"\n(.*?)" + re.escape(BLOCK_END), re.S)
-_PLACEHOLDER = re.compile(r"<!--pmo:(\d+)-->")
+_RUN = re.compile(r"(?:" + _BLOCK.pattern + r"\s*)+", re.S)  # blocks with nothing but space between them
+# A placeholder is a word, not an HTML comment: Markdown turns it into one cheap paragraph, where a comment
+# would go through its HTML-block parser. Data text never reaches the converted Markdown outside a block.
+_PLACEHOLDER = re.compile(r"<p>PMOBLOCK(\d+)</p>")
 
 
 def html_block(html: str) -> str:
@@ -23,14 +26,14 @@ def html_block(html: str) -> str:
 
 
 def set_aside(markdown: str) -> tuple[str, list[str]]:
-    """Replace each marked HTML block by a numbered placeholder comment; return the blocks."""
+    """Replace each run of marked HTML blocks by a numbered placeholder paragraph; return the runs' HTML."""
     blocks: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        blocks.append(match.group(1))
-        return f"<!--pmo:{len(blocks) - 1}-->"
+        blocks.append("\n".join(_BLOCK.findall(match.group(0))))
+        return f"\n\nPMOBLOCK{len(blocks) - 1}\n\n"
 
-    return _BLOCK.sub(keep, markdown), blocks
+    return _RUN.sub(keep, markdown), blocks
 
 
 def put_back(html: str, blocks: list[str]) -> str:

@@ -45,11 +45,17 @@ def project_page(a: Analysis, project_id: str) -> str:
     parts.append(section("Status", _status(a, p)))
     parts.append(section("Risks", _risks(a, p)))
     parts.append(section("Issues", _issues(a, p)))
-    parts.append(section("Dependencies", _dependencies(a, p, here)))
-    parts.append(section("Change requests", _changes(a, p)))
-    parts.append(section("Benefits", _benefits(a, p)))
-    parts.append(section("Resources", _resources(a, p)))
-    parts.append(section("Lessons learned", _lessons(p)))
+    # Sections a project may well not have are left out when empty: a shorter page and table of contents.
+    if p.dependencies or a.needed_by.get(p.id):
+        parts.append(section("Dependencies", _dependencies(a, p, here)))
+    if p.changes:
+        parts.append(section("Change requests", _changes(a, p)))
+    if p.benefits:
+        parts.append(section("Benefits", _benefits(a, p)))
+    if p.resources:
+        parts.append(section("Resources", _resources(a, p)))
+    if p.lessons:
+        parts.append(section("Lessons learned", _lessons(p)))
     return "\n".join(part for part in parts if part)
 
 
@@ -163,7 +169,7 @@ def _status(a: Analysis, p: Project) -> str:
         for s in reversed(p.status)
     ]
     history = table(["Date", "RAG", "Complete", "Actual cost", "Satisfaction", "Summary"], rows, align="llrrrl")
-    return f"{latest}\n### History\n\n{history}"
+    return f"{latest}{paragraph('<strong>History</strong>, newest first')}{history}"
 
 
 def _risks(a: Analysis, p: Project) -> str:
@@ -205,17 +211,11 @@ def _dependencies(a: Analysis, p: Project, here: str) -> str:
         other = a.portfolio.projects.get(pid)
         return link(here, project_path(pid), plain(other.name)) if other else plain(pid)
 
-    depends = [(name(d.project), d.type, plain(d.note)) for d in p.dependencies]
-    needed = [
-        (name(dependent), a.project(dependent).dependencies[i].type, plain(a.project(dependent).dependencies[i].note))
-        for dependent, i in a.needed_by.get(p.id, [])
-    ]
-    return (
-        "### This project depends on\n\n"
-        + table(["Project", "Type", "Note"], depends)
-        + "\n### Projects that depend on this one\n\n"
-        + table(["Project", "Type", "Note"], needed)
-    )
+    rows = [("this project depends on", name(d.project), d.type, plain(d.note)) for d in p.dependencies]
+    for dependent, i in a.needed_by.get(p.id, []):
+        dep = a.project(dependent).dependencies[i]
+        rows.append(("depends on this project", name(dependent), dep.type, plain(dep.note)))
+    return table(["Direction", "Project", "Type", "Note"], rows)
 
 
 def _changes(a: Analysis, p: Project) -> str:

@@ -111,98 +111,103 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str
 class _Node:
     """A container under construction: a dict waiting for keys or values, or a list."""
 
-    __slots__ = ("key", "key_line", "loc", "value")
+    __slots__ = ("is_map", "key", "key_line", "loc", "value")
 
     def __init__(self, value: dict[str, Any] | list[Any], loc: Path_) -> None:
         self.value = value
+        self.is_map = isinstance(value, dict)
         self.loc = loc
         self.key: str | None = None  # a mapping's pending key
         self.key_line = 0
 
 
 def _refuse_extras(event: Any, line: int) -> None:
-    if getattr(event, "anchor", None) is not None:
+    if event.anchor is not None:
         raise YamlProblem(line, f'anchors ("&{event.anchor}") are not allowed: write the value out in full')
-    tag = getattr(event, "tag", None)
-    if tag is not None:
-        raise YamlProblem(line, f'tags ("{tag}") are not allowed: write plain values')
+    if event.tag is not None:
+        raise YamlProblem(line, f'tags ("{event.tag}") are not allowed: write plain values')
+
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _build(events: Any, lines: dict[Path_, int]) -> Any:
+    """The tree of the event stream. Scalars are most events: they take the first, shortest path."""
     stack: list[_Node] = []
     root: Any = None
     documents = 0
     for event in events:
+        kind = type(event)
+        if kind is _SCALAR:
+            line = event.start_mark.line + 1
+            if event.anchor is not None or event.tag is not None:
+                _refuse_extras(event, line)
+            text = event.value
+            plain = event.implicit[0]  # an unquoted scalar
+            if not stack:
+                root = None if plain and text in _NULLS else text
+                continue
+            parent = stack[-1]
+            if parent.is_map:
+                mapping = parent.value
+                key = parent.key
+                if key is None:  # this scalar is a key
+                    if plain and text == "<<":
+                        raise YamlProblem(line, 'merge keys ("<<") are not allowed: write the fields out in full')
+                    if text in mapping:
+                        first = lines.get((*parent.loc, text))
+                        raise YamlProblem(line, f'duplicate key "{text}" (first given on line {first})')
+                    parent.key, parent.key_line = text, line
+                    continue
+                mapping[key] = None if plain and text in _NULLS else text  # type: ignore[index]
+                lines[(*parent.loc, key)] = parent.key_line
+                parent.key = None
+            else:
+                items = parent.value
+                lines[(*parent.loc, len(items))] = line
+                items.append(None if plain and text in _NULLS else text)  # type: ignore[union-attr]
+            continue
         line = event.start_mark.line + 1
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise YamlProblem(line, 'a file holds one document: remove the second "---"')
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(line, f'aliases ("*{event.anchor}") are not allowed: write the value out in full')
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            continue
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        if kind is _MAPPING or kind is _SEQUENCE:
+            _refuse_extras(event, line)
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; the data model needs far less")
+            container: dict[str, Any] | list[Any] = {} if kind is _MAPPING else []
+            if not stack:
+                lines[()] = line
+                stack.append(_Node(container, ()))
+                continue
+            parent = stack[-1]
+            if parent.is_map and parent.key is None:
+                raise YamlProblem(line, "a key must be a plain name, not a list or mapping")
+            stack.append(_Node(container, _attach(parent, container, line, lines)))
+        elif kind in _ENDS:
             done = stack.pop()
             if not stack:
                 root = done.value
-            continue
-        _refuse_extras(event, line)
-        parent = stack[-1] if stack else None
-        if isinstance(event, yaml.ScalarEvent):
-            text = event.value
-            if event.implicit[0] and text in _NULLS:  # implicit[0]: a plain (unquoted) scalar
-                value: Any = None
-            else:
-                value = text
-            if parent is None:
-                root = value
-            elif isinstance(parent.value, dict) and parent.key is None:
-                _take_key(parent, text, event, line, lines)
-            else:
-                _attach(parent, value, line, lines)
-            continue
-        # a mapping or sequence starts
-        if len(stack) >= MAX_DEPTH:
-            raise YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; the data model needs far less")
-        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
-            raise YamlProblem(line, "a key must be a plain name, not a list or mapping")
-        container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-        if parent is None:
-            node = _Node(container, ())
-            lines[()] = line
-        else:
-            node = _Node(container, _attach(parent, container, line, lines))
-        stack.append(node)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise YamlProblem(line, 'a file holds one document: remove the second "---"')
+        elif kind is yaml.AliasEvent:
+            raise YamlProblem(line, f'aliases ("*{event.anchor}") are not allowed: write the value out in full')
     if documents == 0 or root is None:
         raise YamlProblem(1, "file is empty")
     return root
 
 
-def _take_key(parent: _Node, text: str, event: Any, line: int, lines: dict[Path_, int]) -> None:
-    if event.implicit[0] and text == "<<":
-        raise YamlProblem(line, 'merge keys ("<<") are not allowed: write the fields out in full')
-    mapping = parent.value
-    assert isinstance(mapping, dict)
-    if text in mapping:
-        first = lines.get((*parent.loc, text))
-        raise YamlProblem(line, f'duplicate key "{text}" (first given on line {first})')
-    parent.key = text
-    parent.key_line = line
-
-
 def _attach(parent: _Node, value: Any, line: int, lines: dict[Path_, int]) -> Path_:
-    """Put a value into its parent container and record its line; return its path."""
-    if isinstance(parent.value, dict):
+    """Put a container into its parent and record its line; return its path."""
+    if parent.is_map:
         key = parent.key
         assert key is not None
-        parent.value[key] = value
+        parent.value[key] = value  # type: ignore[index]
         parent.key = None
         loc: Path_ = (*parent.loc, key)
         lines[loc] = parent.key_line
     else:
         loc = (*parent.loc, len(parent.value))
-        parent.value.append(value)
+        parent.value.append(value)  # type: ignore[union-attr]
         lines[loc] = line
     return loc

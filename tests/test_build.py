@@ -84,7 +84,7 @@ def test_project_page_content(mini_site: Path) -> None:
     ):
         assert text in html, text
     identity = (mini_site / "projects/identity/index.html").read_text()
-    assert "Projects that depend on this one" in identity and 'href="../../projects/crm/"' in identity
+    assert "depends on this project" in identity and 'href="../../projects/crm/"' in identity
 
 
 def test_home_page_merges_hand_written_intro(mini_site: Path) -> None:
