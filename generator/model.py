@@ -7,12 +7,13 @@ what that text may mean: dates only as ISO `YYYY-MM-DD`, booleans only `true`/`f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .errors import show_value
@@ -25,6 +26,7 @@ ITEM_ID_RE = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?=[A-Za-z0-9])){0,31
 _RESERVED = "index search assets tags 404 sitemap static stylesheets javascripts images handbook con prn aux nul"
 RESERVED_IDS = frozenset([*_RESERVED.split(), *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))])
 _ISO_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_DAY_FIRST = re.compile(r"\A(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\Z")  # 31/12/2026 or 31.12.26
 _MONTH = re.compile(r"\A\d{4}-(0[1-9]|1[0-2])\Z")
 _MONTH_DAY = re.compile(r"\A(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\Z")
 
@@ -37,7 +39,15 @@ def _iso_date(value: Any) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise PydanticCustomError("iso_date", "expected a date like 2026-03-31, got {got}", {"got": show_value(value)})
+    hint = ""
+    if isinstance(value, str) and (day_first := _DAY_FIRST.match(value)):
+        day, month, year = day_first.groups()
+        year = year if len(year) == 4 else f"20{year}"
+        with contextlib.suppress(ValueError):
+            hint = f"; did you mean {dt.date(int(year), int(month), int(day)).isoformat()}?"
+    raise PydanticCustomError(
+        "iso_date", "expected a date like 2026-03-31, got {got}{hint}", {"got": show_value(value), "hint": hint}
+    )
 
 
 def _month(value: Any) -> Any:
@@ -51,6 +61,19 @@ def _month_day(value: Any) -> Any:
         return value
     raise PydanticCustomError(
         "month_day", 'expected a month and day like "01-01", got {got}', {"got": show_value(value)}
+    )
+
+
+def _currency(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value):
+        return value
+    hint = (
+        f'; did you mean "{value.upper()}"?' if isinstance(value, str) and re.fullmatch(r"[a-zA-Z]{3}", value) else ""
+    )
+    raise PydanticCustomError(
+        "currency",
+        "expected a three-letter currency code in capitals like EUR, got {got}{hint}",
+        {"got": show_value(value), "hint": hint},
     )
 
 
@@ -116,6 +139,16 @@ ACTIVE_PHASES = frozenset({"planning", "execution", "closing", "on-hold"})
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_not_given(cls, data: Any) -> Any:
+        """`summary:` with nothing after it means "no summary": the default, or "required field is missing"."""
+        if isinstance(data, dict) and None in data.values():
+            # an unknown key stays, to be reported (`45,000` inside { } makes a key "000" with no value)
+            known = {field.alias or name for name, field in cls.model_fields.items()}
+            return {key: value for key, value in data.items() if value is not None or key not in known}
+        return data
+
 
 # portfolio.yaml ------------------------------------------------------------------------------------
 
@@ -166,7 +199,7 @@ class Settings(Strict):
 
     organization: str = Field(min_length=1)
     as_of: IsoDate
-    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, BeforeValidator(_currency)] = "EUR"
     fiscal_year_start: Annotated[str, BeforeValidator(_month_day)] = "01-01"
     objectives: list[Objective] = []
     scoring: Scoring = Scoring()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import types
 import typing
@@ -78,6 +79,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
     )
     for finding in rules.check(checks):
         problems.append(_problem(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
+    problems = _suggest_people_by_name(problems, raw.files.get("people.yaml"))
     if problems or settings is None or people is None or calendar is None:
         raise PortfolioError(problems)
     return Portfolio(
@@ -89,6 +91,29 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         events=calendar.events,
         sources=sources,
     )
+
+
+_PERSON_ID_PROBLEM = re.compile(r'^expected a person id of .*, got "(?P<got>[^"]+)"$')
+
+
+def _suggest_people_by_name(problems: list[Problem], people: SourceFile | None) -> list[Problem]:
+    """`manager: Thanh Nguyen` is a name where an id belongs: say which id that person has."""
+    entries = people.data.get("people") if people is not None else None
+    names = {
+        str(entry["name"]).strip().lower(): str(entry["id"])
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and entry.get("name") and entry.get("id")
+    }
+    out = []
+    for problem in problems:
+        match = _PERSON_ID_PROBLEM.match(problem.message)
+        person_id = names.get(match["got"].strip().lower()) if match else None
+        if person_id and match:
+            problem = dataclasses.replace(
+                problem, message=f'{problem.message}; that is the name of "{person_id}": write the id'
+            )
+        out.append(problem)
+    return out
 
 
 def known_ids(raw: RawPortfolio) -> dict[str, Collection[str] | None]:
@@ -201,6 +226,11 @@ def _message(model: type[BaseModel], err: Any) -> str:
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         name = str(err["loc"][-1])
+        if name.isdigit():  # `actual_cost: 760,000` inside { }: the comma started a new field "000"
+            return (
+                f'unexpected field "{name}": a comma inside {{ }} starts a new field; write numbers without '
+                "thousands separators (760000) and decimals with a dot (3.5)"
+            )
         allowed = _fields_at(model, tuple(err["loc"][:-1]))
         return f'unknown field "{name}"{did_you_mean(name, allowed)}' + (
             f"; allowed fields: {', '.join(sorted(allowed))}" if allowed and not did_you_mean(name, allowed) else ""
@@ -208,7 +238,10 @@ def _message(model: type[BaseModel], err: Any) -> str:
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         value = err.get("input")
-        hint = did_you_mean(value.lower(), choices) if isinstance(value, str) else ""
+        hint = ""
+        if isinstance(value, str):
+            synonym = SYNONYMS.get(value.lower())
+            hint = f'; did you mean "{synonym}"?' if synonym in choices else did_you_mean(value.lower(), choices)
         return f"expected one of {', '.join(choices)}; got {got}{hint}"
     if kind == "string_pattern_mismatch":
         return f"{got} does not have the expected form (pattern {ctx.get('pattern')})"
@@ -217,6 +250,32 @@ def _message(model: type[BaseModel], err: Any) -> str:
     if kind in _PLAIN:
         return _PLAIN[kind].format(got=got, **{k: _num(v) for k, v in ctx.items()})
     return str(err["msg"])  # our own PydanticCustomError messages are already phrased for people
+
+
+# Words people use for a value of a closed vocabulary: suggested when they write them.
+SYNONYMS = {
+    "yellow": "amber",
+    "orange": "amber",
+    "done": "closed",
+    "complete": "closed",
+    "completed": "closed",
+    "finished": "closed",
+    "active": "execution",
+    "in progress": "execution",
+    "delivery": "execution",
+    "paused": "on-hold",
+    "on hold": "on-hold",
+    "onhold": "on-hold",
+    "fs": "finish-to-start",
+    "ss": "start-to-start",
+    "ff": "finish-to-finish",
+    "sf": "start-to-finish",
+    "agile/scrum": "agile",
+    "scrum": "agile",
+    "waterfall": "pmi",
+    "accepted": "approved",
+    "declined": "rejected",
+}
 
 
 def _num(value: Any) -> Any:

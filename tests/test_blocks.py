@@ -9,8 +9,11 @@ from generator.blocks import html_block, put_back, set_aside, unmark
 
 def test_blocks_survive_conversion_and_come_back_in_order() -> None:
     page = (
-        "# PMOBLOCK0\n\n" + html_block("<table><tr><td>a</td></tr></table>") + html_block("<p>b</p>")
-        + "## Section\n\n" + html_block('<div class="x">c</div>')
+        "# PMOBLOCK0\n\n"
+        + html_block("<table><tr><td>a</td></tr></table>")
+        + html_block("<p>b</p>")
+        + "## Section\n\n"
+        + html_block('<div class="x">c</div>')
     )
     text, blocks = set_aside(page)
     assert len(blocks) == 2  # adjacent blocks travel together

@@ -256,3 +256,66 @@ def test_output_formats() -> None:
     )
     assert '"line": 3' in format_problems(found, "json")
     assert format_problems(found, "text").startswith("portfolio/projects/a.yaml:3: budget: ")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "field", "message"),
+    [
+        (
+            "projects/crm.yaml",
+            "manager: a.okafor",
+            "manager: Ada Okafor",
+            8,
+            "manager",
+            'expected a person id of lowercase letters, digits, dots and hyphens, got "Ada Okafor"; '
+            'that is the name of "a.okafor": write the id',
+        ),
+        (
+            "projects/crm.yaml",
+            "start: 2026-01-01",
+            "start: 31/12/2025",
+            12,
+            "start",
+            'expected a date like 2026-03-31, got "31/12/2025"; did you mean 2025-12-31?',
+        ),
+        (
+            "portfolio.yaml",
+            "currency: EUR",
+            "currency: eur",
+            3,
+            "currency",
+            'expected a three-letter currency code in capitals like EUR, got "eur"; did you mean "EUR"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "rag: amber, percent_complete: 40",
+            "rag: yellow, percent_complete: 40",
+            22,
+            "status[1].rag",
+            'expected one of green, amber, red; got "yellow"; did you mean "amber"?',
+        ),
+        (
+            "projects/crm.yaml",
+            "actual_cost: 45000,",
+            "actual_cost: 45,000,",
+            22,
+            "status[1].000",
+            'unexpected field "000": a comma inside { } starts a new field; write numbers without thousands '
+            "separators (760000) and decimals with a dot (3.5)",
+        ),
+    ],
+)
+def test_messages_say_what_was_probably_meant(
+    mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    edit(file, old, new)
+    p = only(mini)
+    assert (p.line, p.field, p.message) == (line, field, message)
+
+
+def test_an_empty_value_means_not_given(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "summary: One CRM for every patient contact.", "summary:")
+    assert validate_portfolio(load_portfolio(mini)).projects["crm"].summary == ""
+    edit("projects/crm.yaml", "budget: 100000", "budget:")
+    p = only(mini)
+    assert (p.line, p.field, p.message) == (15, "budget", "required field is missing")
