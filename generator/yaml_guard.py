@@ -114,7 +114,7 @@ class _Node:
     __slots__ = ("is_map", "key", "key_line", "loc", "value")
 
     def __init__(self, value: dict[str, Any] | list[Any], loc: Path_) -> None:
-        self.value = value
+        self.value: Any = value  # a dict when is_map, else a list
         self.is_map = isinstance(value, dict)
         self.loc = loc
         self.key: str | None = None  # a mapping's pending key
@@ -160,13 +160,13 @@ def _build(events: Any, lines: dict[Path_, int]) -> Any:
                         raise YamlProblem(line, f'duplicate key "{text}" (first given on line {first})')
                     parent.key, parent.key_line = text, line
                     continue
-                mapping[key] = None if plain and text in _NULLS else text  # type: ignore[index]
+                mapping[key] = None if plain and text in _NULLS else text
                 lines[(*parent.loc, key)] = parent.key_line
                 parent.key = None
             else:
                 items = parent.value
                 lines[(*parent.loc, len(items))] = line
-                items.append(None if plain and text in _NULLS else text)  # type: ignore[union-attr]
+                items.append(None if plain and text in _NULLS else text)
             continue
         line = event.start_mark.line + 1
         if kind is _MAPPING or kind is _SEQUENCE:
@@ -202,12 +202,12 @@ def _attach(parent: _Node, value: Any, line: int, lines: dict[Path_, int]) -> Pa
     if parent.is_map:
         key = parent.key
         assert key is not None
-        parent.value[key] = value  # type: ignore[index]
+        parent.value[key] = value
         parent.key = None
         loc: Path_ = (*parent.loc, key)
         lines[loc] = parent.key_line
     else:
         loc = (*parent.loc, len(parent.value))
-        parent.value.append(value)  # type: ignore[union-attr]
+        parent.value.append(value)
         lines[loc] = line
     return loc
