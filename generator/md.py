@@ -89,8 +89,11 @@ def md_link(page: str, target: str, text: str) -> str:
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
     """An HTML table block; `align` has one letter per column, "r" right-aligns (numbers), "c" centres."""
     rows = list(rows)
-    if not rows:
-        return EMPTY
+    return html_block(table_html(headers, rows, align)) if rows else EMPTY
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
+    """The HTML of a table, for use inside another block."""
     classes = [
         {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}.get(a, "") for a in align.ljust(len(headers))[: len(headers)]
     ]
@@ -101,7 +104,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
     )
     # No class on <table>: Material styles (and makes scrollable) exactly the tables without one. Focusable, so
     # a keyboard can scroll a table wider than the page.
-    return html_block(f'<table tabindex="0">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>')
+    return f'<table tabindex="0">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:

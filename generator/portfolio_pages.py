@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from . import fmt
+from .charts import chart_scripts
 from .kpi import RAGS, portfolio_shares, priority_score
 from .md import (
     facts,
@@ -21,6 +22,7 @@ from .md import (
     table,
 )
 from .model import PHASES
+from .roadmap import roadmap_chart
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
@@ -212,6 +214,8 @@ def program_page(a: Analysis, program_id: str) -> str:
         + rich(program.description)
         + "\n"
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
+        + section("Roadmap", roadmap_chart(a, ids, here, "roadmap", f"{program.name} roadmap"))
+        + chart_scripts(here)
     )
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import portfolio_pages as pages
+from .charts import CHARTS_JS, VEGA, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path
 from .project_page import project_page
+from .roadmap import ROADMAP, roadmap_page
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -53,6 +55,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[pages.OBJECTIVES] = pages.objectives_page(a)
     tree.pages[pages.REQUESTS] = pages.requests_page(a)
     tree.pages[pages.CALENDAR] = pages.calendar_page(a)
+    tree.pages[ROADMAP] = roadmap_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -68,6 +71,8 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     if source:
         tree.edit_sources[pages.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
+    tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
+    tree.assets[VEGA] = vega_bundle()
     handbook_nav: list[Any] = []
     if handbook_dir is not None and handbook_dir.is_dir():
         handbook_nav = _add_handbook(tree, handbook_dir)
@@ -125,6 +130,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
         {
             "Portfolio": [
                 {"Project register": pages.REGISTER},
+                {"Roadmap": ROADMAP},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},
                 {"Demand": pages.REQUESTS},

@@ -28,19 +28,24 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[str] = []
+        self.json_scripts: list[str] = []  # chart specs: data, never run
         self.comments: list[str] = []
         self.text: list[str] = []
-        self._in_script = False
+        self._in_script = self._json = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         self._in_script = tag == "script"
+        self._json = tag == "script" and dict(attrs).get("type") == "application/json"
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script = False
 
     def handle_data(self, data: str) -> None:
-        (self.scripts if self._in_script else self.text).append(data)
+        if self._in_script:
+            (self.json_scripts if self._json else self.scripts).append(data)
+        else:
+            self.text.append(data)
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data)
@@ -71,6 +76,7 @@ def problems(markup: str, where: str, theme_svgs: bool = True) -> list[str]:
         ):
             found.append(f"{where}: <{tag} {attrs}>")
     found += [f"{where}: script holds data: {s[:80]!r}" for s in page.scripts if "xss-" in s]
+    found += [f"{where}: chart data can close its element: {s[:80]!r}" for s in page.json_scripts if "<" in s]
     found += [f"{where}: comment from data: {c[:60]!r}" for c in page.comments if "hidden" in c]
     return found
 

@@ -21,6 +21,8 @@ JS_ALLOWED = {
     "https://${e}/api/v4/projects/${encodeURIComponent(t)}": "repository facts, only when repo_url is set",
     "https://api.github.com/repos/${e}/${t}": "repository facts, only when repo_url is set",
     "https://api.github.com/users/${e}": "repository facts, only when repo_url is set",
+    "https://vega.github.io/editor/": "vega-embed's 'open in editor' action; charts are embedded with actions off",
+    "https://vega.github.io/schema/vega/v6.json": "the $schema label vega-embed writes into a compiled spec",
 }
 RESOURCE_ATTRS = {
     "script": "src",

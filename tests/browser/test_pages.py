@@ -26,7 +26,7 @@ PAGES = [
     PageSpec("handbook", "/handbook/lifecycle/"),
     PageSpec("search", "/", search=first_project_name),  # home, with a project's name typed into the search box
     PageSpec("demand", "/requests/"),
-    # The roadmap page comes with the analytics (issue 4): one line here when it exists.
+    PageSpec("roadmap", "/roadmap/"),
 ]
 
 
@@ -59,6 +59,9 @@ def test_page_loads_cleanly(
     if recorder.problems():
         pytest.fail(f"{spec.name} at {viewport} ({page.url}):\n{report(recorder)}", pytrace=False)
     assert any(url.startswith(sample_site.url) for url in recorder.requests)
+    charts = page.locator(".pmo-chart")
+    for i in range(charts.count()):  # every chart was drawn, by the Vega the site serves itself
+        assert charts.nth(i).locator("svg .mark-rect path, svg .mark-symbol path").count() > 0, f"chart {i} empty"
 
 
 def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context: OpenContext) -> None:

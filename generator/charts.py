@@ -1,0 +1,141 @@
+"""Stage 4, render: charts as Vega-Lite specs, drawn in the browser by Vega served from the site itself.
+
+Each kind of chart is designed once with Altair and turned into a Vega-Lite template whose data is named;
+a page's chart is that template with its rows filled in. Building an Altair chart costs 10-20 ms, filling a
+template a few microseconds: a portfolio of thousands of projects cannot afford Altair per chart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .blocks import html_block
+from .md import page_url
+from .text import attribute
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Sequence
+
+RAG_COLORS = {"green": "#1b7f3b", "amber": "#ffb300", "red": "#c62828", "n/a": "#9e9e9e"}
+VEGA = "assets/pmo/vega.js"  # Vega, Vega-Lite and vega-embed in one file, written at build time
+CHARTS_JS = "assets/pmo/charts.js"
+
+
+@lru_cache(maxsize=1)
+def _roadmap_template() -> dict[str, Any]:
+    import altair as alt  # only when a site has charts: importing Altair costs a third of a second
+
+    rag = alt.Scale(domain=list(RAG_COLORS), range=list(RAG_COLORS.values()))
+    bars = (
+        alt.Chart(alt.Data(name="projects"))
+        .mark_bar(cornerRadius=2, height={"band": 0.7})
+        .encode(
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x2="finish:T",
+            color=alt.Color("rag:N", scale=rag, title="RAG", legend=alt.Legend(orient="top")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Project"),
+                alt.Tooltip("phase:N", title="Phase"),
+                alt.Tooltip("start:T", title="Start", format="%Y-%m-%d"),
+                alt.Tooltip("finish:T", title="Forecast finish", format="%Y-%m-%d"),
+                alt.Tooltip("baseline:T", title="Baseline finish", format="%Y-%m-%d"),
+                alt.Tooltip("rag:N", title="RAG"),
+            ],
+        )
+    )
+    milestones = (
+        alt.Chart(alt.Data(name="milestones"))
+        .mark_point(shape="diamond", filled=True, size=60, color="#212121")
+        .encode(
+            y=alt.Y("label:N", sort=None),
+            x=alt.X("date:T"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Project"),
+                alt.Tooltip("milestone:N", title="Milestone"),
+                alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+                alt.Tooltip("state:N", title="State"),
+            ],
+        )
+    )
+    today = (
+        alt.Chart(alt.Data(name="as_of"))
+        .mark_rule(color="#3949ab", strokeDash=[4, 3], strokeWidth=2)
+        .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Reporting date", format="%Y-%m-%d")])
+    )
+    spec = alt.layer(bars, milestones, today).properties(width="container").to_dict()
+    spec.pop("$schema", None)  # a URL in the page that nothing needs: vega-embed is told the mode
+    spec.pop("config", None)
+    return spec
+
+
+def roadmap_spec(
+    title: str,
+    projects: Sequence[dict[str, Any]],
+    milestones: Sequence[dict[str, Any]],
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """A Gantt chart: one bar per project (start to forecast finish, colored by RAG), its milestones as
+    diamonds, and a rule at the reporting date."""
+    return {
+        **_roadmap_template(),
+        "title": title,
+        "height": {"step": 24},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "datasets": {"projects": list(projects), "milestones": list(milestones), "as_of": [{"date": str(as_of)}]},
+    }
+
+
+def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str) -> str:
+    """A chart, its text alternative and its data as a table, as one HTML block.
+
+    The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
+    no text from the data can close the element."""
+    payload = (
+        json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return html_block(
+        f'<figure class="pmo-figure">\n'
+        f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'
+        f'<script type="application/json" class="pmo-chart-spec" data-for="chart-{name}">{payload}</script>\n'
+        f"<figcaption>{attribute(summary)}</figcaption>\n"
+        f"<details><summary>The data as a table</summary>\n{data_table}</details>\n"
+        f"</figure>"
+    )
+
+
+def chart_scripts(page: str) -> str:
+    """The scripts that draw a page's charts; once per page, after its last chart."""
+    up = "../" * page_url(page).count("/")
+    return html_block(f'<script src="{up}{VEGA}"></script>\n<script src="{up}{CHARTS_JS}"></script>')
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> bytes:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert (no network, no CDN).
+
+    Bundling takes ~2 s, so the result is kept in the user's cache folder, one file per vl-convert version."""
+    from importlib.metadata import version
+
+    import vl_convert
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pmo"
+    path = cache / f"vega-bundle-{version('vl-convert-python')}.js"
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    bundle = vl_convert.javascript_bundle(None).encode("utf-8")  # None: the default snippet, globals
+    with contextlib.suppress(OSError):  # a read-only home only costs the next build the same 2 s
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(bundle)
+        partial.replace(path)
+    return bundle

@@ -1,0 +1,68 @@
+"""Charts: valid Vega-Lite, deterministic, a tooltip on every mark, a text alternative and the data as a table."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pytest
+
+from generator.charts import chart_block, vega_bundle
+from generator.pipeline import prepare, read_portfolio, site_tree
+from generator.roadmap import roadmap_chart
+
+from .conftest import MINI, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return prepare(read_portfolio(SAMPLE), "org")
+
+
+def specs(block: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', block)]
+
+
+def test_roadmap_spec_is_valid_vega_lite(analysis) -> None:
+    ids = analysis.by_program["clinical-systems"]
+    (spec,) = specs(roadmap_chart(analysis, ids, "roadmap.md", "x", "Clinical Systems"))
+    alt.LayerChart.from_dict(spec, validate=True)  # raises on anything the Vega-Lite schema refuses
+    assert spec["title"] == "Clinical Systems"
+    assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    active = [pid for pid in ids if analysis.rows[pid]["active"]]
+    assert len(spec["datasets"]["projects"]) == len(active)
+    assert spec["datasets"]["as_of"] == [{"date": "2026-10-31"}]
+    milestones = sum(len(analysis.project(pid).milestones) for pid in active)
+    assert len(spec["datasets"]["milestones"]) == milestones
+
+
+def test_roadmap_block_has_a_text_alternative_and_a_data_table(analysis) -> None:
+    ids = analysis.by_program["clinical-systems"]
+    block = roadmap_chart(analysis, ids, "roadmap.md", "x", "Clinical Systems")
+    assert 'role="img" aria-label="Clinical Systems: ' in block and "<figcaption>" in block
+    table = block.split("<details>")[1]
+    assert table.count("<tr>") == 1 + sum(1 for pid in ids if analysis.rows[pid]["active"])
+
+
+def test_charts_are_deterministic() -> None:
+    first = site_tree(read_portfolio(SAMPLE), "org", None, {}).pages["roadmap.md"]
+    again = site_tree(read_portfolio(SAMPLE), "org", None, {}).pages["roadmap.md"]
+    assert first == again
+
+
+def test_data_text_cannot_close_the_spec_element() -> None:
+    block = chart_block("x", {"title": "</script><script>alert(1)</script> & <b>"}, "summary", "<table></table>")
+    payload = re.search(r'data-for="chart-x">(.*?)</script>', block, re.S).group(1)
+    assert "<" not in payload and ">" not in payload and "&" not in payload
+    assert json.loads(payload)["title"] == "</script><script>alert(1)</script> & <b>"
+
+
+def test_no_active_project_no_chart() -> None:
+    analysis = prepare(read_portfolio(MINI), "org")
+    assert roadmap_chart(analysis, ["identity"], "roadmap.md", "x", "t") == "_No active project._\n"
+
+
+def test_vega_is_served_from_the_site() -> None:
+    bundle = vega_bundle()
+    assert b"window.vegaEmbed=" in bundle and len(bundle) > 500_000
