@@ -27,9 +27,26 @@ VEGA = "assets/pmo/vega.js"  # Vega, Vega-Lite and vega-embed in one file, writt
 CHARTS_JS = "assets/pmo/charts.js"
 
 
-@lru_cache(maxsize=1)
-def _roadmap_template() -> dict[str, Any]:
-    import altair as alt  # only when a site has charts: importing Altair costs a third of a second
+TEMPLATE_DIR = Path(__file__).parent / "assets" / "charts"
+
+
+@lru_cache(maxsize=8)
+def template(name: str) -> dict[str, Any]:
+    """A chart template as stored beside the code (importing Altair alone costs a third of a second a build;
+    the tests check the stored templates are what Altair makes: `write_templates()` renews them)."""
+    return json.loads((TEMPLATE_DIR / f"{name}.vl.json").read_text(encoding="utf-8"))
+
+
+def write_templates() -> None:
+    """Regenerate the stored templates from their Altair designs."""
+    TEMPLATE_DIR.mkdir(exist_ok=True)
+    for name, design in DESIGNS.items():
+        text = json.dumps(design(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        (TEMPLATE_DIR / f"{name}.vl.json").write_text(text, encoding="utf-8")
+
+
+def _roadmap_design() -> dict[str, Any]:
+    import altair as alt
 
     rag = alt.Scale(domain=list(RAG_COLORS), range=list(RAG_COLORS.values()))
     bars = (
@@ -75,6 +92,9 @@ def _roadmap_template() -> dict[str, Any]:
     return spec
 
 
+DESIGNS = {"roadmap": _roadmap_design}
+
+
 def roadmap_spec(
     title: str,
     projects: Sequence[dict[str, Any]],
@@ -84,7 +104,7 @@ def roadmap_spec(
     """A Gantt chart: one bar per project (start to forecast finish, colored by RAG), its milestones as
     diamonds, and a rule at the reporting date."""
     return {
-        **_roadmap_template(),
+        **template("roadmap"),
         "title": title,
         "height": {"step": 24},
         "autosize": {"type": "fit-x", "contains": "padding"},

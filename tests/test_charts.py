@@ -8,7 +8,7 @@ import re
 import altair as alt
 import pytest
 
-from generator.charts import chart_block, vega_bundle
+from generator.charts import DESIGNS, chart_block, template, vega_bundle
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.roadmap import roadmap_chart
 
@@ -66,3 +66,10 @@ def test_no_active_project_no_chart() -> None:
 def test_vega_is_served_from_the_site() -> None:
     bundle = vega_bundle()
     assert b"window.vegaEmbed=" in bundle and len(bundle) > 500_000
+
+
+def test_stored_templates_are_what_altair_makes() -> None:
+    for name, design in DESIGNS.items():
+        assert template(name) == json.loads(json.dumps(design())), (
+            f"{name}.vl.json is stale: run python3 -c 'from generator.charts import write_templates; write_templates()'"
+        )
