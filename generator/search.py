@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)  # chart specs and loaders: not words of the page
 
 
 def search_entry(location: str, title: str, html: str) -> dict[str, str]:
     """One index entry for a whole page: its title and the text of its content."""
-    text = _SPACE.sub(" ", _TAG.sub(" ", _HEADERLINK.sub("", html))).strip()
+    text = _SPACE.sub(" ", _TAG.sub(" ", _HEADERLINK.sub("", _SCRIPT.sub("", html)))).strip()
     # our text is escaped character by character (&#58; for ":"); the index wants words, escaped only as HTML
     return {"location": location, "title": title, "text": escape(unescape(text), quote=False)}
 

@@ -26,3 +26,8 @@ def test_entries_join_the_index_material_wrote(tmp_path: Path) -> None:
     docs = json.loads((tmp_path / "search/search_index.json").read_text())["docs"]
     assert [d["location"] for d in docs] == ["", "projects/a/"]
     assert not add_to_index(tmp_path / "nowhere", [{"location": "x", "title": "", "text": ""}])
+
+
+def test_chart_specs_and_scripts_are_not_indexed() -> None:
+    html = '<p>Words</p><script type="application/json">{"title": "spec"}</script><script src="x.js"></script>'
+    assert search_entry("p/", "P", html)["text"] == "Words"
