@@ -61,10 +61,10 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
         wait_for(f"{base}/projects/crm/", "Patient CRM")
         project = data / "projects" / "crm.yaml"
         project.write_text(project.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
-        wait_for(f"{base}/projects/crm/", "Patient CRM renamed")
+        assert "<title>Patient CRM renamed" in wait_for(f"{base}/projects/crm/", "Patient CRM renamed")
         page = handbook / "lifecycle.md"
         page.write_text(page.read_text() + "\n\nA sentence added while serving.\n")
-        wait_for(f"{base}/handbook/lifecycle/", "A sentence added while serving.")
+        assert "A sentence added while serving." in wait_for(f"{base}/handbook/lifecycle/", "A sentence added")
     finally:
         server.terminate()
         server.wait(timeout=10)
