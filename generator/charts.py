@@ -86,13 +86,59 @@ def _roadmap_design() -> dict[str, Any]:
         .mark_rule(color="#3949ab", strokeDash=[4, 3], strokeWidth=2)
         .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Reporting date", format="%Y-%m-%d")])
     )
-    spec = alt.layer(bars, milestones, today).properties(width="container").to_dict()
-    spec.pop("$schema", None)  # a URL in the page that nothing needs: vega-embed is told the mode
+    return _bare(alt.layer(bars, milestones, today).properties(width="container").to_dict())
+
+
+def _performance_design() -> dict[str, Any]:
+    import altair as alt
+
+    points = (
+        alt.Chart(alt.Data(name="projects"))
+        .mark_circle(opacity=0.75, stroke="#212121", strokeWidth=0.5)
+        .encode(
+            x=alt.X("spi:Q", title="SPI (schedule performance)", scale=alt.Scale(zero=False, nice=True)),
+            y=alt.Y("cpi:Q", title="CPI (cost performance)", scale=alt.Scale(zero=False, nice=True)),
+            size=alt.Size("budget:Q", title="Budget", legend=None, scale=alt.Scale(range=[40, 900])),
+            color=alt.Color("program:N", title="Program", legend=alt.Legend(orient="bottom", columns=2)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Project"),
+                alt.Tooltip("program:N", title="Program"),
+                alt.Tooltip("spi:Q", title="SPI", format=".2f"),
+                alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+                alt.Tooltip("budget:Q", title="Budget", format=",.0f"),
+                alt.Tooltip("rag:N", title="RAG"),
+            ],
+        )
+    )
+    on_plan = alt.Chart(alt.Data(name="one")).mark_rule(color="#757575", strokeDash=[4, 3])
+    chart = alt.layer(
+        points,
+        on_plan.encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
+        on_plan.encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
+    ).properties(width="container", height=360)
+    return _bare(chart.to_dict())
+
+
+def _bare(spec: dict[str, Any]) -> dict[str, Any]:
+    """Without the $schema URL nothing needs (vega-embed is told the mode) and Altair's default config."""
+    spec.pop("$schema", None)
     spec.pop("config", None)
     return spec
 
 
-DESIGNS = {"roadmap": _roadmap_design}
+DESIGNS = {"roadmap": _roadmap_design, "performance": _performance_design}
+
+
+def performance_spec(title: str, projects: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """SPI against CPI for each project (size = budget, color = program), with the 1.0 lines that split the
+    plane into on or behind schedule and on or over budget."""
+    lines = [{"value": 1.0, "label": "1.0 = on plan"}]
+    return {
+        **template("performance"),
+        "title": title,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "datasets": {"projects": list(projects), "one": lines},
+    }
 
 
 def roadmap_spec(
@@ -112,8 +158,9 @@ def roadmap_spec(
     }
 
 
-def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str) -> str:
-    """A chart, its text alternative and its data as a table, as one HTML block.
+def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str | None) -> str:
+    """A chart, its text alternative and its data as a table (None: the page shows the table), as one HTML
+    block.
 
     The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
     no text from the data can close the element."""
@@ -128,8 +175,8 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str) 
         f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'
         f'<script type="application/json" class="pmo-chart-spec" data-for="chart-{name}">{payload}</script>\n'
         f"<figcaption>{attribute(summary)}</figcaption>\n"
-        f"<details><summary>The data as a table</summary>\n{data_table}</details>\n"
-        f"</figure>"
+        + (f"<details><summary>The data as a table</summary>\n{data_table}</details>\n" if data_table else "")
+        + "</figure>"
     )
 
 

@@ -15,6 +15,7 @@ from . import portfolio_pages as pages
 from .charts import CHARTS_JS, VEGA, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path
+from .performance import PERFORMANCE, performance_page
 from .project_page import project_page
 from .roadmap import ROADMAP, roadmap_page
 
@@ -56,6 +57,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[pages.REQUESTS] = pages.requests_page(a)
     tree.pages[pages.CALENDAR] = pages.calendar_page(a)
     tree.pages[ROADMAP] = roadmap_page(a)
+    tree.pages[PERFORMANCE] = performance_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -131,6 +133,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
             "Portfolio": [
                 {"Project register": pages.REGISTER},
                 {"Roadmap": ROADMAP},
+                {"Performance": PERFORMANCE},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},
                 {"Demand": pages.REQUESTS},

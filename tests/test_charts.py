@@ -9,6 +9,7 @@ import altair as alt
 import pytest
 
 from generator.charts import DESIGNS, chart_block, template, vega_bundle
+from generator.performance import performance_page
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.roadmap import roadmap_chart
 
@@ -73,3 +74,19 @@ def test_stored_templates_are_what_altair_makes() -> None:
         assert template(name) == json.loads(json.dumps(design())), (
             f"{name}.vl.json is stale: run python3 -c 'from generator.charts import write_templates; write_templates()'"
         )
+
+
+def test_performance_chart_is_valid_and_places_every_measured_project(analysis) -> None:
+    page = performance_page(analysis)
+    (spec,) = specs(page)
+    alt.LayerChart.from_dict(spec, validate=True)
+    assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    measured = {
+        row["name"]
+        for row in analysis.rows.values()
+        if row["active"] and row["spi"] == row["spi"] and row["cpi"] == row["cpi"]
+    }  # not NaN
+    assert {p["label"] for p in spec["datasets"]["projects"]} == measured
+    behind_and_over = sum(1 for p in spec["datasets"]["projects"] if p["spi"] < 1 and p["cpi"] < 1)
+    assert f"{behind_and_over} behind schedule and over budget" in page
+    assert page.count("<tr>") == 1 + len(measured)  # the table beside the chart has the same projects

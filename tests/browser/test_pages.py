@@ -27,6 +27,7 @@ PAGES = [
     PageSpec("search", "/", search=first_project_name),  # home, with a project's name typed into the search box
     PageSpec("demand", "/requests/"),
     PageSpec("roadmap", "/roadmap/"),
+    PageSpec("performance", "/performance/"),
 ]
 
 
