@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .blocks import html_block
-from .md import page_url
+from .md import page_scripts
 from .text import attribute
 
 if TYPE_CHECKING:
@@ -182,8 +182,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
 
 def chart_scripts(page: str) -> str:
     """The scripts that draw a page's charts; once per page, after its last chart."""
-    up = "../" * page_url(page).count("/")
-    return html_block(f'<script src="{up}{VEGA}"></script>\n<script src="{up}{CHARTS_JS}"></script>')
+    return page_scripts(page, VEGA, CHARTS_JS)
 
 
 @lru_cache(maxsize=1)

@@ -92,19 +92,35 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = ""
     return html_block(table_html(headers, rows, align)) if rows else EMPTY
 
 
-def table_html(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
-    """The HTML of a table, for use inside another block."""
+def table_html(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    align: str = "",
+    attrs: str = "",
+    row_attrs: Sequence[str] | None = None,
+) -> str:
+    """The HTML of a table, for use inside another block; `attrs` and `row_attrs` are ready-made (escaped)
+    attributes for the table and each row."""
     classes = [
         {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}.get(a, "") for a in align.ljust(len(headers))[: len(headers)]
     ]
     head = "".join(f"<th{cls}>{h}</th>" for h, cls in zip(headers, classes, strict=True))
+    rows = list(rows)
+    extra = [f" {a}" for a in row_attrs] if row_attrs is not None else [""] * len(rows)
     body = "\n".join(
-        "<tr>" + "".join(f"<td{cls}>{cell}</td>" for cell, cls in zip(row, classes, strict=True)) + "</tr>"
-        for row in rows
+        f"<tr{more}>" + "".join(f"<td{cls}>{cell}</td>" for cell, cls in zip(row, classes, strict=True)) + "</tr>"
+        for row, more in zip(rows, extra, strict=True)
     )
     # No class on <table>: Material styles (and makes scrollable) exactly the tables without one. Focusable, so
     # a keyboard can scroll a table wider than the page.
-    return f'<table tabindex="0">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    opening = f'<table tabindex="0" {attrs}>' if attrs else '<table tabindex="0">'
+    return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def page_scripts(page: str, *assets: str) -> str:
+    """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`."""
+    up = "../" * page_url(page).count("/")
+    return html_block("\n".join(f'<script src="{up}{asset}"></script>' for asset in assets))
 
 
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from . import fmt
+from .blocks import html_block
 from .charts import chart_scripts
 from .kpi import RAGS, portfolio_shares, priority_score
 from .md import (
@@ -14,16 +15,18 @@ from .md import (
     link,
     md_link,
     objective_path,
+    page_scripts,
     pmo_mark,
     program_path,
     project_path,
     request_path,
     section,
     table,
+    table_html,
 )
 from .model import PHASES
 from .roadmap import roadmap_chart
-from .text import one_line, plain, rich
+from .text import attribute, one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -66,14 +69,49 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...
 PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finish", "Forecast", "Budget", "Complete"]
 
 
+TABLES_JS = "assets/pmo/tables.js"
+
+
 def register_page(a: Analysis) -> str:
+    """Every project in one table, sortable by any column and filtered by program, phase and RAG in the
+    browser (with the site's own script; without it the page is the full table)."""
     ids = list(a.projects.sort_values(["program", "name"]).index)
+    rows = a.rows
+    row_attrs = [
+        f'data-program="{attribute(rows[pid]["program"])}" data-phase="{rows[pid]["phase"]}" '
+        f'data-rag="{rows[pid]["rag"] if isinstance(rows[pid]["rag"], str) else "n/a"}"'
+        for pid in ids
+    ]
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    choices = {
+        "program": [(p.id, plain(p.name)) for p in programs],
+        "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
+        "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
+    }
+    selects = "".join(
+        f'<label>{name.upper() if name == "rag" else name.capitalize()} <select name="{name}">'
+        '<option value="">All</option>'
+        + "".join(f'<option value="{attribute(value)}">{label}</option>' for value, label in options)
+        + "</select></label> "
+        for name, options in choices.items()
+    )
+    form = html_block(
+        f'<form class="pmo-filters" data-pmo-filters="register">{selects}<output>{len(ids)} shown</output></form>'
+    )
+    register = html_block(
+        table_html(
+            PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", 'id="register" data-pmo-sortable', row_attrs
+        )
+    )
     return (
         front_matter("Project register", searchable=False)
         + "# Project register\n\n"
         + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
-        + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override.\n\n"
-        + table(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), align="llllllllrr")
+        + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override. Sort by any column "
+        + "with its heading; filter with the lists.\n\n"
+        + form
+        + register
+        + page_scripts(REGISTER, TABLES_JS)
     )
 
 

@@ -74,6 +74,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
         tree.edit_sources[pages.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
+    tree.assets[pages.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
     tree.assets[VEGA] = vega_bundle()
     handbook_nav: list[Any] = []
     if handbook_dir is not None and handbook_dir.is_dir():

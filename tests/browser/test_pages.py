@@ -79,3 +79,30 @@ def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context
     page.locator(f'.md-search-result a[href*="{target}"]').first.click()
     page.wait_for_url(f"**{target}**")
     assert first_project_name(sample_site.root) in page.locator("h1").first.inner_text()
+
+
+def test_register_filters_and_sorts_in_the_browser(sample_site: Site, new_context: OpenContext) -> None:
+    """The register filters by program, phase and RAG and sorts by any column, with the site's own script."""
+    context, recorder = new_context("desktop")
+    page = context.new_page()
+    page.goto(sample_site.address("/projects/"), wait_until="networkidle")
+    rows = page.locator("#register tbody tr:not([hidden])")
+    everything = rows.count()
+    page.select_option("select[name=phase]", "execution")
+    phases = rows.locator("td:nth-child(4)").all_inner_texts()
+    assert 0 < len(phases) < everything and set(phases) == {"Execution"}
+    assert page.locator("form.pmo-filters output").inner_text() == f"{len(phases)} shown"
+    page.select_option("select[name=rag]", "red")
+    assert set(rows.locator("td:nth-child(6)").all_inner_texts()) <= {"Red"}
+    page.select_option("select[name=rag]", "")
+    page.select_option("select[name=phase]", "")
+    assert rows.count() == everything
+    page.click("#register thead th:nth-child(9) button")  # Budget, ascending
+    budgets = [float(t.replace("€", "").replace(",", "")) for t in rows.locator("td:nth-child(9)").all_inner_texts()]
+    assert budgets == sorted(budgets)
+    page.click("#register thead th:nth-child(9) button")  # and descending
+    again = [float(t.replace("€", "").replace(",", "")) for t in rows.locator("td:nth-child(9)").all_inner_texts()]
+    assert again == sorted(budgets, reverse=True)
+    assert page.locator("#register thead th:nth-child(9)").get_attribute("aria-sort") == "descending"
+    if recorder.problems():
+        pytest.fail(f"register:\n{report(recorder)}", pytrace=False)

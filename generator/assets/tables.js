@@ -1,0 +1,67 @@
+// Sorting and filtering for generated tables, served from this site. Tables marked data-pmo-sortable get
+// header buttons that sort their rows; a form marked data-pmo-filters hides the rows that do not match.
+(function () {
+  var RAG = { green: 1, amber: 2, red: 3 };
+  function key(cell) {
+    var text = (cell.dataset.sort || cell.textContent || "").trim();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+    if (RAG[text.toLowerCase()]) return RAG[text.toLowerCase()];
+    var number = text.replace(/[−–]/g, "-").replace(/[^0-9.\-]/g, "");
+    if (number && !isNaN(parseFloat(number)) && /\d/.test(text) && !/[a-z]{3,}/i.test(text.replace(/n\/a/i, "")))
+      return parseFloat(number);
+    return text.toLowerCase();
+  }
+  function compare(a, b) {
+    var numbers = typeof a === "number" && typeof b === "number";
+    if (numbers) return a - b;
+    return String(a).localeCompare(String(b));
+  }
+  function sortable(table) {
+    var headers = table.querySelectorAll("thead th");
+    headers.forEach(function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pmo-sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var order = compare(key(r1.cells[column]), key(r2.cells[column]));
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+  function filters(form) {
+    var table = document.getElementById(form.dataset.pmoFilters);
+    if (!table) return;
+    var count = form.querySelector("output");
+    function apply() {
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var keep = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
+          return !select.value || row.dataset[select.name] === select.value;
+        });
+        row.hidden = !keep;
+        if (keep) shown += 1;
+      });
+      if (count) count.textContent = shown + " shown";
+    }
+    form.addEventListener("change", apply);
+    apply();
+  }
+  function init() {
+    document.querySelectorAll("table[data-pmo-sortable]").forEach(sortable);
+    document.querySelectorAll("form[data-pmo-filters]").forEach(filters);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
