@@ -126,7 +126,47 @@ def _bare(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-DESIGNS = {"roadmap": _roadmap_design, "performance": _performance_design}
+def _priority_design() -> dict[str, Any]:
+    import altair as alt
+
+    bars = (
+        alt.Chart(alt.Data(name="items"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("score:Q", title="Priority score", scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color(
+                "funded:N",
+                title=None,
+                scale=alt.Scale(domain=["above the cut line", "below the cut line"], range=["#3949ab", "#bdbdbd"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("label:N", title="Item"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("score:Q", title="Score", format=".2f"),
+                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                alt.Tooltip("cumulative:Q", title="Cumulative cost", format=",.0f"),
+                alt.Tooltip("funded:N", title="Funding"),
+            ],
+        )
+    )
+    return _bare(alt.layer(bars).properties(width="container").to_dict())
+
+
+DESIGNS = {"roadmap": _roadmap_design, "performance": _performance_design, "priority": _priority_design}
+
+
+def priority_spec(title: str, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Candidates by priority score in rank order, colored by whether they fall above the cut line."""
+    return {
+        **template("priority"),
+        "title": title,
+        "height": {"step": 22},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "datasets": {"items": list(items)},
+    }
 
 
 def performance_spec(title: str, projects: Sequence[dict[str, Any]]) -> dict[str, Any]:

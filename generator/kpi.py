@@ -129,15 +129,32 @@ def derived_rag(spi: pd.Series, cpi: pd.Series, slip: pd.Series, settings: Setti
     return level.map(dict(enumerate(RAGS)))
 
 
+def contributions(scores: dict[str, int], settings: Settings) -> dict[str, float]:
+    """Each criterion's part of the priority score: weight × score, or weight × (6 − score) when inverse."""
+    return {
+        c.id: round(c.weight * ((6 - scores[c.id]) if c.inverse else scores[c.id]), 4)
+        for c in settings.scoring.criteria
+    }
+
+
 def priority_score(scores: dict[str, int], settings: Settings) -> float | None:
     """Σ weight × score, inverse criteria counted as 6 − score; None when the item is not scored."""
     if not scores:
         return None
-    total = 0.0
-    for criterion in settings.scoring.criteria:
-        score = scores[criterion.id]
-        total += criterion.weight * ((6 - score) if criterion.inverse else score)
-    return round(total, 4)
+    return round(sum(contributions(scores, settings).values()), 4)
+
+
+def cut_line(costs: list[float], available: float | None) -> list[bool]:
+    """For items in rank order: whether each is above the cut line, i.e. it and everything ranked before it
+    fit in the funding available. The line is drawn where the running total first exceeds the funding;
+    nothing below it is funded, even if it alone would fit. With no funding given, everything is above."""
+    if available is None:
+        return [True] * len(costs)
+    running, above = 0.0, list[bool]()
+    for cost in costs:
+        running += cost
+        above.append(running <= available and (not above or above[-1]))
+    return above
 
 
 def milestone_slip(baseline: dt.date, forecast: dt.date | None, actual: dt.date | None) -> int:

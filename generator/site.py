@@ -16,6 +16,7 @@ from .charts import CHARTS_JS, VEGA, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path
 from .performance import PERFORMANCE, performance_page
+from .prioritization import PRIORITIZATION, prioritization_page
 from .project_page import project_page
 from .roadmap import ROADMAP, roadmap_page
 
@@ -58,6 +59,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[pages.CALENDAR] = pages.calendar_page(a)
     tree.pages[ROADMAP] = roadmap_page(a)
     tree.pages[PERFORMANCE] = performance_page(a)
+    tree.pages[PRIORITIZATION] = prioritization_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -135,6 +137,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
                 {"Project register": pages.REGISTER},
                 {"Roadmap": ROADMAP},
                 {"Performance": PERFORMANCE},
+                {"Prioritization": PRIORITIZATION},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},
                 {"Demand": pages.REQUESTS},

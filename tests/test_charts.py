@@ -90,3 +90,12 @@ def test_performance_chart_is_valid_and_places_every_measured_project(analysis) 
     behind_and_over = sum(1 for p in spec["datasets"]["projects"] if p["spi"] < 1 and p["cpi"] < 1)
     assert f"{behind_and_over} behind schedule and over budget" in page
     assert page.count("<tr>") == 1 + len(measured)  # the table beside the chart has the same projects
+
+
+def test_priority_chart_is_valid(analysis) -> None:
+    from generator.prioritization import prioritization_page
+
+    (spec,) = specs(prioritization_page(analysis))
+    alt.LayerChart.from_dict(spec, validate=True)
+    ranks = [item["rank"] for item in spec["datasets"]["items"]]
+    assert ranks == list(range(1, len(ranks) + 1))

@@ -28,6 +28,7 @@ PAGES = [
     PageSpec("demand", "/requests/"),
     PageSpec("roadmap", "/roadmap/"),
     PageSpec("performance", "/performance/"),
+    PageSpec("prioritization", "/prioritization/"),
 ]
 
 

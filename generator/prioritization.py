@@ -1,0 +1,129 @@
+"""Stage 4, render: the Prioritization page — candidates ranked by priority score against the funding line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .charts import chart_block, chart_scripts, priority_spec
+from .kpi import contributions, cut_line, priority_score
+from .md import front_matter, link, md_link, project_path, request_path, section, table
+from .text import plain
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
+
+PRIORITIZATION = "prioritization.md"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An approved project not started yet, or a request: something that competes for the funding."""
+
+    page: str
+    name: str
+    kind: str  # "project" or "request"
+    stage: str
+    cost: float
+    scores: dict[str, int]
+
+
+def candidates(a: Analysis) -> list[Candidate]:
+    """Approved projects that have not started by as_of, and every request that is not rejected."""
+    found = [
+        Candidate(project_path(p.id), p.name, "project", fmt.phase(p.phase), p.budget, p.scores)
+        for p in a.portfolio.projects.values()
+        if p.phase == "approved" and p.start > a.settings.as_of
+    ]
+    found += [
+        Candidate(request_path(r.id), r.name, "request", r.stage, r.estimated_cost, r.scores)
+        for r in a.portfolio.requests.values()
+        if r.stage != "rejected"
+    ]
+    return found
+
+
+def ranked(a: Analysis) -> tuple[list[tuple[Candidate, float]], list[Candidate]]:
+    """The scored candidates, highest score first (ties: the cheaper first, then by name), and the unscored."""
+    scored = [(c, priority_score(c.scores, a.settings)) for c in candidates(a)]
+    ordered = sorted(((c, s) for c, s in scored if s is not None), key=lambda cs: (-cs[1], cs[0].cost, cs[0].name))
+    return ordered, sorted((c for c, s in scored if s is None), key=lambda c: c.name)
+
+
+def prioritization_page(a: Analysis) -> str:
+    cur = a.settings.currency
+    available = a.settings.funding.available if a.settings.funding else None
+    order, unscored = ranked(a)
+    above = cut_line([c.cost for c, _ in order], available)
+    criteria = a.settings.scoring.criteria
+    headers = [
+        "Rank",
+        "Candidate",
+        "Kind",
+        "Stage",
+        "Cost",
+        "Cumulative",
+        *(plain(c.name) for c in criteria),
+        "Score",
+        "Funding",
+    ]
+    rows, items, running = [], [], 0.0
+    for rank, ((c, score), fits) in enumerate(zip(order, above, strict=True), start=1):
+        running += c.cost
+        parts = contributions(c.scores, a.settings)
+        verdict = "above the cut line" if fits else "below the cut line"
+        rows.append(
+            (
+                str(rank),
+                link(PRIORITIZATION, c.page, plain(c.name)),
+                c.kind,
+                plain(c.stage),
+                fmt.money(c.cost, cur),
+                fmt.money(running, cur),
+                *(fmt.number(parts[k.id], 2) for k in criteria),
+                fmt.number(score, 2),
+                verdict,
+            )
+        )
+        items.append(
+            {
+                "rank": rank,
+                "label": c.name,
+                "kind": c.kind,
+                "score": score,
+                "cost": c.cost,
+                "cumulative": running,
+                "funded": verdict,
+            }
+        )
+    funded = sum(above)
+    if available is None:
+        line = "No funding is given in `portfolio.yaml` (`funding: {available: …}`), so no cut line is drawn."
+    else:
+        cost = sum(c.cost for (c, _), fits in zip(order, above, strict=True) if fits)
+        line = (
+            f"Funding available: **{fmt.money(available, cur)}**. In rank order, the first {funded} of "
+            f"{len(order)} candidates fit ({fmt.money(cost, cur)}); the cut line falls after rank {funded}."
+        )
+    weights = ", ".join(
+        f"{plain(c.name)} {fmt.number(c.weight * 100)} %"
+        + (" (inverse: a high score lowers priority)" if c.inverse else "")
+        for c in criteria
+    )
+    summary = f"{len(order)} candidates by priority score; {funded} above the cut line."
+    chart = chart_block("priority", priority_spec("Priority score, highest first", items), summary, None)
+    unscored_list = (
+        "".join(f"- {md_link(PRIORITIZATION, c.page, plain(c.name))} ({c.kind})\n" for c in unscored) or "_None._\n"
+    )
+    align = "rlllrr" + "r" * len(criteria) + "rl"
+    return (
+        front_matter("Prioritization", searchable=False)
+        + "# Prioritization\n\n"
+        + "Approved projects that have not started and open requests, ranked by priority score: the weighted "
+        + f"sum of their scores ({weights}). Each criterion's column is its part of the score.\n\n"
+        + f"{line}\n\n"
+        + (section("Ranking", chart + table(headers, rows, align=align)) if rows else "_No scored candidate._\n")
+        + section("Not scored yet", unscored_list)
+        + (chart_scripts(PRIORITIZATION) if rows else "")
+    )
