@@ -155,7 +155,48 @@ def _priority_design() -> dict[str, Any]:
     return _bare(alt.layer(bars).properties(width="container").to_dict())
 
 
-DESIGNS = {"roadmap": _roadmap_design, "performance": _performance_design, "priority": _priority_design}
+def _risk_heatmap_design() -> dict[str, Any]:
+    import altair as alt
+
+    cells = alt.Chart(alt.Data(name="cells"))
+    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        x=alt.X("impact:O", title="Impact", sort=[1, 2, 3, 4, 5], axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("probability:O", title="Probability", sort=[5, 4, 3, 2, 1]),
+        color=alt.Color(
+            "band:N",
+            title="Exposure",
+            scale=alt.Scale(
+                domain=["low", "medium", "high", "very high"], range=["#c8e6c9", "#fff59d", "#ffcc80", "#ef9a9a"]
+            ),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("probability:O", title="Probability"),
+            alt.Tooltip("impact:O", title="Impact"),
+            alt.Tooltip("exposure:Q", title="Exposure"),
+            alt.Tooltip("count:Q", title="Open risks"),
+        ],
+    )
+    counts = cells.mark_text(fontSize=14, fontWeight="bold").encode(
+        x=alt.X("impact:O", sort=[1, 2, 3, 4, 5]),
+        y=alt.Y("probability:O", sort=[5, 4, 3, 2, 1]),
+        text=alt.Text("label:N"),
+        tooltip=[alt.Tooltip("count:Q", title="Open risks")],
+    )
+    return _bare(alt.layer(squares, counts).properties(width=300, height=300).to_dict())
+
+
+DESIGNS = {
+    "roadmap": _roadmap_design,
+    "performance": _performance_design,
+    "priority": _priority_design,
+    "risk_heatmap": _risk_heatmap_design,
+}
+
+
+def risk_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Open risks counted by probability × impact, each cell colored by its exposure band."""
+    return {**template("risk_heatmap"), "title": title, "datasets": {"cells": list(cells)}}
 
 
 def priority_spec(title: str, items: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -117,6 +117,21 @@ def table_html(
     return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
+def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown: int) -> str:
+    """Lists that filter the rows of table `table_id` by their data-<name> attributes (tables.js does the
+    work). `choices` maps each name to (value, inert label) pairs."""
+    selects = "".join(
+        f'<label>{name.upper() if name == "rag" else name.capitalize()} <select name="{name}">'
+        '<option value="">All</option>'
+        + "".join(f'<option value="{attribute(value)}">{label}</option>' for value, label in options)
+        + "</select></label> "
+        for name, options in choices.items()
+    )
+    return html_block(
+        f'<form class="pmo-filters" data-pmo-filters="{table_id}">{selects}<output>{shown} shown</output></form>'
+    )
+
+
 def page_scripts(page: str, *assets: str) -> str:
     """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`."""
     up = "../" * page_url(page).count("/")

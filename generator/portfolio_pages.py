@@ -11,6 +11,7 @@ from .charts import chart_scripts
 from .kpi import RAGS, portfolio_shares, priority_score
 from .md import (
     facts,
+    filter_form,
     front_matter,
     link,
     md_link,
@@ -88,20 +89,10 @@ def register_page(a: Analysis) -> str:
         "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
     }
-    selects = "".join(
-        f'<label>{name.upper() if name == "rag" else name.capitalize()} <select name="{name}">'
-        '<option value="">All</option>'
-        + "".join(f'<option value="{attribute(value)}">{label}</option>' for value, label in options)
-        + "</select></label> "
-        for name, options in choices.items()
-    )
-    form = html_block(
-        f'<form class="pmo-filters" data-pmo-filters="register">{selects}<output>{len(ids)} shown</output></form>'
-    )
+    form = filter_form("pmo-register-table", choices, len(ids))
+    table_attrs = 'id="pmo-register-table" data-pmo-sortable'
     register = html_block(
-        table_html(
-            PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", 'id="register" data-pmo-sortable', row_attrs
-        )
+        table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", table_attrs, row_attrs)
     )
     return (
         front_matter("Project register", searchable=False)

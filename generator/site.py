@@ -18,6 +18,7 @@ from .md import objective_path, program_path, project_path, request_path
 from .performance import PERFORMANCE, performance_page
 from .prioritization import PRIORITIZATION, prioritization_page
 from .project_page import project_page
+from .risks_page import RISKS, risks_page
 from .roadmap import ROADMAP, roadmap_page
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[ROADMAP] = roadmap_page(a)
     tree.pages[PERFORMANCE] = performance_page(a)
     tree.pages[PRIORITIZATION] = prioritization_page(a)
+    tree.pages[RISKS] = risks_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -138,6 +140,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
                 {"Roadmap": ROADMAP},
                 {"Performance": PERFORMANCE},
                 {"Prioritization": PRIORITIZATION},
+                {"Risks": RISKS},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},
                 {"Demand": pages.REQUESTS},

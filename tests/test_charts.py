@@ -99,3 +99,26 @@ def test_priority_chart_is_valid(analysis) -> None:
     alt.LayerChart.from_dict(spec, validate=True)
     ranks = [item["rank"] for item in spec["datasets"]["items"]]
     assert ranks == list(range(1, len(ranks) + 1))
+
+
+def test_risk_heatmap_counts_open_risks_by_cell(analysis) -> None:
+    from generator.risks_page import exposure_band, risks_page
+
+    (spec,) = specs(risks_page(analysis))
+    alt.LayerChart.from_dict(spec, validate=True)
+    cells = spec["datasets"]["cells"]
+    assert len(cells) == 25
+    open_risks = [r for p in analysis.portfolio.projects.values() for r in p.risks if r.status == "open"]
+    assert sum(c["count"] for c in cells) == len(open_risks)
+    cell = next(c for c in cells if (c["probability"], c["impact"]) == (3, 4))
+    assert cell["count"] == sum(1 for r in open_risks if (r.probability, r.impact) == (3, 4))
+    assert [exposure_band(e) for e in (1, 4, 5, 9, 10, 14, 15, 25)] == [
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+        "very high",
+        "very high",
+    ]

@@ -29,6 +29,7 @@ PAGES = [
     PageSpec("roadmap", "/roadmap/"),
     PageSpec("performance", "/performance/"),
     PageSpec("prioritization", "/prioritization/"),
+    PageSpec("risks", "/risks/"),
 ]
 
 
@@ -87,7 +88,7 @@ def test_register_filters_and_sorts_in_the_browser(sample_site: Site, new_contex
     context, recorder = new_context("desktop")
     page = context.new_page()
     page.goto(sample_site.address("/projects/"), wait_until="networkidle")
-    rows = page.locator("#register tbody tr:not([hidden])")
+    rows = page.locator("#pmo-register-table tbody tr:not([hidden])")
     everything = rows.count()
     page.select_option("select[name=phase]", "execution")
     phases = rows.locator("td:nth-child(4)").all_inner_texts()
@@ -98,12 +99,26 @@ def test_register_filters_and_sorts_in_the_browser(sample_site: Site, new_contex
     page.select_option("select[name=rag]", "")
     page.select_option("select[name=phase]", "")
     assert rows.count() == everything
-    page.click("#register thead th:nth-child(9) button")  # Budget, ascending
+    page.click("#pmo-register-table thead th:nth-child(9) button")  # Budget, ascending
     budgets = [float(t.replace("€", "").replace(",", "")) for t in rows.locator("td:nth-child(9)").all_inner_texts()]
     assert budgets == sorted(budgets)
-    page.click("#register thead th:nth-child(9) button")  # and descending
+    page.click("#pmo-register-table thead th:nth-child(9) button")  # and descending
     again = [float(t.replace("€", "").replace(",", "")) for t in rows.locator("td:nth-child(9)").all_inner_texts()]
     assert again == sorted(budgets, reverse=True)
-    assert page.locator("#register thead th:nth-child(9)").get_attribute("aria-sort") == "descending"
+    assert page.locator("#pmo-register-table thead th:nth-child(9)").get_attribute("aria-sort") == "descending"
     if recorder.problems():
         pytest.fail(f"register:\n{report(recorder)}", pytrace=False)
+
+
+def test_risk_register_filters_by_status(sample_site: Site, new_context: OpenContext) -> None:
+    context, recorder = new_context("desktop")
+    page = context.new_page()
+    page.goto(sample_site.address("/risks/"), wait_until="networkidle")
+    rows = page.locator("#pmo-risk-table tbody tr:not([hidden])")
+    everything = rows.count()
+    page.select_option("select[name=status]", "closed")
+    statuses = rows.locator("td:nth-child(8)").all_inner_texts()
+    assert 0 < len(statuses) < everything and set(statuses) == {"closed"}
+    assert page.locator("svg .mark-rect path").count() >= 25  # the 5 × 5 heat map was drawn
+    if recorder.problems():
+        pytest.fail(f"risks:\n{report(recorder)}", pytrace=False)

@@ -1,0 +1,91 @@
+"""Stage 4, render: the Risks page — every risk of the portfolio, its heat map, and filters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .blocks import html_block
+from .charts import chart_block, chart_scripts, risk_heatmap_spec
+from .md import filter_form, front_matter, link, page_scripts, project_path, section, table_html
+from .portfolio_pages import TABLES_JS
+from .text import attribute, one_line, plain
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
+
+RISKS = "risks.md"
+# Exposure bands of the handbook (methodology/raid.md): 1-4 low, 5-9 medium, 10-14 high, 15-25 very high.
+BANDS = ((15, "very high"), (10, "high"), (5, "medium"), (1, "low"))
+
+
+def exposure_band(exposure: int) -> str:
+    return next(name for floor, name in BANDS if exposure >= floor)
+
+
+def risks_page(a: Analysis) -> str:
+    entries = [(pid, risk) for pid in sorted(a.portfolio.projects) for risk in a.project(pid).risks]
+    entries.sort(key=lambda e: (e[1].status != "open", -e[1].probability * e[1].impact, e[0], e[1].id))
+    open_risks = Counter((r.probability, r.impact) for _, r in entries if r.status == "open")
+    cells = [
+        {
+            "probability": p,
+            "impact": i,
+            "exposure": p * i,
+            "band": exposure_band(p * i),
+            "count": open_risks[(p, i)],
+            "label": str(open_risks[(p, i)]) if open_risks[(p, i)] else "",
+        }
+        for p in range(1, 6)
+        for i in range(1, 6)
+    ]
+    total_open = sum(open_risks.values())
+    severe = sum(n for (p, i), n in open_risks.items() if p * i >= 15)
+    summary = (
+        f"{total_open} open risks by probability and impact; {severe} of them have an exposure of 15 or more "
+        "(very high)."
+    )
+    chart = chart_block("risk-heatmap", risk_heatmap_spec("Open risks, probability × impact", cells), summary, None)
+    rows, attrs = [], []
+    for pid, r in entries:
+        project = a.project(pid)
+        rows.append(
+            (
+                link(RISKS, project_path(pid), plain(project.name)),
+                plain(r.id),
+                plain(r.title),
+                str(r.probability),
+                str(r.impact),
+                str(r.probability * r.impact) if r.status == "open" else "—",
+                plain(a.person_name(r.owner)),
+                r.status,
+                one_line(r.mitigation, 200),
+            )
+        )
+        attrs.append(
+            f'data-program="{attribute(project.program)}" data-owner="{attribute(r.owner)}" data-status="{r.status}"'
+        )
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    owners = sorted({r.owner for _, r in entries}, key=a.person_name)
+    choices = {
+        "program": [(p.id, plain(p.name)) for p in programs],
+        "owner": [(o, plain(a.person_name(o))) for o in owners],
+        "status": [("open", "Open"), ("closed", "Closed")],
+    }
+    headers = ["Project", "Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
+    register = (
+        filter_form("pmo-risk-table", choices, len(rows))
+        + html_block(table_html(headers, rows, "lllrrrlll", 'id="pmo-risk-table" data-pmo-sortable', attrs))
+        if rows
+        else "_No risks recorded._\n"
+    )
+    return (
+        front_matter("Risks", searchable=False)
+        + "# Risks\n\n"
+        + "Every risk of the portfolio. Exposure is probability × impact (1 to 25), counted for open risks; "
+        + "the heat map shows where the open risks sit.\n\n"
+        + section("Heat map", chart)
+        + section("Risk register", register)
+        + chart_scripts(RISKS)
+        + page_scripts(RISKS, TABLES_JS)
+    )
