@@ -24,7 +24,7 @@ from .text import one_line, plain, rich
 if TYPE_CHECKING:
     from .analyse import Analysis
     from .kpi import Row
-    from .model import Project
+    from .model import Project, Risk
 
 
 def project_page(a: Analysis, project_id: str) -> str:
@@ -172,23 +172,26 @@ def _status(a: Analysis, p: Project) -> str:
     return f"{latest}{paragraph('<strong>History</strong>, newest first')}{history}"
 
 
+RISK_HEADERS = ["Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
+
+
+def risk_cells(a: Analysis, r: Risk) -> tuple[str, ...]:
+    """One risk as table cells (RISK_HEADERS); exposure counts for open risks only."""
+    return (
+        plain(r.id),
+        plain(r.title) + pmo_mark(r),
+        str(r.probability),
+        str(r.impact),
+        str(r.probability * r.impact) if r.status == "open" else "—",
+        plain(a.person_name(r.owner)),
+        r.status,
+        one_line(r.mitigation, 240),
+    )
+
+
 def _risks(a: Analysis, p: Project) -> str:
     ordered = sorted(p.risks, key=lambda r: (r.status != "open", -r.probability * r.impact, r.id))
-    rows = [
-        (
-            plain(r.id),
-            plain(r.title) + pmo_mark(r),
-            str(r.probability),
-            str(r.impact),
-            str(r.probability * r.impact) if r.status == "open" else "—",
-            plain(a.person_name(r.owner)),
-            r.status,
-            one_line(r.mitigation, 240),
-        )
-        for r in ordered
-    ]
-    headers = ["Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
-    return table(headers, rows, align="llrrrlll")
+    return table(RISK_HEADERS, [risk_cells(a, r) for r in ordered], align="llrrrlll")
 
 
 def _issues(a: Analysis, p: Project) -> str:

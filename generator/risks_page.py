@@ -9,7 +9,8 @@ from .blocks import html_block
 from .charts import chart_block, chart_scripts, risk_heatmap_spec
 from .md import filter_form, front_matter, link, page_scripts, project_path, section, table_html
 from .portfolio_pages import TABLES_JS
-from .text import attribute, one_line, plain
+from .project_page import RISK_HEADERS, risk_cells
+from .text import attribute, plain
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -49,19 +50,7 @@ def risks_page(a: Analysis) -> str:
     rows, attrs = [], []
     for pid, r in entries:
         project = a.project(pid)
-        rows.append(
-            (
-                link(RISKS, project_path(pid), plain(project.name)),
-                plain(r.id),
-                plain(r.title),
-                str(r.probability),
-                str(r.impact),
-                str(r.probability * r.impact) if r.status == "open" else "—",
-                plain(a.person_name(r.owner)),
-                r.status,
-                one_line(r.mitigation, 200),
-            )
-        )
+        rows.append((link(RISKS, project_path(pid), plain(project.name)), *risk_cells(a, r)))
         attrs.append(
             f'data-program="{attribute(project.program)}" data-owner="{attribute(r.owner)}" data-status="{r.status}"'
         )
@@ -72,7 +61,7 @@ def risks_page(a: Analysis) -> str:
         "owner": [(o, plain(a.person_name(o))) for o in owners],
         "status": [("open", "Open"), ("closed", "Closed")],
     }
-    headers = ["Project", "Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
+    headers = ["Project", *RISK_HEADERS]
     register = (
         filter_form("pmo-risk-table", choices, len(rows))
         + html_block(table_html(headers, rows, "lllrrrlll", 'id="pmo-risk-table" data-pmo-sortable', attrs))
