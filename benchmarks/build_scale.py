@@ -318,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))  # the children run this file by path: import the checkout, not an install
 
     if args.child == "pmo":
         print(json.dumps(child_pmo(args.data, args.site, args.profile)))
@@ -327,7 +328,6 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
