@@ -28,6 +28,8 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
     """Every project's facts and KPIs at `as_of`, indexed by project id."""
     as_of = settings.as_of
     current = [p.status_at(as_of) for p in projects]
+    satisfaction = [_satisfaction(p, as_of) for p in projects]
+    scores = [priority_score(p.scores, settings) for p in projects]
     frame = pd.DataFrame(
         {
             "name": [p.name for p in projects],
@@ -48,10 +50,37 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
             "elapsed_days": np.array([(as_of - p.start).days for p in projects], dtype=float),
             "slip_days": np.array([(p.expected_finish - p.finish).days for p in projects], dtype=float),
             "status_age_days": np.array([(as_of - s.date).days if s else np.nan for s in current], dtype=float),
+            "risk_exposure": np.array([_exposure(p) for p in projects], dtype=float),
+            "open_risks": np.array([sum(r.status == "open" for r in p.risks) for p in projects], dtype=int),
+            "satisfaction": np.array([latest for latest, _ in satisfaction], dtype=float),
+            "satisfaction_trend": np.array([trend for _, trend in satisfaction], dtype=float),
+            "priority_score": np.array([np.nan if s is None else s for s in scores], dtype=float),
         },
         index=pd.Index([p.id for p in projects], name="id"),
     )
+    frame["priority_rank"] = priority_rank(frame["priority_score"], frame["bac"], frame["name"])
     return add_kpis(frame, settings)
+
+
+def _exposure(project: Project) -> int:
+    """Σ probability × impact over the open risks; 0 when none is open (no risk is a real 0, not n/a)."""
+    return sum(r.probability * r.impact for r in project.risks if r.status == "open")
+
+
+def _satisfaction(project: Project, as_of: dt.date) -> tuple[float, float]:
+    """The latest stakeholder satisfaction on or before as_of, and its change since the report before that
+    had one (NaN when there are fewer than two scores)."""
+    scored = [r.satisfaction for r in project.status if r.date <= as_of and r.satisfaction is not None]
+    latest = scored[-1] if scored else np.nan
+    return latest, (scored[-1] - scored[-2]) if len(scored) > 1 else np.nan
+
+
+def priority_rank(score: pd.Series, cost: pd.Series, name: pd.Series) -> pd.Series:
+    """Rank 1 is the highest score among the scored projects (ties: the cheaper first, then by name, as on
+    the Prioritization page); unscored projects have no rank (NaN)."""
+    order = pd.DataFrame({"neg": -score, "cost": cost, "name": name}).dropna(subset=["neg"])
+    ranked = order.sort_values(["neg", "cost", "name"], kind="stable").index
+    return pd.Series(np.arange(1, len(ranked) + 1, dtype=float), index=ranked).reindex(score.index)
 
 
 def planned_fraction(elapsed_days: pd.Series, planned_days: pd.Series) -> pd.Series:

@@ -179,3 +179,41 @@ def test_portfolio_shares_with_no_active_project() -> None:
         "within_budget": None,
         "within_schedule": None,
     }
+
+
+def test_risk_exposure_counts_open_risks_only() -> None:
+    risks = [
+        {"id": "R1", "title": "Vendor", "probability": 3, "impact": 4, "owner": "a.b"},  # 12
+        {"id": "R2", "title": "Skills", "probability": 2, "impact": 5, "owner": "a.b"},  # 10
+        {"id": "R3", "title": "Gone", "probability": 5, "impact": 5, "owner": "a.b", "status": "closed"},
+    ]
+    r = row(risks=risks)
+    assert (r["risk_exposure"], r["open_risks"]) == (22, 2)
+    assert (row()["risk_exposure"], row()["open_risks"]) == (0, 0)  # no risk is a real 0
+
+
+def test_satisfaction_latest_and_trend() -> None:
+    def report(date: str, satisfaction: float | None) -> dict[str, Any]:
+        return {"date": date, "rag": "green", "percent_complete": 10, "actual_cost": 1, "satisfaction": satisfaction}
+
+    r = row(status=[report("2026-01-31", 4.2), report("2026-02-15", None), report("2026-02-28", 3.5)])
+    assert r["satisfaction"] == 3.5
+    assert r["satisfaction_trend"] == pytest.approx(-0.7)  # against the last report that had a score
+    one = row(status=[report("2026-01-31", 4.0), report("2026-04-30", 2.0)])  # the second is after as_of
+    assert one["satisfaction"] == 4.0 and nan(one["satisfaction_trend"])
+    assert nan(row()["satisfaction"]) and nan(row(status=[])["satisfaction_trend"])
+
+
+def test_priority_rank_highest_score_first_ties_cheaper_first() -> None:
+    high = {"strategic_fit": 5, "value": 5, "urgency": 5, "risk": 1}  # 5.0
+    mid = {"strategic_fit": 3, "value": 3, "urgency": 3, "risk": 3}  # 3.0
+    projects = [
+        project(id="aa", scores=mid, budget=200000),
+        project(id="bb", scores=mid, budget=100000),
+        project(id="cc", scores=high),
+        project(id="dd"),  # not scored: no score, no rank
+    ]
+    frame = project_frame(projects, SETTINGS)
+    assert frame["priority_score"].tolist()[:3] == pytest.approx([3.0, 3.0, 5.0])
+    assert frame["priority_rank"].tolist()[:3] == [3, 2, 1]
+    assert nan(frame.loc["dd", "priority_score"]) and nan(frame.loc["dd", "priority_rank"])
