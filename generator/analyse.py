@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .kpi import project_frame
+from .rollups import Rollup, rollup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +44,15 @@ class Analysis:
     @cached_property
     def team_names(self) -> dict[str, str]:
         return {team.id: team.name for team in self.portfolio.people.teams}
+
+    @cached_property
+    def totals(self) -> Rollup:
+        """The whole portfolio rolled up."""
+        return rollup(self.projects)
+
+    def rollup(self, ids: list[str]) -> Rollup:
+        """The projects `ids` rolled up (a program's, an objective's)."""
+        return rollup(self.projects.loc[ids])
 
     def person_name(self, person_id: str | None) -> str:
         if person_id is None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .blocks import html_block
+from .blocks import BLOCK_START, html_block
 from .md import page_scripts
 from .text import attribute
 
@@ -159,7 +159,7 @@ def _risk_heatmap_design() -> dict[str, Any]:
     import altair as alt
 
     cells = alt.Chart(alt.Data(name="cells"))
-    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=2, cursor="pointer").encode(
         x=alt.X("impact:O", title="Impact", sort=[1, 2, 3, 4, 5], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("probability:O", title="Probability", sort=[5, 4, 3, 2, 1]),
         color=alt.Color(
@@ -186,12 +186,155 @@ def _risk_heatmap_design() -> dict[str, Any]:
     return _bare(alt.layer(squares, counts).properties(width=300, height=300).to_dict())
 
 
+PHASE_COLORS = {  # lifecycle order, light to dark through the delivery phases; ends in greys
+    "proposal": "#c5cae9",
+    "approved": "#9fa8da",
+    "planning": "#7986cb",
+    "execution": "#3949ab",
+    "closing": "#1a237e",
+    "on-hold": "#ffb300",
+    "closed": "#757575",
+    "cancelled": "#bdbdbd",
+}
+
+
+def _by_program_design(title: str, colors: dict[str, str]) -> Any:
+    """Projects per program, stacked by a category (RAG or phase) in its own colors and order."""
+
+    def design() -> dict[str, Any]:
+        import altair as alt
+
+        bars = (
+            alt.Chart(alt.Data(name="counts"))
+            .mark_bar()
+            .encode(
+                y=alt.Y("program:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+                x=alt.X("count:Q", title="Projects", stack="zero", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color(
+                    "category:N",
+                    title=title,
+                    scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                    legend=alt.Legend(orient="top"),
+                ),
+                order=alt.Order("order:Q"),
+                tooltip=[
+                    alt.Tooltip("program:N", title="Program"),
+                    alt.Tooltip("category:N", title=title),
+                    alt.Tooltip("count:Q", title="Projects"),
+                ],
+            )
+        )
+        return _bare(alt.layer(bars).properties(width="container").to_dict())
+
+    return design
+
+
+def _spend_design() -> dict[str, Any]:
+    import altair as alt
+
+    bars = (
+        alt.Chart(alt.Data(name="spend"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("kind:N", title=None, sort=["Change", "Run"]),
+            yOffset=alt.YOffset("measure:N", sort=["Budget", "Spent to date"]),
+            x=alt.X("amount:Q", title="Amount", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=["Budget", "Spent to date"], range=["#9fa8da", "#3949ab"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("kind:N", title="Work"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of the total", format=".1%"),
+            ],
+        )
+    )
+    return _bare(alt.layer(bars).properties(width="container", height={"step": 26}).to_dict())
+
+
+def _benefits_design() -> dict[str, Any]:
+    import altair as alt
+
+    bars = (
+        alt.Chart(alt.Data(name="benefits"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+            yOffset=alt.YOffset("measure:N", sort=["Planned", "Realized"]),
+            x=alt.X("amount:Q", title="Financial benefits", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=["Planned", "Realized"], range=["#a5d6a7", "#1b7f3b"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title="Objective"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+                alt.Tooltip("realized:Q", title="Realized of planned", format=".0%"),
+            ],
+        )
+    )
+    return _bare(alt.layer(bars).properties(width="container", height={"step": 18}).to_dict())
+
+
+def _value_risk_design() -> dict[str, Any]:
+    import altair as alt
+
+    points = (
+        alt.Chart(alt.Data(name="items"))
+        .mark_circle(opacity=0.7, stroke="#212121", strokeWidth=0.5)
+        .encode(
+            x=alt.X("value:Q", title="Value (weighted score, 1-5)", scale=alt.Scale(domain=[1, 5])),
+            y=alt.Y("risk:Q", title="Delivery risk (score, 1-5)", scale=alt.Scale(domain=[1, 5])),
+            size=alt.Size("cost:Q", title="Cost", legend=None, scale=alt.Scale(range=[40, 900])),
+            color=alt.Color(
+                "funded:N",
+                title=None,
+                scale=alt.Scale(domain=["above the cut line", "below the cut line"], range=["#3949ab", "#9e9e9e"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("label:N", title="Item"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("value:Q", title="Value", format=".2f"),
+                alt.Tooltip("risk:Q", title="Delivery risk", format=".2f"),
+                alt.Tooltip("cost:Q", title="Cost", format=",.0f"),
+                alt.Tooltip("funded:N", title="Funding"),
+            ],
+        )
+    )
+    return _bare(alt.layer(points).properties(width="container", height=360).to_dict())
+
+
 DESIGNS = {
     "roadmap": _roadmap_design,
     "performance": _performance_design,
     "priority": _priority_design,
     "risk_heatmap": _risk_heatmap_design,
+    "rag_by_program": _by_program_design("RAG", RAG_COLORS),
+    "phase_by_program": _by_program_design("Phase", PHASE_COLORS),
+    "spend": _spend_design,
+    "benefits": _benefits_design,
+    "value_risk": _value_risk_design,
 }
+
+
+def filled(name: str, title: str, datasets: dict[str, Sequence[dict[str, Any]]], **overrides: Any) -> dict[str, Any]:
+    """A stored template with its title, its data and any top-level overrides (height, autosize) filled in."""
+    return {
+        **template(name),
+        "title": title,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        **overrides,
+        "datasets": {key: list(rows) for key, rows in datasets.items()},
+    }
 
 
 def risk_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -244,7 +387,8 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
     block.
 
     The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
-    no text from the data can close the element."""
+    no text from the data can close the element. `data_table` is bare HTML (md.table_html), not a block."""
+    assert data_table is None or BLOCK_START not in data_table, "a block inside a block ends the outer one early"
     payload = (
         json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         .replace("<", "\\u003c")

@@ -54,6 +54,8 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
             "open_risks": np.array([sum(r.status == "open" for r in p.risks) for p in projects], dtype=int),
             "satisfaction": np.array([latest for latest, _ in satisfaction], dtype=float),
             "satisfaction_trend": np.array([trend for _, trend in satisfaction], dtype=float),
+            "benefits_planned": np.array([_benefits(p, "planned") for p in projects], dtype=float),
+            "benefits_realized": np.array([_benefits(p, "realized") for p in projects], dtype=float),
             "priority_score": np.array([np.nan if s is None else s for s in scores], dtype=float),
         },
         index=pd.Index([p.id for p in projects], name="id"),
@@ -65,6 +67,11 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
 def _exposure(project: Project) -> int:
     """Σ probability × impact over the open risks; 0 when none is open (no risk is a real 0, not n/a)."""
     return sum(r.probability * r.impact for r in project.risks if r.status == "open")
+
+
+def _benefits(project: Project, which: str) -> float:
+    """Σ of the project's financial benefits, planned or realized (other kinds carry their own units)."""
+    return sum(getattr(b, which) for b in project.benefits if b.kind == "financial")
 
 
 def _satisfaction(project: Project, as_of: dt.date) -> tuple[float, float]:
@@ -164,6 +171,22 @@ def contributions(scores: dict[str, int], settings: Settings) -> dict[str, float
         c.id: round(c.weight * ((6 - scores[c.id]) if c.inverse else scores[c.id]), 4)
         for c in settings.scoring.criteria
     }
+
+
+def value_and_risk(scores: dict[str, int], settings: Settings) -> tuple[float, float] | None:
+    """The two axes of the value × risk chart, each a weighted mean score on the 1-5 scale: value over the
+    ordinary criteria, delivery risk over the inverse ones (as scored, 5 = riskiest). None when the item is not
+    scored or the scoring has no criterion of one of the two kinds."""
+    if not scores:
+        return None
+    means = []
+    for inverse in (False, True):
+        group = [c for c in settings.scoring.criteria if c.inverse is inverse]
+        weight = sum(c.weight for c in group)
+        if not weight:
+            return None
+        means.append(round(sum(c.weight * scores[c.id] for c in group) / weight, 4))
+    return means[0], means[1]
 
 
 def priority_score(scores: dict[str, int], settings: Settings) -> float | None:

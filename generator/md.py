@@ -117,11 +117,14 @@ def table_html(
     return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
+FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}
+
+
 def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown: int) -> str:
     """Lists that filter the rows of table `table_id` by their data-<name> attributes (tables.js does the
     work). `choices` maps each name to (value, inert label) pairs."""
     selects = "".join(
-        f'<label>{name.upper() if name == "rag" else name.capitalize()} <select name="{name}">'
+        f'<label>{FILTER_LABELS.get(name, name.capitalize())} <select name="{name}">'
         '<option value="">All</option>'
         + "".join(f'<option value="{attribute(value)}">{label}</option>' for value, label in options)
         + "</select></label> "

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .blocks import html_block
 from .charts import chart_scripts
-from .kpi import RAGS, portfolio_shares, priority_score
+from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles
+from .kpi import RAGS, priority_score
 from .md import (
     facts,
     filter_form,
@@ -107,31 +108,29 @@ def register_page(a: Analysis) -> str:
 
 
 def home_page(a: Analysis, intro: str | None) -> str:
-    f = a.projects
+    t = a.totals
     cur = a.settings.currency
-    active = f[f["active"]]
-    live = f[f["phase"] != "cancelled"]
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else f"# {org} IT portfolio\n\n"
-    red = int((active["rag"] == "red").sum())
-    shares = portfolio_shares(f)
     figures = tiles(
         [
-            (str(len(active)), f"active projects of {len(f)}"),
-            (fmt.money(active["bac"].sum(), cur, compact=True), "budget of active projects"),
-            (fmt.money(active["ac"].sum(), cur, compact=True), "spent to date on them"),
-            (str(red), "active projects red"),
-            (fmt.percent(_share(shares["within_budget"])), "of active projects within 10 % of budget"),
-            (fmt.percent(_share(shares["within_schedule"])), "of active projects within 10 % of schedule"),
-            (fmt.money(live["bac"].sum(), cur, compact=True), "budget of all projects, not cancelled"),
-            (fmt.money(f["ac"].sum(), cur, compact=True), "spent to date, all projects"),
+            (str(t.active), f"active projects of {t.projects}"),
+            (fmt.money(t.active_budget, cur, compact=True), "budget of active projects"),
+            (fmt.money(t.active_spent, cur, compact=True), "spent to date on them"),
+            (str(t.by_rag["red"]), "active projects red"),
+            (fmt.percent(share(t.within_budget)), "of active projects within 10 % of budget"),
+            (fmt.percent(share(t.within_schedule)), "of active projects within 10 % of schedule"),
+            (fmt.ratio(t.spi), "portfolio SPI (Σ EV / Σ PV)"),
+            (fmt.ratio(t.cpi), "portfolio CPI (Σ EV / Σ AC)"),
+            (fmt.money(t.budget, cur, compact=True), "budget of all projects, not cancelled"),
+            (fmt.money(t.spent, cur, compact=True), "spent to date, all projects"),
+            (fmt.money(t.benefits_realized, cur, compact=True), f"of {fmt.money(t.benefits_planned, cur)} benefits"),
+            (str(t.open_risks), f"open risks, exposure {fmt.number(t.risk_exposure)}"),
         ]
     )
-    phases = Counter(f["phase"])
-    shown = [ph for ph in PHASES if phases[ph]]
-    by_phase = table([fmt.phase(ph) for ph in shown], [[str(phases[ph]) for ph in shown]], align="r" * len(shown))
-    rags = Counter(active["rag"])
-    by_rag = table([fmt.rag(r) for r in RAGS], [[str(rags[r]) for r in RAGS]], align="ccc")
+    shown = [ph for ph in PHASES if t.by_phase[ph]]
+    by_phase = table([fmt.phase(ph) for ph in shown], [[str(t.by_phase[ph]) for ph in shown]], align="r" * len(shown))
+    by_rag = table([fmt.rag(r) for r in RAGS], [[str(t.by_rag[r]) for r in RAGS]], align="ccc")
     return (
         front_matter("Home", searchable=False)
         + header
@@ -141,22 +140,10 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + section("Projects by phase", by_phase)
         + section("Active projects by RAG", by_rag)
         + section("Needs attention", _attention(a))
-        + section("Programs", _program_table(a, HOME))
+        + section("Programs", _program_table(a, HOME) + "\n" + by_program_charts(a))
+        + section("Run and change", spend_chart(a, a.totals))
+        + chart_scripts(HOME)
     )
-
-
-def _share(value: float | None) -> float | None:
-    return None if value is None else 100 * value
-
-
-def tiles(items: list[tuple[str, str]]) -> str:
-    """Key figures as a grid of tiles (an HTML block: the values are our own numbers, labels our own words)."""
-    cells = "".join(
-        f'<div class="pmo-tile"><span class="pmo-tile-value">{value}</span>'
-        f'<span class="pmo-tile-label">{label}</span></div>'
-        for value, label in items
-    )
-    return f'<div class="pmo-tiles">{cells}</div>\n'
 
 
 def attention_reasons(a: Analysis, row: Row) -> list[str]:
@@ -242,6 +229,7 @@ def program_page(a: Analysis, program_id: str) -> str:
         + "\n"
         + rich(program.description)
         + "\n"
+        + section("Key figures", kpi_tiles(a, a.rollup(ids)))
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
         + section("Roadmap", roadmap_chart(a, ids, here, "roadmap", f"{program.name} roadmap"))
         + chart_scripts(here)
@@ -271,6 +259,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
         + f"# {plain(objective.name)}\n\n"
         + rich(objective.description)
         + "\n"
+        + section("Key figures", kpi_tiles(a, a.rollup(ids)))
         + section("Programs", (program_list or "_None._") + "\n")
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
     )

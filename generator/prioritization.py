@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import fmt
-from .charts import chart_block, chart_scripts, priority_spec
-from .kpi import contributions, cut_line, priority_score
-from .md import front_matter, link, md_link, project_path, request_path, section, table
+from .charts import chart_block, chart_scripts, filled, priority_spec
+from .kpi import contributions, cut_line, priority_score, value_and_risk
+from .md import front_matter, link, md_link, project_path, request_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def prioritization_page(a: Analysis) -> str:
         "Score",
         "Funding",
     ]
-    rows, items, running = [], [], 0.0
+    rows, items, bubbles, running = [], [], list[dict[str, Any]](), 0.0
     for rank, ((c, score), fits) in enumerate(zip(order, above, strict=True), start=1):
         running += c.cost
         parts = contributions(c.scores, a.settings)
@@ -97,6 +97,9 @@ def prioritization_page(a: Analysis) -> str:
                 "funded": verdict,
             }
         )
+        axes = value_and_risk(c.scores, a.settings)
+        if axes is not None:
+            bubbles.append({**items[-1], "value": axes[0], "risk": axes[1]})
     funded = sum(above)
     if available is None:
         line = "No funding is given in `portfolio.yaml` (`funding: {available: …}`), so no cut line is drawn."
@@ -113,6 +116,7 @@ def prioritization_page(a: Analysis) -> str:
     )
     summary = f"{len(order)} candidates by priority score; {funded} above the cut line."
     chart = chart_block("priority", priority_spec("Priority score, highest first", items), summary, None)
+    value_risk = _value_risk(bubbles, cur) if bubbles else ""
     unscored_list = (
         "".join(f"- {md_link(PRIORITIZATION, c.page, plain(c.name))} ({c.kind})\n" for c in unscored) or "_None._\n"
     )
@@ -124,6 +128,34 @@ def prioritization_page(a: Analysis) -> str:
         + f"sum of their scores ({weights}). Each criterion's column is its part of the score.\n\n"
         + f"{line}\n\n"
         + (section("Ranking", chart + table(headers, rows, align=align)) if rows else "_No scored candidate._\n")
+        + value_risk
         + section("Not scored yet", unscored_list)
         + (chart_scripts(PRIORITIZATION) if rows else "")
+    )
+
+
+def _value_risk(bubbles: list[dict[str, Any]], currency: str) -> str:
+    """Value against delivery risk, sized by cost: the quick wins sit bottom right."""
+    quick = sum(1 for b in bubbles if b["value"] >= 3 > b["risk"])
+    summary = (
+        f"Value against delivery risk for {len(bubbles)} scored candidates, circles sized by cost; "
+        f"{quick} combine a value of 3 or more with a risk below 3."
+    )
+    rows = [
+        (
+            str(b["rank"]),
+            plain(b["label"]),
+            fmt.number(b["value"], 2),
+            fmt.number(b["risk"], 2),
+            fmt.money(b["cost"], currency),
+            str(b["funded"]),
+        )
+        for b in bubbles
+    ]
+    data_table = table_html(["Rank", "Candidate", "Value", "Delivery risk", "Cost", "Funding"], rows, align="rlrrrl")
+    spec = filled("value_risk", "Value and delivery risk", {"items": bubbles})
+    return section(
+        "Value and risk",
+        "Value is the weighted mean of the ordinary criteria, delivery risk the weighted mean of the inverse "
+        "ones, both as scored from 1 to 5.\n\n" + chart_block("value-risk", spec, summary, data_table),
     )

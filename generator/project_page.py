@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
+from .benefits_page import benefit_amount, benefit_state
 from .kpi import milestone_slip, why_undefined
 from .md import (
     EMPTY,
@@ -240,23 +241,18 @@ def _changes(a: Analysis, p: Project) -> str:
 
 def _benefits(a: Analysis, p: Project) -> str:
     cur = a.settings.currency
-
-    def amount(value: float, unit: str | None, kind: str) -> str:
-        if kind == "financial":
-            return fmt.money(value, cur)
-        return f"{fmt.number(value, 1 if value % 1 else 0)} {plain(unit or '')}".strip()
-
     rows = [
         (
             plain(b.name) + pmo_mark(b),
             b.kind,
-            amount(b.planned, b.unit, b.kind),
-            amount(b.realized, b.unit, b.kind),
+            benefit_amount(b.planned, b, cur),
+            benefit_amount(b.realized, b, cur),
             fmt.date(b.due),
+            benefit_state(b, a),
         )
         for b in p.benefits
     ]
-    return table(["Benefit", "Kind", "Planned", "Realized", "Due"], rows, align="llrrl")
+    return table(["Benefit", "Kind", "Planned", "Realized", "Due", "State"], rows, align="llrrll")
 
 
 def _resources(a: Analysis, p: Project) -> str:

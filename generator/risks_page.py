@@ -36,6 +36,7 @@ def risks_page(a: Analysis) -> str:
             "band": exposure_band(p * i),
             "count": open_risks[(p, i)],
             "label": str(open_risks[(p, i)]) if open_risks[(p, i)] else "",
+            "cell": f"{p}-{i}",
         }
         for p in range(1, 6)
         for i in range(1, 6)
@@ -46,13 +47,17 @@ def risks_page(a: Analysis) -> str:
         f"{total_open} open risks by probability and impact; {severe} of them have an exposure of 15 or more "
         "(very high)."
     )
-    chart = chart_block("risk-heatmap", risk_heatmap_spec("Open risks, probability × impact", cells), summary, None)
+    spec = risk_heatmap_spec("Open risks, probability × impact", cells)
+    # A click on a cell filters the register below to its open risks (charts.js; the same filter is in the form)
+    spec["usermeta"] = {"pmoFilter": {"form": "pmo-risk-table", "field": "cell", "also": {"status": "open"}}}
+    chart = chart_block("risk-heatmap", spec, summary + " Select a cell to list its risks below.", None)
     rows, attrs = [], []
     for pid, r in entries:
         project = a.project(pid)
         rows.append((link(RISKS, project_path(pid), plain(project.name)), *risk_cells(a, r)))
         attrs.append(
-            f'data-program="{attribute(project.program)}" data-owner="{attribute(r.owner)}" data-status="{r.status}"'
+            f'data-program="{attribute(project.program)}" data-owner="{attribute(r.owner)}" data-status="{r.status}" '
+            f'data-cell="{r.probability}-{r.impact}"'
         )
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     owners = sorted({r.owner for _, r in entries}, key=a.person_name)
@@ -60,6 +65,10 @@ def risks_page(a: Analysis) -> str:
         "program": [(p.id, plain(p.name)) for p in programs],
         "owner": [(o, plain(a.person_name(o))) for o in owners],
         "status": [("open", "Open"), ("closed", "Closed")],
+        "cell": [
+            (f"{p}-{i}", f"Probability {p} × impact {i}")
+            for p, i in sorted({(r.probability, r.impact) for _, r in entries}, key=lambda c: (-c[0] * c[1], -c[0]))
+        ],
     }
     headers = ["Project", *RISK_HEADERS]
     register = (

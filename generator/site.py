@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import portfolio_pages as pages
+from .benefits_page import BENEFITS, benefits_page
 from .charts import CHARTS_JS, VEGA, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path
@@ -62,6 +63,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[PERFORMANCE] = performance_page(a)
     tree.pages[PRIORITIZATION] = prioritization_page(a)
     tree.pages[RISKS] = risks_page(a)
+    tree.pages[BENEFITS] = benefits_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -141,6 +143,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
                 {"Performance": PERFORMANCE},
                 {"Prioritization": PRIORITIZATION},
                 {"Risks": RISKS},
+                {"Benefits": BENEFITS},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},
                 {"Demand": pages.REQUESTS},

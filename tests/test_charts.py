@@ -95,8 +95,9 @@ def test_performance_chart_is_valid_and_places_every_measured_project(analysis) 
 def test_priority_chart_is_valid(analysis) -> None:
     from generator.prioritization import prioritization_page
 
-    (spec,) = specs(prioritization_page(analysis))
+    spec, bubbles = specs(prioritization_page(analysis))
     alt.LayerChart.from_dict(spec, validate=True)
+    assert [b["rank"] for b in bubbles["datasets"]["items"]] == [i["rank"] for i in spec["datasets"]["items"]]
     ranks = [item["rank"] for item in spec["datasets"]["items"]]
     assert ranks == list(range(1, len(ranks) + 1))
 
@@ -122,3 +123,19 @@ def test_risk_heatmap_counts_open_risks_by_cell(analysis) -> None:
         "very high",
         "very high",
     ]
+
+
+def test_every_chart_of_the_site_is_valid_vega_lite_with_tooltips_and_a_text_alternative() -> None:
+    pages = site_tree(read_portfolio(SAMPLE), "pmo", None, {}).pages
+    seen = 0
+    for path, text in pages.items():
+        blocks = re.findall(r'<figure class="pmo-figure">.*?</figure>', text, re.S)
+        for block in blocks:
+            (spec,) = specs(block)
+            alt.LayerChart.from_dict(spec, validate=True)
+            assert spec["title"], path
+            assert all("tooltip" in layer["encoding"] for layer in spec["layer"]), (path, spec["title"])
+            assert re.search(r'aria-label="[^"]{20,}"', block) and "<figcaption>" in block, path
+            seen += 1
+        assert ("chart-scripts" in text or "charts.js" in text) == bool(blocks), path  # scripts iff charts
+    assert seen >= 10

@@ -217,3 +217,14 @@ def test_priority_rank_highest_score_first_ties_cheaper_first() -> None:
     assert frame["priority_score"].tolist()[:3] == pytest.approx([3.0, 3.0, 5.0])
     assert frame["priority_rank"].tolist()[:3] == [3, 2, 1]
     assert nan(frame.loc["dd", "priority_score"]) and nan(frame.loc["dd", "priority_rank"])
+
+
+def test_benefits_sum_financial_ones_only() -> None:
+    benefits = [
+        {"name": "Fewer calls", "planned": 400000, "realized": 150000},
+        {"name": "Licences", "planned": 100000},
+        {"name": "Shorter waits", "kind": "non-financial", "planned": 30, "realized": 12, "unit": "days"},
+    ]
+    r = row(benefits=benefits)
+    assert (r["benefits_planned"], r["benefits_realized"]) == (500000, 150000)
+    assert (row()["benefits_planned"], row()["benefits_realized"]) == (0, 0)

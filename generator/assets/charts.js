@@ -5,9 +5,30 @@
       var target = document.getElementById(script.dataset.for);
       if (!target || target.dataset.drawn) return;
       target.dataset.drawn = "1";
+      var spec = JSON.parse(script.textContent);
       window
-        .vegaEmbed(target, JSON.parse(script.textContent), { mode: "vega-lite", actions: false, renderer: "svg" })
+        .vegaEmbed(target, spec, { mode: "vega-lite", actions: false, renderer: "svg" })
+        .then(function (result) { clickThrough(result.view, spec.usermeta && spec.usermeta.pmoFilter); })
         .catch(function (error) { console.error(error); });
+    });
+  }
+  // A chart whose spec names a filter form: a click on a mark selects the mark's value in that form's list
+  // (and any fixed values it names), so the table below shows the rows behind the mark.
+  function clickThrough(view, filter) {
+    if (!filter) return;
+    view.addEventListener("click", function (event, item) {
+      var form = document.querySelector('form[data-pmo-filters="' + filter.form + '"]');
+      var value = item && item.datum && item.datum[filter.field];
+      var list = form && form.querySelector('select[name="' + filter.field + '"]');
+      if (!list || !value || !list.querySelector('option[value="' + value + '"]')) return;  // an empty cell
+      var choices = Object.assign({}, filter.also || {});
+      choices[filter.field] = value;
+      Object.keys(choices).forEach(function (name) {
+        var select = form.querySelector('select[name="' + name + '"]');
+        if (select) select.value = choices[name];
+      });
+      form.dispatchEvent(new Event("change"));
+      form.scrollIntoView({ block: "start" });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);

@@ -1,0 +1,110 @@
+"""Stage 4, render: the Benefits page — what the projects promised and what has been realized so far."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .charts import chart_block, chart_scripts, filled
+from .dashboard import share, tiles
+from .md import front_matter, link, pmo_mark, program_path, project_path, section, table, table_html
+from .text import plain
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
+    from .model import Benefit
+
+BENEFITS = "benefits.md"
+
+
+def benefit_amount(value: float, benefit: Benefit, currency: str) -> str:
+    """A financial benefit in money; any other in its own unit (users per month, days, hours)."""
+    if benefit.kind == "financial":
+        return fmt.money(value, currency)
+    return f"{fmt.number(value, 1 if value % 1 else 0)} {plain(benefit.unit or '')}".strip()
+
+
+def benefit_state(benefit: Benefit, a: Analysis) -> str:
+    """Realized (in full), overdue (due date passed, not in full), due (later) or open (no due date)."""
+    if benefit.realized >= benefit.planned:
+        return "realized"
+    if benefit.due is None:
+        return "open"
+    return "overdue" if benefit.due < a.settings.as_of else "due"
+
+
+def benefits_page(a: Analysis) -> str:
+    cur = a.settings.currency
+    t = a.totals
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    entries = [
+        (pid, benefit)
+        for pid in sorted(a.projects.index, key=lambda pid: (a.rows[pid]["program"], a.rows[pid]["name"]))
+        for benefit in a.project(pid).benefits
+    ]
+    states = [benefit_state(b, a) for _, b in entries]
+    overdue = states.count("overdue")
+    figures = tiles(
+        [
+            (fmt.money(t.benefits_planned, cur, compact=True), "financial benefits planned"),
+            (fmt.money(t.benefits_realized, cur, compact=True), "realized so far"),
+            (fmt.percent(share(t.benefits_realized / t.benefits_planned) if t.benefits_planned else None), "realized"),
+            (str(len(entries)), "benefits recorded"),
+            (str(overdue), "overdue: due date passed, not realized in full"),
+        ]
+    )
+    data, rows = [], []
+    for program in programs:
+        r = a.rollup(a.by_program.get(program.id, []))
+        if not r.benefits_planned and not r.benefits_realized:
+            continue
+        realized = r.benefits_realized / r.benefits_planned if r.benefits_planned else None
+        for measure, amount in (("Planned", r.benefits_planned), ("Realized", r.benefits_realized)):
+            data.append({"group": program.name, "measure": measure, "amount": amount, "realized": realized})
+        rows.append(
+            (
+                link(BENEFITS, program_path(program.id), plain(program.name)),
+                fmt.money(r.benefits_planned, cur),
+                fmt.money(r.benefits_realized, cur),
+                fmt.percent(share(realized)),
+            )
+        )
+    summary = (
+        f"Financial benefits per program: {fmt.money(t.benefits_realized, cur)} realized of "
+        f"{fmt.money(t.benefits_planned, cur)} planned."
+    )
+    chart = (
+        chart_block(
+            "benefits",
+            filled("benefits", "Financial benefits, planned and realized", {"benefits": data}),
+            summary,
+            table_html(["Program", "Planned", "Realized", "Realized of planned"], rows, align="lrrr"),
+        )
+        if data
+        else "_No financial benefit is recorded._\n"
+    )
+    listing = [
+        (
+            plain(b.name) + pmo_mark(b),
+            link(BENEFITS, project_path(pid), plain(a.rows[pid]["name"])),
+            b.kind,
+            benefit_amount(b.planned, b, cur),
+            benefit_amount(b.realized, b, cur),
+            fmt.percent(100 * b.realized / b.planned if b.planned else None),
+            fmt.date(b.due),
+            state,
+        )
+        for (pid, b), state in zip(entries, states, strict=True)
+    ]
+    headers = ["Benefit", "Project", "Kind", "Planned", "Realized", "Realized of planned", "Due", "State"]
+    return (
+        front_matter("Benefits", searchable=False)
+        + "# Benefits\n\n"
+        + "What the projects promised to deliver and what has been realized so far, as of "
+        + f"{fmt.date(a.settings.as_of)}. Money is summed; benefits in other units (users, days, hours) are "
+        + "listed with their unit and never added to money.\n\n"
+        + section("Key figures", figures)
+        + section("By program", chart)
+        + section("Every benefit", table(headers, listing, align="lllrrrll") if listing else "_None recorded._\n")
+        + (chart_scripts(BENEFITS) if data else "")
+    )

@@ -1,0 +1,127 @@
+"""Stage 4, render: KPI blocks and charts of a roll-up, shared by the home, program and objective pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .charts import chart_block, filled
+from .kpi import RAGS
+from .md import table_html
+from .model import PHASES
+from .rollups import KINDS
+from .text import plain
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
+    from .rollups import Rollup
+
+
+def tiles(items: list[tuple[str, str]]) -> str:
+    """Key figures as a grid of tiles (an HTML block: the values are our own numbers, labels our own words)."""
+    cells = "".join(
+        f'<div class="pmo-tile"><span class="pmo-tile-value">{value}</span>'
+        f'<span class="pmo-tile-label">{label}</span></div>'
+        for value, label in items
+    )
+    return f'<div class="pmo-tiles">{cells}</div>\n'
+
+
+def share(value: float | None) -> float | None:
+    """A 0..1 share as a percentage, None staying None (n/a)."""
+    return None if value is None else 100 * value
+
+
+def kpi_tiles(a: Analysis, r: Rollup) -> str:
+    """The figures a program or objective is judged by, as tiles."""
+    cur = a.settings.currency
+    return tiles(
+        [
+            (f"{r.active}", f"active projects of {r.projects}"),
+            (str(r.by_rag["red"]), "active projects red"),
+            (fmt.money(r.budget, cur, compact=True), "budget, not cancelled"),
+            (fmt.money(r.spent, cur, compact=True), "spent to date"),
+            (fmt.ratio(r.spi), "SPI (Σ EV / Σ PV)"),
+            (fmt.ratio(r.cpi), "CPI (Σ EV / Σ AC)"),
+            (fmt.percent(share(r.within_budget)), "active projects within 10 % of budget"),
+            (fmt.percent(share(r.within_schedule)), "active projects within 10 % of schedule"),
+            (str(r.open_risks), f"open risks, exposure {fmt.number(r.risk_exposure)}"),
+            (fmt.money(r.benefits_realized, cur, compact=True), f"of {fmt.money(r.benefits_planned, cur)} benefits"),
+        ]
+    )
+
+
+def by_program_charts(a: Analysis) -> str:
+    """Active projects per program by RAG, and all projects per program by phase, each with its table."""
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    rags = (*RAGS, "n/a")
+    rag_counts = {p.id: a.rollup(a.by_program.get(p.id, [])).by_rag for p in programs}
+    phase_counts = {p.id: a.rollup(a.by_program.get(p.id, [])).by_phase for p in programs}
+    phases = [ph for ph in PHASES if any(counts[ph] for counts in phase_counts.values())]
+    blocks = []
+    for name, title, categories, counts, summary in (
+        (
+            "rag-by-program",
+            "Active projects by RAG",
+            rags,
+            rag_counts,
+            "Active projects per program by RAG",
+        ),
+        (
+            "phase-by-program",
+            "Projects by phase",
+            tuple(phases),
+            phase_counts,
+            "All projects per program by phase",
+        ),
+    ):
+        data = [
+            {"program": p.name, "category": c, "count": counts[p.id][c], "order": i}
+            for p in programs
+            for i, c in enumerate(categories)
+            if counts[p.id][c]
+        ]
+        totals = {c: sum(counts[p.id][c] for p in programs) for c in categories}
+        text = f"{summary}: " + ", ".join(f"{totals[c]} {c}" for c in categories) + "."
+        rows = [(plain(p.name), *(str(counts[p.id][c]) for c in categories)) for p in programs]
+        data_table = table_html(
+            ["Program", *(fmt.phase(c) for c in categories)], rows, align="l" + "r" * len(categories)
+        )
+        spec = filled(name.replace("-", "_"), title, {"counts": data}, height={"step": 24})
+        blocks.append(chart_block(name, spec, text, data_table))
+    return "".join(blocks)
+
+
+def spend_chart(a: Analysis, r: Rollup) -> str:
+    """Run versus change: budget and spend to date per kind of work, with shares of each total."""
+    cur = a.settings.currency
+    data = []
+    for measure, values in (("Budget", r.budget_by_kind), ("Spent to date", r.spent_by_kind)):
+        total = sum(values.values())
+        for kind in KINDS:
+            share_of = values[kind] / total if total else None
+            data.append({"kind": kind.capitalize(), "measure": measure, "amount": values[kind], "share": share_of})
+    rows = [
+        (
+            kind.capitalize(),
+            fmt.money(r.budget_by_kind[kind], cur),
+            fmt.percent(_percent_of(r.budget_by_kind, kind), 1),
+            fmt.money(r.spent_by_kind[kind], cur),
+            fmt.percent(_percent_of(r.spent_by_kind, kind), 1),
+        )
+        for kind in KINDS
+    ]
+    headers = ["Work", "Budget, not cancelled", "Share", "Spent to date", "Share"]
+    change, run = (_percent_of(r.spent_by_kind, kind) for kind in KINDS)
+    summary = "Run versus change: " + (
+        f"{fmt.percent(change, 0)} of the money spent to date went to change work, {fmt.percent(run, 0)} to run."
+        if change is not None and run is not None
+        else "nothing is spent yet."
+    )
+    spec = filled("spend", "Run versus change", {"spend": data})
+    return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrr"))
+
+
+def _percent_of(values: dict[str, float], key: str) -> float | None:
+    total = sum(values.values())
+    return 100 * values[key] / total if total else None

@@ -1,0 +1,91 @@
+"""The roll-up blocks and charts of the home, program, objective, benefits and prioritization pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from generator.benefits_page import benefit_state, benefits_page
+from generator.kpi import value_and_risk
+from generator.model import Benefit, Settings
+from generator.pipeline import prepare, read_portfolio
+from generator.portfolio_pages import home_page, objective_page, program_page
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return prepare(read_portfolio(SAMPLE), "org")
+
+
+def spec_of(page: str, name: str) -> dict:
+    found = re.search(rf'data-for="chart-{name}">(.*?)</script>', page, re.S)
+    assert found, f"no chart {name}"
+    return json.loads(found.group(1))
+
+
+def test_home_charts_count_what_the_rollup_counts(analysis) -> None:
+    page = home_page(analysis, None)
+    rag = spec_of(page, "rag-by-program")["datasets"]["counts"]
+    assert sum(d["count"] for d in rag) == analysis.totals.active
+    for r in ("green", "amber", "red"):
+        assert sum(d["count"] for d in rag if d["category"] == r) == analysis.totals.by_rag[r]
+    phases = spec_of(page, "phase-by-program")["datasets"]["counts"]
+    assert sum(d["count"] for d in phases) == analysis.totals.projects
+    spend = spec_of(page, "spend")["datasets"]["spend"]
+    spent = {d["kind"]: d["amount"] for d in spend if d["measure"] == "Spent to date"}
+    frame = analysis.projects
+    assert spent["Run"] == pytest.approx(frame.loc[frame["kind"] == "run", "ac"].sum())
+    assert sum(d["share"] for d in spend if d["measure"] == "Budget") == pytest.approx(1)
+
+
+def test_program_and_objective_pages_carry_their_key_figures(analysis) -> None:
+    program = "clinical-systems"
+    ids = analysis.by_program[program]
+    page = program_page(analysis, program)
+    r = analysis.rollup(ids)
+    assert "## Key figures" in page
+    tile = f'<span class="pmo-tile-value">{r.active}</span><span class="pmo-tile-label">active projects of {len(ids)}'
+    assert tile in page
+    objective = analysis.settings.objectives[0].id
+    assert "## Key figures" in objective_page(analysis, objective)
+
+
+def test_value_and_risk_axes() -> None:
+    settings = Settings(organization="Test", as_of="2026-03-02")  # default criteria, risk the inverse one
+    weights = {c.id: c.weight for c in settings.scoring.criteria if not c.inverse}
+    scores = {"strategic_fit": 5, "value": 4, "urgency": 1, "risk": 2}
+    value = sum(weights[k] * scores[k] for k in weights) / sum(weights.values())
+    assert value_and_risk(scores, settings) == (pytest.approx(round(value, 4)), 2)
+    assert value_and_risk({}, settings) is None
+
+
+def test_benefit_states() -> None:
+    class A:  # only the reporting date is read
+        settings = Settings(organization="Test", as_of="2026-03-02")
+
+    def state(**data: object) -> str:
+        return benefit_state(Benefit.model_validate({"name": "b", "planned": 100, **data}), A())  # type: ignore[arg-type]
+
+    assert state(realized=100) == "realized"
+    assert state(realized=50, due=dt.date(2026, 3, 1)) == "overdue"
+    assert state(realized=50, due=dt.date(2026, 3, 2)) == "due"  # due today is not overdue yet
+    assert state() == "open"
+
+
+def test_benefits_page_adds_money_and_keeps_other_units_apart(analysis) -> None:
+    page = benefits_page(analysis)
+    financial = [b for p in analysis.portfolio.projects.values() for b in p.benefits if b.kind == "financial"]
+    data = spec_of(page, "benefits")["datasets"]["benefits"]
+    planned = sum(d["amount"] for d in data if d["measure"] == "Planned")
+    realized = sum(d["amount"] for d in data if d["measure"] == "Realized")
+    assert (planned, realized) == pytest.approx((sum(b.planned for b in financial), sum(b.realized for b in financial)))
+    every = [b for p in analysis.portfolio.projects.values() for b in p.benefits]
+    listing = page.split("## Every benefit")[1]
+    assert listing.count("<tr>") == 1 + len(every)
+    unit = next(b for b in every if b.kind != "financial" and b.unit)
+    assert unit.unit.split()[0] in listing
