@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -150,6 +151,64 @@ def demo(projects: int, out_dir: Path, seed: int) -> None:
     except FileExistsError as exc:
         _fail(f"Error: {exc}", 2)
     click.echo(f"Wrote a portfolio of {projects} projects to {out_dir}.")
+
+
+@main.command()
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), help="Default: the --out file's suffix.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=None,
+    help="The file to write (replaced only when complete); - or none: standard output (csv and json only).",
+)
+@click.option("--audience", type=AUDIENCE, default="org", show_default=True, help="org: without pmo-only projects.")
+def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audience: str) -> None:
+    """Write the register, one row per project with its KPIs, as CSV, JSON or an Excel workbook."""
+    from .export import FORMATS, export_bytes, register
+    from .pipeline import prepare, read_portfolio
+
+    folder = data_dir or Path("portfolio")
+    to_stdout = out_file is None or str(out_file) == "-"
+    if fmt is None:
+        fmt = None if out_file is None else out_file.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            _fail("Error: choose --format csv, xlsx or json (or an --out file ending in one of them)", 2)
+    if not folder.is_dir():
+        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
+    if to_stdout and fmt == "xlsx":
+        _fail("Error: --format xlsx writes a workbook, not text: name the file with --out", 2)
+    if out_file is not None and not to_stdout and not out_file.parent.is_dir():
+        _fail(f"Error: --out {out_file}: the folder {out_file.parent} does not exist", 2)
+    try:
+        table = register(prepare(read_portfolio(folder), audience))  # type: ignore[arg-type]
+    except PortfolioError as exc:
+        _fail(f"{exc.report()}\nNothing was written.", 1)
+    data = export_bytes(table, fmt)  # type: ignore[arg-type]
+    if out_file is None or to_stdout:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        _write_atomically(out_file, data)
+    except OSError as exc:
+        _fail(f"Error: cannot write {out_file}: {exc.strerror or exc}", 1)
+    click.echo(f"Wrote {len(table.rows)} projects to {out_file}.")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: a reader never sees half a file, a failure leaves none."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only 0600
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 class _Site:

@@ -1,0 +1,286 @@
+"""The register as a table for other tools: CSV, JSON or an Excel workbook, one row per project.
+
+Pure: an Analysis in, bytes out. Values keep their type (numbers as numbers, dates as dates, undefined as
+empty or null, never 0 or NaN), and the same data gives the same bytes: `as_of` is the only clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from _typeshed import StrPath
+
+    from .analyse import Analysis
+
+Format = Literal["csv", "json", "xlsx"]
+FORMATS: tuple[Format, ...] = ("csv", "json", "xlsx")
+Kind = Literal["text", "date", "bool", "int", "money", "ratio", "percent", "score"]
+Value = str | int | float | bool | dt.date | None
+
+# The columns the issue names, in its order; other tools read them by name, so never rename or reorder.
+REQUIRED: tuple[tuple[str, Kind], ...] = (
+    ("id", "text"),
+    ("name", "text"),
+    ("program", "text"),
+    ("kind", "text"),
+    ("phase", "text"),
+    ("manager", "text"),
+    ("rag", "text"),
+    ("reported_rag", "text"),
+    ("start", "date"),
+    ("finish", "date"),
+    ("forecast_finish", "date"),
+    ("slip_days", "int"),
+    ("bac", "money"),
+    ("pv", "money"),
+    ("ev", "money"),
+    ("ac", "money"),
+    ("sv", "money"),
+    ("cv", "money"),
+    ("spi", "ratio"),
+    ("cpi", "ratio"),
+    ("eac", "money"),
+    ("etc", "money"),
+    ("vac", "money"),
+    ("tcpi", "ratio"),
+    ("budget_adherence", "percent"),
+    ("risk_exposure", "int"),
+    ("priority_score", "score"),
+    ("priority_rank", "int"),
+)
+# More columns may follow, never come between: from the KPI frame, or from the model in `register`.
+EXTRAS: tuple[tuple[str, Kind], ...] = (
+    ("percent_complete", "percent"),
+    ("status_date", "date"),
+    ("status_age_days", "int"),
+    ("stale", "bool"),  # no current status report for longer than the portfolio allows
+    ("derived_rag", "text"),
+    ("override_rag", "text"),
+    ("override_reason", "text"),
+    ("open_risks", "int"),
+    ("satisfaction", "score"),
+    ("satisfaction_trend", "score"),
+    ("program_name", "text"),
+    ("manager_name", "text"),
+    ("sponsor", "text"),
+    ("sponsor_name", "text"),
+    ("methodology", "text"),
+    ("objectives", "text"),  # objective ids joined with ";"
+    ("visibility", "text"),
+    ("summary", "text"),
+    ("as_of", "date"),
+)
+COLUMNS: tuple[tuple[str, Kind], ...] = REQUIRED + EXTRAS
+HEADER: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DIGITS = 6  # rounding that removes float noise (112500.00000000001) far below anything shown
+_XLSX_FORMATS: dict[Kind, str] = {
+    "date": "yyyy-mm-dd",
+    "int": "0",
+    "money": "#,##0",
+    "ratio": "0.000",
+    "percent": "0.0",
+    "score": "0.00",
+}
+
+
+@dataclass(frozen=True)
+class Register:
+    """The export's rows, sorted by project id, each value aligned with COLUMNS."""
+
+    rows: list[tuple[Value, ...]]
+    as_of: dt.date
+    title: str
+
+    def records(self) -> Iterator[dict[str, Value]]:
+        return (dict(zip(HEADER, row, strict=True)) for row in self.rows)
+
+
+def register(analysis: Analysis) -> Register:
+    """The register's table, built column by column from the KPI frame (one pass per column, no .loc)."""
+    frame = analysis.projects.sort_index()
+    ids = [str(pid) for pid in frame.index]
+    projects = [analysis.project(pid) for pid in ids]
+    programs = analysis.portfolio.programs
+    as_of = analysis.settings.as_of
+    from_model: dict[str, Sequence[object]] = {
+        "id": ids,
+        "override_reason": [p.rag_override.reason if p.rag_override else None for p in projects],
+        "program_name": [programs[p.program].name if p.program in programs else None for p in projects],
+        "manager_name": [analysis.person_name(p.manager) for p in projects],
+        "sponsor": [p.sponsor for p in projects],
+        "sponsor_name": [analysis.person_name(p.sponsor) for p in projects],
+        "methodology": [p.methodology for p in projects],
+        "objectives": [";".join(p.objectives) for p in projects],
+        "visibility": [p.visibility for p in projects],
+        "summary": [p.summary for p in projects],
+        "as_of": [as_of] * len(ids),
+    }
+    columns = [
+        [_clean(value, kind) for value in (from_model[name] if name in from_model else frame[name].tolist())]
+        for name, kind in COLUMNS
+    ]
+    title = f"{analysis.portfolio.settings.organization}: project register at {as_of.isoformat()}"
+    return Register(rows=list(zip(*columns, strict=True)), as_of=as_of, title=title)
+
+
+def _clean(value: object, kind: Kind) -> Value:
+    """One value in its export type; NaN, None and "" for an optional text become None (undefined)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if kind == "text":
+        return str(value) or None
+    if kind == "date":
+        return value if isinstance(value, dt.date) else None
+    if kind == "bool":
+        return bool(value)
+    number = round(float(value), _DIGITS)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def export_bytes(table: Register, fmt: Format) -> bytes:
+    if fmt == "csv":
+        return to_csv(table).encode("utf-8")
+    if fmt == "json":
+        return to_json(table).encode("utf-8")
+    return to_xlsx(table)
+
+
+# CSV ----------------------------------------------------------------------------------------------
+
+
+def to_csv(table: Register) -> str:
+    """RFC 4180 as the csv module writes it (CRLF line ends), a header row, no byte-order mark."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    return out.getvalue()
+
+
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return repr(value)  # the shortest text that reads back as the same number
+
+
+# JSON ---------------------------------------------------------------------------------------------
+
+
+def to_json(table: Register) -> str:
+    """A list of objects, keys in column order, null for undefined, dates as ISO text."""
+    records = [{key: v.isoformat() if isinstance(v, dt.date) else v for key, v in r.items()} for r in table.records()]
+    return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# XLSX ---------------------------------------------------------------------------------------------
+
+
+def to_xlsx(table: Register, sheet: str = "Register") -> bytes:
+    """One sheet: a bold, frozen header row with an autofilter, typed cells, undefined left empty."""
+    book = Workbook()
+    stamp = dt.datetime.combine(table.as_of, dt.time())
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "pmo-portfolio"
+    book.properties.title = _xlsx_text(table.title)
+    ws = book.active
+    ws.title = sheet
+    ws.append(HEADER)
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    for r, row in enumerate(table.rows, start=2):
+        for c, ((_, kind), value) in enumerate(zip(COLUMNS, row, strict=True), start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=_xlsx_text(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl makes "=…" a formula and "#N/A" an error; data is only text
+            elif kind in _XLSX_FORMATS:
+                cell.number_format = _XLSX_FORMATS[kind]
+    for c, width in enumerate(_widths(table.rows), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table.rows) + 1}"
+    return _save(book, table.as_of)
+
+
+def _xlsx_text(text: str) -> str:
+    """Control characters a worksheet cannot hold (openpyxl refuses them) become U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
+def _widths(rows: Sequence[tuple[Value, ...]]) -> list[int]:
+    """Each column wide enough for its longest value and its header with the filter button, within 8..50."""
+    longest = [len(name) + 2 for name in HEADER]
+    for row in rows:
+        for i, value in enumerate(row):
+            if value is not None:
+                shown = f"{value:,}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+                longest[i] = max(longest[i], len(shown))
+    return [min(max(n + 2, 8), 50) for n in longest]
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose members all carry one time, as_of's: openpyxl would stamp them with the wall clock."""
+
+    def __init__(self, file: io.BytesIO, when: dt.date) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self.when = (max(when.year, 1980), when.month, when.day, 0, 0, 0)  # zip dates start in 1980
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: bytes | str,  # type: ignore[override]
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o644 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(
+        self,
+        filename: StrPath,
+        arcname: StrPath | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """openpyxl adds each worksheet from a temporary file, which would carry that file's time."""
+        self.writestr(os.fspath(arcname or filename), Path(filename).read_bytes(), compress_type, compresslevel)
+
+
+def _save(book: Workbook, as_of: dt.date) -> bytes:
+    """Save through openpyxl's writer, not `Workbook.save`, which sets `modified` to the current time."""
+    buffer = io.BytesIO()
+    ExcelWriter(book, _FixedTimeZip(buffer, as_of)).save()
+    return buffer.getvalue()
