@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .kpi import project_frame
-from .rollups import Rollup, rollup
+from .rollups import Rollup, from_sums, indicators, rollups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,13 +46,21 @@ class Analysis:
         return {team.id: team.name for team in self.portfolio.people.teams}
 
     @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return indicators(self.projects)
+
+    @cached_property
     def totals(self) -> Rollup:
         """The whole portfolio rolled up."""
-        return rollup(self.projects)
+        return from_sums(self.indicators.sum())
 
-    def rollup(self, ids: list[str]) -> Rollup:
-        """The projects `ids` rolled up (a program's, an objective's)."""
-        return rollup(self.projects.loc[ids])
+    @cached_property
+    def program_totals(self) -> dict[str, Rollup]:
+        return rollups(self.indicators, {p: self.by_program.get(p, []) for p in self.portfolio.programs})
+
+    @cached_property
+    def objective_totals(self) -> dict[str, Rollup]:
+        return rollups(self.indicators, {o: self.by_objective.get(o, []) for o in self.objectives})
 
     def person_name(self, person_id: str | None) -> str:
         if person_id is None:

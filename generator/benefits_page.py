@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .charts import chart_block, chart_scripts, filled
 from .dashboard import share, tiles
-from .md import front_matter, link, pmo_mark, program_path, project_path, section, table, table_html
+from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def benefits_page(a: Analysis) -> str:
     )
     data, rows = [], []
     for program in programs:
-        r = a.rollup(a.by_program.get(program.id, []))
+        r = a.program_totals[program.id]
         if not r.benefits_planned and not r.benefits_realized:
             continue
         realized = r.benefits_realized / r.benefits_planned if r.benefits_planned else None
@@ -99,7 +99,7 @@ def benefits_page(a: Analysis) -> str:
     headers = ["Benefit", "Project", "Kind", "Planned", "Realized", "Realized of planned", "Due", "State"]
     return (
         front_matter("Benefits", searchable=False)
-        + "# Benefits\n\n"
+        + heading("Benefits", 1)
         + "What the projects promised to deliver and what has been realized so far, as of "
         + f"{fmt.date(a.settings.as_of)}. Money is summed; benefits in other units (users, days, hours) are "
         + "listed with their unit and never added to money.\n\n"

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import unescape
+from typing import Any
+
+from markdown.extensions.toc import nest_toc_tokens, slugify
 
 BLOCK_START, BLOCK_END = "<!--pmo-->", "<!--/pmo-->"
 _BLOCK = re.compile(re.escape(BLOCK_START) + r"\n(.*?)" + re.escape(BLOCK_END), re.S)
@@ -41,9 +45,32 @@ def put_back(html: str, blocks: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
 
 
+# A section heading as md.heading writes it, and as Python-Markdown's toc extension writes one (its headerlink
+# only with `permalink: true`).
+_HEADING = re.compile(r'<h([2-6]) id="([^"]*)"[^>]*>(.*?)(?:<a class="headerlink"[^>]*>.*?</a>)?</h\1>', re.S)
+_HEADING_BLOCK = re.compile(re.escape(BLOCK_START) + r"\n" + _HEADING.pattern + r"\n" + re.escape(BLOCK_END), re.S)
+
+
 def unmark(markdown: str) -> str:
-    """The page Markdown without block marks, for a source tree other builders read."""
+    """The page Markdown without block marks, for a source tree other builders read: section headings become
+    Markdown headings again, so that any builder makes the table of contents from them."""
+    markdown = _HEADING_BLOCK.sub(_markdown_heading, markdown)
     return markdown.replace(f"{BLOCK_START}\n", "").replace(f"\n{BLOCK_END}", "")
+
+
+def _markdown_heading(m: re.Match[str]) -> str:
+    level, anchor, title = int(m.group(1)), m.group(2), m.group(3)
+    own = "" if anchor == slugify(unescape(title), "-") else f" {{ #{anchor} }}"  # attr_list keeps a given id
+    return f"{'#' * level} {title}{own}"
+
+
+def toc_tokens(html: str) -> list[dict[str, Any]]:
+    """The table of contents of a page's HTML, as the nested tokens Python-Markdown's toc extension makes."""
+    flat = [
+        {"level": int(level), "id": anchor, "name": name, "html": name, "data-toc-label": ""}
+        for level, anchor, name in _HEADING.findall(html)
+    ]
+    return nest_toc_tokens(flat)
 
 
 _HREF = re.compile(r'href="([^"#?]*)')

@@ -55,8 +55,8 @@ def by_program_charts(a: Analysis) -> str:
     """Active projects per program by RAG, and all projects per program by phase, each with its table."""
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     rags = (*RAGS, "n/a")
-    rag_counts = {p.id: a.rollup(a.by_program.get(p.id, [])).by_rag for p in programs}
-    phase_counts = {p.id: a.rollup(a.by_program.get(p.id, [])).by_phase for p in programs}
+    rag_counts = {p.id: a.program_totals[p.id].by_rag for p in programs}
+    phase_counts = {p.id: a.program_totals[p.id].by_phase for p in programs}
     phases = [ph for ph in PHASES if any(counts[ph] for counts in phase_counts.values())]
     blocks = []
     for name, title, categories, counts, summary in (

@@ -132,20 +132,6 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return kpis.assign(derived_rag=derived, rag=rag, active=active, stale=stale)
 
 
-def portfolio_shares(frame: pd.DataFrame) -> dict[str, float | None]:
-    """Shares of active projects within 10 % of budget (|VAC| ≤ 10 % of BAC) and of schedule (slip ≤ 10 % of
-    the planned duration), each over the active projects for which it is defined; None when there are none."""
-    active = frame[frame["active"]]
-    budget = active[active["vac"].notna() & (active["bac"] > 0)]
-    schedule = active[active["planned_days"] > 0]
-    within_budget = (budget["vac"].abs() <= 0.1 * budget["bac"]).mean() if len(budget) else None
-    within_schedule = (schedule["slip_days"] <= 0.1 * schedule["planned_days"]).mean() if len(schedule) else None
-    return {
-        "within_budget": None if within_budget is None else float(within_budget),
-        "within_schedule": None if within_schedule is None else float(within_schedule),
-    }
-
-
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator, NaN (never inf) where the denominator is 0 or missing."""
     with np.errstate(divide="ignore", invalid="ignore"):

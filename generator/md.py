@@ -9,7 +9,10 @@ checked by the link test over the built site instead of by MkDocs.
 from __future__ import annotations
 
 import posixpath
+from html import unescape
 from typing import TYPE_CHECKING
+
+from markdown.extensions.toc import slugify
 
 from .blocks import html_block
 from .text import attribute
@@ -151,5 +154,20 @@ def pmo_mark(entry: Item | Entity) -> str:
     return ' <span class="pmo-only">pmo only</span>' if entry.visibility == "pmo" else ""
 
 
-def section(title: str, body: str, level: int = 2) -> str:
-    return f"{'#' * level} {title}\n\n{body}\n"
+def heading(title: str, level: int = 2, anchor: str | None = None) -> str:
+    """A heading (inert text) as an HTML block, written exactly as Python-Markdown's toc extension writes one
+    with `permalink: true`. A generated page is then all HTML blocks and MkDocs has no Markdown left to convert
+    on it, which was a large share of a big build; the plugin makes the page's table of contents from these
+    headings (blocks.toc_tokens). The page's h1 has no id: tables of contents list the sections below it.
+    A heading made from data text gets an `anchor` of its own (an id): two names may make the same slug."""
+    if level == 1:
+        return html_block(f"<h1>{title}</h1>")
+    anchor = anchor or slugify(unescape(title), "-")
+    return html_block(
+        f'<h{level} id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a>'
+        f"</h{level}>"
+    )
+
+
+def section(title: str, body: str, level: int = 2, anchor: str | None = None) -> str:
+    return f"{heading(title, level, anchor)}{body}\n"

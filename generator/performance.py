@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .charts import chart_block, chart_scripts, performance_spec
-from .md import front_matter, link, program_path, project_path, section, table
+from .md import front_matter, heading, link, program_path, project_path, section, table
 from .text import plain
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def performance_page(a: Analysis) -> str:
     )
     return (
         front_matter("Performance", searchable=False)
-        + "# Performance\n\n"
+        + heading("Performance", 1)
         + "Earned value of the active projects: SPI below 1 is behind schedule, CPI below 1 is over cost. "
         + "Circles are sized by budget.\n\n"
         + section("SPI × CPI", chart + note)

@@ -13,8 +13,9 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
-from .blocks import broken_links, put_back, set_aside
+from .blocks import broken_links, put_back, set_aside, toc_tokens
 from .errors import ConfigurationError, PortfolioError
 from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
@@ -116,7 +117,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = put_back(html, self.blocks.get(page.file.src_uri, []))
+        blocks = self.blocks.get(page.file.src_uri)
+        if blocks is None:
+            return html
+        html = put_back(html, blocks)
+        page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
         if self.index_page.get(page.file.src_uri):
             self.search_entries.append(search_entry(page.url, page.title or "", html))
         return html

@@ -14,6 +14,7 @@ from .md import (
     facts,
     filter_form,
     front_matter,
+    heading,
     link,
     md_link,
     objective_path,
@@ -97,7 +98,7 @@ def register_page(a: Analysis) -> str:
     )
     return (
         front_matter("Project register", searchable=False)
-        + "# Project register\n\n"
+        + heading("Project register", 1)
         + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
         + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override. Sort by any column "
         + "with its heading; filter with the lists.\n\n"
@@ -111,7 +112,7 @@ def home_page(a: Analysis, intro: str | None) -> str:
     t = a.totals
     cur = a.settings.currency
     org = plain(a.settings.organization)
-    header = intro.rstrip() + "\n\n" if intro else f"# {org} IT portfolio\n\n"
+    header = intro.rstrip() + "\n\n" if intro else heading(f"{org} IT portfolio", 1)
     figures = tiles(
         [
             (str(t.active), f"active projects of {t.projects}"),
@@ -202,7 +203,7 @@ def _program_table(a: Analysis, here: str) -> str:
 
 
 def programs_page(a: Analysis) -> str:
-    return front_matter("Programs", searchable=False) + "# Programs\n\n" + _program_table(a, PROGRAMS)
+    return front_matter("Programs", searchable=False) + heading("Programs", 1) + _program_table(a, PROGRAMS)
 
 
 def program_page(a: Analysis, program_id: str) -> str:
@@ -224,12 +225,12 @@ def program_page(a: Analysis, program_id: str) -> str:
     )
     return (
         front_matter(program.name)
-        + f"# {plain(program.name)}\n\n{pmo_mark(program)}\n\n"
+        + heading(plain(program.name) + pmo_mark(program), 1)
         + about
         + "\n"
         + rich(program.description)
         + "\n"
-        + section("Key figures", kpi_tiles(a, a.rollup(ids)))
+        + section("Key figures", kpi_tiles(a, a.program_totals[program_id]))
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
         + section("Roadmap", roadmap_chart(a, ids, here, "roadmap", f"{program.name} roadmap"))
         + chart_scripts(here)
@@ -243,7 +244,7 @@ def objectives_page(a: Analysis) -> str:
     ]
     return (
         front_matter("Strategic objectives", searchable=False)
-        + "# Strategic objectives\n\n"
+        + heading("Strategic objectives", 1)
         + table(["Objective", "Projects"], rows, align="lr")
     )
 
@@ -256,10 +257,10 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     program_list = "\n".join(f"- {md_link(here, program_path(p.id), plain(p.name))}" for p in programs)
     return (
         front_matter(objective.name)
-        + f"# {plain(objective.name)}\n\n"
+        + heading(plain(objective.name), 1)
         + rich(objective.description)
         + "\n"
-        + section("Key figures", kpi_tiles(a, a.rollup(ids)))
+        + section("Key figures", kpi_tiles(a, a.objective_totals[objective_id]))
         + section("Programs", (program_list or "_None._") + "\n")
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
     )
@@ -284,7 +285,8 @@ def requests_page(a: Analysis) -> str:
     ]
     return (
         front_matter("Demand", searchable=False)
-        + "# Demand\n\nRequests not yet approved as projects, highest priority first.\n\n"
+        + heading("Demand", 1)
+        + "Requests not yet approved as projects, highest priority first.\n\n"
         + table(
             ["Request", "Requested by", "Submitted", "Stage", "Estimated cost", "Priority score"], rows, align="llllrr"
         )
@@ -315,16 +317,15 @@ def request_page(a: Analysis, request_id: str) -> str:
         ],
     )
     summary = f"**{plain(r.summary)}**\n\n" if r.summary else ""
-    return (
-        front_matter(r.name) + f"# {plain(r.name)}\n\n{pmo_mark(r)}\n\n" + about + "\n" + summary + rich(r.description)
-    )
+    return front_matter(r.name) + heading(plain(r.name) + pmo_mark(r), 1) + about + "\n" + summary + rich(r.description)
 
 
 def calendar_page(a: Analysis) -> str:
     events = sorted(a.portfolio.events, key=lambda e: (e.start, e.last_day, e.title))
     parts = [
         front_matter("IT calendar"),
-        "# IT calendar\n\nRelease windows, change freezes, maintenance windows and gate meetings, by month.\n",
+        heading("IT calendar", 1)
+        + "Release windows, change freezes, maintenance windows and gate meetings, by month.\n",
     ]
     if not events:
         parts.append("_No events in the calendar._\n")

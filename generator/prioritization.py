@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import fmt
 from .charts import chart_block, chart_scripts, filled, priority_spec
 from .kpi import contributions, cut_line, priority_score, value_and_risk
-from .md import front_matter, link, md_link, project_path, request_path, section, table, table_html
+from .md import front_matter, heading, link, md_link, project_path, request_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def prioritization_page(a: Analysis) -> str:
     align = "rlllrr" + "r" * len(criteria) + "rl"
     return (
         front_matter("Prioritization", searchable=False)
-        + "# Prioritization\n\n"
+        + heading("Prioritization", 1)
         + "Approved projects that have not started and open requests, ranked by priority score: the weighted "
         + f"sum of their scores ({weights}). Each criterion's column is its part of the score.\n\n"
         + f"{line}\n\n"

@@ -11,6 +11,7 @@ from .md import (
     EMPTY,
     facts,
     front_matter,
+    heading,
     link,
     objective_path,
     paragraph,
@@ -34,7 +35,7 @@ def project_page(a: Analysis, project_id: str) -> str:
     here = project_path(p.id)
     parts = [
         front_matter(p.name, description=p.summary or p.name),
-        f"# {plain(p.name)}\n",
+        heading(plain(p.name), 1),
         _badges(a, p, row),
         _header(a, p, here),
     ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .blocks import html_block
 from .charts import chart_block, chart_scripts, risk_heatmap_spec
-from .md import filter_form, front_matter, link, page_scripts, project_path, section, table_html
+from .md import filter_form, front_matter, heading, link, page_scripts, project_path, section, table_html
 from .portfolio_pages import TABLES_JS
 from .project_page import RISK_HEADERS, risk_cells
 from .text import attribute, plain
@@ -79,7 +79,7 @@ def risks_page(a: Analysis) -> str:
     )
     return (
         front_matter("Risks", searchable=False)
-        + "# Risks\n\n"
+        + heading("Risks", 1)
         + "Every risk of the portfolio. Exposure is probability × impact (1 to 25), counted for open risks; "
         + "the heat map shows where the open risks sit.\n\n"
         + section("Heat map", chart)

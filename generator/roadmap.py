@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .charts import chart_block, chart_scripts, roadmap_spec
-from .md import front_matter, link, md_link, program_path, project_path, section, table_html
+from .md import front_matter, heading, link, md_link, program_path, project_path, section, table_html
 from .model import ACTIVE_PHASES
 from .text import plain
 
@@ -65,14 +65,14 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
 def roadmap_page(a: Analysis) -> str:
     parts = [
         front_matter("Roadmap", searchable=False),
-        "# Roadmap\n\n",
+        heading("Roadmap", 1),
         f"Active projects by program, from start to forecast finish, colored by RAG; diamonds are milestones "
         f"and the dashed line is the reporting date, {fmt.date(a.settings.as_of)}.\n\n",
     ]
     for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name):
         ids = a.by_program.get(program.id, [])
-        heading = f"{plain(program.name)}"
         chart = roadmap_chart(a, ids, ROADMAP, program.id, program.name)
-        parts.append(section(heading, f"{md_link(ROADMAP, program_path(program.id), 'Program page')}\n\n{chart}"))
+        program_link = md_link(ROADMAP, program_path(program.id), "Program page")
+        parts.append(section(plain(program.name), f"{program_link}\n\n{chart}", anchor=program.id))
     parts.append(chart_scripts(ROADMAP))
     return "".join(parts)

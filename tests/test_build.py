@@ -212,8 +212,16 @@ def test_plugin_and_generated_tree_give_the_same_page(mini_site: Path, tmp_path:
         html = (site / page).read_text()
         return re.sub(r"\s+", " ", html[html.index("<article") : html.index("</article>")])
 
+    def toc(site: Path, page: str) -> str:
+        html = (site / page).read_text()
+        start = html.index('<nav class="md-nav md-nav--secondary"')
+        return re.sub(r"\s+", " ", html[start : html.index("</nav>", start)])
+
     for page in ("projects/crm/index.html", "index.html", "calendar/index.html"):
         assert article(out / "site", page) == article(mini_site, page), page
+        # the plugin makes the table of contents from headings it set aside; MkDocs makes it from Markdown
+        assert toc(out / "site", page) == toc(mini_site, page), page
+    assert 'href="#milestones"' in toc(mini_site, "projects/crm/index.html")
 
 
 @pytest.mark.parametrize("target", ["portfolio", "docs", "methodology", ".", ".."])

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from generator.kpi import portfolio_shares, priority_score, project_frame, why_undefined
+from generator.kpi import priority_score, project_frame, why_undefined
 from generator.model import Project, Settings
 
 SETTINGS = Settings(organization="Test", as_of="2026-03-02")
@@ -152,33 +152,6 @@ def test_no_rag_without_a_status_report_or_once_delivery_is_over() -> None:
     assert pd.isna(row(phase="cancelled")["rag"])  # PV keeps growing after a cancellation: no verdict
     assert pd.isna(row(phase="closed")["rag"])
     assert row(phase="closed", rag_override={"rag": "amber", "reason": "Benefits at risk"})["rag"] == "amber"
-
-
-def test_portfolio_shares_within_ten_percent() -> None:
-    # a: VAC −12,500 of 100,000 (12.5 %, outside); slip 0 (inside)
-    # b: percent 50 at cost 52,000 → CPI 0.96, EAC 104,000, VAC −4,000 (inside); slip 20 of 120 days (outside)
-    # c: no status: its budget share is undefined; slip 5 of 120 days (inside)
-    # d: closed: not active, not counted
-    projects = [
-        project(id="aa"),
-        project(
-            id="bb",
-            forecast_finish="2026-05-21",
-            status=[{"date": "2026-03-01", "rag": "green", "percent_complete": 50, "actual_cost": 52000}],
-        ),
-        project(id="cc", status=[], forecast_finish="2026-05-06"),
-        project(id="dd", phase="closed", forecast_finish="2027-01-01"),
-    ]
-    shares = portfolio_shares(project_frame(projects, SETTINGS))
-    assert shares["within_budget"] == pytest.approx(1 / 2)
-    assert shares["within_schedule"] == pytest.approx(2 / 3)
-
-
-def test_portfolio_shares_with_no_active_project() -> None:
-    assert portfolio_shares(project_frame([project(phase="closed")], SETTINGS)) == {
-        "within_budget": None,
-        "within_schedule": None,
-    }
 
 
 def test_risk_exposure_counts_open_risks_only() -> None:

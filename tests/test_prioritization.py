@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.blocks import unmark
 from generator.kpi import contributions, cut_line
 from generator.pipeline import prepare, read_portfolio
 from generator.prioritization import prioritization_page, ranked
@@ -89,7 +90,7 @@ def test_ranking_and_cut_line_by_hand(portfolio: Path) -> None:
     # Kiosks 4.5 (300,000), App 3.8 (250,000), Patient chatbot 3.2 (80,000); Fax is rejected: not a candidate
     assert [(c.name, score) for c, score in order] == [("Kiosks", 4.5), ("App", 3.8), ("Patient chatbot", 3.2)]
     assert [c.name for c in unscored] == ["Unscored idea"]
-    page = prioritization_page(a)
+    page = unmark(prioritization_page(a))
     # 300,000 fits the 500,000; 550,000 does not: the line falls after rank 1 and the chatbot is below it too
     assert "the first 1 of 3 candidates fit (€300,000); the cut line falls after rank 1" in page
     ranking = page.split("## Ranking")[1].split("## Value and risk")[0]

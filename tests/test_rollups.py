@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.kpi import project_frame
-from generator.rollups import rollup
+from generator.rollups import indicators, rollup, rollups
 
 from .test_kpi import SETTINGS, project
 
@@ -56,3 +56,43 @@ def test_rollup_without_any_status_has_no_indexes() -> None:
     assert r.spi is None and r.cpi is None
     assert r.spent == 45000  # the closed project's report still counts as money spent
     assert r.by_rag == {"green": 0, "amber": 0, "red": 0, "n/a": 1}
+
+
+def test_shares_within_ten_percent() -> None:
+    # a: VAC −12,500 of 100,000 (12.5 %, outside); slip 0 (inside)
+    # b: percent 50 at cost 52,000 → CPI 0.96, EAC 104,000, VAC −4,000 (inside); slip 20 of 120 days (outside)
+    # c: no status: its budget share is undefined; slip 5 of 120 days (inside)
+    # d: closed: not active, not counted
+    projects = [
+        project(id="aa"),
+        project(
+            id="bb",
+            forecast_finish="2026-05-21",
+            status=[{"date": "2026-03-01", "rag": "green", "percent_complete": 50, "actual_cost": 52000}],
+        ),
+        project(id="cc", status=[], forecast_finish="2026-05-06"),
+        project(id="dd", phase="closed", forecast_finish="2027-01-01"),
+    ]
+    r = rollup(project_frame(projects, SETTINGS))
+    assert r.within_budget == pytest.approx(1 / 2)
+    assert r.within_schedule == pytest.approx(2 / 3)
+
+
+def test_shares_with_no_active_project() -> None:
+    r = rollup(project_frame([project(phase="closed")], SETTINGS))
+    assert (r.within_budget, r.within_schedule) == (None, None)
+
+
+def test_groups_roll_up_as_their_subsets_do() -> None:
+    projects = [
+        project(id="aa"),
+        project(id="bb", kind="run", budget=200000, status=report(50, 90000)),
+        project(id="cc", status=[]),
+        project(id="dd", phase="closed", budget=50000, status=report(100, 60000)),
+    ]
+    frame = project_frame(projects, SETTINGS)
+    groups = {"one": ["aa", "bb"], "two": ["bb", "cc", "dd"], "none": []}  # bb in two groups, like objectives
+    found = rollups(indicators(frame), groups)
+    for group, ids in groups.items():
+        assert found[group] == rollup(frame.loc[ids]), group
+    assert found["none"].projects == 0 and found["none"].spi is None

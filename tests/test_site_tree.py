@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
 
+from generator.blocks import unmark
 from generator.errors import ConfigurationError
+from generator.md import section
 from generator.pipeline import prepare, read_portfolio, site_tree
 
-from .conftest import MINI
+from .conftest import MINI, SAMPLE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,7 +56,7 @@ def test_clash_with_a_hand_written_page_is_an_error(portfolio) -> None:
 
 def test_hand_written_home_text_opens_the_dashboard(portfolio) -> None:
     tree = site_tree(portfolio, "org", None, {"index.md": "# Our portfolio\n\nWelcome text.\n"})
-    home = tree.pages["index.md"]
+    home = unmark(tree.pages["index.md"])
     assert home.index("Welcome text.") < home.index("## Key figures")
 
 
@@ -68,3 +71,18 @@ def test_pmo_audience_sees_and_marks_pmo_only_items(portfolio) -> None:
     assert "projects/crm.md" not in org.pages and "Patient CRM" not in "".join(org.pages.values())
     assert '<span class="pmo-only">pmo only</span>' in pmo.pages["projects/crm.md"]
     assert prepare(portfolio, "org").projects.index.tolist() == ["crm", "identity"]
+
+
+def test_every_id_on_a_generated_page_is_unique() -> None:
+    """Headings are generated with their ids (md.heading); a repeated id would break its anchor and the TOC."""
+    tree = site_tree(read_portfolio(SAMPLE), "pmo", None, {})
+    for path, text in tree.pages.items():
+        ids = re.findall(r'\bid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+def test_a_heading_with_its_own_anchor_keeps_it_in_the_source_tree() -> None:
+    block = section("Data &#38; analytics", "body", anchor="data-platform")
+    assert 'id="data-platform"' in block
+    assert unmark(block).lstrip().startswith("## Data &#38; analytics { #data-platform }\n")
+    assert unmark(section("Data &#38; analytics", "body")).lstrip().startswith("## Data &#38; analytics\n")

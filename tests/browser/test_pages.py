@@ -30,6 +30,7 @@ PAGES = [
     PageSpec("performance", "/performance/"),
     PageSpec("prioritization", "/prioritization/"),
     PageSpec("risks", "/risks/"),
+    PageSpec("benefits", "/benefits/"),
 ]
 
 
