@@ -136,7 +136,38 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
         basis = (
             f"Planned value as of {as_of}; earned value and actual cost from the status report of {fmt.date(report)}."
         )
-    return f"{paragraph(basis)}{schedule}{budget}"
+    return f"{paragraph(basis)}{schedule}{budget}{_indicators(row)}"
+
+
+def _indicators(row: Row) -> str:
+    """Risk, stakeholders and priority: the indicators beside earned value."""
+    satisfaction = row["satisfaction"]
+    if fmt.missing(satisfaction):
+        stakeholders = fmt.na("no status report has a satisfaction score yet")
+    else:
+        trend = row["satisfaction_trend"]
+        change = (
+            "" if fmt.missing(trend) else f" ({'+' if trend > 0 else ''}{fmt.number(trend, 1)} since the last score)"
+        )
+        stakeholders = f"{fmt.number(satisfaction, 1)} of 5{change}"
+    rank = row["priority_rank"]
+    priority = (
+        fmt.na("the project has no scores")
+        if fmt.missing(row["priority_score"])
+        else f"{fmt.number(row['priority_score'], 2)} (rank {int(rank)} of the scored projects)"
+    )
+    return facts(
+        ("Indicator", "Value"),
+        [
+            (
+                "Risk exposure (open risks, Σ probability × impact)",
+                f"{int(row['risk_exposure'])} ({int(row['open_risks'])} open)",
+            ),
+            ("Stakeholder satisfaction (latest)", stakeholders),
+            ("Priority score", priority),
+        ],
+        align="lr",
+    )
 
 
 def _milestones(p: Project) -> str:

@@ -15,7 +15,7 @@ from generator.model import Benefit, Settings
 from generator.pipeline import prepare, read_portfolio
 from generator.portfolio_pages import home_page, objective_page, program_page
 
-from .conftest import SAMPLE
+from .conftest import MINI, SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +90,18 @@ def test_benefits_page_adds_money_and_keeps_other_units_apart(analysis) -> None:
     assert listing.count("<tr>") == 1 + len(every)
     unit = next(b for b in every if b.kind != "financial" and b.unit)
     assert unit.unit.split()[0] in listing
+
+
+def test_project_page_shows_exposure_satisfaction_and_priority(analysis) -> None:
+    from generator.project_page import project_page
+
+    rows = analysis.rows
+    pid = next(p for p, r in rows.items() if r["satisfaction_trend"] == r["satisfaction_trend"] and r["open_risks"])
+    r = rows[pid]
+    page = project_page(analysis, pid)
+    assert f"{int(r['risk_exposure'])} ({int(r['open_risks'])} open)" in page
+    trend = f"{'+' if r['satisfaction_trend'] > 0 else ''}{r['satisfaction_trend']:.1f}".replace("-", "−")
+    assert f"{r['satisfaction']:.1f} of 5 ({trend} since the last score)" in page
+    mini = prepare(read_portfolio(MINI), "org")
+    unscored = next(p for p, row in mini.rows.items() if row["priority_score"] != row["priority_score"])
+    assert "the project has no scores" in project_page(mini, unscored)
