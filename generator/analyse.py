@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .capacity import Capacity, capacity_plan
 from .kpi import project_frame
 from .rollups import Rollup, from_sums, indicators, rollups
 
@@ -61,6 +62,11 @@ class Analysis:
     @cached_property
     def objective_totals(self) -> dict[str, Rollup]:
         return rollups(self.indicators, {o: self.by_objective.get(o, []) for o in self.objectives})
+
+    @cached_property
+    def capacity(self) -> Capacity:
+        """Team demand against capacity for the 12 months from as_of's month (see capacity.py)."""
+        return capacity_plan(self.portfolio.projects.values(), self.portfolio.people.teams, self.settings.as_of)
 
     def person_name(self, person_id: str | None) -> str:
         if person_id is None:

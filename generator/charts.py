@@ -313,6 +313,117 @@ def _value_risk_design() -> dict[str, Any]:
     return _bare(alt.layer(points).properties(width="container", height=360).to_dict())
 
 
+# Utilization bands of the capacity heat map: what is over capacity must stand out, in color and in words.
+LOAD_BANDS = {"up to 80 %": "#e8f5e9", "80–100 %": "#a5d6a7", "over 100 %": "#c62828"}
+
+
+def load_band(utilization: float) -> str:
+    """The heat map's band of a utilization (a fraction); exactly 100 % is full, not over."""
+    return "over 100 %" if utilization > 1 else ("80–100 %" if utilization > 0.8 else "up to 80 %")
+
+
+_LOAD_TOOLTIP = [
+    ("team:N", "Team", None),
+    ("month:N", "Month", None),
+    ("demand:Q", "Demand (FTE)", ".1f"),
+    ("capacity:Q", "Capacity (FTE)", ".1f"),
+    ("utilization:Q", "Utilization", ".0%"),
+    ("over:N", "Over-allocated", None),
+    ("top:N", "Largest demands", None),
+]
+
+
+# Month labels: "Oct" over "2026"; on a phone just "O" (the tooltip and the table have the full month).
+_MONTH_LABEL = "containerSize()[0] < 600 ? slice(datum.label, 0, 1) : split(datum.label, ' ')"
+
+
+# Seven project colors (Vega's tableau10), then grey for the eighth series: "Other projects" when there are more.
+SERIES_COLORS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d9d9d"]
+
+# A percentage per month is shown only where a month is wide enough to hold one ("110 %" is ~32 px).
+_WIDE_ENOUGH = {"expr": "width / 12 >= 36 ? 1 : 0"}
+
+
+def _capacity_heatmap_design() -> dict[str, Any]:
+    import altair as alt
+
+    tooltip = [alt.Tooltip(f, title=t, format=fmt) if fmt else alt.Tooltip(f, title=t) for f, t, fmt in _LOAD_TOOLTIP]
+    # On a phone team names are cut short (the tooltip has them) and the percentages hidden once a cell is too
+    # narrow to hold one (the table below the chart has them all).
+    x = alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelExpr=_MONTH_LABEL))
+    narrow = alt.ExprRef(expr="containerSize()[0] < 600 ? 96 : 220")
+    y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=narrow))
+    cells = alt.Chart(alt.Data(name="cells"))
+    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "band:N",
+            title="Demand / capacity",
+            scale=alt.Scale(domain=list(LOAD_BANDS), range=list(LOAD_BANDS.values())),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=tooltip,
+    )
+    labels = cells.mark_text(fontSize=11, opacity=_WIDE_ENOUGH).encode(
+        x=x,
+        y=y,
+        text=alt.Text("label:N"),
+        color=alt.condition("datum.over == 'yes'", alt.value("#ffffff"), alt.value("#212121")),
+        tooltip=tooltip,
+    )
+    chart = alt.layer(squares, labels).properties(width="container", height={"step": 30})
+    return _bare(chart.to_dict())
+
+
+def _team_load_design() -> dict[str, Any]:
+    import altair as alt
+
+    x = alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelExpr=_MONTH_LABEL))
+    bars = (
+        alt.Chart(alt.Data(name="demand"))
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("fte:Q", title="FTE", stack="zero"),
+            color=alt.Color(
+                "project:N",
+                title="Project",
+                sort=None,
+                scale=alt.Scale(range=SERIES_COLORS),
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
+            order=alt.Order("rank:Q"),
+            tooltip=[
+                alt.Tooltip("month:N", title="Month"),
+                alt.Tooltip("project:N", title="Project"),
+                alt.Tooltip("fte:Q", title="FTE", format=".1f"),
+            ],
+        )
+    )
+    limit = (
+        alt.Chart(alt.Data(name="capacity"))
+        .mark_rule(color="#c62828", strokeDash=[6, 3], strokeWidth=2)
+        .encode(
+            y=alt.Y("capacity:Q", title="FTE"),
+            tooltip=[alt.Tooltip("capacity:Q", title="Capacity (FTE)", format=".1f")],
+        )
+    )
+    totals = (
+        alt.Chart(alt.Data(name="months"))
+        .mark_text(dy=-6, fontSize=11, fontWeight="bold", opacity=_WIDE_ENOUGH)
+        .encode(
+            x=x,
+            y=alt.Y("demand:Q", title="FTE"),
+            text=alt.Text("label:N"),
+            tooltip=[
+                alt.Tooltip(f, title=t, format=fmt) if fmt else alt.Tooltip(f, title=t) for f, t, fmt in _LOAD_TOOLTIP
+            ],
+        )
+    )
+    return _bare(alt.layer(bars, limit, totals).properties(width="container", height=260).to_dict())
+
+
 DESIGNS = {
     "roadmap": _roadmap_design,
     "performance": _performance_design,
@@ -323,6 +434,8 @@ DESIGNS = {
     "spend": _spend_design,
     "benefits": _benefits_design,
     "value_risk": _value_risk_design,
+    "capacity_heatmap": _capacity_heatmap_design,
+    "team_load": _team_load_design,
 }
 
 
@@ -335,6 +448,20 @@ def filled(name: str, title: str, datasets: dict[str, Sequence[dict[str, Any]]],
         **overrides,
         "datasets": {key: list(rows) for key, rows in datasets.items()},
     }
+
+
+def capacity_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Demand / capacity for each team (rows) and month (columns), colored by utilization band, the percent
+    written in each cell. `cells` are team-major, months in order: the axes keep the data's order."""
+    return filled("capacity_heatmap", title, {"cells": cells})
+
+
+def team_load_spec(
+    title: str, demand: Sequence[dict[str, Any]], months: Sequence[dict[str, Any]], capacity: float
+) -> dict[str, Any]:
+    """One team's demand per month, stacked by project, each month's total above its bar and a dashed rule at
+    the team's capacity. `demand` has a row for every month (fte 0 where none) so the months keep their order."""
+    return filled("team_load", title, {"demand": demand, "months": months, "capacity": [{"capacity": capacity}]})
 
 
 def risk_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:

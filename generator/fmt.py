@@ -53,6 +53,14 @@ def date(value: dt.date | None) -> str:
     return "—" if value is None else value.isoformat()
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month(value: str) -> str:
+    """A "YYYY-MM" month as "Oct 2026"."""
+    return f"{_MONTH_ABBR[int(value[5:7]) - 1]} {value[:4]}"
+
+
 def days(value: Any) -> str:
     """A signed day count: "+12 d" late, "−3 d" early, "0 d" on time."""
     if missing(value):

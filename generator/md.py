@@ -64,6 +64,10 @@ def request_path(request_id: str) -> str:
     return f"requests/{request_id}.md"
 
 
+def team_path(team_id: str) -> str:
+    return f"teams/{team_id}.md"
+
+
 def page_url(src: str) -> str:
     """The directory URL of a page: "projects/crm.md" → "projects/crm/", "projects/index.md" → "projects/"."""
     stem = src.removesuffix(".md")

@@ -19,6 +19,7 @@ from .md import (
     md_link,
     objective_path,
     page_scripts,
+    paragraph,
     pmo_mark,
     program_path,
     project_path,
@@ -26,6 +27,7 @@ from .md import (
     section,
     table,
     table_html,
+    team_path,
 )
 from .model import PHASES
 from .roadmap import roadmap_chart
@@ -73,6 +75,7 @@ PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finis
 
 
 TABLES_JS = "assets/pmo/tables.js"
+CAPACITY = "capacity.md"  # the page is capacity_page.py's; named here because the home page links to it
 
 
 def register_page(a: Analysis) -> str:
@@ -141,6 +144,7 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + section("Projects by phase", by_phase)
         + section("Active projects by RAG", by_rag)
         + section("Needs attention", _attention(a))
+        + section("Capacity", _capacity(a))
         + section("Programs", _program_table(a, HOME) + "\n" + by_program_charts(a))
         + section("Run and change", spend_chart(a, a.totals))
         + chart_scripts(HOME)
@@ -177,6 +181,34 @@ def _attention(a: Analysis) -> str:
     if not rows:
         return "No active project is red, slipping or late with its status report.\n"
     return table(["Project", "RAG", "Manager", "Why"], rows)
+
+
+def _capacity(a: Analysis) -> str:
+    """Over-allocated team-months in the capacity window, by team, each team linked to its page."""
+    cap = a.capacity
+    more = md_link(HOME, CAPACITY, "Capacity")
+    if not cap.teams:
+        return f"No teams are defined, so there is no capacity to compare. See {more}.\n"
+    window = f"{fmt.month(cap.months[0])} to {fmt.month(cap.months[-1])}"
+    over = cap.over_allocated()
+    if not over:
+        return f"No team is over-allocated in the next 12 months ({window}). See {more}.\n"
+    teams = a.team_names
+    months: dict[str, list[str]] = defaultdict(list)
+    for cell in over:
+        months[cell["team"]].append(fmt.month(cell["month"]))
+    items = "".join(
+        f"<li>{link(HOME, team_path(tid), plain(teams[tid]))}: {', '.join(found)}</li>" for tid, found in months.items()
+    )
+    count = f"{len(over)} team-month{'s' if len(over) != 1 else ''}"
+    return (
+        paragraph(
+            f"<strong>{count} over-allocated</strong> in the next 12 months ({window}): demand from the "
+            f"projects' resources exceeds the team's capacity in {len(months)} team{'s' if len(months) != 1 else ''}."
+        )
+        + html_block(f"<ul>{items}</ul>")
+        + f"See {more} for every team and month.\n"
+    )
 
 
 def _health(a: Analysis, ids: list[str]) -> str:

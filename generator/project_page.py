@@ -20,6 +20,7 @@ from .md import (
     project_path,
     section,
     table,
+    team_path,
 )
 from .text import one_line, plain, rich
 
@@ -55,7 +56,7 @@ def project_page(a: Analysis, project_id: str) -> str:
     if p.benefits:
         parts.append(section("Benefits", _benefits(a, p)))
     if p.resources:
-        parts.append(section("Resources", _resources(a, p)))
+        parts.append(section("Resources", _resources(a, p, here)))
     if p.lessons:
         parts.append(section("Lessons learned", _lessons(p)))
     return "\n".join(part for part in parts if part)
@@ -287,9 +288,17 @@ def _benefits(a: Analysis, p: Project) -> str:
     return table(["Benefit", "Kind", "Planned", "Realized", "Due", "State"], rows, align="llrrll")
 
 
-def _resources(a: Analysis, p: Project) -> str:
+def _resources(a: Analysis, p: Project, here: str) -> str:
     teams = a.team_names
-    rows = [(plain(teams.get(r.team, r.team)), fmt.number(r.fte, 1), r.from_, r.to) for r in p.resources]
+    rows = [
+        (
+            link(here, team_path(r.team), plain(teams[r.team])) if r.team in teams else plain(r.team),
+            fmt.number(r.fte, 1),
+            r.from_,
+            r.to,
+        )
+        for r in p.resources
+    ]
     return table(["Team", "FTE", "From", "To"], rows, align="lrll")
 
 

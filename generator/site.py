@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import portfolio_pages as pages
 from .benefits_page import BENEFITS, benefits_page
+from .capacity_page import CAPACITY, capacity_page, team_page
 from .charts import CHARTS_JS, VEGA, vega_bundle
 from .errors import ConfigurationError
-from .md import objective_path, program_path, project_path, request_path
+from .md import objective_path, program_path, project_path, request_path, team_path
 from .performance import PERFORMANCE, performance_page
 from .prioritization import PRIORITIZATION, prioritization_page
 from .project_page import project_page
@@ -31,7 +32,7 @@ ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
-NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/")
+NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/", "teams/")
 _UNORDERED = 10_000
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
@@ -64,6 +65,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[PRIORITIZATION] = prioritization_page(a)
     tree.pages[RISKS] = risks_page(a)
     tree.pages[BENEFITS] = benefits_page(a)
+    tree.pages[CAPACITY] = capacity_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid)
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -75,6 +77,9 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     for request_id in a.portfolio.requests:
         tree.pages[request_path(request_id)] = pages.request_page(a, request_id)
         _edit(tree, a, request_path(request_id), "requests", request_id)
+    for team_id in a.capacity.teams:
+        tree.pages[team_path(team_id)] = team_page(a, team_id)
+        _edit(tree, a, team_path(team_id), "people.yaml", "")
     source = a.portfolio.source("calendar.yaml")
     if source:
         tree.edit_sources[pages.CALENDAR] = source.path
@@ -143,6 +148,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
                 {"Performance": PERFORMANCE},
                 {"Prioritization": PRIORITIZATION},
                 {"Risks": RISKS},
+                {"Capacity": CAPACITY},
                 {"Benefits": BENEFITS},
                 {"Programs": pages.PROGRAMS},
                 {"Objectives": pages.OBJECTIVES},

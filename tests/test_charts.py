@@ -139,3 +139,42 @@ def test_every_chart_of_the_site_is_valid_vega_lite_with_tooltips_and_a_text_alt
             seen += 1
         assert ("chart-scripts" in text or "charts.js" in text) == bool(blocks), path  # scripts iff charts
     assert seen >= 10
+
+
+def test_capacity_heatmap_is_valid_with_a_tooltip_on_every_mark(analysis) -> None:
+    from generator.capacity_page import capacity_page
+
+    page = capacity_page(analysis)
+    (spec,) = specs(page)
+    alt.LayerChart.from_dict(spec, validate=True)
+    assert spec["title"] == "Demand / capacity by team and month"
+    assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    fields = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
+    assert fields == {"team", "month", "demand", "capacity", "utilization", "over", "top"}
+    bands = {c["band"] for c in spec["datasets"]["cells"] if c["over"] == "yes"}
+    assert bands == {"over 100 %"}  # the color that stands out is over capacity, and only that
+    assert 'role="img" aria-label="Demand against capacity for 8 teams' in page
+
+
+def test_load_bands_split_at_80_and_100_percent() -> None:
+    from generator.charts import load_band
+
+    assert [load_band(u) for u in (0, 0.8, 0.81, 1.0, 1.001)] == [
+        "up to 80 %",
+        "up to 80 %",
+        "80–100 %",
+        "80–100 %",
+        "over 100 %",
+    ]
+
+
+def test_team_load_chart_is_valid_with_a_data_table(analysis) -> None:
+    from generator.capacity_page import team_page
+
+    page = team_page(analysis, "data-analytics")
+    (spec,) = specs(page)
+    alt.LayerChart.from_dict(spec, validate=True)
+    assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    assert [m["month"] for m in spec["datasets"]["months"]][:2] == ["Oct 2026", "Nov 2026"]
+    table = page.split("<details>")[1].split("</details>")[0]
+    assert table.count("<tr>") == 1 + 12 and "105 % ⚠" in table

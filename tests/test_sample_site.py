@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import typing
 from collections import Counter
@@ -128,3 +129,14 @@ def test_every_internal_link_resolves(sample_site: Path) -> None:
             if not (resolved.is_file() or (resolved / "index.html").is_file()):
                 broken.append(f"{page.relative_to(sample_site)} → {target}")
     assert not broken, "\n".join(broken[:20])
+
+
+def test_team_pages_are_built_and_found_by_name(sample_site: Path) -> None:
+    portfolio = validate_portfolio(load_portfolio(SAMPLE))
+    assert (sample_site / "capacity/index.html").is_file()
+    docs = json.loads((sample_site / "search/search_index.json").read_text())["docs"]
+    titles = {d["location"]: d["title"] for d in docs}
+    for team in portfolio.people.teams:
+        assert (sample_site / "teams" / team.id / "index.html").is_file()
+        assert titles.get(f"teams/{team.id}/") == team.name.replace("&", "&amp;")
+    assert "capacity/" not in titles  # a listing page, like the other portfolio pages

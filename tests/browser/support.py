@@ -93,6 +93,18 @@ def first_project_name(root: Path) -> str:
     return entity_links(root, "projects")[0][1]
 
 
+def first_team(root: Path) -> str:
+    """The first team the home page flags as over-allocated, else the first team on the Capacity page."""
+    for page, url in (("index.html", "/"), ("capacity/index.html", "/capacity/")):
+        parser = _Links()
+        parser.feed((root / page).read_text(encoding="utf-8"))
+        for href, _ in parser.links:
+            path = urlsplit(urljoin(url, href)).path
+            if re.fullmatch(r"/teams/[a-z0-9]+(?:-[a-z0-9]+)*/", path):
+                return path
+    raise AssertionError("no page links a team page")
+
+
 def first_program(root: Path) -> str:
     """The first program in the program list."""
     return entity_links(root, "programs")[0][0]

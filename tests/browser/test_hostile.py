@@ -38,6 +38,11 @@ def _ids(folder: str) -> list[str]:
     return sorted(p.stem for p in (MINI / folder).glob("*.yaml"))
 
 
+def _teams() -> list[str]:
+    people = yaml.safe_load((MINI / "people.yaml").read_text(encoding="utf-8"))
+    return [t["id"] for t in people["teams"]]
+
+
 def _objectives() -> list[str]:
     settings = yaml.safe_load((MINI / "portfolio.yaml").read_text(encoding="utf-8"))
     return [o["id"] for o in settings["objectives"]]
@@ -55,6 +60,8 @@ HOSTILE_PAGES = [
     "/requests/",
     *[f"/requests/{rid}/" for rid in _ids("requests")],
     "/calendar/",
+    "/capacity/",
+    *[f"/teams/{tid}/" for tid in _teams()],
 ]
 SEARCHES = ["xss", "script"]
 CLICKABLE = re.compile(r"^\s*(?:click me|x)\s*$")  # the link texts of the payloads that would run when clicked

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .support import VIEWPORTS, PageSpec, first_program, first_project, first_project_name, search, search_result_paths
+from .support import (
+    VIEWPORTS,
+    PageSpec,
+    first_program,
+    first_project,
+    first_project_name,
+    first_team,
+    search,
+    search_result_paths,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +40,8 @@ PAGES = [
     PageSpec("prioritization", "/prioritization/"),
     PageSpec("risks", "/risks/"),
     PageSpec("benefits", "/benefits/"),
+    PageSpec("capacity", "/capacity/"),
+    PageSpec("team", first_team),  # an over-allocated team, flagged on the home page
 ]
 
 
@@ -123,3 +134,24 @@ def test_risk_register_filters_by_status(sample_site: Site, new_context: OpenCon
     assert page.locator("svg .mark-rect path").count() >= 25  # the 5 × 5 heat map was drawn
     if recorder.problems():
         pytest.fail(f"risks:\n{report(recorder)}", pytrace=False)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_capacity_heat_map_shows_a_tooltip(viewport: str, sample_site: Site, new_context: OpenContext) -> None:
+    """Pointing at an over-allocated cell of the heat map shows its figures in Vega's tooltip."""
+    context, recorder = new_context(viewport)
+    page = context.new_page()
+    page.goto(sample_site.address("/capacity/"), wait_until="networkidle")
+    cells = page.locator("#chart-capacity-heatmap svg .mark-rect path")
+    assert cells.count() >= 12  # a row of 12 months per team
+    over = page.locator('#chart-capacity-heatmap svg .mark-rect path[fill="#c62828"]').first
+    over.scroll_into_view_if_needed()
+    box = over.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    text = " ".join(tooltip.inner_text().split())
+    assert "Over-allocated yes" in text and "Demand (FTE)" in text and "Largest demands" in text, text
+    if recorder.problems():
+        pytest.fail(f"capacity at {viewport}:\n{report(recorder)}", pytrace=False)
