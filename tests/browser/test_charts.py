@@ -1,0 +1,84 @@
+"""Every chart of the sample site in a real Chromium: drawn from its template (served once for the site) and its
+inline data, with a tooltip on every kind of mark, over HTTP and when the site is opened from disk."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
+
+    from .support import OpenContext, Site
+
+# Pages with charts, and the charts each must show (by element id); a project with status reports and milestones.
+CHART_PAGES = {
+    "/projects/ehr-upgrade/": ["chart-milestones", "chart-s-curve", "chart-rag-history"],
+    "/performance/": ["chart-spi-cpi", "chart-trend", "chart-rag-counts"],
+    "/roadmap/": ["chart-clinical-systems"],
+    "/prioritization/": ["chart-priority"],
+    "/risks/": ["chart-risk-heatmap"],
+}
+# Mark kinds that must answer a hover with a tooltip (a line's own path is thin and curved; its points carry the
+# same tooltip and are checked as symbols).
+HOVERED = ("symbol", "rect", "rule")
+TOOLTIP = "#vg-tooltip-element.visible"
+
+
+def drawn(page: Page, chart_id: str) -> Locator:
+    chart = page.locator(f"#{chart_id}")
+    chart.locator("svg").wait_for()
+    return chart
+
+
+def hover_shows_tooltip(page: Page, mark: Locator, kind: str) -> str:
+    from playwright.sync_api import expect
+
+    tooltip = page.locator(TOOLTIP)
+    page.mouse.move(0, 0)  # off every mark first, so that the tooltip seen next is this mark's
+    expect(tooltip).to_have_count(0)
+    box = mark.bounding_box()
+    assert box is not None
+    # A rule may be dashed: its middle can fall in a gap, its first pixels are always drawn.
+    position = {"x": min(1.5, box["width"] / 2), "y": min(1.5, box["height"] / 2)} if kind == "rule" else None
+    mark.hover(force=True, position=position)
+    expect(tooltip).to_have_count(1)
+    return tooltip.inner_text()
+
+
+@pytest.mark.parametrize("path", list(CHART_PAGES))
+def test_every_chart_draws_and_every_mark_has_a_tooltip(path: str, sample_site: Site, new_context: OpenContext) -> None:
+    context, recorder = new_context("desktop")
+    page = context.new_page()
+    page.goto(sample_site.address(path), wait_until="networkidle")
+    ids = page.locator(".pmo-chart").evaluate_all("charts => charts.map(c => c.id)")
+    assert set(CHART_PAGES[path]) <= set(ids), ids
+    assert any(url.endswith("/assets/pmo/chart-templates.js") for url in recorder.requests)
+    for chart_id in ids:
+        chart = drawn(page, chart_id)
+        kinds = [kind for kind in HOVERED if chart.locator(f"svg g.mark-{kind}.role-mark > *").count()]
+        assert {"symbol", "rect"} & set(kinds), f"{path} {chart_id}: no point, square or bar drawn"
+        for kind in kinds:
+            mark = chart.locator(f"svg g.mark-{kind}.role-mark > *").first
+            mark.scroll_into_view_if_needed()
+            text = hover_shows_tooltip(page, mark, kind)
+            assert text.strip(), f"{path} {chart_id}: empty tooltip on a {kind} mark"
+    assert not recorder.problems(), "\n".join(recorder.problems())
+
+
+def test_charts_are_drawn_when_the_site_is_opened_from_disk(sample_site: Site, browser: Browser) -> None:
+    """From file:// a script may not fetch JSON: the templates come as a script, which loads there too."""
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        # Material's search index is not made for file:// (its offline plugin is off): only the charts count here.
+        page.on("pageerror", lambda error: "/search/" in str(error) or problems.append(str(error)))
+        page.on("requestfailed", lambda r: "/search/" in r.url or problems.append(f"{r.url}: {r.failure}"))
+        page.goto((sample_site.root / "projects" / "ehr-upgrade" / "index.html").as_uri(), wait_until="load")
+        for chart_id in CHART_PAGES["/projects/ehr-upgrade/"]:
+            assert drawn(page, chart_id).locator("svg g.mark-symbol.role-mark path").count() > 0, chart_id
+        assert not problems, problems
+    finally:
+        context.close()
