@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .capacity import Capacity, capacity_plan
 from .kpi import project_frame
 from .rollups import Rollup, from_sums, indicators, rollups
+from .trends import by_project, history_frame, portfolio_trend
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,6 +25,8 @@ class Analysis:
     portfolio: Portfolio
     audience: Audience
     projects: pd.DataFrame  # one row per project: facts and KPIs (see kpi.py)
+    history: pd.DataFrame  # one row per status report, with its earned value at its date (see trends.py)
+    trend: pd.DataFrame  # one row per monthly period of the last 12: portfolio SPI, CPI and RAG counts
     people: dict[str, Person] = field(default_factory=dict)
     by_program: dict[str, list[str]] = field(default_factory=dict)  # program id → project ids
     by_objective: dict[str, list[str]] = field(default_factory=dict)
@@ -37,6 +40,11 @@ class Analysis:
     def rows(self) -> dict[str, dict[str, Any]]:
         """Each project's row as a plain dict: pages read single values, and a dict is far cheaper than .loc."""
         return self.projects.to_dict("index")
+
+    @cached_property
+    def history_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Each project's status history with its earned value, oldest first (projects without one are absent)."""
+        return by_project(self.history)
 
     @cached_property
     def objectives(self) -> dict[str, Objective]:
@@ -89,10 +97,13 @@ def analyse(portfolio: Portfolio, audience: Audience) -> Analysis:
             by_objective[objective].append(project.id)
         for index, dep in enumerate(project.dependencies):
             needed_by[dep.project].append((project.id, index))
+    history = history_frame(projects, portfolio.settings)
     return Analysis(
         portfolio=portfolio,
         audience=audience,
         projects=project_frame(projects, portfolio.settings),
+        history=history,
+        trend=portfolio_trend(history, projects, portfolio.settings),
         people={person.id: person for person in portfolio.people.people},
         by_program=dict(by_program),
         by_objective=dict(by_objective),

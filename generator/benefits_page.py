@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .charts import chart_block, chart_scripts, filled
+from .charts import FIT_X, chart_block, chart_scripts, inline
 from .dashboard import share, tiles
 from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
 from .text import plain
@@ -76,7 +76,7 @@ def benefits_page(a: Analysis) -> str:
     chart = (
         chart_block(
             "benefits",
-            filled("benefits", "Financial benefits, planned and realized", {"benefits": data}),
+            inline("benefits", "Financial benefits, planned and realized", {"benefits": data}, autosize=FIT_X),
             summary,
             table_html(["Program", "Planned", "Realized", "Realized of planned"], rows, align="lrrr"),
         )

@@ -3,6 +3,11 @@
 Each kind of chart is designed once with Altair and turned into a Vega-Lite template whose data is named;
 a page's chart is that template with its rows filled in. Building an Altair chart costs 10-20 ms, filling a
 template a few microseconds: a portfolio of thousands of projects cannot afford Altair per chart.
+
+A page carries only what differs per chart: `{"template": name, "title": …, "datasets": …}` and the odd size
+override. The templates reach the browser once, as one script for the whole site (`templates_script`), and
+charts.js merges template and inline spec before drawing: a template repeated on a thousand project pages
+would cost megabytes and MkDocs time. `full_spec` does the same merge in Python, for the tests.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 RAG_COLORS = {"green": "#1b7f3b", "amber": "#ffb300", "red": "#c62828", "n/a": "#9e9e9e"}
 VEGA = "assets/pmo/vega.js"  # Vega, Vega-Lite and vega-embed in one file, written at build time
 CHARTS_JS = "assets/pmo/charts.js"
+TEMPLATES_JS = "assets/pmo/chart-templates.js"  # every template, once, as a script: works from file:// too
 
 
 TEMPLATE_DIR = Path(__file__).parent / "assets" / "charts"
@@ -184,6 +190,202 @@ def _risk_heatmap_design() -> dict[str, Any]:
         tooltip=[alt.Tooltip("count:Q", title="Open risks")],
     )
     return _bare(alt.layer(squares, counts).properties(width=300, height=300).to_dict())
+
+
+def _as_of_rule() -> Any:
+    """A dashed rule at the reporting date (dataset "as_of": [{"date": …}])."""
+    import altair as alt
+
+    return (
+        alt.Chart(alt.Data(name="as_of"))
+        .mark_rule(color="#3949ab", strokeDash=[4, 3], strokeWidth=2)
+        .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Reporting date", format="%Y-%m-%d")])
+    )
+
+
+def _fit_x(chart: Any) -> Any:
+    return chart.properties(width="container", autosize={"type": "fit-x", "contains": "padding"})
+
+
+S_CURVE_SERIES = {"PV": "Planned value (PV)", "EV": "Earned value (EV)", "AC": "Actual cost (AC)"}
+
+
+def _s_curve_design() -> dict[str, Any]:
+    """Cumulative PV, EV and AC of one project. A row is {"d": date, "PV"/"EV"/"AC": amount}; missing
+    amounts are left out of their line (PV alone at the start and the baseline finish)."""
+    import altair as alt
+
+    names = list(S_CURVE_SERIES.values())
+    label = "{" + ", ".join(f"'{key}': '{name}'" for key, name in S_CURVE_SERIES.items()) + "}[datum.key]"
+    lines = (
+        alt.Chart(alt.Data(name="values"))
+        .transform_fold(list(S_CURVE_SERIES), as_=["key", "value"])
+        .transform_filter("isValid(datum.value)")
+        .transform_calculate(series=label)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("d:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("value:Q", title="Cumulative amount", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=["#757575", "#3949ab", "#c62828"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            shape=alt.Shape(
+                "series:N", title=None, scale=alt.Scale(domain=names, range=["circle", "square", "diamond"])
+            ),
+            tooltip=[
+                alt.Tooltip("d:T", title="Date", format="%Y-%m-%d"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("value:Q", title="Amount", format=",.0f"),
+            ],
+        )
+    )
+    return _bare(_fit_x(alt.layer(lines, _as_of_rule()).properties(height=240)).to_dict())
+
+
+MILESTONE_STATES = {"done": "#3949ab", "on time": "#1b7f3b", "late": "#c62828"}
+
+
+def _milestones_design() -> dict[str, Any]:
+    """Each milestone's baseline (hollow circle) against its actual or forecast date (diamond, colored by
+    state), joined by a line. A row is {"m": name, "b": baseline, "e": actual or forecast, "s": state,
+    "slip": days}."""
+    import altair as alt
+
+    base = alt.Chart(alt.Data(name="milestones"))
+    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))  # the table below has the full names
+    tooltip = [
+        alt.Tooltip("m:N", title="Milestone"),
+        alt.Tooltip("b:T", title="Baseline", format="%Y-%m-%d"),
+        alt.Tooltip("e:T", title="Actual or forecast", format="%Y-%m-%d"),
+        alt.Tooltip("s:N", title="State"),
+        alt.Tooltip("slip:Q", title="Slip (days)"),
+    ]
+    span = base.mark_rule(color="#9e9e9e", strokeWidth=2).encode(
+        y=y,
+        x=alt.X("b:T", title=None, scale=alt.Scale(padding=12), axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        x2="e:T",
+        tooltip=tooltip,
+    )
+    baseline = base.mark_point(shape="circle", size=70, filled=False, color="#424242", strokeWidth=2).encode(
+        y=y, x="b:T", tooltip=tooltip
+    )
+    expected = base.mark_point(shape="diamond", size=90, filled=True, opacity=1).encode(
+        y=y,
+        x="e:T",
+        color=alt.Color(
+            "s:N",
+            title="Actual or forecast",
+            scale=alt.Scale(domain=list(MILESTONE_STATES), range=list(MILESTONE_STATES.values())),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=tooltip,
+    )
+    chart = alt.layer(span, baseline, expected, _as_of_rule()).properties(height=alt.Step(26))
+    return _bare(_fit_x(chart).to_dict())
+
+
+RAG_ROWS = {"reported": "Reported by the project", "derived": "Derived from SPI and CPI"}
+
+
+def _rag_history_design() -> dict[str, Any]:
+    """The reported and the derived RAG at each status report, as colored squares. A row is {"d": date,
+    "reported": rag, "derived": rag or "n/a", "spi": …, "cpi": …}."""
+    import altair as alt
+
+    label = "{" + ", ".join(f"'{key}': '{name}'" for key, name in RAG_ROWS.items()) + "}[datum.key]"
+    squares = (
+        alt.Chart(alt.Data(name="reports"))
+        .transform_fold(list(RAG_ROWS), as_=["key", "rag"])
+        .transform_calculate(row=label)
+        .mark_square(size=220, opacity=1, stroke="#ffffff", strokeWidth=1)
+        .encode(
+            x=alt.X("d:T", title=None, scale=alt.Scale(padding=14), axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("row:N", title=None, sort=list(RAG_ROWS.values()), axis=alt.Axis(labelLimit=200)),
+            color=alt.Color(
+                "rag:N",
+                title="RAG",
+                scale=alt.Scale(domain=list(RAG_COLORS), range=list(RAG_COLORS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("d:T", title="Status report", format="%Y-%m-%d"),
+                alt.Tooltip("row:N", title="RAG"),
+                alt.Tooltip("rag:N", title="Value"),
+                alt.Tooltip("spi:Q", title="SPI", format=".2f"),
+                alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+            ],
+        )
+    )
+    return _bare(_fit_x(alt.layer(squares).properties(height=alt.Step(34))).to_dict())
+
+
+def _portfolio_trend_design() -> dict[str, Any]:
+    """Portfolio SPI and CPI per monthly period, with the 1.0 line. A row is {"p": "2026-10", "SPI": …,
+    "CPI": …, "n": projects}; an undefined index is left out of its line."""
+    import altair as alt
+
+    lines = (
+        alt.Chart(alt.Data(name="periods"))
+        .transform_fold(["SPI", "CPI"], as_=["index", "value"])
+        .transform_filter("isValid(datum.value)")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("p:O", title="Period", sort=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("value:Q", title="Index", scale=alt.Scale(zero=False, nice=True)),
+            color=alt.Color(
+                "index:N",
+                title=None,
+                scale=alt.Scale(domain=["SPI", "CPI"], range=["#3949ab", "#ef6c00"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            shape=alt.Shape("index:N", title=None, scale=alt.Scale(domain=["SPI", "CPI"], range=["circle", "square"])),
+            tooltip=[
+                alt.Tooltip("p:O", title="Period"),
+                alt.Tooltip("index:N", title="Index"),
+                alt.Tooltip("value:Q", title="Value", format=".2f"),
+                alt.Tooltip("n:Q", title="Projects counted"),
+            ],
+        )
+    )
+    on_plan = (
+        alt.Chart(alt.Data(name="one"))
+        .mark_rule(color="#757575", strokeDash=[4, 3])
+        .encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")])
+    )
+    return _bare(_fit_x(alt.layer(lines, on_plan).properties(height=260)).to_dict())
+
+
+def _rag_counts_design() -> dict[str, Any]:
+    """Projects by reported RAG per monthly period, stacked. A row is {"p": "2026-10", "green": n, …}."""
+    import altair as alt
+
+    rags = ["green", "amber", "red"]
+    bars = (
+        alt.Chart(alt.Data(name="periods"))
+        .transform_fold(["green", "amber", "red"], as_=["rag", "count"])
+        .mark_bar()
+        .encode(
+            x=alt.X("p:O", title="Period", sort=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("count:Q", title="Projects", stack="zero"),
+            color=alt.Color(
+                "rag:N",
+                title="Reported RAG",
+                scale=alt.Scale(domain=rags, range=[RAG_COLORS[r] for r in rags]),
+                legend=alt.Legend(orient="top"),
+            ),
+            order=alt.Order("rag_order:Q"),
+            tooltip=[
+                alt.Tooltip("p:O", title="Period"),
+                alt.Tooltip("rag:N", title="Reported RAG"),
+                alt.Tooltip("count:Q", title="Projects"),
+            ],
+        )
+        .transform_calculate(rag_order="indexof(['green', 'amber', 'red'], datum.rag)")
+    )
+    return _bare(_fit_x(alt.layer(bars).properties(height=220)).to_dict())
 
 
 PHASE_COLORS = {  # lifecycle order, light to dark through the delivery phases; ends in greys
@@ -429,6 +631,11 @@ DESIGNS = {
     "performance": _performance_design,
     "priority": _priority_design,
     "risk_heatmap": _risk_heatmap_design,
+    "s_curve": _s_curve_design,
+    "milestones": _milestones_design,
+    "rag_history": _rag_history_design,
+    "portfolio_trend": _portfolio_trend_design,
+    "rag_counts": _rag_counts_design,
     "rag_by_program": _by_program_design("RAG", RAG_COLORS),
     "phase_by_program": _by_program_design("Phase", PHASE_COLORS),
     "spend": _spend_design,
@@ -437,23 +644,35 @@ DESIGNS = {
     "capacity_heatmap": _capacity_heatmap_design,
     "team_load": _team_load_design,
 }
+FIT_X = {"type": "fit-x", "contains": "padding"}  # a chart as wide as the page
 
 
-def filled(name: str, title: str, datasets: dict[str, Sequence[dict[str, Any]]], **overrides: Any) -> dict[str, Any]:
-    """A stored template with its title, its data and any top-level overrides (height, autosize) filled in."""
-    return {
-        **template(name),
-        "title": title,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        **overrides,
-        "datasets": {key: list(rows) for key, rows in datasets.items()},
-    }
+def inline(name: str, title: str, datasets: dict[str, list[dict[str, Any]]], **overrides: Any) -> dict[str, Any]:
+    """What a page carries of a chart: the template's name, its title, its data and any top-level overrides."""
+    return {"template": name, "title": title, "datasets": datasets, **overrides}
+
+
+def full_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Vega-Lite spec a page's chart is drawn from: its template with the inline keys on top (charts.js
+    does the same in the browser)."""
+    merged = {**template(spec["template"]), **spec}
+    del merged["template"]
+    return merged
+
+
+def templates_script() -> bytes:
+    """Every stored template as one script, `window.PMO_CHART_TEMPLATES = {name: spec}`: loaded once and cached
+    by the browser, from a file:// site as well (a fetch of JSON would be refused there)."""
+    templates = {name: template(name) for name in sorted(DESIGNS)}
+    payload = json.dumps(templates, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    header = "// Vega-Lite chart templates, generated from generator/charts.py (see charts.js).\n"
+    return f"{header}window.PMO_CHART_TEMPLATES = {payload};\n".encode()
 
 
 def capacity_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Demand / capacity for each team (rows) and month (columns), colored by utilization band, the percent
     written in each cell. `cells` are team-major, months in order: the axes keep the data's order."""
-    return filled("capacity_heatmap", title, {"cells": cells})
+    return inline("capacity_heatmap", title, {"cells": list(cells)}, autosize=FIT_X)
 
 
 def team_load_spec(
@@ -461,35 +680,40 @@ def team_load_spec(
 ) -> dict[str, Any]:
     """One team's demand per month, stacked by project, each month's total above its bar and a dashed rule at
     the team's capacity. `demand` has a row for every month (fte 0 where none) so the months keep their order."""
-    return filled("team_load", title, {"demand": demand, "months": months, "capacity": [{"capacity": capacity}]})
+    return inline(
+        "team_load",
+        title,
+        {"demand": list(demand), "months": list(months), "capacity": [{"capacity": capacity}]},
+        autosize=FIT_X,
+    )
 
 
 def risk_heatmap_spec(title: str, cells: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Open risks counted by probability × impact, each cell colored by its exposure band."""
-    return {**template("risk_heatmap"), "title": title, "datasets": {"cells": list(cells)}}
+    return inline("risk_heatmap", title, {"cells": list(cells)})
 
 
 def priority_spec(title: str, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Candidates by priority score in rank order, colored by whether they fall above the cut line."""
-    return {
-        **template("priority"),
-        "title": title,
-        "height": {"step": 22},
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "datasets": {"items": list(items)},
-    }
+    return inline(
+        "priority",
+        title,
+        {"items": list(items)},
+        height={"step": 22},
+        autosize={"type": "fit-x", "contains": "padding"},
+    )
 
 
 def performance_spec(title: str, projects: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """SPI against CPI for each project (size = budget, color = program), with the 1.0 lines that split the
     plane into on or behind schedule and on or over budget."""
     lines = [{"value": 1.0, "label": "1.0 = on plan"}]
-    return {
-        **template("performance"),
-        "title": title,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "datasets": {"projects": list(projects), "one": lines},
-    }
+    return inline(
+        "performance",
+        title,
+        {"projects": list(projects), "one": lines},
+        autosize={"type": "fit-x", "contains": "padding"},
+    )
 
 
 def roadmap_spec(
@@ -500,13 +724,40 @@ def roadmap_spec(
 ) -> dict[str, Any]:
     """A Gantt chart: one bar per project (start to forecast finish, colored by RAG), its milestones as
     diamonds, and a rule at the reporting date."""
-    return {
-        **template("roadmap"),
-        "title": title,
-        "height": {"step": 24},
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "datasets": {"projects": list(projects), "milestones": list(milestones), "as_of": [{"date": str(as_of)}]},
-    }
+    return inline(
+        "roadmap",
+        title,
+        {"projects": list(projects), "milestones": list(milestones), "as_of": [{"date": str(as_of)}]},
+        height={"step": 24},
+        autosize={"type": "fit-x", "contains": "padding"},
+    )
+
+
+def s_curve_spec(title: str, values: Sequence[dict[str, Any]], as_of: dt.date) -> dict[str, Any]:
+    """Cumulative PV, EV and AC of one project over time; rows {"d", "PV", "EV", "AC"}, any amount left out."""
+    return inline("s_curve", title, {"values": list(values), "as_of": [{"date": str(as_of)}]})
+
+
+def milestones_spec(title: str, milestones: Sequence[dict[str, Any]], as_of: dt.date) -> dict[str, Any]:
+    """Baseline against actual or forecast date per milestone; rows {"m", "b", "e", "s", "slip"}."""
+    return inline("milestones", title, {"milestones": list(milestones), "as_of": [{"date": str(as_of)}]})
+
+
+def rag_history_spec(title: str, reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Reported and derived RAG per status report; rows {"d", "reported", "derived", "spi", "cpi"}."""
+    return inline("rag_history", title, {"reports": list(reports)})
+
+
+def portfolio_trend_spec(title: str, periods: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Portfolio SPI and CPI per period with the 1.0 line; rows {"p", "SPI", "CPI", "n"}."""
+    return inline(
+        "portfolio_trend", title, {"periods": list(periods), "one": [{"value": 1.0, "label": "1.0 = on plan"}]}
+    )
+
+
+def rag_counts_spec(title: str, periods: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Projects by reported RAG per period, stacked; rows {"p", "green", "amber", "red"}."""
+    return inline("rag_counts", title, {"periods": list(periods)})
 
 
 def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str | None) -> str:
@@ -534,7 +785,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
 
 def chart_scripts(page: str) -> str:
     """The scripts that draw a page's charts; once per page, after its last chart."""
-    return page_scripts(page, VEGA, CHARTS_JS)
+    return page_scripts(page, VEGA, TEMPLATES_JS, CHARTS_JS)
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .charts import chart_block, filled
+from .charts import FIT_X, chart_block, inline
 from .kpi import RAGS
 from .md import table_html
 from .model import PHASES
@@ -87,7 +87,7 @@ def by_program_charts(a: Analysis) -> str:
         data_table = table_html(
             ["Program", *(fmt.phase(c) for c in categories)], rows, align="l" + "r" * len(categories)
         )
-        spec = filled(name.replace("-", "_"), title, {"counts": data}, height={"step": 24})
+        spec = inline(name.replace("-", "_"), title, {"counts": data}, height={"step": 24}, autosize=FIT_X)
         blocks.append(chart_block(name, spec, text, data_table))
     return "".join(blocks)
 
@@ -118,7 +118,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
         if change is not None and run is not None
         else "nothing is spent yet."
     )
-    spec = filled("spend", "Run versus change", {"spend": data})
+    spec = inline("spend", "Run versus change", {"spend": data}, autosize=FIT_X)
     return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrr"))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .charts import chart_block, chart_scripts, performance_spec
-from .md import front_matter, heading, link, program_path, project_path, section, table
+from .charts import chart_block, chart_scripts, performance_spec, portfolio_trend_spec, rag_counts_spec
+from .md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from .text import plain
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .analyse import Analysis
 
 PERFORMANCE = "performance.md"
@@ -74,5 +76,74 @@ def performance_page(a: Analysis) -> str:
         + "Circles are sized by budget.\n\n"
         + section("SPI × CPI", chart + note)
         + section("The same projects, worst first", table(headers, table_rows, align="llrrrrrl"))
+        + section("Trend", trend_section(a))
         + chart_scripts(PERFORMANCE)
     )
+
+
+def trend_section(a: Analysis) -> str:
+    """Portfolio SPI and CPI and the projects by reported RAG over the last 12 months, as charts and a table."""
+    periods: list[dict[str, Any]] = a.trend.to_dict("records")
+    if not any(p["projects"] for p in periods):
+        return paragraph("<em>No status report in the last 12 months.</em>")
+    definition = paragraph(
+        "Each month counts the projects that had started and had a status report by the month's end, with the "
+        "latest one; closed and cancelled projects only in the months they reported, proposals and approved "
+        "projects never. SPI = ΣEV / ΣPV and CPI = ΣEV / ΣAC, each project's figures at the date of its report. "
+        f"The last month ends at the reporting date, {fmt.date(a.settings.as_of)}."
+    )
+    indices = [
+        {"p": p["period"], "n": int(p["projects"])}
+        | {key: round(float(p[key.lower()]), 3) for key in ("SPI", "CPI") if not fmt.missing(p[key.lower()])}
+        for p in periods
+    ]
+    counts = [{"p": p["period"], **{rag: int(p[rag]) for rag in ("green", "amber", "red")}} for p in periods]
+    first, last = periods[0], periods[-1]
+    change = f"from {first['period']} to {last['period']}: SPI {_moved(periods, 'spi')}, CPI {_moved(periods, 'cpi')}"
+    trend_summary = (
+        f"Portfolio SPI and CPI per month {change}; {int(last['projects'])} projects counted in {last['period']}. "
+        "The figures are in the table below."
+    )
+    counts_summary = (
+        f"Projects by reported RAG per month: {last['period']} "
+        + ", ".join(f"{int(last[rag])} {rag}" for rag in ("green", "amber", "red"))
+        + f"; {first['period']} "
+        + ", ".join(f"{int(first[rag])} {rag}" for rag in ("green", "amber", "red"))
+        + ". The figures are in the table below."
+    )
+    cur = a.settings.currency
+    rows = [
+        (
+            p["period"],
+            str(int(p["projects"])),
+            fmt.money(p["pv"], cur),
+            fmt.money(p["ev"], cur),
+            fmt.money(p["ac"], cur),
+            _index(p, "spi", "ΣPV is 0"),
+            _index(p, "cpi", "ΣAC is 0"),
+            *(str(int(p[rag])) for rag in ("green", "amber", "red")),
+        )
+        for p in periods
+    ]
+    headers = ["Month", "Projects", "ΣPV", "ΣEV", "ΣAC", "SPI", "CPI", "Green", "Amber", "Red"]
+    return (
+        definition
+        + chart_block("trend", portfolio_trend_spec("Portfolio SPI and CPI by month", indices), trend_summary, None)
+        + chart_block("rag-counts", rag_counts_spec("Projects by reported RAG", counts), counts_summary, None)
+        + table(headers, rows, align="lrrrrrrrrr")
+    )
+
+
+def _index(period: dict[str, Any], key: str, zero: str) -> str:
+    if not fmt.missing(period[key]):
+        return fmt.ratio(period[key])
+    return fmt.na("no project counted this month" if not period["projects"] else f"not defined: {zero}")
+
+
+def _moved(periods: list[dict[str, Any]], key: str) -> str:
+    """Like "0.95 in 2025-11 to 0.91 in 2026-10", over the periods where the index is defined."""
+    defined = [p for p in periods if not fmt.missing(p[key])]
+    if not defined:
+        return "not defined in any month"
+    a, b = defined[0], defined[-1]
+    return f"{fmt.ratio(a[key])} in {a['period']} to {fmt.ratio(b[key])} in {b['period']}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import fmt
-from .charts import chart_block, chart_scripts, filled, priority_spec
+from .charts import FIT_X, chart_block, chart_scripts, inline, priority_spec
 from .kpi import contributions, cut_line, priority_score, value_and_risk
 from .md import front_matter, heading, link, md_link, project_path, request_path, section, table, table_html
 from .text import plain
@@ -153,7 +153,7 @@ def _value_risk(bubbles: list[dict[str, Any]], currency: str) -> str:
         for b in bubbles
     ]
     data_table = table_html(["Rank", "Candidate", "Value", "Delivery risk", "Cost", "Funding"], rows, align="rlrrrl")
-    spec = filled("value_risk", "Value and delivery risk", {"items": bubbles})
+    spec = inline("value_risk", "Value and delivery risk", {"items": bubbles}, autosize=FIT_X)
     return section(
         "Value and risk",
         "Value is the weighted mean of the ordinary criteria, delivery risk the weighted mean of the inverse "

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .benefits_page import benefit_amount, benefit_state
+from .charts import chart_scripts
 from .kpi import milestone_slip, why_undefined
 from .md import (
     EMPTY,
@@ -22,6 +23,7 @@ from .md import (
     table,
     team_path,
 )
+from .project_charts import milestones_chart, trends
 from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
@@ -44,8 +46,10 @@ def project_page(a: Analysis, project_id: str) -> str:
         parts.append(paragraph(f"<strong>{plain(p.summary)}</strong>"))
     parts.append(rich(p.description))
     parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
-    parts.append(section("Milestones", _milestones(p)))
+    milestones = milestones_chart(a, p)
+    parts.append(section("Milestones", milestones + _milestones(p)))
     parts.append(section("Status", _status(a, p)))
+    parts.append(section("Trends", trends(a, p, row)))
     parts.append(section("Risks", _risks(a, p)))
     parts.append(section("Issues", _issues(a, p)))
     # Sections a project may well not have are left out when empty: a shorter page and table of contents.
@@ -59,6 +63,8 @@ def project_page(a: Analysis, project_id: str) -> str:
         parts.append(section("Resources", _resources(a, p, here)))
     if p.lessons:
         parts.append(section("Lessons learned", _lessons(p)))
+    if milestones or a.history_rows.get(p.id):
+        parts.append(chart_scripts(here))
     return "\n".join(part for part in parts if part)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import portfolio_pages as pages
 from .benefits_page import BENEFITS, benefits_page
 from .capacity_page import CAPACITY, capacity_page, team_page
-from .charts import CHARTS_JS, VEGA, vega_bundle
+from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path, team_path
 from .performance import PERFORMANCE, performance_page
@@ -85,6 +85,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
         tree.edit_sources[pages.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
+    tree.assets[TEMPLATES_JS] = templates_script()
     tree.assets[pages.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
     tree.assets[VEGA] = vega_bundle()
     handbook_nav: list[Any] = []

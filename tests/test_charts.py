@@ -8,7 +8,8 @@ import re
 import altair as alt
 import pytest
 
-from generator.charts import DESIGNS, chart_block, template, vega_bundle
+from generator.blocks import unmark
+from generator.charts import DESIGNS, chart_block, full_spec, template, templates_script, vega_bundle
 from generator.performance import performance_page
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.roadmap import roadmap_chart
@@ -21,8 +22,14 @@ def analysis():
     return prepare(read_portfolio(SAMPLE), "org")
 
 
-def specs(block: str) -> list[dict]:
+def inline_specs(block: str) -> list[dict]:
+    """What the page carries of each chart: template name, title, data and overrides."""
     return [json.loads(m) for m in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', block)]
+
+
+def specs(block: str) -> list[dict]:
+    """Each chart's Vega-Lite spec as the browser draws it: the template with the inline keys on top."""
+    return [full_spec(spec) for spec in inline_specs(block)]
 
 
 def test_roadmap_spec_is_valid_vega_lite(analysis) -> None:
@@ -77,7 +84,7 @@ def test_stored_templates_are_what_altair_makes() -> None:
 
 
 def test_performance_chart_is_valid_and_places_every_measured_project(analysis) -> None:
-    page = performance_page(analysis)
+    page, _trend = unmark(performance_page(analysis)).split("## Trend")
     (spec,) = specs(page)
     alt.LayerChart.from_dict(spec, validate=True)
     assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
@@ -178,3 +185,26 @@ def test_team_load_chart_is_valid_with_a_data_table(analysis) -> None:
     assert [m["month"] for m in spec["datasets"]["months"]][:2] == ["Oct 2026", "Nov 2026"]
     table = page.split("<details>")[1].split("</details>")[0]
     assert table.count("<tr>") == 1 + 12 and "105 % ⚠" in table
+
+
+def test_templates_reach_the_browser_once_as_a_script(analysis) -> None:
+    from generator.charts import CHARTS_JS, TEMPLATES_JS, VEGA, chart_scripts
+
+    script = templates_script().decode()
+    prefix = "window.PMO_CHART_TEMPLATES = "
+    payload = script[script.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
+    assert json.loads(payload) == {name: template(name) for name in DESIGNS}
+    tree = site_tree(read_portfolio(MINI), "org", None, {})
+    assert tree.assets[TEMPLATES_JS] == script.encode()
+    scripts = re.findall(r'<script src="\.\./([^"]+)"', chart_scripts("roadmap.md"))
+    assert scripts == [VEGA, TEMPLATES_JS, CHARTS_JS]  # the templates are there before charts.js draws
+
+
+def test_a_page_chart_names_its_template_instead_of_repeating_it(analysis) -> None:
+    ids = analysis.by_program["clinical-systems"]
+    (inline,) = inline_specs(roadmap_chart(analysis, ids, "roadmap.md", "x", "Clinical Systems"))
+    assert set(inline) == {"template", "title", "datasets", "height", "autosize"}
+    spec = full_spec(inline)
+    assert "template" not in spec and spec["layer"] == template("roadmap")["layer"]
+    assert spec["height"] == {"step": 24}  # the page's override wins over the template
+    assert "height" not in template("roadmap")  # and the cached template is left as it was

@@ -31,3 +31,8 @@ def test_entries_join_the_index_material_wrote(tmp_path: Path) -> None:
 def test_chart_specs_and_scripts_are_not_indexed() -> None:
     html = '<p>Words</p><script type="application/json">{"title": "spec"}</script><script src="x.js"></script>'
     assert search_entry("p/", "P", html)["text"] == "Words"
+
+
+def test_chart_captions_are_not_indexed() -> None:
+    html = '<p>Words</p><figure><div aria-label="Cumulative"></div><figcaption>Cumulative PV</figcaption></figure>'
+    assert search_entry("p/", "P", html)["text"] == "Words"

@@ -30,6 +30,7 @@ PAGES = [
     PageSpec("home", "/"),
     PageSpec("register", "/projects/"),
     PageSpec("project", first_project),  # the first project in the register
+    PageSpec("project-charts", "/projects/ehr-upgrade/"),  # status history and milestones: S-curve, RAG, milestones
     PageSpec("program", first_program),  # the first program in the program list
     PageSpec("calendar", "/calendar/"),
     PageSpec("handbook", "/handbook/lifecycle/"),
