@@ -73,6 +73,9 @@ def rich(value: str, css_class: str = "pmo-text") -> str:
 def _render(text: str) -> str:
     if not _MARKUP_HINT.search(text):  # most summaries are one plain sentence: skip the Markdown parser
         return f"<p>{html.escape(text, quote=False)}</p>"
+    simple = _render_simple(text)
+    if simple is not None:
+        return simple
     # A heading in a description would break the page's outline: keep its words, as bold text.
     rendered = _HEADING.sub(r"<p><strong>\1</strong></p>", _converter().reset().convert(text))
     # Blank lines would end the HTML block in the page's Markdown and let the rest be parsed as Markdown.
@@ -85,6 +88,40 @@ def _render(text: str) -> str:
         strip_comments=True,
     )
     return re.sub(r"\n\s*\n", "\n", cleaned).strip()
+
+
+# The Markdown most descriptions are written in: paragraphs, tight bullet lists ("- item") and **bold**, in
+# text with no other character Markdown or HTML reads. Python-Markdown costs ~0.5 ms for such a text, a third
+# of a large build's page rendering; this writes the same HTML (tests compare the two on generated texts).
+_PLAIN = r"[^\\`_\[\]<>&#!|{}~=\t*\n\r\xa0]"  # a character no Markdown or HTML rule reads
+_WORD = r"[^\\`_\[\]<>&#!|{}~=\t*\s]"
+_SIMPLE_LINE = re.compile(
+    rf"(?:- )?(?![\s\d+>-])(?:{_PLAIN}|\*\*{_WORD}(?:{_PLAIN}*{_WORD})?\*\*)+(?<!\s)"  # no block starter, no trailing space
+)
+_BOLD = re.compile(r"\*\*([^*]+?)\*\*")
+
+
+def _bold(text: str) -> str:
+    return _BOLD.sub(r"<strong>\1</strong>", text)
+
+
+def _render_simple(text: str) -> str | None:
+    """The HTML of `text` when it keeps to that subset, else None (and Python-Markdown renders it)."""
+    parts = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = block.split("\n")
+        if not all(_SIMPLE_LINE.fullmatch(line) for line in lines):
+            return None
+        items = [line.startswith("- ") for line in lines]
+        if all(items) and parts and parts[-1].startswith("<ul>"):  # a list after a blank line: one loose list
+            return None
+        if all(items):
+            parts.append("<ul>\n" + "".join(f"<li>{_bold(line[2:])}</li>\n" for line in lines) + "</ul>")
+        elif any(items):  # a list line inside a paragraph: Markdown's rules there are subtle, let it decide
+            return None
+        else:
+            parts.append(f"<p>{_bold(block)}</p>")
+    return "\n".join(parts)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.text import one_line, plain, rich
 
@@ -59,3 +63,38 @@ def test_rich_headings_do_not_break_the_outline_and_comments_do_not_hide() -> No
 def test_rich_output_is_one_html_block() -> None:
     # a blank line would end the HTML block and let the rest be read as page Markdown
     assert "\n\n" not in rich("para one\n\n\n\npara two\n\n- a\n\n- b").strip()
+
+
+# Texts in the subset the fast renderer writes itself, with the characters most likely to tell the two apart.
+_WORDS = st.text(alphabet="abcXYZ09 .,:;%/()\"'?-+*\u00e9\u2019", min_size=1, max_size=12)
+_LINE = st.lists(st.one_of(_WORDS, _WORDS.map(lambda w: f"**{w}**")), min_size=1, max_size=4).map("".join)
+_BLOCK = st.one_of(
+    st.lists(_LINE, min_size=1, max_size=3).map("\n".join),
+    st.lists(_LINE.map(lambda line: "- " + line), min_size=1, max_size=4).map("\n".join),
+)
+_TEXT = st.lists(_BLOCK, min_size=1, max_size=4).map("\n\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_fast_renderer_writes_what_python_markdown_writes(text: str) -> None:
+    from generator.text import _converter, _render, _render_simple
+
+    fast = _render_simple(text)
+    _render.cache_clear()
+    with patch("generator.text._render_simple", return_value=None):
+        slow = _render(text)
+    _render.cache_clear()
+    assert fast is None or fast == slow, (text, fast, slow)
+    assert _converter() is not None
+
+
+def test_the_fast_renderer_takes_the_usual_description() -> None:
+    from generator.text import _render_simple
+
+    text = "Replace the system.\n\n**Why now:** support ends.\n\nIn scope:\n\n- data migration\n- training"
+    assert _render_simple(text) == (
+        "<p>Replace the system.</p>\n<p><strong>Why now:</strong> support ends.</p>\n<p>In scope:</p>\n"
+        "<ul>\n<li>data migration</li>\n<li>training</li>\n</ul>"
+    )
+    assert _render_simple("See [the plan](https://x)") is None  # anything else goes to Python-Markdown
