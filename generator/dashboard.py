@@ -104,6 +104,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
     rows = [
         (
             kind.capitalize(),
+            str(r.by_kind[kind]),
             fmt.money(r.budget_by_kind[kind], cur),
             fmt.percent(_percent_of(r.budget_by_kind, kind), 1),
             fmt.money(r.spent_by_kind[kind], cur),
@@ -111,7 +112,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
         )
         for kind in KINDS
     ]
-    headers = ["Work", "Budget, not cancelled", "Share", "Spent to date", "Share"]
+    headers = ["Work", "Projects", "Budget, not cancelled", "Share", "Spent to date", "Share"]
     change, run = (_percent_of(r.spent_by_kind, kind) for kind in KINDS)
     summary = "Run versus change: " + (
         f"{fmt.percent(change, 0)} of the money spent to date went to change work, {fmt.percent(run, 0)} to run."
@@ -119,7 +120,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
         else "nothing is spent yet."
     )
     spec = inline("spend", "Run versus change", {"spend": data}, autosize=FIT_X)
-    return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrr"))
+    return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrrr"))
 
 
 def _percent_of(values: dict[str, float], key: str) -> float | None:

@@ -242,6 +242,7 @@ def program_page(a: Analysis, program_id: str) -> str:
     program = a.portfolio.programs[program_id]
     here = program_path(program_id)
     ids = sorted(a.by_program.get(program_id, []), key=lambda pid: a.rows[pid]["name"])
+    roadmap = roadmap_chart(a, ids, here, "roadmap", f"{program.name} roadmap")
     objectives = a.objectives
     about = facts(
         ("Role", "Who / what"),
@@ -264,8 +265,8 @@ def program_page(a: Analysis, program_id: str) -> str:
         + "\n"
         + section("Key figures", kpi_tiles(a, a.program_totals[program_id]))
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
-        + section("Roadmap", roadmap_chart(a, ids, here, "roadmap", f"{program.name} roadmap"))
-        + chart_scripts(here)
+        + section("Roadmap", roadmap)
+        + (chart_scripts(here) if "pmo-chart-spec" in roadmap else "")
     )
 
 
@@ -287,6 +288,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
     program_list = "\n".join(f"- {md_link(here, program_path(p.id), plain(p.name))}" for p in programs)
+    roadmap = roadmap_chart(a, ids, here, "roadmap", f"{objective.name} roadmap")
     return (
         front_matter(objective.name)
         + heading(plain(objective.name), 1)
@@ -295,6 +297,8 @@ def objective_page(a: Analysis, objective_id: str) -> str:
         + section("Key figures", kpi_tiles(a, a.objective_totals[objective_id]))
         + section("Programs", (program_list or "_None._") + "\n")
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
+        + section("Roadmap", roadmap)
+        + (chart_scripts(here) if "pmo-chart-spec" in roadmap else "")
     )
 
 

@@ -50,7 +50,12 @@ def risks_page(a: Analysis) -> str:
     spec = risk_heatmap_spec("Open risks, probability × impact", cells)
     # A click on a cell filters the register below to its open risks (charts.js; the same filter is in the form)
     spec["usermeta"] = {"pmoFilter": {"form": "pmo-risk-table", "field": "cell", "also": {"status": "open"}}}
-    chart = chart_block("risk-heatmap", spec, summary + " Select a cell to list its risks below.", None)
+    grid = table_html(
+        ["Probability ↓, impact →", *(str(i) for i in range(1, 6))],
+        [(str(p), *(str(open_risks[(p, i)]) for i in range(1, 6))) for p in range(5, 0, -1)],
+        align="rrrrrr",
+    )
+    chart = chart_block("risk-heatmap", spec, summary + " Select a cell to list its risks below.", grid)
     rows, attrs = [], []
     for pid, r in entries:
         project = a.project(pid)

@@ -95,9 +95,8 @@ def _render(text: str) -> str:
 # of a large build's page rendering; this writes the same HTML (tests compare the two on generated texts).
 _PLAIN = r"[^\\`_\[\]<>&#!|{}~=\t*\n\r\xa0]"  # a character no Markdown or HTML rule reads
 _WORD = r"[^\\`_\[\]<>&#!|{}~=\t*\s]"
-_SIMPLE_LINE = re.compile(
-    rf"(?:- )?(?![\s\d+>-])(?:{_PLAIN}|\*\*{_WORD}(?:{_PLAIN}*{_WORD})?\*\*)+(?<!\s)"  # no block starter, no trailing space
-)
+# A line: maybe a list marker, no other block starter, plain text and bold runs, no trailing space (a <br>).
+_SIMPLE_LINE = re.compile(rf"(?:- )?(?![\s\d+>-])(?:{_PLAIN}|\*\*{_WORD}(?:{_PLAIN}*{_WORD})?\*\*)+(?<!\s)")
 _BOLD = re.compile(r"\*\*([^*]+?)\*\*")
 
 
@@ -107,7 +106,7 @@ def _bold(text: str) -> str:
 
 def _render_simple(text: str) -> str | None:
     """The HTML of `text` when it keeps to that subset, else None (and Python-Markdown renders it)."""
-    parts = []
+    parts: list[str] = []
     for block in re.split(r"\n[ \t]*\n", text):
         lines = block.split("\n")
         if not all(_SIMPLE_LINE.fullmatch(line) for line in lines):
