@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .validate import Portfolio
+
 AUDIENCE = click.Choice(["org", "pmo"])
 DATA = click.option(
     "--data",
@@ -196,6 +198,125 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
     click.echo(f"Wrote {len(table.rows)} projects to {out_file}.")
 
 
+@main.command()
+@DATA
+@CONFIG
+@click.option("--version", "version", default=None, help="The version's name (default: as_of's period, e.g. 2026-10).")
+@click.option(
+    "--alias", "aliases", multiple=True, default=("latest",), show_default=True, help="Aliases moved to this version."
+)
+@click.option("--no-alias", is_flag=True, help="Publish without aliases: `latest` stays where it is.")
+@click.option("--title", default=None, help="The title in the version selector (default: the version).")
+@click.option("--push", is_flag=True, help="Push the branch to the remote after the commit.")
+@click.option("--remote", default=None, help="The remote to push to (default: remote_name in mkdocs.yml, origin).")
+@click.option("--branch", default=None, help="The branch of versions (default: remote_branch in mkdocs.yml, gh-pages).")
+@click.option("-m", "--message", default=None, help="The commit message.")
+@click.option("--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: all.")
+@click.option("--strict", is_flag=True, help="Fail on any warning, as pmo build --strict.")
+def publish(
+    data_dir: Path | None,
+    config_file: Path | None,
+    version: str | None,
+    aliases: tuple[str, ...],
+    no_alias: bool,
+    title: str | None,
+    push: bool,
+    remote: str | None,
+    branch: str | None,
+    message: str | None,
+    audience: str | None,
+    strict: bool,
+) -> None:
+    """Build the site and commit it as one version of the versioned site (mike, branch gh-pages).
+
+    Publishing a version again replaces it; other versions are never touched. The version gets a "Changes
+    since <previous version>" page and a pmo-version.json naming the commit its data came from."""
+    from .build import load_site_config
+    from .gitdata import GitError
+    from .publish import PublishOptions
+    from .publish import publish as publish_version
+
+    _log_mkdocs(False)
+    options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message)
+    with _exit_codes(Path("."), "The branch was not changed.") as site:
+        site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        try:
+            done = publish_version(site.config, options)
+        except GitError as exc:
+            _fail(f"Error: {exc}", 1)
+    for warning in done.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    aliases_text = f" ({', '.join(done.aliases)})" if done.aliases else ""
+    what = "Published" if done.changed else "Unchanged (already published with the same content):"
+    click.echo(f"{what} version {done.version}{aliases_text} on the branch {done.branch}.")
+    if done.previous and done.changes_unavailable:
+        click.echo(f"Warning: no changes since {done.previous}: {done.changes_unavailable}.", err=True)
+    elif done.previous:
+        click.echo(f'Its page "Changes since {done.previous}" lists what moved since that version.')
+    if done.pushed:
+        click.echo(f"Pushed {done.branch} to {done.remote}.")
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@DATA
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option(
+    "--audience",
+    type=AUDIENCE,
+    default="pmo",
+    show_default=True,
+    help="pmo: every change; org: only what the organization-wide site shows.",
+)
+def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience: str) -> None:
+    """What changed from BASE to HEAD: projects added, closed or cancelled, RAG, phase, dates, budgets, risks and
+    change requests. BASE and HEAD are git revisions or portfolio folders; HEAD defaults to the working tree."""
+    import json
+
+    from .diff import compare, to_data, to_markdown
+    from .pipeline import prepare
+
+    folder = data_dir or Path("portfolio")
+    sides = []
+    problems = []
+    for spec in (base, head):
+        try:
+            sides.append(_portfolio_state(spec, folder))
+        except PortfolioError as exc:
+            problems.append(exc.report())
+    if problems:
+        _fail("\n".join(problems), 1)
+    (base_label, before), (head_label, after) = sides
+    changes = compare(
+        prepare(before, audience),  # type: ignore[arg-type]
+        prepare(after, audience),  # type: ignore[arg-type]
+        base_label,
+        head_label,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(to_data(changes), indent=2, ensure_ascii=False))
+    else:
+        click.echo(to_markdown(changes), nl=False)
+
+
+def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
+    """One side of `pmo diff`: a portfolio folder, a git revision of the data folder, or (None) the working tree."""
+    from .gitdata import GitError, data_path, portfolio_at
+    from .pipeline import read_portfolio
+
+    if spec is None or Path(spec).is_dir():
+        path = folder if spec is None else Path(spec)
+        if not path.is_dir():
+            _fail(f"Error: {path} is not a folder; pass the portfolio folder with --data", 2)
+        return ("the working tree" if spec is None else spec), read_portfolio(path)
+    try:
+        root, data = data_path(folder)
+        return spec, portfolio_at(root, spec, data)
+    except GitError as exc:
+        _fail(f"Error: {spec} is neither a folder nor a revision of the portfolio's repository: {exc}", 2)
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename over it: a reader never sees half a file, a failure leaves none."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -216,12 +337,12 @@ class _Site:
 
 
 @contextlib.contextmanager
-def _exit_codes(out_dir: Path) -> Iterator[_Site]:
+def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
     """Turn the pipeline's and MkDocs' failures into a message and the documented exit code."""
     from mkdocs.exceptions import Abort, MkDocsException
 
     site = _Site()
-    unchanged = f"Nothing in {out_dir} was changed."
+    unchanged = unchanged or f"Nothing in {out_dir} was changed."
     try:
         yield site
     except PortfolioError as exc:

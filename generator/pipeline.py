@@ -8,14 +8,19 @@ from typing import TYPE_CHECKING
 
 from .analyse import Analysis, analyse
 from .audience import Audience, for_audience
+from .changes_page import Changes
+from .diff import compare
 from .load import load_portfolio
 from .portfolio_pages import HOME
-from .site import SiteTree, build_tree, check_clashes
+from .site import SiteExtras, SiteTree, build_tree, check_clashes
 from .validate import Portfolio, validate_portfolio
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from .changes_page import Baseline
+    from .gitdata import DataChange
 
 
 @dataclass
@@ -61,10 +66,11 @@ def render(
     home_intro: str | None,
     docs_pages: list[str],
     timings: Timings | None = None,
+    extras: SiteExtras | None = None,
 ) -> SiteTree:
     timings = timings or Timings()
     with timings.stage("render"):
-        return build_tree(analysis, handbook_dir, home_intro, docs_pages)
+        return build_tree(analysis, handbook_dir, home_intro, docs_pages, extras)
 
 
 def site_tree(
@@ -73,11 +79,23 @@ def site_tree(
     handbook_dir: Path | None,
     hand_written: dict[str, str | None],
     timings: Timings | None = None,
+    history: dict[str, DataChange] | None = None,
+    baseline: Baseline | None = None,
 ) -> SiteTree:
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
-    (only index.md's is needed: it opens the home page). Raises ConfigurationError on a name clash."""
+    (only index.md's is needed: it opens the home page). `history` is each project's last data change;
+    `baseline`, on a published version, the previous version to list the changes since. Raises
+    ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
-    tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings)
+    changes = None
+    if baseline is not None:
+        changes = Changes(baseline.version, None, baseline.unavailable)
+        if baseline.portfolio is not None:
+            with (timings or Timings()).stage("diff"):
+                before = prepare(baseline.portfolio, audience)  # the previous site showed this audience only
+                changes = Changes(baseline.version, compare(before, analysis, baseline.version, baseline.current))
+    extras = SiteExtras(history or {}, changes)
+    tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
 

@@ -17,6 +17,7 @@ from mkdocs.structure.toc import get_toc
 
 from .blocks import broken_links, put_back, set_aside, toc_tokens
 from .errors import ConfigurationError, PortfolioError
+from .gitdata import project_history
 from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .audience import Audience
+    from .changes_page import Baseline
     from .validate import Portfolio
 
 
@@ -40,6 +42,11 @@ class PortfolioConfig(Config):
     portfolio = c.Type(str, default="portfolio")
     handbook = c.Type(str, default="methodology")
     audience = c.Choice(("org", "pmo"), default="org")
+    git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
+
+
+# mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
+MIKE_VERSION = "MIKE_DOCS_VERSION"
 
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
@@ -52,6 +59,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
         self.index_page: dict[str, bool] = {}  # generated page → whether it belongs in the search index
         self.search_entries: list[dict[str, str]] = []
+        self.version: str | None = None  # set by `pmo publish`: the version being built
+        self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -64,6 +73,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             )
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if (self.version or os.environ.get(MIKE_VERSION)) and not config.extra.get("version"):
+            # Material's version selector reads ../versions.json, which only a versioned deployment has: an
+            # ordinary build without it would request a missing file on every page.
+            config.extra["version"] = {"provider": "mike", "alias": True}
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -76,7 +89,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         try:
             portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
             audience = cast("Audience", self.config.audience)
-            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings)
+            history = (
+                project_history(portfolio, self.data_dir, config.repo_url, config.edit_uri)
+                if self.config.git_history
+                else {}
+            )
+            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
         except PortfolioError as exc:
             self.failure = exc
             raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .blocks import html_block
+from .changes_page import CHANGES
 from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles
 from .kpi import RAGS, priority_score
@@ -111,7 +112,7 @@ def register_page(a: Analysis) -> str:
     )
 
 
-def home_page(a: Analysis, intro: str | None) -> str:
+def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) -> str:
     t = a.totals
     cur = a.settings.currency
     org = plain(a.settings.organization)
@@ -140,6 +141,7 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + header
         + f"The portfolio at a glance as of **{fmt.date(a.settings.as_of)}**, the end of the current reporting "
         + f"period. See the {md_link(HOME, REGISTER, 'project register')} for every project.\n\n"
+        + _changes_link(changes_title)
         + section("Key figures", figures)
         + section("Projects by phase", by_phase)
         + section("Active projects by RAG", by_rag)
@@ -149,6 +151,13 @@ def home_page(a: Analysis, intro: str | None) -> str:
         + section("Run and change", spend_chart(a, a.totals))
         + chart_scripts(HOME)
     )
+
+
+def _changes_link(title: str | None) -> str:
+    """On a published version with a previous one: the way to what moved since then."""
+    if title is None:
+        return ""
+    return f"What moved since the last published version: {md_link(HOME, CHANGES, plain(title))}.\n\n"
 
 
 def attention_reasons(a: Analysis, row: Row) -> list[str]:

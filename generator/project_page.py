@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .benefits_page import benefit_amount, benefit_state
+from .blocks import html_block
 from .charts import chart_scripts
 from .kpi import milestone_slip, why_undefined
 from .md import (
@@ -24,15 +25,16 @@ from .md import (
     team_path,
 )
 from .project_charts import milestones_chart, trends
-from .text import one_line, plain, rich
+from .text import attribute, one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+    from .gitdata import DataChange
     from .kpi import Row
     from .model import Project, Risk
 
 
-def project_page(a: Analysis, project_id: str) -> str:
+def project_page(a: Analysis, project_id: str, history: DataChange | None = None) -> str:
     p = a.project(project_id)
     row = a.rows[project_id]
     here = project_path(p.id)
@@ -42,6 +44,8 @@ def project_page(a: Analysis, project_id: str) -> str:
         _badges(a, p, row),
         _header(a, p, here),
     ]
+    if history is not None:
+        parts.append(_last_change(history))
     if p.summary:
         parts.append(paragraph(f"<strong>{plain(p.summary)}</strong>"))
     parts.append(rich(p.description))
@@ -66,6 +70,14 @@ def project_page(a: Analysis, project_id: str) -> str:
     if milestones or a.history_rows.get(p.id):
         parts.append(chart_scripts(here))
     return "\n".join(part for part in parts if part)
+
+
+def _last_change(change: DataChange) -> str:
+    """When the data file last changed, from git; the commit links to the file's history where the host is known."""
+    commit = f"<code>{change.commit[:7]}</code>"
+    if change.url:
+        commit = f'<a href="{attribute(change.url)}" title="History of this project\'s data file">{commit}</a>'
+    return html_block(f'<p class="pmo-history">Data last changed {fmt.date(change.date)} ({commit})</p>')
 
 
 def _badges(a: Analysis, p: Project, row: Row) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import portfolio_pages as pages
 from .benefits_page import BENEFITS, benefits_page
 from .capacity_page import CAPACITY, capacity_page, team_page
+from .changes_page import CHANGES, Changes, changes_page
 from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
 from .md import objective_path, program_path, project_path, request_path, team_path
@@ -25,6 +26,7 @@ from .roadmap import ROADMAP, roadmap_page
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+    from .gitdata import DataChange
 
 ASSET_DIR = Path(__file__).parent / "assets"
 HANDBOOK = "handbook"
@@ -51,10 +53,29 @@ class SiteTree:
         return sorted({*self.pages, *self.copies, *self.assets})
 
 
-def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, docs_pages: list[str]) -> SiteTree:
+@dataclass(frozen=True)
+class SiteExtras:
+    """What a site shows besides the data, gathered by the adapters so that rendering stays pure: each project's
+    last data change (from git), and on a published version what changed since the previous one."""
+
+    history: dict[str, DataChange] = field(default_factory=dict)  # project id → its data file's last change
+    changes: Changes | None = None
+
+
+def build_tree(
+    a: Analysis,
+    handbook_dir: Path | None,
+    home_intro: str | None,
+    docs_pages: list[str],
+    extras: SiteExtras | None = None,
+) -> SiteTree:
     """Everything generated for one site. `docs_pages` are the hand-written pages, for the navigation."""
+    extras = extras or SiteExtras()
     tree = SiteTree()
-    tree.pages[pages.HOME] = pages.home_page(a, home_intro)
+    changes = extras.changes
+    tree.pages[pages.HOME] = pages.home_page(a, home_intro, changes.title if changes else None)
+    if changes is not None:
+        tree.pages[CHANGES] = changes_page(a, changes)
     tree.pages[pages.REGISTER] = pages.register_page(a)
     tree.pages[pages.PROGRAMS] = pages.programs_page(a)
     tree.pages[pages.OBJECTIVES] = pages.objectives_page(a)
@@ -67,7 +88,7 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     tree.pages[BENEFITS] = benefits_page(a)
     tree.pages[CAPACITY] = capacity_page(a)
     for pid in a.projects.index:
-        tree.pages[project_path(pid)] = project_page(a, pid)
+        tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid))
         _edit(tree, a, project_path(pid), "projects", pid)
     for program_id in a.portfolio.programs:
         tree.pages[program_path(program_id)] = pages.program_page(a, program_id)
@@ -92,6 +113,8 @@ def build_tree(a: Analysis, handbook_dir: Path | None, home_intro: str | None, d
     if handbook_dir is not None and handbook_dir.is_dir():
         handbook_nav = _add_handbook(tree, handbook_dir)
     tree.nav = _nav(handbook_nav, docs_pages)
+    if changes is not None:
+        tree.nav.insert(1, {changes.title: CHANGES})
     return tree
 
 

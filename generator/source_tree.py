@@ -15,6 +15,7 @@ import yaml
 from .blocks import unmark
 from .build import check_output_dir, pmo_plugin, staging_dir
 from .errors import ConfigurationError
+from .gitdata import project_history
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .site import CSS, NOT_IN_NAV
@@ -34,7 +35,13 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
     hand_written: dict[str, str | None] = dict.fromkeys(docs_files(docs_dir))
     if HOME in hand_written:
         hand_written[HOME] = (docs_dir / HOME).read_text(encoding="utf-8")
-    tree = site_tree(portfolio, cast("Audience", plugin.config.audience), plugin.handbook_dir, hand_written)
+    history = (
+        project_history(portfolio, plugin.data_dir, config.repo_url, config.edit_uri)
+        if plugin.config.git_history
+        else {}
+    )
+    audience = cast("Audience", plugin.config.audience)
+    tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history)
     with staging_dir(out_dir, "generating") as staging:
         docs = staging / "docs"
         for uri in hand_written:

