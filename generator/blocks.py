@@ -73,6 +73,14 @@ def toc_tokens(html: str) -> list[dict[str, Any]]:
     return nest_toc_tokens(flat)
 
 
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def anchor_ids(html: str) -> set[str]:
+    """The ids of a page's HTML: the anchors a link may point to."""
+    return set(_ID.findall(html))
+
+
 _HREF = re.compile(r'href="([^"#?]*)')
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
@@ -87,7 +95,7 @@ def broken_links(page_url: str, blocks: list[str], site_urls: set[str]) -> list[
             if not target or _EXTERNAL.match(target) or target.startswith("/"):
                 continue
             resolved = posixpath.normpath(posixpath.join(page_url, target))
-            url = "" if resolved == "." else resolved + ("/" if target.endswith("/") else "")
+            url = "./" if resolved == "." else resolved + ("/" if target.endswith("/") else "")  # MkDocs' home URL
             if url.startswith("../") or url not in site_urls:
                 broken.append(target)
     return broken

@@ -229,7 +229,7 @@ def to_xlsx(table: Register, sheet: str = "Register") -> bytes:
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table.rows) + 1}"
-    return _save(book, table.as_of)
+    return save_workbook(book, table.as_of)
 
 
 def _xlsx_text(text: str) -> str:
@@ -279,7 +279,7 @@ class _FixedTimeZip(zipfile.ZipFile):
         self.writestr(os.fspath(arcname or filename), Path(filename).read_bytes(), compress_type, compresslevel)
 
 
-def _save(book: Workbook, as_of: dt.date) -> bytes:
+def save_workbook(book: Workbook, as_of: dt.date) -> bytes:
     """Save through openpyxl's writer, not `Workbook.save`, which sets `modified` to the current time."""
     buffer = io.BytesIO()
     ExcelWriter(book, _FixedTimeZip(buffer, as_of)).save()

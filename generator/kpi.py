@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .kpi_definitions import BY_COLUMN
 from .model import ACTIVE_PHASES
 
 if TYPE_CHECKING:
@@ -215,4 +216,5 @@ def why_undefined(kpi: str, row: Row) -> str:
             return "the budget is 0"
     if kpi == "tcpi" and row["bac"] == row["ac"]:
         return "the budget is fully spent (BAC = AC)"
-    return "not defined for this project"
+    known = BY_COLUMN.get(kpi)
+    return f"not defined {known.undefined}" if known and known.undefined else "not defined for this project"

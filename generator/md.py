@@ -105,9 +105,10 @@ def table_html(
     align: str = "",
     attrs: str = "",
     row_attrs: Sequence[str] | None = None,
+    caption: str = "",
 ) -> str:
     """The HTML of a table, for use inside another block; `attrs` and `row_attrs` are ready-made (escaped)
-    attributes for the table and each row."""
+    attributes for the table and each row, `caption` inert HTML."""
     classes = [
         {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}.get(a, "") for a in align.ljust(len(headers))[: len(headers)]
     ]
@@ -121,15 +122,18 @@ def table_html(
     # No class on <table>: Material styles (and makes scrollable) exactly the tables without one. Focusable, so
     # a keyboard can scroll a table wider than the page.
     opening = f'<table tabindex="0" {attrs}>' if attrs else '<table tabindex="0">'
+    if caption:
+        opening += f"\n<caption>{caption}</caption>"
     return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}
 
 
-def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown: int) -> str:
-    """Lists that filter the rows of table `table_id` by their data-<name> attributes (tables.js does the
-    work). `choices` maps each name to (value, inert label) pairs."""
+def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown: int, search: bool = False) -> str:
+    """Lists that filter the rows of table `table_id` (or of several, ids separated by spaces) by their
+    data-<name> attributes (tables.js does the work). `choices` maps each name to (value, inert label) pairs;
+    `search` adds a box that keeps the rows containing its words."""
     selects = "".join(
         f'<label>{FILTER_LABELS.get(name, name.capitalize())} <select name="{name}">'
         '<option value="">All</option>'
@@ -137,6 +141,8 @@ def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown:
         + "</select></label> "
         for name, options in choices.items()
     )
+    if search:
+        selects = f'<label>Search <input type="search" name="q" autocomplete="off"></label> {selects}'
     return html_block(
         f'<form class="pmo-filters" data-pmo-filters="{table_id}">{selects}<output>{shown} shown</output></form>'
     )

@@ -15,9 +15,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from .blocks import broken_links, put_back, set_aside, toc_tokens
+from .blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
 from .errors import ConfigurationError, PortfolioError
 from .gitdata import project_history
+from .glossary import Tooltips
 from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
@@ -43,6 +44,7 @@ class PortfolioConfig(Config):
     handbook = c.Type(str, default="methodology")
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
+    tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
 
 
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
@@ -61,6 +63,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.search_entries: list[dict[str, str]] = []
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
+        self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
+        self.tooltips = Tooltips()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -104,8 +108,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
         self.blocks, self.index_page, self.search_entries = {}, {}, []
+        self.theme_search = tree.theme_search
         for uri, text in tree.pages.items():
-            markdown, self.blocks[uri] = set_aside(text)
+            markdown, blocks = set_aside(text)
+            if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
+                self.blocks[uri] = blocks
             files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
             files.append(File.generated(config, uri, content=data))
@@ -128,20 +135,26 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.blocks:  # generated: indexed by on_page_content, not by Material's parser
+        uri = page.file.src_uri
+        if uri in self.blocks and uri not in self.theme_search:  # indexed by on_page_content, not by Material
             search = page.meta.setdefault("search", {})
-            self.index_page[page.file.src_uri] = not search.get("exclude")
+            self.index_page[uri] = not search.get("exclude")
             search["exclude"] = True
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        blocks = self.blocks.get(page.file.src_uri)
-        if blocks is None:
-            return html
-        html = put_back(html, blocks)
-        page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
-        if self.index_page.get(page.file.src_uri):
-            self.search_entries.append(search_entry(page.url, page.title or "", html))
+        uri = page.file.src_uri
+        blocks = self.blocks.get(uri)
+        if blocks is not None:
+            html = put_back(html, blocks)
+            page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
+            if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
+                page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
+            if self.index_page.get(uri):
+                self.search_entries.append(search_entry(page.url, page.title or "", html))
+        if self.config.tooltips:
+            with self.timings.stage("tooltips"):
+                html = self.tooltips.apply(html)
         return html
 
     @event_priority(-100)  # after Material's search plugin has written its index

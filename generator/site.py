@@ -6,7 +6,6 @@ any Material-compatible builder (MkDocs, Zensical) can build the same site.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from .capacity_page import CAPACITY, capacity_page, team_page
 from .changes_page import CHANGES, Changes, changes_page
 from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
+from .handbook import add_handbook
 from .md import objective_path, program_path, project_path, request_path, team_path
 from .performance import PERFORMANCE, performance_page
 from .prioritization import PRIORITIZATION, prioritization_page
@@ -29,14 +29,11 @@ if TYPE_CHECKING:
     from .gitdata import DataChange
 
 ASSET_DIR = Path(__file__).parent / "assets"
-HANDBOOK = "handbook"
 ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
 NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/", "teams/")
-_UNORDERED = 10_000
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
 @dataclass
@@ -47,6 +44,9 @@ class SiteTree:
     copies: dict[str, Path] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
+    # Pages the theme's search indexes section by section, like hand-written ones: the handbook's pages,
+    # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
+    theme_search: set[str] = field(default_factory=set)
     nav: list[Any] = field(default_factory=list)
 
     def paths(self) -> list[str]:
@@ -111,7 +111,7 @@ def build_tree(
     tree.assets[VEGA] = vega_bundle()
     handbook_nav: list[Any] = []
     if handbook_dir is not None and handbook_dir.is_dir():
-        handbook_nav = _add_handbook(tree, handbook_dir)
+        handbook_nav = add_handbook(tree, a, handbook_dir)
     tree.nav = _nav(handbook_nav, docs_pages)
     if changes is not None:
         tree.nav.insert(1, {changes.title: CHANGES})
@@ -122,44 +122,6 @@ def _edit(tree: SiteTree, a: Analysis, page: str, folder: str, entity_id: str) -
     source = a.portfolio.source(folder, entity_id)
     if source is not None:
         tree.edit_sources[page] = source.path
-
-
-def _add_handbook(tree: SiteTree, root: Path) -> list[Any]:
-    """Mount methodology/ at handbook/; its folders become nav sections, index.md first."""
-
-    def walk(folder: Path) -> list[Any]:
-        entries: list[tuple[tuple[int, int, str], Any]] = []
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith((".", "_")):
-                continue
-            if path.is_symlink():  # a link could pull any file of the build machine into the site
-                raise ConfigurationError(f"{path}: symbolic links are not allowed in the handbook; copy the file")
-            rel = f"{HANDBOOK}/{path.relative_to(root).as_posix()}"
-            if path.is_dir():
-                children = walk(path)
-                if children:  # a section sorts by its index page's nav_order, else after the pages
-                    index = path / "index.md"
-                    order = _nav_order(index) if index.is_file() else _UNORDERED
-                    entries.append(((1, order + 1, path.name), {path.name.replace("-", " ").capitalize(): children}))
-                continue
-            tree.copies[rel] = path
-            tree.edit_sources[rel] = path
-            if path.suffix == ".md":
-                order = _nav_order(path)
-                entries.append(((0 if path.name == "index.md" else 1, order, path.name), rel))
-        return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
-
-    return walk(root)
-
-
-def _nav_order(path: Path) -> int:
-    """A page's place in its section: `nav_order:` in its front matter, else after the ordered pages."""
-    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    if match:
-        found = re.search(r"^nav_order:\s*(\d+)\s*$", match.group(1), re.M)
-        if found:
-            return int(found.group(1))
-    return _UNORDERED
 
 
 def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:

@@ -116,18 +116,27 @@ def test_key_content_of_a_project_page(sample_site: Path) -> None:
 
 
 def test_every_internal_link_resolves(sample_site: Path) -> None:
-    """Generated tables link by URL (MkDocs does not check HTML blocks): every href must reach a file."""
-    href = re.compile(r'href="([^"#?]*)(?:#[^"]*)?"')
+    """Generated tables link by URL (MkDocs does not check HTML blocks): every href must reach a file, and
+    every #anchor an id of the page it points to (the handbook's included)."""
+    href = re.compile(r'href="([^"#?]*)(?:#([^"]*))?"')
+    ids: dict[Path, set[str]] = {}
     broken = []
     for page in sample_site.rglob("*.html"):
         if page.name == "404.html":  # served at any depth, so its links are absolute by design
             continue
-        for target in href.findall(page.read_text(encoding="utf-8")):
-            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+        for target, anchor in href.findall(page.read_text(encoding="utf-8")):
+            if target and (re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//")):
                 continue
-            resolved = (page.parent / target).resolve()
-            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+            resolved = (page.parent / target).resolve() if target else page
+            file = resolved if resolved.is_file() else resolved / "index.html"
+            if not file.is_file():
                 broken.append(f"{page.relative_to(sample_site)} → {target}")
+            elif anchor and file.suffix == ".html":
+                if file not in ids:
+                    ids[file] = set(re.findall(r'\b(?:id|name)="([^"]+)"', file.read_text(encoding="utf-8")))
+                if anchor not in ids[file]:
+                    broken.append(f"{page.relative_to(sample_site)} → {target}#{anchor}")
+    assert any(page.parts[-3:-1] == ("handbook", "kpis") for page in ids)  # anchors into the handbook were checked
     assert not broken, "\n".join(broken[:20])
 
 

@@ -39,7 +39,10 @@ def test_handbook_order_and_sections(tmp_path: Path, portfolio) -> None:
         "handbook/alpha.md",
         {"Templates": ["handbook/templates/index.md", "handbook/templates/charter.md"]},
     ]
-    assert tree.copies["handbook/templates/charter.md"] == tmp_path / "templates" / "charter.md"
+    # handbook pages are read (their markers filled in) and indexed by the theme's search, section by section
+    assert tree.pages["handbook/templates/charter.md"] == "# Charter\n"
+    assert tree.edit_sources["handbook/templates/charter.md"] == tmp_path / "templates" / "charter.md"
+    assert "handbook/templates/charter.md" in tree.theme_search
 
 
 def test_navigation_stays_small_whatever_the_portfolio_size(portfolio) -> None:

@@ -22,8 +22,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "pmo-sort";
-      button.textContent = th.textContent;
-      th.textContent = "";
+      while (th.firstChild) button.appendChild(th.firstChild); // keeps markup such as an <abbr> tooltip
       th.appendChild(button);
       th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
@@ -41,21 +40,41 @@
     });
   }
   function filters(form) {
-    var table = document.getElementById(form.dataset.pmoFilters);
-    if (!table) return;
+    // data-pmo-filters names one table or several (ids separated by spaces); a table that keeps no row is
+    // hidden, with the heading its data-pmo-heading names.
+    var tables = form.dataset.pmoFilters.split(/\s+/).map(function (id) { return document.getElementById(id); })
+      .filter(Boolean);
+    if (!tables.length) return;
     var count = form.querySelector("output");
+    var query = form.querySelector("input[type=search]");
     function apply() {
       var shown = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var keep = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
-          return !select.value || row.dataset[select.name] === select.value;
+      var words = query ? query.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+      tables.forEach(function (table) {
+        var kept = 0;
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          var keep = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
+            return !select.value || row.dataset[select.name] === select.value;
+          });
+          if (keep && words.length) {
+            var text = row.textContent.toLowerCase();
+            keep = words.every(function (word) { return text.indexOf(word) >= 0; });
+          }
+          row.hidden = !keep;
+          if (keep) kept += 1;
         });
-        row.hidden = !keep;
-        if (keep) shown += 1;
+        if (tables.length > 1) {
+          table.hidden = !kept;
+          var title = table.dataset.pmoHeading && document.getElementById(table.dataset.pmoHeading);
+          if (title) title.hidden = !kept;
+        }
+        shown += kept;
       });
       if (count) count.textContent = shown + " shown";
     }
     form.addEventListener("change", apply);
+    form.addEventListener("input", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
   }
   function init() {

@@ -43,6 +43,12 @@ PAGES = [
     PageSpec("benefits", "/benefits/"),
     PageSpec("capacity", "/capacity/"),
     PageSpec("team", first_team),  # an over-allocated team, flagged on the home page
+    PageSpec("glossary", "/handbook/glossary/"),
+    PageSpec("raci", "/handbook/roles/"),  # the roles and the RACI matrix
+    PageSpec("role", "/handbook/roles/project-manager/"),  # a role page with its holders from the data
+    PageSpec("lessons", "/handbook/lessons/"),  # the lessons library, filterable
+    PageSpec("template", "/handbook/templates/risk-register/"),  # a template page with its download
+    PageSpec("kpis", "/handbook/kpis/"),  # KPI definitions written from the registry
 ]
 
 
@@ -156,3 +162,25 @@ def test_capacity_heat_map_shows_a_tooltip(viewport: str, sample_site: Site, new
     assert "Over-allocated yes" in text and "Demand (FTE)" in text and "Largest demands" in text, text
     if recorder.problems():
         pytest.fail(f"capacity at {viewport}:\n{report(recorder)}", pytrace=False)
+
+
+def test_lessons_library_filters_and_searches(sample_site: Site, new_context: OpenContext) -> None:
+    """The search box keeps the lessons with all its words; a category left empty is hidden with its heading."""
+    context, recorder = new_context("desktop")
+    page = context.new_page()
+    page.goto(sample_site.address("/handbook/lessons/"), wait_until="networkidle")
+    rows = page.locator("table[id^=pmo-lessons-] tbody tr:not([hidden])")
+    everything = rows.count()
+    assert everything > 5
+    page.fill("form.pmo-filters input[type=search]", "Champion")  # case does not matter
+    kept = rows.all_inner_texts()
+    assert 0 < len(kept) < everything and all("champion" in row.lower() for row in kept)
+    assert page.locator("form.pmo-filters output").inner_text() == f"{len(kept)} shown"
+    assert page.locator("table[id^=pmo-lessons-][hidden]").count() > 0
+    assert page.locator("#lessons-governance").is_hidden()  # no governance lesson mentions champions
+    page.fill("form.pmo-filters input[type=search]", "")
+    assert rows.count() == everything and page.locator("#lessons-governance").is_visible()
+    page.select_option("select[name=phase]", "closed")
+    assert set(rows.locator("td:nth-child(4)").all_inner_texts()) == {"Closed"}
+    if recorder.problems():
+        pytest.fail(f"lessons:\n{report(recorder)}", pytrace=False)

@@ -1,0 +1,148 @@
+"""Handbook markers that render the rules of the portfolio: scoring, RAG thresholds, KPI definitions,
+abbreviations, and the PMO's key tasks with their RACI matrix. Their cost does not grow with the portfolio."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from . import fmt
+from .blocks import html_block
+from .glossary import ABBREVIATIONS
+from .kpi_definitions import KPI_DEFINITIONS, KpiDefinition
+from .md import heading, link, paragraph, table, table_html
+from .pmo_tasks import KEY_TASKS, ROLES
+from .portfolio_pages import REQUESTS
+from .prioritization import PRIORITIZATION
+from .text import plain
+
+if TYPE_CHECKING:
+    from .handbook import Context
+    from .model import Settings, Threshold
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str) -> str:
+    """Trusted registry text as HTML: escaped, with `code` in backticks."""
+    return _CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+
+
+def scoring_criteria(context: Context, args: dict[str, str]) -> str:
+    settings = context.analysis.settings
+    criteria = settings.scoring.criteria
+    rows = [
+        (
+            plain(c.name),
+            f"<code>{plain(c.id)}</code>",
+            fmt.number(c.weight, 2),
+            fmt.percent(100 * c.weight / sum(x.weight for x in criteria)),
+            "inverse: 6 − score" if c.inverse else "as scored",
+        )
+        for c in criteria
+    ]
+    funding = settings.funding
+    available = (
+        f"Funding available for new work: <strong>{fmt.money(funding.available, settings.currency)}</strong>. "
+        if funding
+        else "No funding is set in <code>portfolio.yaml</code>, so no cut line is drawn. "
+    )
+    here = context.page
+    return table(["Criterion", "Key", "Weight", "Share", "Counts"], rows, "llrrl") + paragraph(
+        f"These are the weights in <code>portfolio.yaml</code> today. {available}"
+        f"The ranked list and the cut line are on the {link(here, PRIORITIZATION, 'Prioritization')} page; the "
+        f"requests on the {link(here, REQUESTS, 'Demand')} page."
+    )
+
+
+def _verdicts(settings: Settings, key: str) -> tuple[str, str]:
+    threshold: Threshold = getattr(settings.rag, key)
+    if key == "slip_days":
+        return f"{fmt.number(threshold.amber)} days late or more", f"{fmt.number(threshold.red)} days late or more"
+    return f"below {fmt.number(threshold.amber, 2)}", f"below {fmt.number(threshold.red, 2)}"
+
+
+def _threshold_text(settings: Settings, kpi: KpiDefinition) -> str:
+    if kpi.threshold is None:
+        return ""
+    if kpi.threshold == "stale_after_days":
+        return f"Stale after {settings.stale_after_days} days without a report."
+    amber, red = _verdicts(settings, kpi.threshold)
+    return f"Amber {amber}, red {red}; green otherwise."
+
+
+def rag_thresholds(context: Context, args: dict[str, str]) -> str:
+    settings = context.analysis.settings
+    rows = []
+    for key, name in (("spi", "SPI"), ("cpi", "CPI"), ("slip_days", "Schedule slip")):
+        amber, red = _verdicts(settings, key)
+        rows.append((name, amber, red))
+    rows.append(("Status report age", f"more than {settings.stale_after_days} days: stale", "—"))
+    return table(["Measure", "Amber when", "Red when"], rows) + paragraph(
+        "The thresholds are set in <code>portfolio.yaml</code> (<code>rag</code>, <code>stale_after_days</code>) "
+        "by the portfolio review; the derived RAG is the worst of the three verdicts."
+    )
+
+
+def kpi_definitions(context: Context, args: dict[str, str]) -> str:
+    """One section per group, one subsection per KPI with its formula, reading, n/a rule and thresholds."""
+    settings = context.analysis.settings
+    parts: list[str] = []
+    group = ""
+    for kpi in KPI_DEFINITIONS:
+        if kpi.group != group:
+            group = kpi.group
+            parts.append(heading(html.escape(group), 2))
+        lines = [f"<strong>{inline(kpi.formula)}</strong>", inline(kpi.read)]
+        if kpi.undefined:
+            lines.append(f"<em>n/a</em> {inline(kpi.undefined)}.")
+        threshold = _threshold_text(settings, kpi)
+        if threshold:
+            lines.append(f"<em>Thresholds in <code>portfolio.yaml</code>:</em> {threshold}")
+        parts.append(heading(html.escape(kpi.label), 3, kpi.id))
+        parts.append(paragraph("<br>\n".join(lines)))
+    return "".join(parts)
+
+
+def abbreviations(context: Context, args: dict[str, str]) -> str:
+    rows = []
+    for a in ABBREVIATIONS:
+        meaning = inline(a.meaning)
+        if a.see and context.has_page(a.see):
+            meaning += " " + context.handbook_link(a.see, f"More about {html.escape(a.abbreviation)}")
+        name = f'<strong id="abbr-{a.abbreviation.lower()}">{html.escape(a.abbreviation)}</strong>'
+        rows.append((name, html.escape(a.expansion), meaning))
+    return table(["Abbreviation", "Stands for", "Meaning"], rows)
+
+
+def raci(context: Context, args: dict[str, str]) -> str:
+    headers = ["Key task", *(context.handbook_link(role.page, role.name) for role in ROLES)]
+    rows = [
+        (context.handbook_link(f"key-tasks.md#{task.id}", task.name), *(task.letter(role.id) for role in ROLES))
+        for task in KEY_TASKS
+    ]
+    return html_block(table_html(headers, rows, "l" + "c" * len(ROLES), "data-pmo-compact"))
+
+
+def key_tasks(context: Context, args: dict[str, str]) -> str:
+    from .handbook import HANDBOOK
+    from .handbook_templates import TEMPLATES
+
+    rows = []
+    for task in KEY_TASKS:
+        templates = ", ".join(
+            context.handbook_link(TEMPLATES[t].page, TEMPLATES[t].name) for t in task.templates if t in TEMPLATES
+        )
+        reported = ", ".join(
+            context.handbook_link(page.removeprefix(f"{HANDBOOK}/"), html.escape(label))
+            if page.startswith(f"{HANDBOOK}/")
+            else link(context.page, page, html.escape(label))
+            for label, page in task.reported
+        )
+        accountable = next(
+            (context.handbook_link(r.page, r.name) for r in ROLES if task.letter(r.id) in {"A", "A/R"}), "—"
+        )
+        name = context.handbook_link(f"key-tasks.md#{task.id}", task.name)
+        rows.append((name, inline(task.summary), templates or "—", reported, accountable))
+    return table(["Task", "In short", "Template", "Reported on", "Accountable"], rows)

@@ -1,0 +1,459 @@
+"""The PMO handbook: markers filled from the data, the registries behind it (KPIs, glossary, key tasks and
+RACI, templates), the role pages, the lessons library, the downloads, and that the built handbook is whole."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import typing
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from generator.blocks import unmark
+from generator.cli import main
+from generator.errors import ConfigurationError
+from generator.glossary import ABBREVIATIONS, Tooltips
+from generator.handbook import HANDBOOK
+from generator.handbook_templates import TEMPLATES
+from generator.kpi_definitions import KPI_DEFINITIONS
+from generator.lessons_page import LESSON_CATEGORIES
+from generator.model import Change, Issue, Lesson, Risk
+from generator.pipeline import prepare, read_portfolio, site_tree
+from generator.pmo_tasks import KEY_TASKS, ROLE_IDS, ROLES, find_role
+from generator.registers import REGISTERS
+
+from .conftest import MINI, ROOT, SAMPLE, Edit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HANDBOOK_DIR = ROOT / "methodology"
+ISSUE_TASKS = [  # the PMO's key tasks the issue names, by their ids
+    "plans",
+    "resources",
+    "benefits",
+    "scope-and-change",
+    "risks-and-issues",
+    "performance-reporting",
+    "communications",
+    "dependencies",
+    "quality",
+    "procurement",
+    "integration",
+    "budget-and-finance",
+    "governance",
+    "stakeholders",
+    "closure",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_tree() -> Any:
+    return site_tree(read_portfolio(SAMPLE), "org", HANDBOOK_DIR, {})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("handbook") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(main, ["build", "--out", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def handbook_copy(tmp_path: Path, page: str, text: str) -> Path:
+    """A handbook folder with one page."""
+    folder = tmp_path / "handbook"
+    folder.mkdir(exist_ok=True)
+    (folder / page).write_text(text, encoding="utf-8")
+    return folder
+
+
+def article(html: str) -> str:
+    return html[html.index("<article") : html.index("</article>")]
+
+
+# markers ------------------------------------------------------------------------------------------
+
+
+def test_every_marker_of_the_handbook_is_filled_in(sample_tree: Any) -> None:
+    pages = {p: t for p, t in sample_tree.pages.items() if p.startswith(f"{HANDBOOK}/")}
+    assert len(pages) >= 30
+    for path, text in pages.items():
+        outside_code = re.sub(r"```.*?```", "", text, flags=re.S)
+        assert "<!-- pmo:" not in outside_code, path
+    # a marker shown in a fenced code block is an example, not a marker
+    assert '<!-- pmo:role-holders role="Project manager" -->' in pages["handbook/editing-the-portfolio.md"]
+
+
+def test_a_marker_in_code_is_shown_not_replaced(tmp_path: Path) -> None:
+    text = "# Page\n\nWrite `<!-- pmo:raci -->` on its own line.\n\n~~~\n<!-- pmo:nothing -->\n~~~\n"
+    folder = handbook_copy(tmp_path, "page.md", text)
+    assert site_tree(read_portfolio(MINI), "org", folder, {}).pages["handbook/page.md"] == text
+
+
+def test_unknown_marker_is_an_error_naming_file_line_and_marker(tmp_path: Path) -> None:
+    folder = handbook_copy(tmp_path, "index.md", "# Handbook\n\nText.\n\n<!-- pmo:scoring-weights -->\n")
+    with pytest.raises(ConfigurationError) as error:
+        site_tree(read_portfolio(MINI), "org", folder, {})
+    message = str(error.value)
+    assert f"{folder / 'index.md'}:5:" in message
+    assert "unknown handbook marker <!-- pmo:scoring-weights -->" in message and "scoring-criteria" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("Text <!-- pmo:raci --> in a sentence", "must stand alone on its line"),
+        ('<!-- pmo:role-holders role="Gardener" -->', 'role="Gardener" is not a handbook role'),
+        ('<!-- pmo:template id="memo" -->', 'id="memo" is not a template'),
+    ],
+)
+def test_a_wrong_marker_is_an_error(tmp_path: Path, line: str, words: str) -> None:
+    folder = handbook_copy(tmp_path, "page.md", f"# Page\n\n{line}\n")
+    with pytest.raises(ConfigurationError, match=re.escape(words)) as error:
+        site_tree(read_portfolio(MINI), "org", folder, {})
+    assert f"{folder / 'page.md'}:3:" in str(error.value)
+
+
+def test_the_build_fails_on_an_unknown_marker(tmp_path: Path, in_root: Path) -> None:
+    folder = handbook_copy(tmp_path, "index.md", "# Handbook\n\n<!-- pmo:nothing -->\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}", 1)
+        .replace("handbook: methodology", f"handbook: {folder}")
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(config), "--data", str(MINI), "--out", str(tmp_path / "site")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "unknown handbook marker <!-- pmo:nothing -->" in result.output and "index.md:3" in result.output
+
+
+def test_scoring_weights_and_thresholds_come_from_the_data(mini: Path, edit: Edit, tmp_path: Path) -> None:
+    edit("portfolio.yaml", "weight: 0.35}", "weight: 0.40}")
+    edit("portfolio.yaml", "weight: 0.30}", "weight: 0.25}")
+    edit("portfolio.yaml", "spi: {amber: 0.95, red: 0.85}", "spi: {amber: 0.97, red: 0.8}")
+    markers = "<!-- pmo:scoring-criteria -->\n\n<!-- pmo:rag-thresholds -->\n"
+    folder = handbook_copy(tmp_path, "rules.md", f"# Rules\n\n{markers}")
+    page = unmark(site_tree(read_portfolio(mini), "org", folder, {}).pages["handbook/rules.md"])
+    assert "<td>Strategic fit</td><td><code>strategic&#95;fit</code></td><td>0.40</td><td>40 %</td>" in page.replace(
+        ' class="pmo-num"', ""
+    )
+    assert "<td>SPI</td><td>below 0.97</td><td>below 0.80</td>" in page
+    assert "inverse: 6 − score" in page
+
+
+def test_the_source_tree_gets_the_filled_in_handbook(sample_tree: Any) -> None:
+    kpis = unmark(sample_tree.pages["handbook/kpis.md"])
+    assert "### Schedule performance index (SPI)" in kpis and "### Derived RAG" in kpis
+    assert "Amber below 0.95, red below 0.85" in kpis
+
+
+# KPI definitions ----------------------------------------------------------------------------------
+
+
+def test_every_kpi_definition_names_a_column_the_code_computes() -> None:
+    frame = prepare(read_portfolio(MINI), "org").projects
+    for kpi in KPI_DEFINITIONS:
+        assert kpi.column in frame.columns, kpi.column
+    ids = [kpi.id for kpi in KPI_DEFINITIONS]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_kpi_page_defines_every_kpi_with_its_anchor(built: Path) -> None:
+    html = article((built / "handbook/kpis/index.html").read_text())
+    for kpi in KPI_DEFINITIONS:
+        assert f'id="{kpi.id}"' in html, kpi.id
+    for anchor in ("spi", "cpi", "eac", "tcpi", "schedule-slip", "derived-rag", "priority-score", "milestone-slip"):
+        assert f'id="{anchor}"' in html
+
+
+def test_an_undefined_kpi_explains_itself_from_the_registry() -> None:
+    from generator.kpi import why_undefined
+
+    row = {"ac": 10.0, "pv": 5.0, "ev": 5.0, "bac": 100.0}
+    assert why_undefined("priority_score", row) == "not defined when the project has no scores"
+
+
+# glossary and tooltips ----------------------------------------------------------------------------
+
+
+TIPS = Tooltips()
+
+
+def test_a_tooltip_wraps_the_first_use_in_text_only() -> None:
+    html = (
+        '<h2 id="spi-and-cpi">SPI and CPI</h2><p title="SPI here">The SPI rose; the SPI fell. KPIs, CR-4, '
+        '<a href="#x">EAC</a>, <code>ETC</code>, TCPI&#58; BACK, <!-- VAC --> and VAC.</p>'
+    )
+    out = TIPS.apply(html)
+    assert out.count("<abbr") == 5  # SPI, CPI, KPIs, TCPI, VAC
+    assert '<h2 id="spi-and-cpi"><abbr title="Schedule performance index: SPI = EV / PV">SPI</abbr> and <abbr' in out
+    assert 'title="SPI here"' in out and "the SPI fell" in out  # an attribute, then a second use: untouched
+    assert '<abbr title="Key performance indicator">KPIs</abbr>' in out
+    assert "CR-4" in out and '<a href="#x">EAC</a>' in out and "<code>ETC</code>" in out and "BACK" in out
+    assert "<!-- VAC --> and <abbr" in out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script type="application/json">{"SPI": 1}</script>',
+        '<abbr class="pmo-na" title="no report">SPI</abbr>',
+        '<select name="x"><option value="a">RAG</option></select>',
+        '<pre><code class="language-yaml">rag: RAG</code></pre>',
+        '<img alt="SPI">',
+        "<p>SPI_trend, /SPI, e.SPI, &SPI</p>",
+    ],
+)
+def test_no_tooltip_inside_code_scripts_options_attributes_or_words(html: str) -> None:
+    assert TIPS.apply(html) == html
+
+
+def test_every_abbreviation_of_the_glossary_is_applied_on_the_site(built: Path) -> None:
+    seen: set[str] = set()
+    for page in built.rglob("*.html"):
+        if page.parent.name == "glossary":
+            continue
+        seen.update(re.findall(r'<abbr title="[^"]*">([^<]+?)s?</abbr>', page.read_text(encoding="utf-8")))
+    missing = sorted({a.abbreviation for a in ABBREVIATIONS} - seen)
+    assert not missing, f"never shown as a tooltip outside the glossary: {missing}"
+
+
+def test_the_glossary_lists_every_abbreviation_with_working_links(built: Path) -> None:
+    html = article((built / "handbook/glossary/index.html").read_text())
+    for abbreviation in ABBREVIATIONS:
+        assert f'id="abbr-{abbreviation.abbreviation.lower()}"' in html
+        assert abbreviation.see, abbreviation.abbreviation
+    assert html.count("More about ") == len(ABBREVIATIONS)  # every entry links to the page that explains it
+
+
+def test_tooltips_can_be_switched_off(tmp_path: Path, in_root: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}", 1)
+        .replace("handbook: methodology", f"handbook: {HANDBOOK_DIR}")
+        .replace("audience: org", "audience: org\n      tooltips: false")
+    )
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--config", str(config), "--data", str(MINI), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert '<abbr title="' not in (out / "projects/crm/index.html").read_text()
+
+
+# key tasks and RACI -------------------------------------------------------------------------------
+
+
+def test_the_raci_matrix_covers_every_key_task_and_role() -> None:
+    ids = [task.id for task in KEY_TASKS]
+    assert set(ISSUE_TASKS) <= set(ids) and len(ids) == len(set(ids))
+    names = {role.name for role in ROLES}
+    assert names == {
+        "Program manager",
+        "Project manager",
+        "PMO director",
+        "PMO analyst",
+        "PMO coordinator",
+        "Sponsor",
+        "Steering committee",
+    }
+    for task in KEY_TASKS:
+        assert set(task.raci) <= set(ROLE_IDS), task.id
+        assert set(task.raci.values()) <= {"A", "R", "A/R", "C", "I"}, task.id
+        assert sum(letter in {"A", "A/R"} for letter in task.raci.values()) == 1, f"{task.id}: one accountable"
+        assert any("R" in letter for letter in task.raci.values()), f"{task.id}: someone does it"
+        assert all(t in TEMPLATES for t in task.templates), task.id
+    for role in ROLE_IDS:
+        assert any(task.letter(role) for task in KEY_TASKS), f"{role} has no part in any task"
+
+
+def test_the_raci_and_key_task_pages_show_every_task_and_role(built: Path) -> None:
+    raci = article((built / "handbook/roles/index.html").read_text())
+    tasks = article((built / "handbook/key-tasks/index.html").read_text())
+    for task in KEY_TASKS:
+        assert f'href="../../handbook/key-tasks/#{task.id}"' in raci, task.id
+        assert f'id="{task.id}"' in tasks, task.id  # each task has its own section on the key-tasks page
+    for role in ROLES:
+        assert f'href="../../handbook/roles/{role.id}/">{role.name}</a></th>' in raci.replace(' class="pmo-mid"', "")
+
+
+# roles --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "role"),
+    [
+        ("Project Manager", "project-manager"),
+        ("project-manager", "project-manager"),
+        ("  PROJECT   manager ", "project-manager"),
+        ("Programme manager", "program-manager"),
+        ("PMO Director", "pmo-director"),
+        ("Executive sponsor", "sponsor"),
+        ("Architect", None),
+    ],
+)
+def test_roles_are_read_tolerantly(written: str, role: str | None) -> None:
+    found = find_role(written)
+    assert (found.id if found else None) == role
+
+
+def test_role_pages_list_the_holders_and_their_projects(built: Path) -> None:
+    portfolio = read_portfolio(SAMPLE)
+    people = {p.id: p for p in portfolio.people.people}
+    managers = {p.manager for p in portfolio.projects.values() if p.visibility == "org"}
+    page = article((built / "handbook/roles/project-manager/index.html").read_text())
+    for person in managers:
+        assert people[person].name.replace("'", "&#39;") in page, person
+    sponsors = article((built / "handbook/roles/sponsor/index.html").read_text())
+    executive = next(p for p in portfolio.projects.values() if people[p.sponsor].role == "Executive")
+    assert people[executive.sponsor].name in sponsors  # acting as sponsor, whatever people.yaml calls them
+    director = article((built / "handbook/roles/pmo-director/index.html").read_text())
+    assert "Sofia Lindqvist" in director and "Adaeze Okafor" not in director
+    committees = article((built / "handbook/roles/steering-committee/index.html").read_text())
+    for program in portfolio.programs.values():
+        if program.visibility == "org":
+            assert f'href="../../../programs/{program.id}/"' in committees
+
+
+def test_a_role_page_with_a_differently_written_role(mini: Path, edit: Edit, tmp_path: Path) -> None:
+    edit("people.yaml", "role: Program manager", "role: PROGRAMME-manager")
+    folder = handbook_copy(tmp_path, "pm.md", '# PM\n\n<!-- pmo:role-holders role="program manager" -->\n')
+    page = site_tree(read_portfolio(mini), "org", folder, {}).pages["handbook/pm.md"]
+    assert "Jonas Berg" in page and "PROGRAMME-manager" in page
+
+
+# lessons ------------------------------------------------------------------------------------------
+
+
+def test_the_lessons_library_lists_every_lesson_by_category(built: Path) -> None:
+    portfolio = read_portfolio(SAMPLE)
+    html = article((built / "handbook/lessons/index.html").read_text())
+    org = [(p, lesson) for p in portfolio.projects.values() if p.visibility == "org" for lesson in p.lessons]
+    shown = [(p, lesson) for p, lesson in org if lesson.visibility == "org"]
+    assert html.count("<tr data-program=") == len(shown)
+    for category in {lesson.category for _, lesson in shown}:
+        assert f'id="lessons-{category}"' in html
+        assert f'id="pmo-lessons-{category}"' in html
+    hidden = [lesson for _, lesson in org if lesson.visibility == "pmo"]
+    for lesson in hidden:
+        assert lesson.lesson[:40] not in html
+    assert 'data-pmo-filters="pmo-lessons-' in html and 'type="search"' in html
+
+
+def test_lesson_categories_link_to_handbook_pages_that_exist(built: Path) -> None:
+    for category, (_, target) in LESSON_CATEGORIES.items():
+        path, _, anchor = target.partition("#")
+        page = built / HANDBOOK / path.removesuffix(".md").removesuffix("index") / "index.html"
+        assert page.is_file(), (category, path)
+        assert not anchor or f'id="{anchor}"' in page.read_text(), (category, target)
+
+
+def test_an_unknown_lesson_category_goes_to_other(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "category: vendor-management", "category: weather")
+    tree = site_tree(read_portfolio(mini), "org", HANDBOOK_DIR, {})
+    page = tree.pages["handbook/lessons.md"]
+    assert 'id="lessons-other"' in page and "<strong>Weather:</strong> Vendors need a named lead." in page
+
+
+def test_the_lessons_are_in_the_search_index_by_category(built: Path) -> None:
+    docs = json.loads((built / "search/search_index.json").read_text())["docs"]
+    locations = {d["location"] for d in docs}
+    assert "handbook/lessons/#lessons-vendor-management" in locations
+    entry = next(d for d in docs if d["location"] == "handbook/lessons/#lessons-vendor-management")
+    assert "Vendor management" in entry["title"]
+
+
+# templates and downloads --------------------------------------------------------------------------
+
+
+def test_every_template_has_a_page_and_its_downloads_open(built: Path) -> None:
+    for template in TEMPLATES.values():
+        page = built / HANDBOOK / template.page.replace(".md", "/index.html")
+        html = article(page.read_text())
+        for name in template.files:
+            assert f'download="{name}"' in html, (template.id, name)
+            published = built / HANDBOOK / "templates/files" / (f"{name}.txt" if name.endswith(".md") else name)
+            assert published.is_file(), published
+            if name.endswith(".xlsx"):
+                load_workbook(published)  # opens
+            else:
+                text = published.read_text(encoding="utf-8")
+                assert text.startswith("# ") and len(text) > 500
+                assert "<summary>Preview of" in html
+
+
+@pytest.mark.parametrize("register", REGISTERS, ids=lambda r: r.file)
+def test_register_workbooks_have_typed_columns_and_validation_lists(built: Path, register: Any) -> None:
+    book = load_workbook(built / HANDBOOK / "templates/files" / register.file)
+    sheet = book.worksheets[0]
+    fields = [key for key in register.model.model_fields if key != "visibility"] + ["visibility"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[: len(fields)] == fields
+    rules = {str(rule.sqref).split(":")[0][:-1]: rule for rule in sheet.data_validations.dataValidation}
+    for index, key in enumerate(fields):
+        letter = chr(ord("A") + index)
+        rule = rules[letter]
+        annotation = register.model.model_fields[key].annotation
+        if typing.get_origin(annotation) is typing.Literal:
+            assert rule.type == "list" and rule.formula1 == '"' + ",".join(typing.get_args(annotation)) + '"'
+        assert rule.prompt, key  # every column explains itself
+    assert "Guide" in book.sheetnames
+    if register.model is Risk:
+        assert rules["C"].type == "whole" and (rules["C"].formula1, rules["C"].formula2) == ("1", "5")
+        assert sheet["I2"].value.startswith("=IF(")  # exposure, computed as the site does
+    if register.model is Issue:
+        assert rules["F"].type == "date"
+    assert {Risk, Issue, Change, Lesson} == {r.model for r in REGISTERS}
+
+
+def test_registers_are_the_same_bytes_every_build(sample_tree: Any) -> None:
+    again = site_tree(read_portfolio(SAMPLE), "org", HANDBOOK_DIR, {})
+    for register in REGISTERS:
+        path = f"{HANDBOOK}/templates/files/{register.file}"
+        assert sample_tree.assets[path] == again.assets[path]
+        assert load_workbook(io.BytesIO(sample_tree.assets[path])).properties.creator == "pmo-portfolio"
+
+
+def test_the_templates_page_keeps_the_yaml_templates_placeholder(built: Path) -> None:
+    html = article((built / "handbook/templates/index.html").read_text())
+    assert "YAML templates for a new project, program and request" in html
+    for template in TEMPLATES.values():
+        assert f'href="../../handbook/templates/{template.id}/"' in html
+
+
+# the handbook as a whole --------------------------------------------------------------------------
+
+
+def test_every_handbook_page_is_in_the_navigation(sample_tree: Any, built: Path) -> None:
+    def flat(items: Any) -> list[str]:
+        if isinstance(items, str):
+            return [items]
+        if isinstance(items, dict):
+            return [p for value in items.values() for p in flat(value)]
+        return [p for item in items for p in flat(item)]
+
+    handbook = next(item["Handbook"] for item in sample_tree.nav if "Handbook" in item)
+    in_nav = set(flat(handbook))
+    pages = {p for p in sample_tree.pages if p.startswith(f"{HANDBOOK}/")}
+    assert pages == in_nav
+    for page in pages:  # and the built page is marked as the active entry of the navigation
+        html = (built / page.removesuffix(".md").removesuffix("/index")).joinpath("index.html").read_text()
+        assert "md-nav__link--active" in html, page
+
+
+def test_every_role_and_template_has_its_page(sample_tree: Any) -> None:
+    for role in ROLES:
+        assert f"{HANDBOOK}/{role.page}" in sample_tree.pages
+    for template in TEMPLATES.values():
+        assert f"{HANDBOOK}/{template.page}" in sample_tree.pages
+    assert f"{HANDBOOK}/lessons.md" in sample_tree.pages
