@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .importer import ImportReport
     from .validate import Portfolio
 
 AUDIENCE = click.Choice(["org", "pmo"])
@@ -315,6 +316,134 @@ def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
         return spec, portfolio_at(root, spec, data)
     except GitError as exc:
         _fail(f"Error: {spec} is neither a folder nor a revision of the portfolio's repository: {exc}", 2)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("schemas"),
+    show_default=True,
+    help="The folder to write the schemas to.",
+)
+def schema(out_dir: Path) -> None:
+    """Write the JSON Schemas of the data files (and of import mappings), for editors."""
+    from .schema import write_schemas
+
+    try:
+        written = write_schemas(out_dir)
+    except OSError as exc:
+        _fail(f"Error: cannot write to {out_dir}: {exc.strerror or exc}", 1)
+    click.echo(f"Wrote {len(written)} schemas to {out_dir}: {', '.join(path.name for path in written)}.")
+
+
+@main.command("new")
+@click.argument("kind", type=click.Choice(["project", "program", "request"]))
+@click.argument("entity_id", metavar="ID")
+@DATA
+@click.option("--name", default=None, help="The name (default: made from the id).")
+@click.option("--program", default=None, help="The program id (project, request; default: the first program).")
+@click.option("--manager", default=None, help="The manager's person id (default: the program's, or the first person).")
+@click.option("--sponsor", default=None, help="The sponsor's person id (project; default: the program's sponsor).")
+def new(
+    kind: str,
+    entity_id: str,
+    data_dir: Path | None,
+    name: str | None,
+    program: str | None,
+    manager: str | None,
+    sponsor: str | None,
+) -> None:
+    """Write a new project, program or request file from the commented template."""
+    from .templates import NewFileError, new_file
+
+    folder = data_dir or Path("portfolio")
+    if not folder.is_dir():
+        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
+    try:
+        path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
+    except NewFileError as exc:
+        _fail(f"Error: {exc}", 2)
+    click.echo(f"Wrote {path}: fill in the fields marked TODO, then run pmo validate.")
+
+
+@main.command("import")
+@click.argument("table", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="The mapping file: how the register's columns become fields.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("portfolio"),
+    show_default=True,
+    help="The portfolio folder to write into (created when missing).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--overwrite", is_flag=True, help="Replace existing files that differ (never done otherwise).")
+@click.option("-v", "--verbose", is_flag=True, help="List every withheld value, not only their count.")
+def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, overwrite: bool, verbose: bool) -> None:
+    """Turn a CSV or XLSX register into one YAML file per row, as the mapping says."""
+    from .import_mapping import load_mapping
+    from .importer import ImportFailure, run_import
+
+    try:
+        mapping = load_mapping(mapping_file)
+    except PortfolioError as exc:
+        _fail(f"{exc.report()}\nThe mapping has problems; nothing was imported.", 2)
+    try:
+        report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
+    except ImportFailure as exc:
+        _fail(f"Error: {exc}\nNothing was imported.", 1)
+    click.echo(_import_summary(report, verbose))
+    if report.problems or report.portfolio_problems:
+        sys.exit(1)
+
+
+def _import_summary(report: ImportReport, verbose: bool) -> str:
+    from collections import Counter
+
+    lines = [f"Read {report.rows_read} rows from {report.table}."]
+    if report.skipped_empty:
+        lines[0] += f" Skipped {report.skipped_empty} empty rows."
+    if report.notes:
+        counts = Counter(note.field for note in report.notes)
+        rows = len({note.row for note in report.notes})
+        lines.append(
+            f"Withheld by the source in {rows} rows, left empty with the source's reason: "
+            + ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+            + ("." if verbose else " (--verbose lists them).")
+        )
+        if verbose:
+            lines += [f"  {note}" for note in report.notes]
+    if report.problems:
+        failed = report.failed_rows
+        lines.append(f"Not imported: {len(failed)} row{'s' if len(failed) != 1 else ''}:")
+        lines += [f"  {problem}" for problem in report.problems]
+    if report.portfolio_problems:
+        lines.append("The portfolio would not pass pmo validate; nothing was written:")
+        lines += [f"  {problem}" for problem in report.portfolio_problems]
+        return "\n".join(lines)
+    written = report.written
+    parts = [
+        f"{len(written[folder])} {folder}" for folder in ("projects", "programs", "requests") if written.get(folder)
+    ]
+    parts += written.get("", [])
+    verb = "Would write" if report.dry_run else "Wrote"
+    target = f" to {report.folder}" if parts else ""
+    lines.append(
+        f"{verb} {', '.join(parts) or 'nothing'}{target}"
+        + (f"; {len(report.unchanged)} files unchanged." if report.unchanged else ".")
+    )
+    if report.dry_run:
+        lines.append("Dry run: nothing was written.")
+    return "\n".join(lines)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

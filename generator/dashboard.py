@@ -32,6 +32,12 @@ def share(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
+def withheld_budgets(r: Rollup, active: bool = False) -> str:
+    """The caveat of a budget total that leaves out budgets the source of the data withholds."""
+    n = r.active_budget_withheld if active else r.budget_withheld
+    return f" ({n} withheld budget{'s' if n != 1 else ''} not counted)" if n else ""
+
+
 def kpi_tiles(a: Analysis, r: Rollup) -> str:
     """The figures a program or objective is judged by, as tiles."""
     cur = a.settings.currency
@@ -39,7 +45,7 @@ def kpi_tiles(a: Analysis, r: Rollup) -> str:
         [
             (f"{r.active}", f"active projects of {r.projects}"),
             (str(r.by_rag["red"]), "active projects red"),
-            (fmt.money(r.budget, cur, compact=True), "budget, not cancelled"),
+            (fmt.money(r.budget, cur, compact=True), "budget, not cancelled" + withheld_budgets(r)),
             (fmt.money(r.spent, cur, compact=True), "spent to date"),
             (fmt.ratio(r.spi), "SPI (Σ EV / Σ PV)"),
             (fmt.ratio(r.cpi), "CPI (Σ EV / Σ AC)"),

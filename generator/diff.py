@@ -65,9 +65,9 @@ class DateChange:
 class BudgetChange:
     project: str
     name: str
-    before: float
-    after: float
-    change: float
+    before: float | None  # None: withheld by the source
+    after: float | None
+    change: float | None  # None when either side is withheld
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,8 @@ def compare(base: Analysis, head: Analysis, base_label: str, head_label: str) ->
         diff.dates.extend(_finish(old, new))
         diff.dates.extend(_milestones(old, new))
         if old.budget != new.budget:
-            diff.budget.append(BudgetChange(pid, new.name, old.budget, new.budget, new.budget - old.budget))
+            moved = None if old.budget is None or new.budget is None else new.budget - old.budget
+            diff.budget.append(BudgetChange(pid, new.name, old.budget, new.budget, moved))
         diff.risks.extend(_risks(old, new))
         diff.change_requests.extend(_change_requests(old, new))
     diff.projects.sort(key=lambda c: (_PROJECT_ORDER[c.change], c.project))
@@ -400,8 +401,8 @@ def _date_text(c: DateChange) -> str:
     return f"{what} ({c.kind})"
 
 
-def _signed_money(value: float, currency: str) -> str:
-    return ("+" if value > 0 else "") + fmt.money(value, currency)
+def _signed_money(value: float | None, currency: str) -> str:
+    return ("+" if value is not None and value > 0 else "") + fmt.money(value, currency)
 
 
 def _exposure(c: RiskChange) -> str:

@@ -41,15 +41,15 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
             "start": [p.start for p in projects],
             "finish": [p.finish for p in projects],
             "forecast_finish": [p.expected_finish for p in projects],
-            "bac": np.array([p.budget for p in projects], dtype=float),
+            "bac": np.array([np.nan if p.budget is None else p.budget for p in projects], dtype=float),
             "percent_complete": np.array([s.percent_complete if s else np.nan for s in current], dtype=float),
             "ac": np.array([s.actual_cost if s else np.nan for s in current], dtype=float),
             "status_date": [s.date if s else None for s in current],
             "reported_rag": [s.rag if s else None for s in current],
             "override_rag": [p.rag_override.rag if p.rag_override else None for p in projects],
-            "planned_days": np.array([(p.finish - p.start).days for p in projects], dtype=float),
-            "elapsed_days": np.array([(as_of - p.start).days for p in projects], dtype=float),
-            "slip_days": np.array([(p.expected_finish - p.finish).days for p in projects], dtype=float),
+            "planned_days": np.array([days_between(p.start, p.finish) for p in projects], dtype=float),
+            "elapsed_days": np.array([days_between(p.start, as_of) for p in projects], dtype=float),
+            "slip_days": np.array([days_between(p.finish, p.expected_finish) for p in projects], dtype=float),
             "status_age_days": np.array([(as_of - s.date).days if s else np.nan for s in current], dtype=float),
             "risk_exposure": np.array([_exposure(p) for p in projects], dtype=float),
             "open_risks": np.array([sum(r.status == "open" for r in p.risks) for p in projects], dtype=int),
@@ -63,6 +63,11 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
     )
     frame["priority_rank"] = priority_rank(frame["priority_score"], frame["bac"], frame["name"])
     return add_kpis(frame, settings)
+
+
+def days_between(first: dt.date | None, last: dt.date | None) -> float:
+    """Days from `first` to `last`; NaN when either is unknown (withheld by the source of the data)."""
+    return np.nan if first is None or last is None else float((last - first).days)
 
 
 def _exposure(project: Project) -> int:
@@ -203,6 +208,11 @@ def milestone_slip(baseline: dt.date, forecast: dt.date | None, actual: dt.date 
 
 def why_undefined(kpi: str, row: Row) -> str:
     """The reason a KPI is n/a for this project, in words a reader understands."""
+    # start, finish and budget are missing only when the source withholds them (see Project.withheld)
+    if pd.isna(row["bac"]) and kpi not in {"ac", "percent_complete"}:
+        return "the budget is withheld by the source of the data"
+    if pd.isna(row["planned_days"]) and kpi in {"pv", "sv", "spi"}:
+        return "the start or the baseline finish is withheld by the source of the data"
     if pd.isna(row["ac"]):
         return "no status report on or before the reporting date yet"
     if kpi == "spi" and row["pv"] == 0:

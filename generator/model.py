@@ -13,8 +13,17 @@ import re
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from .errors import show_value
 
@@ -103,7 +112,11 @@ def _js(regex: re.Pattern[str]) -> str:
     return "^" + regex.pattern.removeprefix("\\A").removesuffix("\\Z") + "$"
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    Field(json_schema_extra={"pattern": _js(_ISO_DATE)}, examples=["2026-03-31"]),
+]
 Month = Annotated[str, BeforeValidator(_month), Field(json_schema_extra={"pattern": _js(_MONTH)}, examples=["2026-03"])]
 Boolean = Annotated[bool, BeforeValidator(_boolean)]
 Id = Annotated[
@@ -136,6 +149,12 @@ PHASES: tuple[str, ...] = typing.get_args(Phase)
 ACTIVE_PHASES = frozenset({"planning", "execution", "closing", "on-hold"})
 
 
+def _doc(description: str, *examples: Any, default: Any = PydanticUndefined, **options: Any) -> Any:
+    """A field with its description and examples: they reach the JSON Schemas (editor completion and
+    hover help) and the commented templates of `pmo new`. Validation is only in the type and `options`."""
+    return Field(default, description=description, examples=list(examples), **options)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False)
 
@@ -146,7 +165,12 @@ class Strict(BaseModel):
         if isinstance(data, dict) and None in data.values():
             # an unknown key stays, to be reported (`45,000` inside { } makes a key "000" with no value)
             known = {field.alias or name for name, field in cls.model_fields.items()}
-            return {key: value for key, value in data.items() if value is not None or key not in known}
+            data = {key: value for key, value in data.items() if value is not None or key not in known}
+        return cls._before_fields(data)
+
+    @classmethod
+    def _before_fields(cls, data: Any) -> Any:
+        """A hook for a model to adjust its raw data after empty values are dropped."""
         return data
 
 
@@ -154,16 +178,18 @@ class Strict(BaseModel):
 
 
 class Objective(Strict):
-    id: Id
-    name: str
-    description: str = ""
+    id: Id = _doc("The objective's id: its page is objectives/<id>/.", "digital-care")
+    name: str = _doc("The objective's name, as shown on pages.", "Digital patient care")
+    description: str = _doc("What the objective means (Markdown).", "Patients book, see and share online.", default="")
 
 
 class Criterion(Strict):
-    id: CriterionId
-    name: str
-    weight: float = Field(gt=0, le=1)
-    inverse: Boolean = False
+    id: CriterionId = _doc("The criterion's id (snake_case): the key in a project's `scores`.", "strategic_fit")
+    name: str = _doc("The criterion's name, as shown on the Prioritization page.", "Strategic fit")
+    weight: float = _doc("Its weight, more than 0 and at most 1; the weights add up to 1.", 0.35, gt=0, le=1)
+    inverse: Boolean = _doc(
+        "true when a high score is bad (delivery risk, say): it counts as 6 − score.", True, default=False
+    )
 
 
 def _default_criteria() -> list[Criterion]:
@@ -176,83 +202,134 @@ def _default_criteria() -> list[Criterion]:
 
 
 class Scoring(Strict):
-    criteria: list[Criterion] = Field(default_factory=_default_criteria, min_length=1)
+    criteria: list[Criterion] = _doc(
+        "The criteria projects and requests are scored on (1 to 5 each). Default: strategic_fit, value, urgency "
+        "and risk (inverse).",
+        [
+            {"id": "strategic_fit", "name": "Strategic fit", "weight": 0.6},
+            {"id": "value", "name": "Value", "weight": 0.4},
+        ],
+        default_factory=_default_criteria,
+        min_length=1,
+    )
 
 
 class Threshold(Strict):
-    amber: float
-    red: float
+    amber: float = _doc("From here on amber: an SPI or CPI below it, or a slip of more days than it.", 0.95)
+    red: float = _doc("From here on red: an SPI or CPI below it, or a slip of more days than it.", 0.85)
 
 
 class RagRules(Strict):
-    spi: Threshold = Threshold(amber=0.95, red=0.85)
-    cpi: Threshold = Threshold(amber=0.95, red=0.85)
-    slip_days: Threshold = Threshold(amber=14, red=45)
+    spi: Threshold = _doc(
+        "Schedule performance index thresholds.", {"amber": 0.95, "red": 0.85}, default=Threshold(amber=0.95, red=0.85)
+    )
+    cpi: Threshold = _doc(
+        "Cost performance index thresholds.", {"amber": 0.95, "red": 0.85}, default=Threshold(amber=0.95, red=0.85)
+    )
+    slip_days: Threshold = _doc(
+        "Days the forecast finish may lie after the baseline finish.",
+        {"amber": 14, "red": 45},
+        default=Threshold(amber=14, red=45),
+    )
 
 
 class Funding(Strict):
-    available: Money
+    available: Money = _doc("Money available for new work: the cut line on the Prioritization page.", 2500000)
 
 
 class Settings(Strict):
     """portfolio.yaml: the organization and the rules of the portfolio."""
 
-    organization: str = Field(min_length=1)
-    as_of: IsoDate
-    currency: Annotated[str, BeforeValidator(_currency)] = "EUR"
-    fiscal_year_start: Annotated[str, BeforeValidator(_month_day)] = "01-01"
-    objectives: list[Objective] = []
-    scoring: Scoring = Scoring()
-    rag: RagRules = RagRules()
-    funding: Funding | None = None
-    stale_after_days: int = Field(40, ge=1)
+    organization: str = _doc("The organization's name, shown in the site header.", "Northwind Health", min_length=1)
+    as_of: IsoDate = _doc("The status date of this reporting period: every KPI is computed at it.", "2026-10-31")
+    currency: Annotated[str, BeforeValidator(_currency)] = _doc(
+        "The ISO 4217 code of the currency every amount is in.",
+        "EUR",
+        "GBP",
+        default="EUR",
+        json_schema_extra={"pattern": "^[A-Z]{3}$"},
+    )
+    fiscal_year_start: Annotated[str, BeforeValidator(_month_day)] = _doc(
+        "The first day of the fiscal year, as MM-DD.",
+        "01-01",
+        "04-01",
+        default="01-01",
+        json_schema_extra={"pattern": "^" + _MONTH_DAY.pattern.removeprefix("\\A").removesuffix("\\Z") + "$"},
+    )
+    objectives: list[Objective] = _doc(
+        "The strategic objectives projects and requests align to.",
+        [{"id": "digital-care", "name": "Digital patient care"}],
+        default=[],
+    )
+    scoring: Scoring = _doc(
+        "The weighted scoring model that ranks projects and requests.",
+        {"criteria": [{"id": "strategic_fit", "name": "Strategic fit", "weight": 1}]},
+        default=Scoring(),
+    )
+    rag: RagRules = _doc(
+        "The thresholds of the derived RAG status.", {"spi": {"amber": 0.95, "red": 0.85}}, default=RagRules()
+    )
+    funding: Funding | None = _doc("Money available for new work.", {"available": 2500000}, default=None)
+    stale_after_days: int = _doc(
+        "A project whose latest status report is older than this many days is flagged stale.", 40, default=40, ge=1
+    )
 
 
 # people.yaml ---------------------------------------------------------------------------------------
 
 
 class Person(Strict):
-    id: PersonId
-    name: str
-    role: str = ""
-    team: Id | None = None
-    email: str | None = None
+    id: PersonId = _doc("The person's id, used wherever a file names a person.", "m.chen")
+    name: str = _doc("The person's full name, as shown on pages.", "Mei Chen")
+    role: str = _doc("The person's role or job title.", "Chief nursing information officer", default="")
+    team: Id | None = _doc("The id of the team (below) the person belongs to.", "web-platform", default=None)
+    email: str | None = _doc("The person's e-mail address.", "m.chen@northwind.example", default=None)
 
 
 class Team(Strict):
-    id: Id
-    name: str
-    capacity_fte: float = Field(gt=0)
+    id: Id = _doc("The team's id: its page is teams/<id>/.", "web-platform")
+    name: str = _doc("The team's name, as shown on pages.", "Web platform")
+    capacity_fte: float = _doc("What the team can give projects each month, in full-time equivalents.", 8.5, gt=0)
 
 
 class People(Strict):
-    people: list[Person] = Field(min_length=1)
-    teams: list[Team] = []
+    people: list[Person] = _doc(
+        "Everyone the portfolio files name.", [{"id": "m.chen", "name": "Mei Chen", "role": "Sponsor"}], min_length=1
+    )
+    teams: list[Team] = _doc(
+        "The delivery teams and their monthly capacity.",
+        [{"id": "web-platform", "name": "Web platform", "capacity_fte": 8.5}],
+        default=[],
+    )
 
 
 # programs, projects, requests -----------------------------------------------------------------------
+
+_VISIBILITY = "org: on the organization-wide site; pmo: only on the PMO's site."
 
 
 class Entity(Strict):
     """A file-backed entity: its id is its file name (an `id:` key, if given, must agree)."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    visibility: Visibility = "org"
+    id: Id = _doc("Optional: the file name is the id. When given, it must equal the file name.", "patient-portal")
+    name: str = _doc("The name, as shown on every page and in tables.", "Patient portal 2.0", min_length=1)
+    visibility: Visibility = _doc(_VISIBILITY, "org", "pmo", default="org")
 
 
 class Program(Entity):
-    manager: PersonId
-    sponsor: PersonId | None = None
-    objectives: list[Id] = []
-    description: str = ""
+    manager: PersonId = _doc("The program manager: a person id from people.yaml.", "j.kowalski")
+    sponsor: PersonId | None = _doc("The program's sponsor: a person id from people.yaml.", "a.rahman", default=None)
+    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
+    description: str = _doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
 
 
 class Milestone(Strict):
-    name: str
-    baseline: IsoDate
-    forecast: IsoDate | None = None
-    actual: IsoDate | None = None
+    name: str = _doc("What is reached.", "Go-live")
+    baseline: IsoDate = _doc("The approved date.", "2026-11-27")
+    forecast: IsoDate | None = _doc(
+        "The date now expected, when it differs from the baseline.", "2027-01-29", default=None
+    )
+    actual: IsoDate | None = _doc("The date it was reached.", "2027-01-29", default=None)
 
     @property
     def expected(self) -> dt.date:
@@ -261,109 +338,200 @@ class Milestone(Strict):
 
 
 class StatusReport(Strict):
-    date: IsoDate
-    rag: Rag
-    percent_complete: float = Field(ge=0, le=100)
-    actual_cost: Money
-    satisfaction: float | None = Field(None, ge=1, le=5)
-    summary: str = ""
+    date: IsoDate = _doc("The status date of the report, usually a month end.", "2026-10-31")
+    rag: Rag = _doc("The RAG status the project reports: green, amber or red.", "amber")
+    percent_complete: float = _doc("Work done, in percent of the whole (0 to 100).", 58, ge=0, le=100)
+    actual_cost: Money = _doc("Cost to date, in the portfolio's currency.", 760000)
+    satisfaction: float | None = _doc("A stakeholder survey score, 1 to 5.", 3.8, default=None, ge=1, le=5)
+    summary: str = _doc("What happened and what comes next, in a sentence or two.", "Pilot ward live.", default="")
 
 
 class Item(Strict):
-    visibility: Visibility = "org"
+    visibility: Visibility = _doc(_VISIBILITY, "org", "pmo", default="org")
+
+
+_OPEN = "open or closed."
 
 
 class Risk(Item):
-    id: ItemId
-    title: str
-    probability: Score
-    impact: Score
-    owner: PersonId
-    status: Literal["open", "closed"] = "open"
-    mitigation: str = ""
+    id: ItemId = _doc("The risk's id, unique within the project.", "R1")
+    title: str = _doc("What could happen.", "Key vendor capacity")
+    probability: Score = _doc("How likely, 1 (rare) to 5 (almost certain).", 3)
+    impact: Score = _doc("How bad, 1 (minor) to 5 (severe).", 4)
+    owner: PersonId = _doc("Who manages the risk: a person id.", "a.okafor")
+    status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
+    mitigation: str = _doc("What is done about it.", "Second vendor on standby.", default="")
 
 
 class Issue(Item):
-    id: ItemId
-    title: str
-    severity: Literal["low", "medium", "high", "critical"]
-    owner: PersonId
-    status: Literal["open", "closed"] = "open"
-    due: IsoDate | None = None
+    id: ItemId = _doc("The issue's id, unique within the project.", "I1")
+    title: str = _doc("What is wrong.", "Test environment unstable")
+    severity: Literal["low", "medium", "high", "critical"] = _doc("How serious.", "high")
+    owner: PersonId = _doc("Who resolves it: a person id.", "a.okafor")
+    status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
+    due: IsoDate | None = _doc("When it must be resolved.", "2026-11-15", default=None)
 
 
 class Dependency(Strict):
-    project: Id
-    type: Literal["finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"] = "finish-to-start"
-    note: str = ""
+    project: Id = _doc("The id of the project this one depends on.", "identity-platform")
+    type: Literal["finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"] = _doc(
+        "How the two are linked: finish-to-start means the other project finishes before this one starts.",
+        "finish-to-start",
+        default="finish-to-start",
+    )
+    note: str = _doc("Why.", "SSO needed before go-live", default="")
 
 
 class Change(Item):
-    id: ItemId
-    date: IsoDate
-    title: str
-    cost: float = 0
-    schedule_days: int = 0
-    decision: Literal["pending", "approved", "rejected", "deferred"] = "pending"
-    decided_by: str | None = None
+    id: ItemId = _doc("The change request's id, unique within the project.", "CR-3")
+    date: IsoDate = _doc("When it was raised.", "2026-06-12")
+    title: str = _doc("What changes.", "Add video visits")
+    cost: float = _doc("Its effect on cost (negative: a saving).", 120000, default=0)
+    schedule_days: int = _doc("Its effect on the finish, in days.", 30, default=0)
+    decision: Literal["pending", "approved", "rejected", "deferred"] = _doc(
+        "The decision taken.", "approved", default="pending"
+    )
+    decided_by: str | None = _doc("Who decided.", "steering-committee", default=None)
 
 
 class Benefit(Item):
-    name: str
-    kind: Literal["financial", "non-financial"] = "financial"
-    planned: float = Field(ge=0)
-    realized: float = Field(0, ge=0)
-    unit: str | None = None
-    due: IsoDate | None = None
+    name: str = _doc("The benefit.", "Fewer call-centre contacts")
+    kind: Literal["financial", "non-financial"] = _doc(
+        "financial (in the portfolio's currency) or non-financial (in `unit`).", "financial", default="financial"
+    )
+    planned: float = _doc("The amount planned.", 400000, ge=0)
+    realized: float = _doc("The amount realized so far.", 0, default=0, ge=0)
+    unit: str | None = _doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
+    due: IsoDate | None = _doc("When it should be realized in full.", "2027-12-31", default=None)
 
 
 class Resource(Strict):
-    team: Id
-    fte: float = Field(gt=0)
-    from_: Month = Field(alias="from")
-    to: Month
+    team: Id = _doc("The team id (people.yaml) the work needs.", "web-platform")
+    fte: float = _doc("Full-time equivalents needed each month.", 3.0, gt=0)
+    from_: Month = _doc("The first month, YYYY-MM.", "2026-01", alias="from")
+    to: Month = _doc("The last month, YYYY-MM.", "2026-12")
 
 
 class Lesson(Item):
-    category: Id
-    lesson: str
-    recommendation: str = ""
-    date: IsoDate | None = None
+    category: Id = _doc("The lessons-learned category (an id).", "vendor-management")
+    lesson: str = _doc("What was learned.", "Fix vendor key staff in the contract.")
+    recommendation: str = _doc("What to do next time.", "Name key personnel in every contract.", default="")
+    date: IsoDate | None = _doc("When it was recorded.", "2026-12-15", default=None)
 
 
 class RagOverride(Strict):
-    rag: Rag
-    reason: str = Field(min_length=1)
+    rag: Rag = _doc("The RAG status that replaces the derived one.", "red")
+    reason: str = _doc("Why: shown beside the status on every page.", "Vendor insolvency", min_length=1)
+
+
+# Fields a published register may withhold (freedom-of-information exemptions and the like). The first
+# three are required: only a `withheld` entry may stand in for them, so an omission is never silent.
+WithheldField = Literal["start", "finish", "budget", "forecast_finish", "rag_override"]
+WITHHELD_REQUIRED = ("start", "finish", "budget")
 
 
 class Project(Entity):
-    program: Id
-    kind: Literal["change", "run"] = "change"
-    phase: Phase
-    methodology: Literal["agile", "prince2", "pmi", "hybrid"] = "hybrid"
-    objectives: list[Id] = []
-    sponsor: PersonId
-    manager: PersonId
-    summary: str = ""
-    description: str = ""
-    start: IsoDate
-    finish: IsoDate
-    forecast_finish: IsoDate | None = None
-    budget: Money
-    scores: dict[CriterionId, Score] = {}
-    rag_override: RagOverride | None = None
-    milestones: list[Milestone] = []
-    status: list[StatusReport] = []
-    risks: list[Risk] = []
-    issues: list[Issue] = []
-    dependencies: list[Dependency] = []
-    changes: list[Change] = []
-    benefits: list[Benefit] = []
-    resources: list[Resource] = []
-    lessons: list[Lesson] = []
+    program: Id = _doc("The program the project belongs to: a program id.", "digital-front-door")
+    kind: Literal["change", "run"] = _doc(
+        "change: a project; run: maintenance, operations or an internal service.", "change", default="change"
+    )
+    phase: Phase = _doc("Where the project is in its lifecycle.", "execution")
+    methodology: Literal["agile", "prince2", "pmi", "hybrid"] = _doc(
+        "How the project is run.", "agile", default="hybrid"
+    )
+    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the project serves.", ["digital-care"], default=[])
+    sponsor: PersonId = _doc("The sponsor: a person id from people.yaml.", "m.chen")
+    manager: PersonId = _doc("The project manager: a person id from people.yaml.", "a.okafor")
+    summary: str = _doc(
+        "One line, shown in tables and cards.", "Online booking for all outpatient clinics.", default=""
+    )
+    description: str = _doc("The longer story (Markdown).", "Why, what and how.", default="")
+    # start, finish and budget are required: None only when listed under `withheld` (see _before_fields)
+    start: IsoDate | None = _doc("The planned start.", "2026-01-05")
+    finish: IsoDate | None = _doc("The baseline finish: the end date of the approved plan.", "2026-11-27")
+    forecast_finish: IsoDate | None = _doc(
+        "The finish now expected, when it differs from the baseline.", "2027-01-29", default=None
+    )
+    budget: Money | None = _doc("The budget at completion (BAC), in the portfolio's currency.", 1250000)
+    scores: dict[CriterionId, Score] = _doc(
+        "A score of 1 to 5 for each scoring criterion (portfolio.yaml).",
+        {"strategic_fit": 5, "value": 4, "urgency": 3, "risk": 2},
+        default={},
+    )
+    rag_override: RagOverride | None = _doc(
+        "A RAG status set by hand: it wins over the derived one, and its reason is shown.",
+        {"rag": "red", "reason": "Vendor insolvency"},
+        default=None,
+    )
+    milestones: list[Milestone] = _doc(
+        "Key dates of the plan.", [{"name": "Go-live", "baseline": "2026-11-27", "forecast": "2027-01-29"}], default=[]
+    )
+    status: list[StatusReport] = _doc(
+        "Status reports, oldest first; the last one on or before as_of is the current one.",
+        [{"date": "2026-10-31", "rag": "amber", "percent_complete": 58, "actual_cost": 760000}],
+        default=[],
+    )
+    risks: list[Risk] = _doc(
+        "The project's risks.",
+        [{"id": "R1", "title": "Key vendor capacity", "probability": 3, "impact": 4, "owner": "a.okafor"}],
+        default=[],
+    )
+    issues: list[Issue] = _doc(
+        "The project's issues.",
+        [{"id": "I1", "title": "Test environment unstable", "severity": "high", "owner": "a.okafor"}],
+        default=[],
+    )
+    dependencies: list[Dependency] = _doc(
+        "Projects this one depends on.", [{"project": "identity-platform", "type": "finish-to-start"}], default=[]
+    )
+    changes: list[Change] = _doc(
+        "Change requests and their decisions.",
+        [{"id": "CR-3", "date": "2026-06-12", "title": "Add video visits", "cost": 120000, "decision": "approved"}],
+        default=[],
+    )
+    benefits: list[Benefit] = _doc(
+        "The benefits the project should bring.",
+        [{"name": "Fewer call-centre contacts", "planned": 400000, "due": "2027-12-31"}],
+        default=[],
+    )
+    resources: list[Resource] = _doc(
+        "Planned demand on teams, in FTE per month.",
+        [{"team": "web-platform", "fte": 3.0, "from": "2026-01", "to": "2026-12"}],
+        default=[],
+    )
+    lessons: list[Lesson] = _doc(
+        "Lessons learned, usually at closing.",
+        [{"category": "vendor-management", "lesson": "Fix key staff in the contract."}],
+        default=[],
+    )
+    withheld: dict[WithheldField, str] = _doc(
+        "Values the source withholds, each with the reason it gives (imported registers). A withheld start, "
+        "finish or budget stands in for the required field: the site shows n/a with this reason.",
+        {"budget": "Exempt under Section 43 of the Freedom of Information Act 2000 (Commercial Interests)"},
+        default={},
+    )
+
+    @classmethod
+    def _before_fields(cls, data: Any) -> Any:
+        withheld = data.get("withheld") if isinstance(data, dict) else None
+        if isinstance(withheld, dict):
+            data = {**{name: None for name in WITHHELD_REQUIRED if name in withheld}, **data}
+        return data
+
+    @field_validator("withheld")
+    @classmethod
+    def _withheld_is_not_given(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        given = [name for name in value if info.data.get(name) is not None]
+        if given:
+            raise PydanticCustomError(
+                "withheld_given",
+                "{names} has a value and is also listed as withheld: keep one",
+                {"names": " and ".join(given)},
+            )
+        return value
 
     @property
-    def expected_finish(self) -> dt.date:
+    def expected_finish(self) -> dt.date | None:
         return self.forecast_finish or self.finish
 
     def status_at(self, as_of: dt.date) -> StatusReport | None:
@@ -376,27 +544,33 @@ class Project(Entity):
 
 
 class Request(Entity):
-    requested_by: PersonId
-    submitted: IsoDate
-    stage: Literal["submitted", "assessed", "approved", "rejected", "deferred"] = "submitted"
-    estimated_cost: Money = 0
-    scores: dict[CriterionId, Score] = {}
-    objectives: list[Id] = []
-    program: Id | None = None
-    summary: str = ""
-    description: str = ""
+    requested_by: PersonId = _doc("Who asks, on behalf of a department: a person id.", "p.oconnell")
+    submitted: IsoDate = _doc("When the request was submitted.", "2026-10-12")
+    stage: Literal["submitted", "assessed", "approved", "rejected", "deferred"] = _doc(
+        "Where the request is in demand management.", "assessed", default="submitted"
+    )
+    estimated_cost: Money = _doc("The estimated cost, in the portfolio's currency.", 180000, default=0)
+    scores: dict[CriterionId, Score] = _doc(
+        "A score of 1 to 5 for each scoring criterion (portfolio.yaml).",
+        {"strategic_fit": 3, "value": 4, "urgency": 2, "risk": 2},
+        default={},
+    )
+    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the request serves.", ["digital-care"], default=[])
+    program: Id | None = _doc("The program that would run it: a program id.", "corporate-services", default=None)
+    summary: str = _doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
+    description: str = _doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
 
 
 # calendar.yaml -------------------------------------------------------------------------------------
 
 
 class Event(Strict):
-    title: str
-    kind: Literal["release", "freeze", "maintenance", "gate", "other"]
-    start: IsoDate
-    end: IsoDate | None = None
-    systems: list[str] = []
-    note: str = ""
+    title: str = _doc("What happens.", "EHR v24 go-live")
+    kind: Literal["release", "freeze", "maintenance", "gate", "other"] = _doc("The kind of event.", "freeze")
+    start: IsoDate = _doc("The first day.", "2026-12-18")
+    end: IsoDate | None = _doc("The last day, for an event of several days.", "2027-01-04", default=None)
+    systems: list[str] = _doc("The systems it concerns.", ["EHR", "PACS"], default=[])
+    note: str = _doc("Anything else to know.", "Emergency changes only.", default="")
 
     @property
     def last_day(self) -> dt.date:
@@ -404,4 +578,8 @@ class Event(Strict):
 
 
 class Calendar(Strict):
-    events: list[Event] = []
+    events: list[Event] = _doc(
+        "Release windows, change freezes, maintenance windows and gate meetings.",
+        [{"title": "Year-end change freeze", "kind": "freeze", "start": "2026-12-18", "end": "2027-01-04"}],
+        default=[],
+    )

@@ -9,7 +9,7 @@ from . import fmt
 from .blocks import html_block
 from .changes_page import CHANGES
 from .charts import chart_scripts
-from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles
+from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
 from .kpi import RAGS, priority_score
 from .md import (
     facts,
@@ -120,14 +120,14 @@ def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) 
     figures = tiles(
         [
             (str(t.active), f"active projects of {t.projects}"),
-            (fmt.money(t.active_budget, cur, compact=True), "budget of active projects"),
+            (fmt.money(t.active_budget, cur, compact=True), "budget of active projects" + withheld_budgets(t, True)),
             (fmt.money(t.active_spent, cur, compact=True), "spent to date on them"),
             (str(t.by_rag["red"]), "active projects red"),
             (fmt.percent(share(t.within_budget)), "of active projects within 10 % of budget"),
             (fmt.percent(share(t.within_schedule)), "of active projects within 10 % of schedule"),
             (fmt.ratio(t.spi), "portfolio SPI (Σ EV / Σ PV)"),
             (fmt.ratio(t.cpi), "portfolio CPI (Σ EV / Σ AC)"),
-            (fmt.money(t.budget, cur, compact=True), "budget of all projects, not cancelled"),
+            (fmt.money(t.budget, cur, compact=True), "budget of all projects, not cancelled" + withheld_budgets(t)),
             (fmt.money(t.spent, cur, compact=True), "spent to date, all projects"),
             (fmt.money(t.benefits_realized, cur, compact=True), f"of {fmt.money(t.benefits_planned, cur)} benefits"),
             (str(t.open_risks), f"open risks, exposure {fmt.number(t.risk_exposure)}"),

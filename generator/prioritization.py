@@ -34,7 +34,8 @@ def candidates(a: Analysis) -> list[Candidate]:
     found = [
         Candidate(project_path(p.id), p.name, "project", fmt.phase(p.phase), p.budget, p.scores)
         for p in a.portfolio.projects.values()
-        if p.phase == "approved" and p.start > a.settings.as_of
+        # a withheld start or budget cannot be placed against the funding line
+        if p.phase == "approved" and p.start and p.start > a.settings.as_of and p.budget is not None
     ]
     found += [
         Candidate(request_path(r.id), r.name, "request", r.stage, r.estimated_cost, r.scores)

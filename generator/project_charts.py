@@ -37,25 +37,35 @@ def s_curve_chart(a: Analysis, p: Project, row: Row, history: list[dict[str, Any
     """Cumulative PV (the straight line from 0 at the start to the budget at the baseline finish), EV and AC
     at each status report, with the reporting date marked."""
     as_of = a.settings.as_of
-    points: dict[dt.date, dict[str, Any]] = {
-        p.start: {"PV": 0},
-        p.finish: {"PV": round(p.budget)},
-        as_of: {"PV": round(row["pv"])},
-    }
+    points: dict[dt.date, dict[str, Any]] = {}
+    planned = p.start is not None and p.finish is not None and p.budget is not None
+    if p.start is not None and p.finish is not None and p.budget is not None:
+        points = {p.start: {"PV": 0}, p.finish: {"PV": round(p.budget)}, as_of: {"PV": _rounded(row["pv"])}}
     for report in history:
-        points[report["date"]] = {"PV": round(report["pv"]), "EV": round(report["ev"]), "AC": round(report["ac"])}
+        amounts = {"PV": _rounded(report["pv"]), "EV": _rounded(report["ev"]), "AC": round(report["ac"])}
+        points[report["date"]] = {key: value for key, value in amounts.items() if value is not None}
     values = [{"d": str(day), **amounts} for day, amounts in sorted(points.items())]
     cur = a.settings.currency
     last = history[-1]
+    plan = (
+        f"planned value runs from 0 at the start ({fmt.date(p.start)}) to the budget of {fmt.money(p.budget, cur)} "
+        f"at the baseline finish ({fmt.date(p.finish)})"
+        if planned
+        else "planned and earned value are undefined: the start, baseline finish or budget is withheld"
+    )
     summary = (
         f"Cumulative planned value, earned value and actual cost of {p.name} at {len(history)} status reports "
-        f"from {fmt.date(history[0]['date'])} to {fmt.date(last['date'])}; planned value runs from 0 at the start "
-        f"({fmt.date(p.start)}) to the budget of {fmt.money(p.budget, cur)} at the baseline finish "
-        f"({fmt.date(p.finish)}). At the latest report: EV {fmt.money(last['ev'], cur)}, "
+        f"from {fmt.date(history[0]['date'])} to {fmt.date(last['date'])}; {plan}. "
+        f"At the latest report: EV {fmt.money(last['ev'], cur)}, "
         f"PV {fmt.money(last['pv'], cur)}, AC {fmt.money(last['ac'], cur)}. "
         f"The figures are in the table “{HISTORY_TABLE}” below."
     )
     return chart_block("s-curve", s_curve_spec("Cost S-curve", values, as_of), summary, None)
+
+
+def _rounded(value: float) -> int | None:
+    """A whole amount for the chart; None when undefined (the point is left out)."""
+    return None if fmt.missing(value) else round(value)
 
 
 def rag_history_chart(p: Project, history: list[dict[str, Any]]) -> str:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .analyse import Analysis
     from .gitdata import DataChange
     from .kpi import Row
-    from .model import Project, Risk
+    from .model import Project, Risk, WithheldField
 
 
 def project_page(a: Analysis, project_id: str, history: DataChange | None = None) -> str:
@@ -82,7 +82,7 @@ def _last_change(change: DataChange) -> str:
 
 def _badges(a: Analysis, p: Project, row: Row) -> str:
     if p.rag_override:
-        rag = f"{fmt.rag(p.rag_override.rag, 'Set by the PMO')} (override: {plain(p.rag_override.reason)})"
+        rag = f"{fmt.rag(p.rag_override.rag, 'Set by hand')} (override: {plain(p.rag_override.reason)})"
     else:
         rag = fmt.rag(row["derived_rag"], "Derived from SPI, CPI and schedule slip")
     reported = row["reported_rag"]
@@ -112,6 +112,12 @@ def _header(a: Analysis, p: Project, here: str) -> str:
     return facts(("Role", "Who / what"), rows)
 
 
+def _withheld(p: Project, name: WithheldField, shown: str) -> str:
+    """A value the source withholds is n/a, with the source's reason on hover."""
+    why = p.withheld.get(name)
+    return fmt.na(f"Withheld by the source: {' '.join(why.split())}") if why and shown in (fmt.NA, "—") else shown
+
+
 def _kpi(row: Row, name: str, shown: str) -> str:
     return fmt.na(why_undefined(name, row)) if shown == fmt.NA else shown
 
@@ -121,19 +127,19 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
     schedule = facts(
         ("Schedule", "Date"),
         [
-            ("Start", fmt.date(p.start)),
-            ("Baseline finish", fmt.date(p.finish)),
-            ("Forecast finish", fmt.date(p.expected_finish)),
+            ("Start", _withheld(p, "start", fmt.date(p.start))),
+            ("Baseline finish", _withheld(p, "finish", fmt.date(p.finish))),
+            ("Forecast finish", _withheld(p, "forecast_finish", fmt.date(p.expected_finish))),
             ("Schedule slip", fmt.days(row["slip_days"])),
             ("Planned complete by now", fmt.percent(100 * row["pv"] / row["bac"]) if row["bac"] else fmt.NA),
             ("Reported complete", _kpi(row, "percent_complete", fmt.percent(row["percent_complete"]))),
         ],
     )
     money = [
-        ("Budget (BAC)", fmt.money(row["bac"], cur)),
+        ("Budget (BAC)", _withheld(p, "budget", fmt.money(row["bac"], cur))),
         ("Actual cost (AC)", _kpi(row, "ac", fmt.money(row["ac"], cur))),
         ("Earned value (EV)", _kpi(row, "ev", fmt.money(row["ev"], cur))),
-        ("Planned value (PV)", fmt.money(row["pv"], cur)),
+        ("Planned value (PV)", _kpi(row, "pv", fmt.money(row["pv"], cur))),
         ("Schedule variance (SV = EV − PV)", _kpi(row, "sv", fmt.money(row["sv"], cur))),
         ("Cost variance (CV = EV − AC)", _kpi(row, "cv", fmt.money(row["cv"], cur))),
         ("SPI", _kpi(row, "spi", fmt.ratio(row["spi"]))),
@@ -155,6 +161,11 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
         basis = (
             f"Planned value as of {as_of}; earned value and actual cost from the status report of {fmt.date(report)}."
         )
+    withheld = "; ".join(
+        f"{name.replace('_', ' ')}: {one_line(why.rstrip('. '))}" for name, why in sorted(p.withheld.items())
+    )
+    if withheld:
+        basis += f" Withheld by the source of the data: {withheld}."
     return f"{paragraph(basis)}{schedule}{budget}{_indicators(row)}"
 
 

@@ -19,12 +19,19 @@ ROADMAP = "roadmap.md"
 
 def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
     """The Gantt chart of these projects (active ones only), with its text alternative and data table."""
+    in_phase = [pid for pid in ids if a.rows[pid]["phase"] in ACTIVE_PHASES]
+    # a project whose dates the source withholds has no bar to draw: it is counted under the chart instead
+    undated = {pid for pid in in_phase if fmt.missing(a.rows[pid]["start"]) or fmt.missing(a.rows[pid]["finish"])}
+    note = ""
+    if undated:
+        count = "1 active project" if len(undated) == 1 else f"{len(undated)} active projects"
+        note = f"{count} without a start or baseline finish (withheld by the source) not shown.\n"
     active = sorted(
-        (pid for pid in ids if a.rows[pid]["phase"] in ACTIVE_PHASES),
+        (pid for pid in in_phase if pid not in undated),
         key=lambda pid: (a.rows[pid]["start"], a.rows[pid]["name"], pid),
     )
     if not active:
-        return "_No active project._\n"
+        return note or "_No active project._\n"
     names = Counter(a.rows[pid]["name"] for pid in active)
     labels = {pid: a.rows[pid]["name"] + (f" ({pid})" if names[a.rows[pid]["name"]] > 1 else "") for pid in active}
     projects, milestones, rows = [], [], []
@@ -59,7 +66,7 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
         f"{late} forecast to finish after their baseline; reporting date {fmt.date(a.settings.as_of)}."
     )
     data = table_html(["Project", "Start", "Baseline finish", "Forecast finish", "RAG"], rows)
-    return chart_block(name, roadmap_spec(title, projects, milestones, a.settings.as_of), summary, data)
+    return chart_block(name, roadmap_spec(title, projects, milestones, a.settings.as_of), summary, data) + note
 
 
 def roadmap_page(a: Analysis) -> str:

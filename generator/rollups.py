@@ -42,6 +42,8 @@ class Rollup:
     benefits_realized: float
     open_risks: int
     risk_exposure: float  # Σ probability × impact of the open risks
+    budget_withheld: int = 0  # projects not cancelled whose budget the source withholds: not in `budget`
+    active_budget_withheld: int = 0  # the same among the active projects: not in `active_budget`
 
     @property
     def attention(self) -> int:
@@ -61,6 +63,8 @@ def indicators(frame: pd.DataFrame) -> pd.DataFrame:
         "projects": 1,
         "active": active,
         "budget": bac.where(live, 0),
+        "budget_withheld": live & bac.isna(),
+        "active_budget_withheld": active & bac.isna(),
         "spent": ac,
         "active_budget": bac.where(active, 0),
         "active_spent": ac.where(active, 0),
@@ -128,4 +132,6 @@ def from_sums(s: pd.Series) -> Rollup:
         benefits_realized=float(s["benefits_realized"]),
         open_risks=int(s["open_risks"]),
         risk_exposure=float(s["risk_exposure"]),
+        budget_withheld=int(s["budget_withheld"]),
+        active_budget_withheld=int(s["active_budget_withheld"]),
     )

@@ -130,9 +130,9 @@ def _project(p: RuleInput, project: Project) -> Iterator[Finding]:
     yield from _refs(at, ("sponsor",), [project.sponsor], p.known["people"], "person")
     yield from _refs(at, ("manager",), [project.manager], p.known["people"], "person")
     yield from _scores(at, project.scores, p.known["criteria"])
-    if project.finish < project.start:
+    if project.start and project.finish and project.finish < project.start:
         yield _finding(at, ("finish",), f"finish {project.finish} is before start {project.start}")
-    if project.forecast_finish and project.forecast_finish < project.start:
+    if project.start and project.forecast_finish and project.forecast_finish < project.start:
         yield _finding(
             at, ("forecast_finish",), f"forecast_finish {project.forecast_finish} is before start {project.start}"
         )

@@ -23,6 +23,7 @@ from .prioritization import PRIORITIZATION, prioritization_page
 from .project_page import project_page
 from .risks_page import RISKS, risks_page
 from .roadmap import ROADMAP, roadmap_page
+from .templates import TEMPLATES, download_templates, known_from
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -109,6 +110,8 @@ def build_tree(
     tree.assets[TEMPLATES_JS] = templates_script()
     tree.assets[pages.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
     tree.assets[VEGA] = vega_bundle()
+    for name, text in download_templates(known_from(a.portfolio)).items():
+        tree.assets[f"{TEMPLATES}/{name}"] = text.encode("utf-8")
     handbook_nav: list[Any] = []
     if handbook_dir is not None and handbook_dir.is_dir():
         handbook_nav = add_handbook(tree, a, handbook_dir)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .kpi import RAGS, _ratio, derived_rag, planned_fraction
+from .kpi import RAGS, _ratio, days_between, derived_rag, planned_fraction
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,9 +47,9 @@ def history_frame(projects: Sequence[Project], settings: Settings) -> pd.DataFra
     pos = np.repeat(np.arange(len(projects)), [len(k) for k in kept])
     dates = [r.date for r in reports]
     day = np.array([d.toordinal() for d in dates], dtype=np.int64)
-    start = np.array([p.start.toordinal() for p in projects], dtype=np.int64)
-    planned = np.array([(p.finish - p.start).days for p in projects], dtype=float)
-    budget = np.array([p.budget for p in projects], dtype=float)
+    start = np.array([np.nan if p.start is None else p.start.toordinal() for p in projects], dtype=float)
+    planned = np.array([days_between(p.start, p.finish) for p in projects], dtype=float)
+    budget = np.array([np.nan if p.budget is None else p.budget for p in projects], dtype=float)
     ids = np.array([p.id for p in projects], dtype=object)
     frame = pd.DataFrame(
         {
@@ -131,7 +131,8 @@ def portfolio_trend(history: pd.DataFrame, projects: Sequence[Project], settings
     carried = np.maximum.accumulate(own, axis=1)[:, 1:]
     own = own[:, 1:]
     phase = np.array([p.phase for p in projects], dtype=object)
-    start = np.array([p.start.toordinal() for p in projects], dtype=np.int64)
+    # a withheld start: the project's reports show it has started, so count them
+    start = np.array([p.start.toordinal() if p.start else -1 for p in projects], dtype=np.int64)
     chosen = np.where(np.isin(phase, list(ENDED))[:, None], own, carried)
     counted = (chosen >= 0) & ~np.isin(phase, list(NOT_STARTED))[:, None] & (start[:, None] <= ends[None, :])
     row = np.where(counted, chosen, 0)

@@ -179,7 +179,7 @@ def test_the_kpi_page_defines_every_kpi_with_its_anchor(built: Path) -> None:
 def test_an_undefined_kpi_explains_itself_from_the_registry() -> None:
     from generator.kpi import why_undefined
 
-    row = {"ac": 10.0, "pv": 5.0, "ev": 5.0, "bac": 100.0}
+    row = {"ac": 10.0, "pv": 5.0, "ev": 5.0, "bac": 100.0, "planned_days": 90.0}
     assert why_undefined("priority_score", row) == "not defined when the project has no scores"
 
 
@@ -424,9 +424,11 @@ def test_registers_are_the_same_bytes_every_build(sample_tree: Any) -> None:
         assert load_workbook(io.BytesIO(sample_tree.assets[path])).properties.creator == "pmo-portfolio"
 
 
-def test_the_templates_page_keeps_the_yaml_templates_placeholder(built: Path) -> None:
+def test_the_templates_page_offers_every_template_and_the_yaml_data_templates(built: Path) -> None:
     html = article((built / "handbook/templates/index.html").read_text())
-    assert "YAML templates for a new project, program and request" in html
+    for kind in ("project", "program", "request"):  # generated from the data model (generator/templates.py)
+        assert f'<a download="new-{kind}.yaml" href="../../assets/templates/new-{kind}.yaml">' in html
+        assert (built / f"assets/templates/new-{kind}.yaml").read_text().startswith("# yaml-language-server")
     for template in TEMPLATES.values():
         assert f'href="../../handbook/templates/{template.id}/"' in html
 
