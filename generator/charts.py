@@ -431,58 +431,73 @@ def _by_program_design(title: str, colors: dict[str, str]) -> Any:
     return design
 
 
+def _paired_bars_design(
+    data: str,
+    y: Any,
+    label: str,
+    measures: dict[str, str],
+    x_title: str,
+    extra: tuple[str, str, str],
+    step: int,
+) -> Any:
+    """Two measures side by side for each row (budget and spend, planned and realized), in their colors;
+    `extra` is one more tooltip field (field, title, format)."""
+
+    def design() -> dict[str, Any]:
+        import altair as alt
+
+        bars = (
+            alt.Chart(alt.Data(name=data))
+            .mark_bar()
+            .encode(
+                y=y,
+                yOffset=alt.YOffset("measure:N", sort=list(measures)),
+                x=alt.X("amount:Q", title=x_title, axis=alt.Axis(format="~s")),
+                color=alt.Color(
+                    "measure:N",
+                    title=None,
+                    scale=alt.Scale(domain=list(measures), range=list(measures.values())),
+                    legend=alt.Legend(orient="top"),
+                ),
+                tooltip=[
+                    alt.Tooltip(y.shorthand, title=label),
+                    alt.Tooltip("measure:N", title="Measure"),
+                    alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
+                    alt.Tooltip(extra[0], title=extra[1], format=extra[2]),
+                ],
+            )
+        )
+        return _bare(alt.layer(bars).properties(width="container", height={"step": step}).to_dict())
+
+    return design
+
+
 def _spend_design() -> dict[str, Any]:
     import altair as alt
 
-    bars = (
-        alt.Chart(alt.Data(name="spend"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("kind:N", title=None, sort=["Change", "Run"]),
-            yOffset=alt.YOffset("measure:N", sort=["Budget", "Spent to date"]),
-            x=alt.X("amount:Q", title="Amount", axis=alt.Axis(format="~s")),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=["Budget", "Spent to date"], range=["#9fa8da", "#3949ab"]),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("kind:N", title="Work"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
-                alt.Tooltip("share:Q", title="Share of the total", format=".1%"),
-            ],
-        )
-    )
-    return _bare(alt.layer(bars).properties(width="container", height={"step": 26}).to_dict())
+    return _paired_bars_design(
+        "spend",
+        alt.Y("kind:N", title=None, sort=["Change", "Run"]),
+        "Work",
+        {"Budget": "#9fa8da", "Spent to date": "#3949ab"},
+        "Amount",
+        ("share:Q", "Share of the total", ".1%"),
+        26,
+    )()
 
 
 def _benefits_design() -> dict[str, Any]:
     import altair as alt
 
-    bars = (
-        alt.Chart(alt.Data(name="benefits"))
-        .mark_bar()
-        .encode(
-            y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
-            yOffset=alt.YOffset("measure:N", sort=["Planned", "Realized"]),
-            x=alt.X("amount:Q", title="Financial benefits", axis=alt.Axis(format="~s")),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=["Planned", "Realized"], range=["#a5d6a7", "#1b7f3b"]),
-                legend=alt.Legend(orient="top"),
-            ),
-            tooltip=[
-                alt.Tooltip("group:N", title="Objective"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("amount:Q", title="Amount", format=",.0f"),
-                alt.Tooltip("realized:Q", title="Realized of planned", format=".0%"),
-            ],
-        )
-    )
-    return _bare(alt.layer(bars).properties(width="container", height={"step": 18}).to_dict())
+    return _paired_bars_design(
+        "benefits",
+        alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+        "Program",
+        {"Planned": "#a5d6a7", "Realized": "#1b7f3b"},
+        "Financial benefits",
+        ("realized:Q", "Realized of planned", ".0%"),
+        18,
+    )()
 
 
 def _value_risk_design() -> dict[str, Any]:
