@@ -19,16 +19,20 @@ from .blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
 from .errors import ConfigurationError, PortfolioError
 from .gitdata import project_history
 from .glossary import Tooltips
+from .html_page import HtmlPage, html_only
 from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .search import add_to_index, search_entry
+from .shared_nav import share_navigation
 from .site import CSS, NOT_IN_NAV
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
     from .audience import Audience
@@ -109,11 +113,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
         self.blocks, self.index_page, self.search_entries = {}, {}, []
         self.theme_search = tree.theme_search
+        html_pages: dict[str, str] = {}
         for uri, text in tree.pages.items():
             markdown, blocks = set_aside(text)
             if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
-            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
+            inclusion = _inclusion(uri)
+            if inclusion is InclusionLevel.NOT_IN_NAV and (html := html_only(markdown, blocks)) is not None:
+                html_pages[uri] = html  # in the navigation, a Page takes its title from the nav: left to MkDocs
+            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
         for uri, data in tree.assets.items():
             files.append(File.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
@@ -132,7 +140,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+        for uri, html in html_pages.items():  # after the date and the edit links: a Page reads both when made
+            HtmlPage(files.get_file_from_path(uri), config, html)  # type: ignore[arg-type]
         return files
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        share_navigation(env, self.nav)
+        return env
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
@@ -145,13 +163,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
         blocks = self.blocks.get(uri)
-        if blocks is not None:
+        if blocks is not None and not isinstance(page, HtmlPage):
             html = put_back(html, blocks)
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
-            if self.index_page.get(uri):
-                self.search_entries.append(search_entry(page.url, page.title or "", html))
+        if self.index_page.get(uri):
+            self.search_entries.append(search_entry(page.url, page.title or "", html))
         if self.config.tooltips:
             with self.timings.stage("tooltips"):
                 html = self.tooltips.apply(html)
