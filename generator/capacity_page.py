@@ -10,7 +10,7 @@ from .blocks import html_block
 from .capacity import WINDOW
 from .charts import SERIES_COLORS, capacity_heatmap_spec, chart_block, chart_scripts, load_band, team_load_spec
 from .dashboard import tiles
-from .md import front_matter, heading, link, md_link, paragraph, project_path, section, table, table_html, team_path
+from .md import front_matter, heading, link, paragraph, project_path, section, table, table_html, team_path
 from .portfolio_pages import CAPACITY
 from .text import plain
 
@@ -210,8 +210,10 @@ def team_page(a: Analysis, team_id: str) -> str:
     parts = [
         front_matter(team.name, description=f"Capacity and demand of the team {team.name}"),
         heading(plain(team.name), 1),
-        f"Capacity against demand, {_window(a)}. Demand counts the projects that are {COUNTED}; "
-        f"see {md_link(here, CAPACITY, 'Capacity')} for every team and how demand is counted.\n\n",
+        paragraph(
+            f"Capacity against demand, {_window(a)}. Demand counts the projects that are {COUNTED}; "
+            f"see {link(here, CAPACITY, 'Capacity')} for every team and how demand is counted."
+        ),
         figures,
         _flag(a, team_id, cells, projects),
         section("Demand and capacity by month", _team_chart(a, team, cells, projects, labels)),
@@ -221,7 +223,7 @@ def team_page(a: Analysis, team_id: str) -> str:
         parts.append(
             section(
                 "On hold, not counted",
-                "Demand these paused projects planned on the team: it comes back if they resume.\n\n"
+                paragraph("Demand these paused projects planned on the team: it comes back if they resume.")
                 + _projects_table(a, here, paused, labels, None),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
+from .blocks import html_block
 from .charts import FIT_X, chart_block, inline
 from .kpi import RAGS
 from .md import table_html
@@ -24,7 +25,7 @@ def tiles(items: list[tuple[str, str]]) -> str:
         f'<span class="pmo-tile-label">{label}</span></div>'
         for value, label in items
     )
-    return f'<div class="pmo-tiles">{cells}</div>\n'
+    return html_block(f'<div class="pmo-tiles">{cells}</div>')
 
 
 def share(value: float | None) -> float | None:

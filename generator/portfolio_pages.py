@@ -12,6 +12,7 @@ from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
 from .kpi import RAGS, priority_score
 from .md import (
+    EMPTY,
     facts,
     filter_form,
     front_matter,
@@ -296,7 +297,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     here = objective_path(objective_id)
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
-    program_list = "\n".join(f"- {md_link(here, program_path(p.id), plain(p.name))}" for p in programs)
+    program_list = "".join(f"<li>{link(here, program_path(p.id), plain(p.name))}</li>" for p in programs)
     roadmap = roadmap_chart(a, ids, here, "roadmap", f"{objective.name} roadmap")
     return (
         front_matter(objective.name)
@@ -304,7 +305,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
         + rich(objective.description)
         + "\n"
         + section("Key figures", kpi_tiles(a, a.objective_totals[objective_id]))
-        + section("Programs", (program_list or "_None._") + "\n")
+        + section("Programs", html_block(f"<ul>{program_list}</ul>") if program_list else EMPTY)
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
         + section("Roadmap", roadmap)
         + (chart_scripts(here) if "pmo-chart-spec" in roadmap else "")
@@ -361,7 +362,7 @@ def request_page(a: Analysis, request_id: str) -> str:
             ),
         ],
     )
-    summary = f"**{plain(r.summary)}**\n\n" if r.summary else ""
+    summary = paragraph(f"<strong>{plain(r.summary)}</strong>") if r.summary else ""
     return front_matter(r.name) + heading(plain(r.name) + pmo_mark(r), 1) + about + "\n" + summary + rich(r.description)
 
 
