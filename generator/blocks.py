@@ -12,9 +12,12 @@ from __future__ import annotations
 import posixpath
 import re
 from html import unescape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BLOCK_START, BLOCK_END = "<!--pmo-->", "<!--/pmo-->"
 _START = BLOCK_START + "\n"
@@ -53,6 +56,23 @@ def set_aside(markdown: str) -> tuple[str, list[str]]:
         rest = rest.lstrip()
     text.append(rest)
     return "".join(text), blocks
+
+
+def map_blocks(markdown: str, change: Callable[[str], str]) -> str:
+    """The page with `change` applied to the HTML of each marked block; marks and Markdown unchanged."""
+    parts: list[str] = []
+    pos = 0
+    while (start := markdown.find(_START, pos)) >= 0 and (end := markdown.find(BLOCK_END, start + len(_START))) >= 0:
+        body = start + len(_START)
+        parts += [markdown[pos:body], change(markdown[body:end])]
+        pos = end
+    parts.append(markdown[pos:])
+    return "".join(parts)
+
+
+def is_heading(html: str) -> bool:
+    """Whether a block is a section heading as md.heading writes it (unmark makes it Markdown again)."""
+    return _HEADING.fullmatch(html.strip()) is not None
 
 
 def _placeholder(run: list[str], blocks: list[str]) -> str:

@@ -231,23 +231,25 @@ ABBREVIATIONS: tuple[Abbreviation, ...] = tuple(
     sorted([*_GENERAL, *_kpi_abbreviations()], key=lambda a: a.abbreviation.casefold())
 )
 
-# Elements whose text is not prose: code, links (a tooltip inside a link fights the link), existing
-# abbreviations, and elements that may not hold an <abbr> (a select's options, a button's label).
+# Elements whose text is not prose: code, existing abbreviations, and elements that may not hold an <abbr>
+# (a select's options, a button's label, a page title).
 _SKIP = re.compile(
-    r"<(script|style|code|pre|kbd|samp|a|abbr|select|option|textarea|button|svg|math|title)\b.*?</\1\s*>", re.S
+    r"<(script|style|code|pre|kbd|samp|abbr|select|option|textarea|button|svg|math|title)\b.*?</\1\s*>", re.S
 )
 _WORD_BEFORE = re.compile(r"[\w&#/.-]")  # a character that makes a match part of a longer word, entity or path
 
 
 class Tooltips:
-    """Wraps the first use of each abbreviation on a page in <abbr title="…">; the page's HTML in, out.
+    """Wraps every use of an abbreviation of the glossary in <abbr title="…">; the page's HTML in, out.
 
     Runs over every page of the site, so the search is built for speed: the abbreviations are one regex
     alternation factored as a trie, which starts with a plain branch so that the regex engine skips ahead in
-    C to the characters that can start one. Only the first use of each abbreviation is then checked in Python:
-    not inside a tag (its attributes), not inside a skipped element, not part of a longer word."""
+    C to the characters that can start one. Each match is then checked in Python: not inside a tag (its
+    attributes) or a comment, not inside a skipped element, not part of a longer word."""
 
     def __init__(self, abbreviations: Iterable[Abbreviation] = ABBREVIATIONS) -> None:
+        abbreviations = list(abbreviations)
+        self.tooltips = {a.abbreviation: a.tooltip for a in abbreviations}
         self.titles = {a.abbreviation: attribute(a.tooltip) for a in abbreviations}
 
     @cached_property
@@ -257,13 +259,12 @@ class Tooltips:
     def apply(self, html: str) -> str:
         if not self.titles:
             return html
-        wanted = len(self.titles)
-        found: list[re.Match[str]] = []
-        used: set[str] = set()
+        parts: list[str] = []
+        last = 0
         skipped: tuple[list[int], list[int]] | None = None
         for match in self._pattern.finditer(html):
-            word, start = match.group(1), match.start()
-            if word in used or (start and _WORD_BEFORE.match(html, start - 1)):
+            start = match.start()
+            if start and _WORD_BEFORE.match(html, start - 1):
                 continue
             if html.rfind("<", 0, start) > html.rfind(">", 0, start):  # inside a tag, an attribute or a comment
                 continue
@@ -273,19 +274,23 @@ class Tooltips:
             inner = bisect_right(starts, start) - 1
             if inner >= 0 and start < ends[inner]:
                 continue
-            used.add(word)
-            found.append(match)
-            if len(used) == wanted:
-                break
-        if not found:
-            return html
-        parts, last = [], 0
-        for match in found:
             word = match.group(1)
-            parts += [html[last : match.start()], f'<abbr title="{self.titles[word]}">{word}{match.group(2)}</abbr>']
+            parts += [html[last:start], f'<abbr title="{self.titles[word]}">{word}{match.group(2)}</abbr>']
             last = match.end()
+        if not parts:
+            return html
         parts.append(html[last:])
         return "".join(parts)
+
+    def definitions(self, markdown: str) -> str:
+        """Python-Markdown `abbr` definitions (`*[SPI]: …`) of the abbreviations used in `markdown`, plural
+        forms included, so that the `abbr` extension wraps them as apply() would."""
+        used = {
+            (m.group(1), m.group(2))
+            for m in self._pattern.finditer(markdown)
+            if not (m.start() and _WORD_BEFORE.match(markdown, m.start() - 1))
+        }
+        return "".join(f"*[{word}{plural}]: {self.tooltips[word]}\n" for word, plural in sorted(used))
 
 
 def _spans(html: str) -> tuple[list[int], list[int]]:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from .blocks import unmark
+from .blocks import is_heading, map_blocks, unmark
 from .build import check_output_dir, pmo_plugin, staging_dir
 from .errors import ConfigurationError
 from .gitdata import project_history
+from .glossary import Tooltips
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .site import CSS, NOT_IN_NAV
@@ -42,20 +43,39 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
     )
     audience = cast("Audience", plugin.config.audience)
     tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history)
+    tips = Tooltips() if plugin.config.tooltips else None
     with staging_dir(out_dir, "generating") as staging:
         docs = staging / "docs"
         for uri in hand_written:
-            if uri != HOME:
+            if uri.endswith(".md") and uri != HOME and tips is not None:
+                _write(docs / uri, _page_source((docs_dir / uri).read_text(encoding="utf-8"), tips).encode("utf-8"))
+            elif uri != HOME:
                 _copy(docs_dir / uri, docs / uri)
-        for uri, data in [*((u, unmark(t).encode("utf-8")) for u, t in tree.pages.items()), *tree.assets.items()]:
-            target = docs / uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        pages = ((uri, _page_source(text, tips).encode("utf-8")) for uri, text in tree.pages.items())
+        for uri, data in [*pages, *tree.assets.items()]:
+            _write(docs / uri, data)
         for uri, path in tree.copies.items():
             _copy(path, docs / uri)
         (staging / "mkdocs.yml").write_text(_config_text(config, tree.nav, plugin.user_nav), encoding="utf-8")
         count = sum(1 for p in docs.rglob("*") if p.is_file())
     return count
+
+
+def _page_source(text: str, tips: Tooltips | None) -> str:
+    """A page for the tree, with the tooltips the plugin adds to the built page: in its HTML blocks the same
+    <abbr> elements, and for its Markdown the abbreviations' definitions, which Python-Markdown's `abbr`
+    extension (enabled in mkdocs.yml; Zensical has it too) applies at every use."""
+    if tips is None:
+        return unmark(text)
+    source = unmark(map_blocks(text, lambda html: html if is_heading(html) else tips.apply(html)))
+    prose = map_blocks(text, lambda html: html if is_heading(html) else "")  # what becomes Markdown again
+    definitions = tips.definitions(prose.split("\n---\n", 1)[1] if prose.startswith("---\n") else prose)
+    return source.rstrip("\n") + "\n\n" + definitions if definitions else source
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -78,6 +78,11 @@ def article(html: str) -> str:
     return html[html.index("<article") : html.index("</article>")]
 
 
+def untipped(html: str) -> str:
+    """The HTML without the glossary's tooltips."""
+    return re.sub(r'<abbr title="[^"]*">([^<]*)</abbr>', r"\1", html)
+
+
 # markers ------------------------------------------------------------------------------------------
 
 
@@ -144,9 +149,7 @@ def test_scoring_weights_and_thresholds_come_from_the_data(mini: Path, edit: Edi
     markers = "<!-- pmo:scoring-criteria -->\n\n<!-- pmo:rag-thresholds -->\n"
     folder = handbook_copy(tmp_path, "rules.md", f"# Rules\n\n{markers}")
     page = unmark(site_tree(read_portfolio(mini), "org", folder, {}).pages["handbook/rules.md"])
-    assert "<td>Strategic fit</td><td><code>strategic&#95;fit</code></td><td>0.40</td><td>40 %</td>" in page.replace(
-        ' class="pmo-num"', ""
-    )
+    assert "<td>Strategic fit</td><td><code>strategic&#95;fit</code></td><td>0.40</td><td>40 %</td>" in page
     assert "<td>SPI</td><td>below 0.97</td><td>below 0.80</td>" in page
     assert "inverse: 6 − score" in page
 
@@ -189,17 +192,19 @@ def test_an_undefined_kpi_explains_itself_from_the_registry() -> None:
 TIPS = Tooltips()
 
 
-def test_a_tooltip_wraps_the_first_use_in_text_only() -> None:
+def test_a_tooltip_wraps_every_use_in_text() -> None:
     html = (
         '<h2 id="spi-and-cpi">SPI and CPI</h2><p title="SPI here">The SPI rose; the SPI fell. KPIs, CR-4, '
         '<a href="#x">EAC</a>, <code>ETC</code>, TCPI&#58; BACK, <!-- VAC --> and VAC.</p>'
     )
     out = TIPS.apply(html)
-    assert out.count("<abbr") == 5  # SPI, CPI, KPIs, TCPI, VAC
-    assert '<h2 id="spi-and-cpi"><abbr title="Schedule performance index: SPI = EV / PV">SPI</abbr> and <abbr' in out
-    assert 'title="SPI here"' in out and "the SPI fell" in out  # an attribute, then a second use: untouched
+    spi = '<abbr title="Schedule performance index: SPI = EV / PV">SPI</abbr>'
+    assert out.count("<abbr") == 8  # SPI ×3, CPI, KPIs, EAC, TCPI, VAC
+    assert f'<h2 id="spi-and-cpi">{spi} and <abbr' in out
+    assert f'title="SPI here">The {spi} rose; the {spi} fell.' in out  # an attribute's text stays as it is
     assert '<abbr title="Key performance indicator">KPIs</abbr>' in out
-    assert "CR-4" in out and '<a href="#x">EAC</a>' in out and "<code>ETC</code>" in out and "BACK" in out
+    assert '<a href="#x"><abbr title="Estimate at completion: EAC = BAC / CPI">EAC</abbr></a>' in out
+    assert "CR-4" in out and "<code>ETC</code>" in out and "BACK" in out
     assert "<!-- VAC --> and <abbr" in out
 
 
@@ -228,6 +233,14 @@ def test_every_abbreviation_of_the_glossary_is_applied_on_the_site(built: Path) 
     assert not missing, f"never shown as a tooltip outside the glossary: {missing}"
 
 
+def test_no_abbreviation_is_left_without_its_tooltip_on_the_site(built: Path) -> None:
+    """Every use, not only the first: what Tooltips.apply would still wrap on a built page is nothing."""
+    pages = [p for p in built.rglob("*.html") if "assets" not in p.parts]
+    for page in pages:
+        html = article(page.read_text(encoding="utf-8"))
+        assert TIPS.apply(html) == html, page.relative_to(built)
+
+
 def test_the_glossary_lists_every_abbreviation_with_working_links(built: Path) -> None:
     html = article((built / "handbook/glossary/index.html").read_text())
     for abbreviation in ABBREVIATIONS:
@@ -249,6 +262,11 @@ def test_tooltips_can_be_switched_off(tmp_path: Path, in_root: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--config", str(config), "--data", str(MINI), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert '<abbr title="' not in (out / "projects/crm/index.html").read_text()
+    tree = tmp_path / "tree"
+    result = CliRunner().invoke(main, ["generate", "--config", str(config), "--data", str(MINI), "--out", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert "<abbr" not in (tree / "docs/projects/crm.md").read_text()
+    assert "*[PMO]:" not in (tree / "docs/handbook/lifecycle.md").read_text()
 
 
 # key tasks and RACI -------------------------------------------------------------------------------
@@ -284,7 +302,7 @@ def test_the_raci_and_key_task_pages_show_every_task_and_role(built: Path) -> No
         assert f'href="../../handbook/key-tasks/#{task.id}"' in raci, task.id
         assert f'id="{task.id}"' in tasks, task.id  # each task has its own section on the key-tasks page
     for role in ROLES:
-        assert f'href="../../handbook/roles/{role.id}/">{role.name}</a></th>' in raci.replace(' class="pmo-mid"', "")
+        assert f'href="../../handbook/roles/{role.id}/">{role.name}</a></th>' in untipped(raci)
 
 
 # roles --------------------------------------------------------------------------------------------

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
+import generator
 from generator.blocks import unmark
 from generator.errors import ConfigurationError
-from generator.md import section
+from generator.md import ALIGNED_COLUMNS, section, table_html
 from generator.pipeline import prepare, read_portfolio, site_tree
 
 from .conftest import MINI, SAMPLE
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +87,17 @@ def test_a_heading_with_its_own_anchor_keeps_it_in_the_source_tree() -> None:
     assert 'id="data-platform"' in block
     assert unmark(block).lstrip().startswith("## Data &#38; analytics { #data-platform }\n")
     assert unmark(section("Data &#38; analytics", "body")).lstrip().startswith("## Data &#38; analytics\n")
+
+
+def test_table_columns_are_aligned_by_the_table_not_by_each_cell() -> None:
+    html = table_html(["Name", "Cost", "Done", "Note"], [["a", "1", "x", "n"], ["b", "2", "", "m"]], "lrcl")
+    assert html.startswith('<table tabindex="0" data-pmo-num="2" data-pmo-mid="3">')
+    assert "class=" not in html
+    css = (Path(generator.__file__).parent / "assets" / "pmo.css").read_text()
+    for n in range(1, ALIGNED_COLUMNS + 1):  # a rule for every column a table may align
+        assert f'table[data-pmo-num~="{n}"] > * > tr > :nth-child({n})' in css
+        assert f'table[data-pmo-mid~="{n}"] > * > tr > :nth-child({n})' in css
+    with pytest.raises(ValueError, match="first 20 columns"):
+        table_html(["x"] * 21, [["1"] * 21], "l" * 20 + "r")
+    with pytest.raises(ValueError, match="a row of 1 cells in a table of 2 columns"):
+        table_html(["x", "y"], [["1"]])

@@ -184,3 +184,19 @@ def test_lessons_library_filters_and_searches(sample_site: Site, new_context: Op
     assert set(rows.locator("td:nth-child(4)").all_inner_texts()) == {"Closed"}
     if recorder.problems():
         pytest.fail(f"lessons:\n{report(recorder)}", pytrace=False)
+
+
+def test_number_columns_are_right_aligned(sample_site: Site, new_context: OpenContext) -> None:
+    """Tables name their aligned columns once (data-pmo-num / data-pmo-mid); pmo.css aligns the cells."""
+    context, _ = new_context("desktop")
+    page = context.new_page()
+    page.goto(sample_site.address("/projects/ehr-upgrade/"), wait_until="networkidle")
+    alignments = page.evaluate(
+        """() => [...document.querySelectorAll('article table[data-pmo-num]')].map(table => {
+            const cell = n => getComputedStyle(table.querySelector(`tbody tr > :nth-child(${n})`)).textAlign;
+            return table.dataset.pmoNum.split(' ').map(cell).concat([cell(1)]);
+        })"""
+    )
+    assert len(alignments) >= 3
+    for *numbers, first in alignments:
+        assert set(numbers) == {"right"} and first != "right", alignments
