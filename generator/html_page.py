@@ -42,8 +42,8 @@ class HtmlPage(Page):
         self._anchor_ids: set[str] | None = None
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self.html
-        self.toc = get_toc(toc_tokens(self.html))  # type: ignore[arg-type]
+        self.content, self.html = self.html, ""  # handed over: a thousand pages' HTML is held once, not twice
+        self.toc = get_toc(toc_tokens(self.content))  # type: ignore[arg-type]
         self.links_to_anchors = None  # its links are checked by the plugin (blocks.broken_links)
 
     @property  # type: ignore[override]

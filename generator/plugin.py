@@ -133,6 +133,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         for uri, blocks in self.blocks.items():
             for target in broken_links(page_url(uri), blocks, site_urls):
                 log.warning("Generated page '%s' links to '%s', which is not a page or file of the site.", uri, target)
+        for uri in html_pages:  # their HTML travels in their HtmlPage; the copy here is not needed any more
+            self.blocks[uri] = []
         if merge_home:
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:

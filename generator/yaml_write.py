@@ -73,7 +73,7 @@ def literal_block(value: str, indent: str) -> str | None:
         or "\r" in value
         or _NOT_PRINTABLE.search(value)
         or any(line and not line.strip() for line in lines)  # spaces-only lines lose their spaces
-        or value.endswith((" ", "\t"))
+        or value.endswith((" ", "\t", "\n\n"))  # `|` keeps one final newline, `|-` none: more needs quotes
     ):
         return None
     indicator = "|" if ends_with_newline else "|-"

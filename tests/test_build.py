@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -290,3 +291,22 @@ def test_strict_fails_on_a_broken_link_in_data_text(mini: Path, edit: Edit, tmp_
     code, output = pmo(*args, "--strict")
     assert code == 1
     assert "Generated page 'projects/crm.md' links to '../../old-crm/'" in output
+
+
+def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, in_root: Path) -> None:
+    config = site_config(tmp_path, ("  - abbr\n", ""))
+    out = tmp_path / "tree"
+    code, output = pmo("generate", "--config", str(config), "--data", str(MINI), "--out", str(out))
+    assert code == 0, output
+    assert "abbr" in yaml.safe_load((out / "mkdocs.yml").read_text())["markdown_extensions"]
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert build.returncode == 0, build.stderr
+    lifecycle = (out / "site/handbook/lifecycle/index.html").read_text()
+    assert '<abbr title="Project management office">PMO</abbr>' in lifecycle  # Markdown text, at every use
+    assert "*[PMO]" not in lifecycle
