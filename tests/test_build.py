@@ -36,6 +36,18 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def mkdocs_build(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Plain `mkdocs build`, in a process of its own as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
 @pytest.fixture
 def mini_site(tmp_path: Path, in_root: Path) -> Path:
     out = tmp_path / "site"
@@ -172,25 +184,14 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
     assert "pmo" not in config.split("plugins:")[1].split("markdown_extensions")[0]
     assert (out / "docs/projects/crm.md").read_text().startswith('---\ntitle: "Patient CRM"')
     assert (out / "docs/handbook/lifecycle.md").is_file() and (out / "docs/contributing.md").is_file()
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    build = mkdocs_build("--strict", "-q", cwd=out)
     assert build.returncode == 0, build.stderr
     assert "Patient CRM" in (out / "site/projects/crm/index.html").read_text()
 
 
 def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     config = site_config(tmp_path, portfolio=MINI)
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(tmp_path / "s")],
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    build = mkdocs_build("--strict", "-q", "-f", str(config), "-d", str(tmp_path / "s"))
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "s/projects/crm/index.html").is_file()
     assert not (ROOT / "docs" / "projects").exists()  # generated pages stay in memory
@@ -201,13 +202,7 @@ def test_plugin_and_generated_tree_give_the_same_page(mini_site: Path, tmp_path:
     HTML; the tree has the tooltips in its blocks and as abbreviation definitions. The pages must not differ."""
     out = tmp_path / "tree"
     assert pmo("generate", "--data", str(MINI), "--out", str(out))[0] == 0
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    build = mkdocs_build("-q", cwd=out)
     assert build.returncode == 0, build.stderr
 
     def article(site: Path, page: str) -> str:
@@ -299,13 +294,7 @@ def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, 
     code, output = pmo("generate", "--config", str(config), "--data", str(MINI), "--out", str(out))
     assert code == 0, output
     assert "abbr" in yaml.safe_load((out / "mkdocs.yml").read_text())["markdown_extensions"]
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    build = mkdocs_build("--strict", "-q", cwd=out)
     assert build.returncode == 0, build.stderr
     lifecycle = (out / "site/handbook/lifecycle/index.html").read_text()
     assert '<abbr title="Project management office">PMO</abbr>' in lifecycle  # Markdown text, at every use
