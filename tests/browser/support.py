@@ -231,6 +231,15 @@ def search(page: Page, query: str) -> None:
     expect(page.locator(".md-search-result__meta")).to_have_text(_SEARCH_DONE, timeout=15_000)
 
 
+def open_at(new_context: OpenContext, site: Site, path: str, viewport: str = "desktop") -> tuple[Page, Recorder]:
+    """A new page in a new context of `viewport`, opened at `path` of `site` and settled (no request for half a
+    second); with the context's recorder."""
+    context, recorder = new_context(viewport)
+    page = context.new_page()
+    page.goto(site.address(path), wait_until="networkidle")
+    return page, recorder
+
+
 def search_result_paths(page: Page) -> list[str]:
     """The URL paths (no query, no fragment) the shown search results link to."""
     hrefs: list[str] = page.locator(".md-search-result a").evaluate_all("links => links.map(a => a.href)")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .support import open_at
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
@@ -55,9 +57,7 @@ def hover_shows_tooltip(page: Page, mark: Locator, kind: str) -> str:
 
 @pytest.mark.parametrize("path", list(CHART_PAGES))
 def test_every_chart_draws_and_every_mark_has_a_tooltip(path: str, sample_site: Site, new_context: OpenContext) -> None:
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address(path), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, path)
     ids = page.locator(".pmo-chart").evaluate_all("charts => charts.map(c => c.id)")
     assert set(CHART_PAGES[path]) <= set(ids), ids
     assert any(url.endswith("/assets/pmo/chart-templates.js") for url in recorder.requests)
@@ -91,9 +91,7 @@ def test_charts_are_drawn_when_the_site_is_opened_from_disk(sample_site: Site, b
 
 
 def test_heat_map_cell_filters_the_risk_register(sample_site: Site, new_context: OpenContext) -> None:
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/risks/"), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, "/risks/")
     rows = page.locator("#pmo-risk-table tbody tr:not([hidden])")
     everything = rows.count()
     counts = page.locator("#chart-risk-heatmap svg .mark-text text")  # a count is written in each cell with risks

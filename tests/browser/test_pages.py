@@ -14,6 +14,7 @@ from .support import (
     first_project,
     first_project_name,
     first_team,
+    open_at,
     search,
     search_result_paths,
 )
@@ -88,9 +89,7 @@ def test_page_loads_cleanly(
 
 def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context: OpenContext) -> None:
     """Material's search runs in a web worker on the site's own index: it must work with no other host around."""
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/"), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, "/")
     target = first_project(sample_site.root)
     search(page, first_project_name(sample_site.root))
     assert target in search_result_paths(page), f"no search result links to {target}: {search_result_paths(page)}"
@@ -104,9 +103,7 @@ def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context
 
 def test_register_filters_and_sorts_in_the_browser(sample_site: Site, new_context: OpenContext) -> None:
     """The register filters by program, phase and RAG and sorts by any column, with the site's own script."""
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/projects/"), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, "/projects/")
     rows = page.locator("#pmo-register-table tbody tr:not([hidden])")
     everything = rows.count()
     page.select_option("select[name=phase]", "execution")
@@ -130,9 +127,7 @@ def test_register_filters_and_sorts_in_the_browser(sample_site: Site, new_contex
 
 
 def test_risk_register_filters_by_status(sample_site: Site, new_context: OpenContext) -> None:
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/risks/"), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, "/risks/")
     rows = page.locator("#pmo-risk-table tbody tr:not([hidden])")
     everything = rows.count()
     page.select_option("select[name=status]", "closed")
@@ -166,9 +161,7 @@ def test_capacity_heat_map_shows_a_tooltip(viewport: str, sample_site: Site, new
 
 def test_lessons_library_filters_and_searches(sample_site: Site, new_context: OpenContext) -> None:
     """The search box keeps the lessons with all its words; a category left empty is hidden with its heading."""
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/handbook/lessons/"), wait_until="networkidle")
+    page, recorder = open_at(new_context, sample_site, "/handbook/lessons/")
     rows = page.locator("table[id^=pmo-lessons-] tbody tr:not([hidden])")
     everything = rows.count()
     assert everything > 5
@@ -188,9 +181,7 @@ def test_lessons_library_filters_and_searches(sample_site: Site, new_context: Op
 
 def test_number_columns_are_right_aligned(sample_site: Site, new_context: OpenContext) -> None:
     """Tables name their aligned columns once (data-pmo-num / data-pmo-mid); pmo.css aligns the cells."""
-    context, _ = new_context("desktop")
-    page = context.new_page()
-    page.goto(sample_site.address("/projects/ehr-upgrade/"), wait_until="networkidle")
+    page, _ = open_at(new_context, sample_site, "/projects/ehr-upgrade/")
     alignments = page.evaluate(
         """() => [...document.querySelectorAll('article table[data-pmo-num]')].map(table => {
             const cell = n => getComputedStyle(table.querySelector(`tbody tr > :nth-child(${n})`)).textAlign;

@@ -18,6 +18,7 @@ from generator.cli import main
 from ..conftest import MINI
 from ..gitrepo import IDENTITY, commit_all, git, site_repo
 from .conftest import serve
+from .support import open_at
 from .test_axe import REFUSED, RUN_AXE, describe, without_theme_findings
 
 if TYPE_CHECKING:
@@ -65,9 +66,7 @@ def test_version_selector_lists_and_switches_versions(
 ) -> None:
     from playwright.sync_api import expect
 
-    context, recorder = new_context("desktop")
-    page = context.new_page()
-    page.goto(versioned_site.address("/"), wait_until="networkidle")  # the root opens the latest version
+    page, recorder = open_at(new_context, versioned_site, "/")  # the root opens the latest version
     assert page.url == versioned_site.address("/latest/")
     current = page.locator(".md-version__current")
     expect(current).to_have_text(re.compile(r"^2026-10\s*latest"))  # the version, and its alias
@@ -90,9 +89,7 @@ def test_version_selector_lists_and_switches_versions(
 def test_changes_page_and_version_selector_are_accessible(
     versioned_site: Site, new_context: OpenContext, axe_js: Path, screenshots: Path
 ) -> None:
-    context, _ = new_context("desktop")
-    page = context.new_page()
-    page.goto(versioned_site.address("/2026-10/changes/"), wait_until="networkidle")
+    page, _ = open_at(new_context, versioned_site, "/2026-10/changes/")
     page.locator(".md-version__current").wait_for()
     page.add_script_tag(path=axe_js)
     violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
