@@ -254,7 +254,7 @@ class Tooltips:
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        return re.compile(f"({_trie(list(self.titles))})(s?)(?![\\w-])")
+        return re.compile(f"({_trie(list(self.titles))})(s?)(?!\\w)")
 
     def apply(self, html: str) -> str:
         if not self.titles:

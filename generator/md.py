@@ -110,36 +110,37 @@ def table_html(
     """The HTML of a table, for use inside another block; `attrs` and `row_attrs` are ready-made (escaped)
     attributes for the table and each row, `caption` inert HTML."""
     width = len(headers)
-    head = "".join(f"<th>{h}</th>" for h in headers)
     rows = list(rows)
     extra = [f" {a}" for a in row_attrs] if row_attrs is not None else [""] * len(rows)
     for row in rows:
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
-    body = "\n".join(
-        f"<tr{more}><td>" + "</td><td>".join(row) + "</td></tr>" for row, more in zip(rows, extra, strict=True)
-    )
     # No class on <table>: Material styles (and makes scrollable) exactly the tables without one. Focusable, so
     # a keyboard can scroll a table wider than the page. Aligned columns are named on the table, not on every
-    # cell (pmo.css has a rule per column number): a class per cell was a tenth of a project page.
-    attributes = [f'{name}="{columns}"' for name, columns in _aligned(align[:width]) if columns]
-    opening = "<table " + " ".join(['tabindex="0"', *attributes, *([attrs] if attrs else [])]) + ">"
+    # cell (pmo.css has a rule per column number): a class per cell was a tenth of a project page. Columns
+    # past the numbered rules (a scoring model with many criteria) take the class on each cell instead.
+    align = align[:width].ljust(width, "l")
+    classes = [""] * min(width, ALIGNED_COLUMNS) + [_CELL_CLASSES.get(a, "") for a in align[ALIGNED_COLUMNS:]]
+    if any(classes):
+        head = "".join(f"<th{c}>{h}</th>" for h, c in zip(headers, classes, strict=True))
+        cells = ("".join(f"<td{c}>{cell}</td>" for cell, c in zip(row, classes, strict=True)) for row in rows)
+    else:
+        head = "".join(f"<th>{h}</th>" for h in headers)
+        cells = (f"<td>{'</td><td>'.join(row)}</td>" for row in rows)
+    body = "\n".join(f"<tr{more}>{row}</tr>" for row, more in zip(cells, extra, strict=True))
+    named = [
+        f'{name}="{columns}"'
+        for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
+        if (columns := " ".join(str(n) for n, a in enumerate(align[:ALIGNED_COLUMNS], 1) if a == letter))
+    ]
+    opening = "<table " + " ".join(['tabindex="0"', *named, *([attrs] if attrs else [])]) + ">"
     if caption:
         opening += f"\n<caption>{caption}</caption>"
     return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 ALIGNED_COLUMNS = 20  # pmo.css aligns columns 1 to 20 by number
-
-
-def _aligned(align: str) -> list[tuple[str, str]]:
-    """The table attributes naming its right-aligned (numbers) and centred columns, 1-based."""
-    if len(align.rstrip("l")) > ALIGNED_COLUMNS:
-        raise ValueError(f"pmo.css aligns the first {ALIGNED_COLUMNS} columns of a table only")
-    return [
-        (name, " ".join(str(n) for n, a in enumerate(align, 1) if a == letter))
-        for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
-    ]
+_CELL_CLASSES = {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}
 
 
 FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}

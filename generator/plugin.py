@@ -69,6 +69,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
+        self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -113,15 +114,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
         self.blocks, self.index_page, self.search_entries = {}, {}, []
         self.theme_search = tree.theme_search
-        html_pages: dict[str, str] = {}
+        self.html_pages = {}
         for uri, text in tree.pages.items():
             markdown, blocks = set_aside(text)
             if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
-            inclusion = _inclusion(uri)
-            if inclusion is InclusionLevel.NOT_IN_NAV and (html := html_only(markdown, blocks)) is not None:
-                html_pages[uri] = html  # in the navigation, a Page takes its title from the nav: left to MkDocs
-            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+            if (html := html_only(markdown, blocks)) is not None:
+                self.html_pages[uri] = html
+            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
             files.append(File.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
@@ -133,8 +133,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         for uri, blocks in self.blocks.items():
             for target in broken_links(page_url(uri), blocks, site_urls):
                 log.warning("Generated page '%s' links to '%s', which is not a page or file of the site.", uri, target)
-        for uri in html_pages:  # their HTML travels in their HtmlPage; the copy here is not needed any more
-            self.blocks[uri] = []
         if merge_home:
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:
@@ -142,17 +140,23 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
-        for uri, html in html_pages.items():  # after the date and the edit links: a Page reads both when made
-            HtmlPage(files.get_file_from_path(uri), config, html)  # type: ignore[arg-type]
         return files
 
-    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        share_navigation(env, self.nav)
-        return env
-
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        self.nav = nav
+        """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
+        it, which only the Page MkDocs made has."""
+        in_nav = {id(page) for page in nav.pages}
+        for uri, html in self.html_pages.items():
+            file = files.get_file_from_path(uri)
+            if file is not None and id(file.page) not in in_nav:
+                HtmlPage(file, config, html)  # replaces file.page; MkDocs builds every page from there
+                self.blocks[uri] = []  # its HTML travels in the HtmlPage: this copy is not needed any more
+        self.html_pages = {}
         return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        share_navigation(env)
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri

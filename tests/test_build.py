@@ -9,13 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.source_tree import _with_abbr
 
 from .conftest import MINI, ROOT, Edit, site_config
 
@@ -289,7 +290,10 @@ def test_strict_fails_on_a_broken_link_in_data_text(mini: Path, edit: Edit, tmp_
 
 
 def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, in_root: Path) -> None:
-    config = site_config(tmp_path, ("  - abbr\n", ""))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "rule.md").write_text("---\n\nA page that opens with a rule. The SPI is low.\n")  # no front matter
+    config = site_config(tmp_path, ("  - abbr\n", ""), docs=docs)
     out = tmp_path / "tree"
     code, output = pmo("generate", "--config", str(config), "--data", str(MINI), "--out", str(out))
     assert code == 0, output
@@ -299,3 +303,18 @@ def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, 
     lifecycle = (out / "site/handbook/lifecycle/index.html").read_text()
     assert '<abbr title="Project management office">PMO</abbr>' in lifecycle  # Markdown text, at every use
     assert "*[PMO]" not in lifecycle
+    rule = (out / "site/rule/index.html").read_text()
+    assert '<abbr title="Schedule performance index: SPI = EV / PV">SPI</abbr> is low' in rule
+
+
+@pytest.mark.parametrize(
+    ("extensions", "expected"),
+    [
+        (["toc", {"admonition": None}], ["toc", {"admonition": None}, "abbr"]),
+        ({"toc": {"permalink": True}}, {"toc": {"permalink": True}, "abbr": None}),  # a mapping keeps its settings
+        ([{"abbr": None}, "toc"], [{"abbr": None}, "toc"]),
+        ({"markdown.extensions.abbr": {}}, {"markdown.extensions.abbr": {}}),
+    ],
+)
+def test_the_tree_adds_abbr_to_either_form_of_markdown_extensions(extensions: Any, expected: Any) -> None:
+    assert _with_abbr(extensions) == expected

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from generator import plugin
+from generator.html_page import HtmlPage
+from generator.shared_nav import share_navigation
 from generator.site import NOT_IN_NAV
 
 from .conftest import MINI, site_config
@@ -16,55 +20,104 @@ from .test_build import pmo, tree_digest
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
     from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
 
 
-def _build(out: Path) -> dict[str, str]:
-    code, output = pmo("build", "--out", str(out), "--strict")
+def _build(out: Path, *options: str) -> dict[str, str]:
+    code, output = pmo("build", *options, "--out", str(out))
     assert code == 0, output
     return tree_digest(out)
 
 
+class _Spy:
+    """Records what the shortcuts did in a build: the HtmlPages made, the navigation partials shared."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pages: list[str] = []
+        self.cache: dict[tuple[str, str], Any] = {}
+        spy = self
+
+        class Counted(HtmlPage):
+            def __init__(self, file: File, config: MkDocsConfig, html: str) -> None:
+                super().__init__(file, config, html)
+                spy.pages.append(file.src_uri)
+
+        def sharing(env: Environment) -> None:
+            share_navigation(env)
+            spy.cache = env.globals["pmo_nav_cache"]
+
+        monkeypatch.setattr(plugin, "HtmlPage", Counted)
+        monkeypatch.setattr(plugin, "share_navigation", sharing)
+
+
+def _without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugin, "share_navigation", lambda env: None)
+    monkeypatch.setattr(plugin, "html_only", lambda markdown, blocks: None)
+
+
 def test_shortcuts_change_no_byte_of_the_site(tmp_path: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    envs: list[Environment] = []
-    html_pages: list[str] = []
-    share, html_only = plugin.share_navigation, plugin.html_only
-
-    def sharing(env: Environment, nav: Any) -> None:
-        share(env, nav)
-        envs.append(env)
-
-    def spotting(markdown: str, blocks: list[str]) -> str | None:
-        html = html_only(markdown, blocks)
-        if html is not None:
-            html_pages.append(html)
-        return html
-
     with monkeypatch.context() as patch:
-        patch.setattr(plugin, "share_navigation", sharing)
-        patch.setattr(plugin, "html_only", spotting)
-        fast = _build(tmp_path / "fast")
+        spy = _Spy(patch)
+        fast = _build(tmp_path / "fast", "--strict")
     with monkeypatch.context() as patch:
-        patch.setattr(plugin, "share_navigation", lambda env, nav: None)
-        patch.setattr(plugin, "html_only", lambda markdown, blocks: None)
-        slow = _build(tmp_path / "slow")
+        _without_shortcuts(patch)
+        slow = _build(tmp_path / "slow", "--strict")
 
     assert fast == slow
     outside_nav = [uri for uri in fast if uri.startswith(NOT_IN_NAV) and uri.endswith("/index.html")]
     outside_nav = [uri for uri in outside_nav if uri.count("/") == 2]  # not the folders' own index pages
-    assert len(html_pages) == len(outside_nav) > 60  # every project, program, objective, team, request page
-    cache = envs[0].globals["pmo_nav_cache"]
-    assert {("partials/nav.html", "projects"), ("partials/tabs.html", "projects")} <= set(cache)
-    assert not any(folder == "" for _, folder in cache)  # pages in the navigation are rendered as usual
+    assert len(spy.pages) == len(outside_nav) > 60  # every project, program, objective, team, request page
+    assert {("partials/nav.html", "projects"), ("partials/tabs.html", "projects")} <= set(spy.cache)
+    assert not any(folder == "" for _, folder in spy.cache)  # pages in the navigation are rendered as usual
+
+
+HOOK = """\
+def on_page_markdown(markdown, page, config, files):
+    return markdown + "\\n\\nAdded by a hook to every page.\\n"
+"""
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        # the user's own nav: the home page outside it, a project page in it under a title of its own
+        "nav:\n  - Flagship: projects/crm.md\n  - Handbook: handbook/index.md\n  - roadmap.md\n",
+        # a hook that adds Markdown to every page, an HtmlPage's too
+        "hooks:\n  - HOOK\n",
+    ],
+    ids=["user-nav", "hook"],
+)
+def test_shortcuts_change_nothing_whatever_the_configuration(
+    setting: str, tmp_path: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "hook.py").write_text(HOOK)
+    setting = setting.replace("HOOK", str(tmp_path / "hook.py"))
+    config = site_config(tmp_path, ("plugins:", f"{setting}plugins:"), portfolio=MINI)
+    with monkeypatch.context() as patch:
+        spy = _Spy(patch)
+        fast = _build(tmp_path / "fast", "--config", str(config))
+    with monkeypatch.context() as patch:
+        _without_shortcuts(patch)
+        slow = _build(tmp_path / "slow", "--config", str(config))
+    assert fast == slow
+    assert spy.pages and spy.cache  # the shortcuts were taken
+    crm = (tmp_path / "fast/projects/crm/index.html").read_text()
+    if "Flagship" in setting:
+        assert "projects/crm.md" not in spy.pages  # in the nav: MkDocs' own page, with the nav's title
+        assert ">Flagship<" in (tmp_path / "fast/index.html").read_text().replace("\n", "").replace(" ", "")
+    else:
+        assert "projects/crm.md" in spy.pages and "Added by a hook to every page." in crm
 
 
 def test_html_only_needs_a_page_of_blocks_alone() -> None:
     blocks = ["<p>a</p>\n", "<p>b</p>\n"]
     front = '---\ntitle: "T"\n---\n'
-    assert plugin.html_only(f"{front}\n\nPMOBLOCK0\n\nPMOBLOCK1\n\n", blocks) == "<p>a</p>\n\n<p>b</p>\n"
+    assert plugin.html_only(f"{front}\n\nPMOBLOCK0\n\n", blocks[:1]) == "<p>a</p>\n"
     assert plugin.html_only(f"{front}\nSome *Markdown*.\n\nPMOBLOCK0\n\n", blocks[:1]) is None
     assert plugin.html_only(f"{front}\n", []) is None
+    assert plugin.html_only("---\n\nPMOBLOCK0\n", blocks[:1]) is None  # a rule, not front matter
 
 
 def test_links_to_sections_of_html_pages_are_checked(tmp_path: Path) -> None:
