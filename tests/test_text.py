@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text import one_line, plain, rich
+from generator.text import SPECIAL, attribute, one_line, plain, rich
 
 
 def test_plain_text_cannot_break_a_table_or_inject_markup() -> None:
@@ -16,6 +18,22 @@ def test_plain_text_cannot_break_a_table_or_inject_markup() -> None:
     for char in "|<>{}[]()*\n":
         assert char not in out
     assert out.startswith("A &#124; B &#60;b&#62;x")
+
+
+# The definition plain() implements with str.split and str.translate.
+_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&~:=\"'$%^]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8") | st.sampled_from(SPECIAL + " \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000")
+    )
+)
+def test_plain_is_single_spaced_text_with_every_special_character_a_reference(text: str) -> None:
+    expected = _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", re.sub(r"\s+", " ", text).strip())
+    assert plain(text) == expected
+    assert attribute(text) == html.escape(re.sub(r"\s+", " ", text).strip(), quote=True)
 
 
 def test_one_line_truncates() -> None:
