@@ -8,6 +8,7 @@ from . import fmt
 from .blocks import html_block
 from .charts import FIT_X, chart_block, inline
 from .kpi import RAGS
+from .kpi_definitions import BAND_TEXT
 from .md import table_html
 from .model import PHASES
 from .rollups import KINDS
@@ -50,8 +51,8 @@ def kpi_tiles(a: Analysis, r: Rollup) -> str:
             (fmt.money(r.spent, cur, compact=True), "spent to date"),
             (fmt.ratio(r.spi), "SPI (Σ EV / Σ PV)"),
             (fmt.ratio(r.cpi), "CPI (Σ EV / Σ AC)"),
-            (fmt.percent(share(r.within_budget)), "active projects within 10 % of budget"),
-            (fmt.percent(share(r.within_schedule)), "active projects within 10 % of schedule"),
+            (fmt.percent(share(r.within_budget)), f"active projects within {BAND_TEXT} of budget"),
+            (fmt.percent(share(r.within_schedule)), f"active projects within {BAND_TEXT} of schedule"),
             (str(r.open_risks), f"open risks, exposure {fmt.number(r.risk_exposure)}"),
             (fmt.money(r.benefits_realized, cur, compact=True), f"of {fmt.money(r.benefits_planned, cur)} benefits"),
         ]

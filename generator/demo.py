@@ -294,6 +294,7 @@ class _Demo:
         self.rng.shuffle(themes)
         self.program_list: list[tuple[str, int]] = []  # (id, theme index)
         program_managers = self.by_role["Program manager"]
+        analysts = self.by_role["PMO analyst"]
         for i in range(self.n_programs):
             theme, rnd = themes[i % len(themes)], i // len(themes)
             title, systems, objectives = THEMES[theme]
@@ -315,6 +316,7 @@ class _Demo:
                 f"name: {_q(name)}",
                 f"manager: {program_managers[i % len(program_managers)]}",
                 f"sponsor: {self.pick(self.sponsors)}",
+                f"pmo_analyst: {analysts[i % len(analysts)]}",
                 f"objectives: [{', '.join(objectives)}]",
             ]
             if self.n_programs >= 5 and i == self.n_programs - 1:

@@ -1,7 +1,7 @@
 """The abbreviations of the site, and the tooltips that explain them on every page.
 
 One registry: the glossary page of the handbook lists it (the `abbreviations` marker) and the plugin wraps
-each abbreviation's first use on every page in `<abbr title="…">`. The KPI abbreviations come from the KPI
+every use of an abbreviation on every page in `<abbr title="…">`. The KPI abbreviations come from the KPI
 registry, so a KPI's tooltip, its glossary entry and its definition say the same thing.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .kpi_definitions import KPI_DEFINITIONS
+from .kpi_definitions import KPI_DEFINITIONS, words
 from .text import attribute
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class Abbreviation:
         return self.title or self.expansion
 
 
+# The PMO's own abbreviations: each has a handbook page that explains it.
 _GENERAL: tuple[Abbreviation, ...] = (
     Abbreviation(
         "BAA", "Business associate agreement", "HIPAA contract with a supplier that handles PHI.", "compliance.md#hipaa"
@@ -214,6 +215,91 @@ _GENERAL: tuple[Abbreviation, ...] = (
 )
 
 
+# Abbreviations of the organization's business and technology, used in the handbook and in the portfolio's
+# own texts; `see` where a handbook page says more.
+DOMAIN: tuple[Abbreviation, ...] = (
+    Abbreviation("API", "Application programming interface", "How one system calls another's functions or data."),
+    Abbreviation("BI", "Business intelligence", "Reporting and analysis of the organization's data."),
+    Abbreviation("CFO", "Chief financial officer", "Heads finance; member of the executive committee."),
+    Abbreviation("CMS", "Content management system", "The software that publishes a website or intranet."),
+    Abbreviation(
+        "CSV",
+        "Comma-separated values",
+        "A plain-text table, as spreadsheets export it.",
+        "editing-the-portfolio.md#import",
+    ),
+    Abbreviation("CT", "Computed tomography", "A medical imaging scan; its images are stored in the PACS."),
+    Abbreviation(
+        "DICOM",
+        "Digital Imaging and Communications in Medicine",
+        "The standard format and protocol for medical images.",
+    ),
+    Abbreviation("DR", "Disaster recovery", "Restoring IT services at another site after a major failure."),
+    Abbreviation(
+        "EEA",
+        "European Economic Area",
+        "The EU and Iceland, Liechtenstein and Norway; personal data may leave it only under GDPR safeguards.",
+        "compliance.md#gdpr",
+    ),
+    Abbreviation("EHR", "Electronic health record", "The clinical record system of the hospitals."),
+    Abbreviation(
+        "ERP",
+        "Enterprise resource planning",
+        "The finance, procurement and HR system; in scope of SOX controls.",
+        "compliance.md#sox",
+    ),
+    Abbreviation("EU", "European Union", "Where GDPR applies; patient data is hosted in it.", "compliance.md#gdpr"),
+    Abbreviation(
+        "GMPP",
+        "Government Major Projects Portfolio",
+        "The UK government's register of its largest projects, published every year.",
+        "editing-the-portfolio.md#gmpp",
+    ),
+    Abbreviation("GP", "General practitioner", "A family doctor in primary care."),
+    Abbreviation("HR", "Human resources", "The people function: recruitment, payroll, rostering."),
+    Abbreviation("ICU", "Intensive care unit", "The hospital ward for the most critically ill patients."),
+    Abbreviation(
+        "IPA",
+        "Infrastructure and Projects Authority",
+        "The UK government body that rates the delivery confidence of GMPP projects.",
+        "editing-the-portfolio.md#gmpp",
+    ),
+    Abbreviation("LIS", "Laboratory information system", "The system that runs the pathology laboratories."),
+    Abbreviation("MFA", "Multi-factor authentication", "Signing in with a second proof, such as a phone app."),
+    Abbreviation(
+        "MVP",
+        "Minimum viable product",
+        "The smallest release that users can work with and give feedback on.",
+        "methodologies.md#agile",
+    ),
+    Abbreviation(
+        "PACS", "Picture archiving and communication system", "Stores and shows medical images such as CT scans."
+    ),
+    Abbreviation(
+        "PMBOK",
+        "Project Management Body of Knowledge",
+        "The PMI's guide to project management; the basis of PMI-style projects.",
+        "methodologies.md#pmi-style",
+    ),
+    Abbreviation("SIEM", "Security information and event management", "Collects and correlates security logs."),
+    Abbreviation("SOC", "Security operations centre", "The team that watches for and responds to security incidents."),
+    Abbreviation("SSO", "Single sign-on", "One sign-in for many applications."),
+    Abbreviation("VPN", "Virtual private network", "An encrypted connection into the organization's network."),
+    Abbreviation(
+        "SD-WAN", "Software-defined wide area network", "A network linking sites over ordinary internet lines."
+    ),
+    Abbreviation(
+        "WCAG", "Web Content Accessibility Guidelines", "The accessibility standard public websites must meet."
+    ),
+    Abbreviation(
+        "YAML",
+        "YAML Ain't Markup Language",
+        "The plain-text format of the portfolio's files.",
+        "editing-the-portfolio.md",
+    ),
+)
+
+
 def _kpi_abbreviations() -> Iterable[Abbreviation]:
     for kpi in KPI_DEFINITIONS:
         if kpi.abbreviation:
@@ -221,14 +307,14 @@ def _kpi_abbreviations() -> Iterable[Abbreviation]:
             yield Abbreviation(
                 kpi.abbreviation,
                 kpi.name,
-                f"{kpi.formula}. {kpi.read.split('. ')[0].rstrip('.')}.",
+                f"{kpi.formula}. {words(kpi.read).split('. ')[0].rstrip('.')}.",
                 f"kpis.md#{kpi.id}",
                 title=f"{kpi.name}: {formula}",
             )
 
 
 ABBREVIATIONS: tuple[Abbreviation, ...] = tuple(
-    sorted([*_GENERAL, *_kpi_abbreviations()], key=lambda a: a.abbreviation.casefold())
+    sorted([*_GENERAL, *DOMAIN, *_kpi_abbreviations()], key=lambda a: a.abbreviation.casefold())
 )
 
 # Elements whose text is not prose: code, existing abbreviations, and elements that may not hold an <abbr>

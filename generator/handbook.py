@@ -77,6 +77,7 @@ def _markers() -> dict[str, Callable[[Context, dict[str, str]], str]]:
         "kpi-definitions": blocks.kpi_definitions,
         "lessons": lessons_library,
         "raci": blocks.raci,
+        "ranked-list": blocks.ranked_list,
         "rag-thresholds": blocks.rag_thresholds,
         "role-holders": role_holders,
         "scoring-criteria": blocks.scoring_criteria,

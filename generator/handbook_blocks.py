@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .blocks import html_block
 from .glossary import ABBREVIATIONS
-from .kpi_definitions import KPI_DEFINITIONS, KpiDefinition
+from .kpi_definitions import KPI_DEFINITIONS, LINK, KpiDefinition
 from .md import heading, link, paragraph, table, table_html
 from .pmo_tasks import KEY_TASKS, ROLES
 from .portfolio_pages import REQUESTS
-from .prioritization import PRIORITIZATION
+from .prioritization import PRIORITIZATION, RANKED
 from .text import plain
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ _CODE = re.compile(r"`([^`]+)`")
 def inline(text: str) -> str:
     """Trusted registry text as HTML: escaped, with `code` in backticks."""
     return _CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+
+
+def linked(text: str, context: Context) -> str:
+    """Trusted registry text as HTML, its [links](page.md#anchor) to handbook pages made relative to the page."""
+    return LINK.sub(lambda m: context.handbook_link(m.group(2), m.group(1)), inline(text))
 
 
 def scoring_criteria(context: Context, args: dict[str, str]) -> str:
@@ -42,17 +47,28 @@ def scoring_criteria(context: Context, args: dict[str, str]) -> str:
         )
         for c in criteria
     ]
+    return table(["Criterion", "Key", "Weight", "Share", "Counts"], rows, "llrrl") + paragraph(
+        "These are the weights in <code>portfolio.yaml</code> today."
+    )
+
+
+def ranked_list(context: Context, args: dict[str, str]) -> str:
+    """Who is on the ranked list (the rule the Prioritization page applies) and the funding line."""
+    settings = context.analysis.settings
     funding = settings.funding
     available = (
-        f"Funding available for new work: <strong>{fmt.money(funding.available, settings.currency)}</strong>. "
+        f"The funding available for new work is <strong>{fmt.money(funding.available, settings.currency)}"
+        "</strong> (<code>funding: available</code> in <code>portfolio.yaml</code>)."
         if funding
-        else "No funding is set in <code>portfolio.yaml</code>, so no cut line is drawn. "
+        else "No funding is set in <code>portfolio.yaml</code> (<code>funding: available</code>), so no cut line is "
+        "drawn."
     )
     here = context.page
-    return table(["Criterion", "Key", "Weight", "Share", "Counts"], rows, "llrrl") + paragraph(
-        f"These are the weights in <code>portfolio.yaml</code> today. {available}"
-        f"The ranked list and the cut line are on the {link(here, PRIORITIZATION, 'Prioritization')} page; the "
-        f"requests on the {link(here, REQUESTS, 'Demand')} page."
+    return paragraph(
+        f"The ranked list holds {html.escape(RANKED, quote=False)}, highest priority score first (on a tie, the "
+        f"cheaper first). {available} The list and its cut line are on the "
+        f"{link(here, PRIORITIZATION, 'Prioritization')} page, the requests on the {link(here, REQUESTS, 'Demand')} "
+        "page."
     )
 
 
@@ -94,9 +110,9 @@ def kpi_definitions(context: Context, args: dict[str, str]) -> str:
         if kpi.group != group:
             group = kpi.group
             parts.append(heading(html.escape(group), 2))
-        lines = [f"<strong>{inline(kpi.formula)}</strong>", inline(kpi.read)]
+        lines = [f"<strong>{inline(kpi.formula)}</strong>", linked(kpi.read, context)]
         if kpi.undefined:
-            lines.append(f"<em>n/a</em> {inline(kpi.undefined)}.")
+            lines.append(f"<em>n/a</em> {linked(kpi.undefined, context)}.")
         threshold = _threshold_text(settings, kpi)
         if threshold:
             lines.append(f"<em>Thresholds in <code>portfolio.yaml</code>:</em> {threshold}")

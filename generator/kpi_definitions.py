@@ -1,16 +1,24 @@
-"""What each project KPI means: its name, abbreviation, formula, how to read it and when it is n/a.
+"""What each KPI means: its name, abbreviation, formula, how to read it and when it is n/a.
 
-One registry for the words around the numbers. kpi.py computes the numbers; the handbook's KPI page, the
-glossary and the tooltips are written from here, and a test ties every entry to a column of
-`kpi.project_frame`, so the documentation cannot describe a KPI the code does not compute.
+One registry for the words around the numbers. kpi.py, rollups.py and capacity.py compute the numbers; the
+handbook's KPI page, the glossary and the tooltips are written from here, and a test ties every entry to what
+the code computes at its level (a column of `kpi.project_frame`, a field of `rollups.Rollup`, a column of the
+capacity plan, a function of kpi.py), so the documentation cannot describe a KPI the code does not compute.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Threshold = Literal["spi", "cpi", "slip_days", "stale_after_days"]
+# project: a column of kpi.project_frame; group: a field of rollups.Rollup (the portfolio, a program or an
+# objective); milestone: a function of kpi.py; team-month: a column of the capacity plan's cells.
+Level = Literal["project", "group", "milestone", "team-month"]
+
+# The tolerance of "within budget" and "within schedule" in the roll-ups.
+BAND = 0.10
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,7 @@ class KpiDefinition:
     undefined: str = ""  # when it is n/a; "" when it is always defined
     threshold: Threshold | None = None  # the setting of portfolio.yaml that judges it
     anchor: str = ""  # its id on the KPI page; the column, dashed, when not given
+    level: Level = "project"
 
     @property
     def id(self) -> str:
@@ -39,6 +48,9 @@ INDICES = "Variances and indices"
 FORECASTS = "Forecasts"
 SCHEDULE = "Schedule"
 HEALTH = "Health and priority"
+GROUPS = "Portfolio, program and objective"
+PARTS = "Milestones and teams"
+BAND_TEXT = f"{BAND:.0%}".replace("%", " %")
 
 KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
@@ -201,9 +213,11 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
         "Derived RAG",
         None,
         HEALTH,
-        "The worst of the SPI, CPI and schedule-slip verdicts against the thresholds below",
-        "A `rag_override` in the project file always wins over it, and the reported RAG of the current status is "
-        "shown beside it when they differ (see Status reporting).",
+        "The worst of the SPI, CPI and schedule-slip verdicts, against their thresholds",
+        "The thresholds are given with [SPI](kpis.md#spi), [CPI](kpis.md#cpi) and "
+        "[schedule slip](kpis.md#schedule-slip) above. A `rag_override` in the project file always wins over it, "
+        "and the reported RAG of the current status is shown beside it when they differ (see "
+        "[Status reporting](status-reporting.md)).",
         "before the first status report, and once the project is closed or cancelled or not yet in planning",
     ),
     KpiDefinition(
@@ -222,7 +236,7 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
         HEALTH,
         "Priority score = Σ weight × score, criteria marked `inverse` counted as (6 − score)",
         "Between 1 and 5; rank 1 is the highest score (ties: the cheaper first). The criteria and weights are "
-        "those of the scoring model in Demand management.",
+        "those of the scoring model in [Demand management](demand-management.md#scoring).",
         "when the project has no scores",
     ),
     KpiDefinition(
@@ -235,9 +249,170 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
         "matters more than its level.",
         "until a status report records a survey",
     ),
+    KpiDefinition(
+        "active",
+        "Active projects",
+        None,
+        GROUPS,
+        "Active = the projects in planning, execution, closing or on hold",
+        "The projects whose health is judged: the counts by RAG, the shares within budget and schedule and the "
+        "portfolio indexes are over these. Proposals and approved projects have not started; closed and "
+        "cancelled ones are over.",
+        level="group",
+    ),
+    KpiDefinition(
+        "by_rag",
+        "Projects by RAG",
+        None,
+        GROUPS,
+        "The active projects counted by RAG (the derived RAG, or the `rag_override`)",
+        "The red ones are counted as needing attention. An active project without a status report has no RAG "
+        "and is counted as n/a.",
+        level="group",
+        anchor="projects-by-rag",
+    ),
+    KpiDefinition(
+        "budget",
+        "Total budget",
+        None,
+        GROUPS,
+        "Total budget = Σ BAC of the projects that are not cancelled",
+        "What the portfolio has approved to spend. A budget the source withholds (imported registers) is not in "
+        "the sum; the number of such projects is shown beside it.",
+        level="group",
+        anchor="total-budget",
+    ),
+    KpiDefinition(
+        "spent",
+        "Spent to date",
+        None,
+        GROUPS,
+        "Spent to date = Σ AC of every project, cancelled ones included",
+        "Money spent on a cancelled project is gone, so it stays in the total. A project without a status "
+        "report has spent nothing yet.",
+        level="group",
+        anchor="spent-to-date",
+    ),
+    KpiDefinition(
+        "spi",
+        "Portfolio SPI",
+        None,
+        GROUPS,
+        "Portfolio SPI = Σ EV / Σ PV over the active projects with a status report",
+        "A ratio of sums, so each project weighs by its size; a mean of the projects' SPIs would let a small "
+        "project swing it. The same for a program or an objective over its projects.",
+        "when Σ PV is 0 (no such project has started)",
+        level="group",
+        anchor="portfolio-spi",
+    ),
+    KpiDefinition(
+        "cpi",
+        "Portfolio CPI",
+        None,
+        GROUPS,
+        "Portfolio CPI = Σ EV / Σ AC over the active projects with a status report",
+        "A ratio of sums, weighted by size like the portfolio SPI.",
+        "when Σ AC is 0 (no cost booked yet)",
+        level="group",
+        anchor="portfolio-cpi",
+    ),
+    KpiDefinition(
+        "within_budget",
+        "Share within budget",
+        None,
+        GROUPS,
+        f"Share within budget = active projects with |VAC| ≤ {BAND_TEXT} of BAC / active projects with a VAC and a "
+        "budget above 0",
+        f"How much of the portfolio is on course to finish within {BAND_TEXT} of its budget, over or under.",
+        "when no active project has a VAC (no cost booked yet)",
+        level="group",
+        anchor="portfolio-budget-adherence",
+    ),
+    KpiDefinition(
+        "within_schedule",
+        "Share within schedule",
+        None,
+        GROUPS,
+        f"Share within schedule = active projects with a slip ≤ {BAND_TEXT} of their planned duration / active "
+        "projects with a planned duration (`start` to `finish`, in days)",
+        f"How much of the portfolio is on course to finish no later than {BAND_TEXT} of its planned duration after "
+        "the baseline finish.",
+        "when no active project has a planned duration",
+        level="group",
+        anchor="share-within-schedule",
+    ),
+    KpiDefinition(
+        "budget_by_kind",
+        "Run versus change",
+        None,
+        GROUPS,
+        "Share of run (or change) = Σ budget (or spend) of the `kind: run` (or change) projects / Σ budget (or "
+        "spend) of all",
+        "Run work keeps existing services going; change work builds new capability. The split shows where the "
+        "money goes, in budget (projects not cancelled) and in spend to date.",
+        "when the total is 0",
+        level="group",
+        anchor="run-versus-change",
+    ),
+    KpiDefinition(
+        "benefits_realized",
+        "Benefits realized",
+        None,
+        GROUPS,
+        "Benefits realized = Σ `realized` / Σ `planned` of the financial benefits",
+        "Only financial benefits add up: other kinds keep their own units and are listed one by one. A benefit "
+        "is overdue when its `due` date has passed and it is not realized in full.",
+        "when no financial benefit is planned",
+        level="group",
+        anchor="benefits-realized",
+    ),
+    KpiDefinition(
+        "risk_exposure",
+        "Portfolio risk exposure",
+        None,
+        GROUPS,
+        "Portfolio risk exposure = Σ probability × impact over the open risks of the projects",
+        "The risk exposure of the projects, added up, with the number of open risks beside it.",
+        level="group",
+        anchor="portfolio-risk-exposure",
+    ),
+    KpiDefinition(
+        "milestone_slip",
+        "Milestone slip",
+        None,
+        PARTS,
+        "Milestone slip (days) = (`actual`, else `forecast`, else `baseline`) − `baseline`",
+        "Positive means late. Slips of early milestones are the best early warning of a slip of the finish date.",
+        level="milestone",
+        anchor="milestone-slip",
+    ),
+    KpiDefinition(
+        "utilization",
+        "Team utilization",
+        None,
+        PARTS,
+        "Utilization = demand / capacity, for a team in a month",
+        "Capacity is the team's `capacity_fte`; demand is the FTE of the `resources` of its projects that are "
+        "approved, in planning, in execution or closing and that cover the month (`from` and `to` both count). "
+        "Proposals, closed, cancelled and on-hold projects use no capacity (an on-hold project's people work "
+        "elsewhere until it resumes). Above 100 % the team-month is over-allocated, flagged on the team's page "
+        "and the home page.",
+        level="team-month",
+        anchor="team-utilization",
+    ),
 )
 
-BY_COLUMN: dict[str, KpiDefinition] = {d.column: d for d in KPI_DEFINITIONS}
+# A link in a definition's text, to a handbook page: [text](page.md#anchor).
+LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def words(text: str) -> str:
+    """A definition's text without its links, for a tooltip."""
+    return LINK.sub(r"\1", text)
+
+
+# The project KPIs by column, for the reasons a project's figure is n/a.
+BY_COLUMN: dict[str, KpiDefinition] = {d.column: d for d in KPI_DEFINITIONS if d.level == "project"}
 
 
 def definition(column: str) -> KpiDefinition:

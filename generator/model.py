@@ -319,6 +319,9 @@ class Entity(Strict):
 class Program(Entity):
     manager: PersonId = _doc("The program manager: a person id from people.yaml.", "j.kowalski")
     sponsor: PersonId | None = _doc("The program's sponsor: a person id from people.yaml.", "a.rahman", default=None)
+    pmo_analyst: PersonId | None = _doc(
+        "The PMO analyst who looks after the program: a person id from people.yaml.", "r.mensah", default=None
+    )
     objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
     description: str = _doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
 

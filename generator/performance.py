@@ -89,7 +89,7 @@ def trend_section(a: Analysis) -> str:
     definition = paragraph(
         "Each month counts the projects that had started and had a status report by the month's end, with the "
         "latest one; closed and cancelled projects only in the months they reported, proposals and approved "
-        "projects never. SPI = ΣEV / ΣPV and CPI = ΣEV / ΣAC, each project's figures at the date of its report. "
+        "projects never. SPI = Σ EV / Σ PV and CPI = Σ EV / Σ AC, each project's figures at the date of its report. "
         f"The last month ends at the reporting date, {fmt.date(a.settings.as_of)}."
     )
     indices = [
@@ -119,13 +119,13 @@ def trend_section(a: Analysis) -> str:
             fmt.money(p["pv"], cur),
             fmt.money(p["ev"], cur),
             fmt.money(p["ac"], cur),
-            _index(p, "spi", "ΣPV is 0"),
-            _index(p, "cpi", "ΣAC is 0"),
+            _index(p, "spi", "Σ PV is 0"),
+            _index(p, "cpi", "Σ AC is 0"),
             *(str(int(p[rag])) for rag in ("green", "amber", "red")),
         )
         for p in periods
     ]
-    headers = ["Month", "Projects", "ΣPV", "ΣEV", "ΣAC", "SPI", "CPI", "Green", "Amber", "Red"]
+    headers = ["Month", "Projects", "Σ PV", "Σ EV", "Σ AC", "SPI", "CPI", "Green", "Amber", "Red"]
     return (
         definition
         + chart_block("trend", portfolio_trend_spec("Portfolio SPI and CPI by month", indices), trend_summary, None)

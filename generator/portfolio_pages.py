@@ -11,6 +11,7 @@ from .changes_page import CHANGES
 from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
 from .kpi import RAGS, priority_score
+from .kpi_definitions import BAND_TEXT
 from .md import (
     EMPTY,
     facts,
@@ -124,8 +125,8 @@ def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) 
             (fmt.money(t.active_budget, cur, compact=True), "budget of active projects" + withheld_budgets(t, True)),
             (fmt.money(t.active_spent, cur, compact=True), "spent to date on them"),
             (str(t.by_rag["red"]), "active projects red"),
-            (fmt.percent(share(t.within_budget)), "of active projects within 10 % of budget"),
-            (fmt.percent(share(t.within_schedule)), "of active projects within 10 % of schedule"),
+            (fmt.percent(share(t.within_budget)), f"of active projects within {BAND_TEXT} of budget"),
+            (fmt.percent(share(t.within_schedule)), f"of active projects within {BAND_TEXT} of schedule"),
             (fmt.ratio(t.spi), "portfolio SPI (Σ EV / Σ PV)"),
             (fmt.ratio(t.cpi), "portfolio CPI (Σ EV / Σ AC)"),
             (fmt.money(t.budget, cur, compact=True), "budget of all projects, not cancelled" + withheld_budgets(t)),
@@ -259,6 +260,7 @@ def program_page(a: Analysis, program_id: str) -> str:
         [
             ("Program manager", plain(a.person_name(program.manager))),
             ("Sponsor", plain(a.person_name(program.sponsor)) or "—"),
+            ("PMO analyst", plain(a.person_name(program.pmo_analyst)) or "—"),
             (
                 "Objectives",
                 ", ".join(link(here, objective_path(o), plain(objectives[o].name)) for o in program.objectives) or "—",

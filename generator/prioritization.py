@@ -15,11 +15,16 @@ if TYPE_CHECKING:
     from .analyse import Analysis
 
 PRIORITIZATION = "prioritization.md"
+# What competes for the funding, as `candidates` selects it; the page and the handbook say it in these words.
+RANKED = (
+    "every project in proposal phase, every approved project that has not started by the reporting date, and every "
+    "request that is not rejected (a submitted request on its first scores, a deferred one so it stays in view)"
+)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An approved project not started yet, or a request: something that competes for the funding."""
+    """Something that competes for the funding (RANKED)."""
 
     page: str
     name: str
@@ -30,12 +35,13 @@ class Candidate:
 
 
 def candidates(a: Analysis) -> list[Candidate]:
-    """Approved projects that have not started by as_of, and every request that is not rejected."""
+    """The projects and requests RANKED describes."""
     found = [
         Candidate(project_path(p.id), p.name, "project", fmt.phase(p.phase), p.budget, p.scores)
         for p in a.portfolio.projects.values()
         # a withheld start or budget cannot be placed against the funding line
-        if p.phase == "approved" and p.start and p.start > a.settings.as_of and p.budget is not None
+        if p.budget is not None
+        and (p.phase == "proposal" or (p.phase == "approved" and p.start and p.start > a.settings.as_of))
     ]
     found += [
         Candidate(request_path(r.id), r.name, "request", r.stage, r.estimated_cost, r.scores)
@@ -125,8 +131,8 @@ def prioritization_page(a: Analysis) -> str:
     return (
         front_matter("Prioritization", searchable=False)
         + heading("Prioritization", 1)
-        + "Approved projects that have not started and open requests, ranked by priority score: the weighted "
-        + f"sum of their scores ({weights}). Each criterion's column is its part of the score.\n\n"
+        + f"Ranked by priority score: {RANKED}. The score is the weighted sum of the scores ({weights}); each "
+        + "criterion's column is its part of the score.\n\n"
         + f"{line}\n\n"
         + (section("Ranking", chart + table(headers, rows, align=align)) if rows else "_No scored candidate._\n")
         + value_risk

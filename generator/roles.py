@@ -30,6 +30,7 @@ class Duties:
     sponsors: list[str] = field(default_factory=list)
     manages_programs: list[str] = field(default_factory=list)
     sponsors_programs: list[str] = field(default_factory=list)
+    advises_programs: list[str] = field(default_factory=list)  # as their PMO analyst
 
 
 def duties(a: Analysis) -> dict[str, Duties]:
@@ -44,6 +45,8 @@ def duties(a: Analysis) -> dict[str, Duties]:
         found[program.manager].manages_programs.append(program_id)
         if program.sponsor:
             found[program.sponsor].sponsors_programs.append(program_id)
+        if program.pmo_analyst:
+            found[program.pmo_analyst].advises_programs.append(program_id)
     return dict(found)
 
 
@@ -55,6 +58,7 @@ def holders(a: Analysis, role: Role, by_person: dict[str, Duties]) -> list[str]:
         "program-manager": lambda d: d.manages_programs,
         "project-manager": lambda d: d.manages,
         "sponsor": lambda d: d.sponsors or d.sponsors_programs,
+        "pmo-analyst": lambda d: d.advises_programs,
     }.get(role.id)
     if acting is not None:
         found |= {person for person, d in by_person.items() if acting(d)}
@@ -96,19 +100,40 @@ def role_holders(context: Context, args: dict[str, str]) -> str:
     ) + table([headers[i] for i in shown], [[row[i] for i in shown] for row in rows])
 
 
-def _programs(context: Context, d: Duties, role: Role) -> str:
-    a, here = context.analysis, context.page
-    ids = {
+# The PMO's director and coordinator work on the whole portfolio, not on programs of their own.
+_WHOLE_PORTFOLIO = frozenset({"pmo-director", "pmo-coordinator"})
+
+
+def _program_ids(a: Analysis, d: Duties, role: Role) -> list[str]:
+    if role.id in _WHOLE_PORTFOLIO:
+        return sorted(a.portfolio.programs)
+    return {
         "program-manager": d.manages_programs,
         "sponsor": d.sponsors_programs,
+        "pmo-analyst": d.advises_programs,
     }.get(role.id, [])
+
+
+def _programs(context: Context, d: Duties, role: Role) -> str:
+    a, here = context.analysis, context.page
+    ids = _program_ids(a, d, role)
+    if role.id in _WHOLE_PORTFOLIO:
+        return f"all {len(ids)}" if ids else "—"
     return ", ".join(link(here, program_path(p), plain(a.portfolio.programs[p].name)) for p in ids) or "—"
 
 
 def _projects(context: Context, d: Duties, role: Role) -> str:
-    """The person's projects in this role that are not finished, with the number of finished ones."""
+    """The person's projects in this role (for a program's manager or PMO analyst, the program's projects) that
+    are not finished, with the number of finished ones."""
     a, here = context.analysis, context.page
-    ids = {"project-manager": d.manages, "program-manager": d.manages, "sponsor": d.sponsors}.get(role.id, [])
+    if role.id in _WHOLE_PORTFOLIO:
+        running = sum(1 for p in a.portfolio.projects.values() if p.phase not in _FINISHED)
+        return f"all {running} not finished" if running else "—"
+    if role.id in ("program-manager", "pmo-analyst"):
+        in_programs = {p for program in _program_ids(a, d, role) for p in a.by_program.get(program, [])}
+        ids = sorted(in_programs | (set(d.manages) if role.id == "program-manager" else set()))
+    else:
+        ids = {"project-manager": d.manages, "sponsor": d.sponsors}.get(role.id, [])
     current = sorted((p for p in ids if a.project(p).phase not in _FINISHED), key=lambda p: a.project(p).name)
     done = len(ids) - len(current)
     shown = ", ".join(
@@ -133,9 +158,14 @@ def _committees(context: Context) -> str:
                 link(here, program_path(program.id), plain(program.name)),
                 chair,
                 plain(a.person_name(program.manager)),
+                plain(a.person_name(program.pmo_analyst)) or "—",
                 f"{running} of {len(projects)}",
             )
         )
     if not rows:
         return paragraph("<em>The portfolio has no programs.</em>")
-    return table(["Program", "Chair (sponsor)", "Program manager", "Projects not finished"], rows, "lllr")
+    headers = ["Program", "Chair (sponsor)", "Program manager", "PMO adviser", "Projects not finished"]
+    return table(headers, rows, "llllr") + paragraph(
+        "The other members (senior user, senior supplier, service owner) are named in each project's initiation "
+        "document, not in the portfolio files."
+    )

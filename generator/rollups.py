@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .kpi import RAGS
+from .kpi_definitions import BAND
 from .model import PHASES
 
 KINDS = ("change", "run")
@@ -72,9 +73,9 @@ def indicators(frame: pd.DataFrame) -> pd.DataFrame:
         "pv": frame["pv"].where(measured, 0),
         "ac": ac.where(measured, 0),
         "budget_defined": budget_defined,
-        "within_budget": budget_defined & (frame["vac"].abs() <= 0.1 * bac),
+        "within_budget": budget_defined & (frame["vac"].abs() <= BAND * bac),
         "schedule_defined": schedule_defined,
-        "within_schedule": schedule_defined & (frame["slip_days"] <= 0.1 * frame["planned_days"]),
+        "within_schedule": schedule_defined & (frame["slip_days"] <= BAND * frame["planned_days"]),
         "benefits_planned": frame["benefits_planned"],
         "benefits_realized": frame["benefits_realized"],
         "open_risks": frame["open_risks"],

@@ -44,6 +44,8 @@ def check(p: RuleInput) -> Iterator[Finding]:
         at = _at("programs", program.id)
         yield from _refs(at, ("manager",), [program.manager], p.known["people"], "person")
         yield from _refs(at, ("sponsor",), [program.sponsor] if program.sponsor else [], p.known["people"], "person")
+        analyst = [program.pmo_analyst] if program.pmo_analyst else []
+        yield from _refs(at, ("pmo_analyst",), analyst, p.known["people"], "person")
         yield from _refs(at, ("objectives",), program.objectives, p.known["objectives"], "objective", indexed=True)
     for project in p.projects.values():
         yield from _project(p, project)

@@ -109,7 +109,7 @@ def portfolio_trend(history: pd.DataFrame, projects: Sequence[Project], settings
     they ended); every other project's latest report carries forward, as the portfolio view of that day
     would have shown it (as kpi.py does at `as_of`, however old the report).
 
-    SPI = ΣEV / ΣPV and CPI = ΣEV / ΣAC over the counted projects, each at its own report's date (so a
+    SPI = Σ EV / Σ PV and CPI = Σ EV / Σ AC over the counted projects, each at its own report's date (so a
     project adds to the sum what its own history shows); NaN when the divisor's sum is 0.
 
     Columns: `period` ("2026-10"), `start`, `end`, `projects` (count), `pv`, `ev`, `ac`, `spi`, `cpi`,

@@ -3,20 +3,24 @@ RACI, templates), the role pages, the lessons library, the downloads, and that t
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
+import shutil
 import typing
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from generator import kpi as kpi_module
 from generator.blocks import unmark
 from generator.cli import main
 from generator.errors import ConfigurationError
-from generator.glossary import ABBREVIATIONS, Tooltips
+from generator.glossary import ABBREVIATIONS, DOMAIN, Tooltips
 from generator.handbook import HANDBOOK
 from generator.handbook_templates import TEMPLATES
 from generator.kpi_definitions import KPI_DEFINITIONS
@@ -24,7 +28,9 @@ from generator.lessons_page import LESSON_CATEGORIES
 from generator.model import Change, Issue, Lesson, Risk
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.pmo_tasks import KEY_TASKS, ROLE_IDS, ROLES, find_role
+from generator.prioritization import RANKED
 from generator.registers import REGISTERS
+from generator.rollups import Rollup
 
 from .conftest import MINI, ROOT, SAMPLE, Edit
 
@@ -154,6 +160,18 @@ def test_scoring_weights_and_thresholds_come_from_the_data(mini: Path, edit: Edi
     assert "inverse: 6 − score" in page
 
 
+def test_the_ranked_list_rule_and_the_funding_come_from_the_code_and_the_data(
+    mini: Path, edit: Edit, tmp_path: Path
+) -> None:
+    folder = handbook_copy(tmp_path, "rules.md", "# Rules\n\n<!-- pmo:ranked-list -->\n")
+    page = unmark(site_tree(read_portfolio(mini), "org", folder, {}).pages["handbook/rules.md"])
+    assert f"The ranked list holds {RANKED}, highest priority score first" in page
+    assert "The funding available for new work is <strong>€500,000</strong>" in page
+    edit("portfolio.yaml", "funding: {available: 500000}", "funding: {available: 750000}")
+    page = unmark(site_tree(read_portfolio(mini), "org", folder, {}).pages["handbook/rules.md"])
+    assert "<strong>€750,000</strong>" in page
+
+
 def test_the_source_tree_gets_the_filled_in_handbook(sample_tree: Any) -> None:
     kpis = unmark(sample_tree.pages["handbook/kpis.md"])
     assert "### Schedule performance index (SPI)" in kpis and "### Derived RAG" in kpis
@@ -163,12 +181,39 @@ def test_the_source_tree_gets_the_filled_in_handbook(sample_tree: Any) -> None:
 # KPI definitions ----------------------------------------------------------------------------------
 
 
-def test_every_kpi_definition_names_a_column_the_code_computes() -> None:
-    frame = prepare(read_portfolio(MINI), "org").projects
+def test_every_kpi_definition_names_what_the_code_computes_at_its_level() -> None:
+    a = prepare(read_portfolio(MINI), "org")
+    computed = {
+        "project": set(a.projects.columns),
+        "group": {f.name for f in dataclasses.fields(Rollup)},
+        "milestone": {name for name in dir(kpi_module) if callable(getattr(kpi_module, name))},
+        "team-month": set(a.capacity.cells.columns),
+    }
     for kpi in KPI_DEFINITIONS:
-        assert kpi.column in frame.columns, kpi.column
+        assert kpi.column in computed[kpi.level], (kpi.level, kpi.column)
     ids = [kpi.id for kpi in KPI_DEFINITIONS]
     assert len(ids) == len(set(ids))
+
+
+# Figures of a roll-up that are not KPIs of their own: counts, and parts of a defined KPI.
+NOT_KPIS = {
+    "projects": "a count",
+    "by_phase": "a count",
+    "by_kind": "a count",
+    "active_budget": "total budget over the active projects",
+    "active_spent": "spent to date over the active projects",
+    "spent_by_kind": "part of run versus change",
+    "benefits_planned": "part of benefits realized",
+    "open_risks": "a count, beside the risk exposure",
+    "budget_withheld": "a count, beside the total budget",
+    "active_budget_withheld": "a count, beside the total budget",
+}
+
+
+def test_every_figure_of_a_rollup_is_defined_on_the_kpi_page() -> None:
+    defined = {kpi.column for kpi in KPI_DEFINITIONS if kpi.level == "group"}
+    for figure in dataclasses.fields(Rollup):
+        assert (figure.name in defined) != (figure.name in NOT_KPIS), figure.name
 
 
 def test_the_kpi_page_defines_every_kpi_with_its_anchor(built: Path) -> None:
@@ -177,6 +222,11 @@ def test_the_kpi_page_defines_every_kpi_with_its_anchor(built: Path) -> None:
         assert f'id="{kpi.id}"' in html, kpi.id
     for anchor in ("spi", "cpi", "eac", "tcpi", "schedule-slip", "derived-rag", "priority-score", "milestone-slip"):
         assert f'id="{anchor}"' in html
+    # the registry's links lead to the handbook pages, relative to the KPI page
+    assert '<a href="../../handbook/status-reporting/">Status reporting</a>' in html
+    assert '<a href="../../handbook/demand-management/#scoring">Demand management</a>' in html
+    assert '<a href="../../handbook/kpis/#schedule-slip">schedule slip</a>' in html
+    assert "](" not in html
 
 
 def test_an_undefined_kpi_explains_itself_from_the_registry() -> None:
@@ -242,12 +292,53 @@ def test_no_abbreviation_is_left_without_its_tooltip_on_the_site(built: Path) ->
         assert TIPS.apply(html) == html, page.relative_to(built)
 
 
+class _ProseText(HTMLParser):
+    """The text of a page's article that a reader sees as prose: not in code, a tooltip already, or a control."""
+
+    SKIP = frozenset({"script", "style", "code", "pre", "kbd", "samp", "abbr", "select", "option", "textarea", "svg"})
+    VOID = frozenset({"br", "img", "input", "hr", "wbr", "col", "source", "meta", "link"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if "article" in self.open and not self.SKIP.intersection(self.open):
+            self.parts.append(data)
+
+
+def test_no_abbreviation_is_left_bare_in_the_prose_of_any_page(built: Path) -> None:
+    """An independent reading of the built pages (an HTML parser, not the tooltips' own rules)."""
+    bare = re.compile(
+        r"(?<![A-Za-z0-9])(" + "|".join(re.escape(a.abbreviation) for a in ABBREVIATIONS) + r")(?![A-Za-z0-9])"
+    )
+    found: dict[str, str] = {}
+    for page in built.rglob("*.html"):
+        if "assets" in page.parts:
+            continue
+        parser = _ProseText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for match in bare.finditer(" ".join(parser.parts)):
+            found.setdefault(match.group(1), str(page.relative_to(built)))
+    assert not found, found
+
+
 def test_the_glossary_lists_every_abbreviation_with_working_links(built: Path) -> None:
     html = article((built / "handbook/glossary/index.html").read_text())
     for abbreviation in ABBREVIATIONS:
         assert f'id="abbr-{abbreviation.abbreviation.lower()}"' in html
-        assert abbreviation.see, abbreviation.abbreviation
-    assert html.count("More about ") == len(ABBREVIATIONS)  # every entry links to the page that explains it
+        assert abbreviation.see or abbreviation in DOMAIN, abbreviation.abbreviation
+    # every entry with a page that explains it links there: all the PMO's own, some of the organization's
+    assert html.count("More about ") == sum(1 for a in ABBREVIATIONS if a.see) > len(ABBREVIATIONS) - len(DOMAIN)
 
 
 def test_tooltips_can_be_switched_off(tmp_path: Path, in_root: Path) -> None:
@@ -342,6 +433,52 @@ def test_role_pages_list_the_holders_and_their_projects(built: Path) -> None:
     for program in portfolio.programs.values():
         if program.visibility == "org":
             assert f'href="../../../programs/{program.id}/"' in committees
+            assert people[program.pmo_analyst].name in _row(committees, f"../../../programs/{program.id}/")
+
+
+def _row(page: str, text: str) -> str:
+    """The table row of a page that holds `text`."""
+    return next(row for row in page.split("<tr>") if text in row).split("</tr>")[0]
+
+
+@pytest.mark.parametrize("role", ["project-manager", "program-manager", "sponsor", "pmo-analyst"])
+def test_each_holder_of_a_role_is_listed_with_their_current_projects(built: Path, role: str) -> None:
+    portfolio = read_portfolio(SAMPLE)
+    names = {p.id: p.name for p in portfolio.people.people}
+    programs = {p.id: p for p in portfolio.programs.values() if p.visibility == "org"}
+    projects = [p for p in portfolio.projects.values() if p.visibility == "org"]
+    theirs: dict[str, set[str]] = {}
+    for project in projects:
+        program = programs.get(project.program or "")
+        people = {
+            "project-manager": [project.manager],
+            "sponsor": [project.sponsor],
+            "program-manager": [program.manager] if program else [],
+            "pmo-analyst": [program.pmo_analyst] if program and program.pmo_analyst else [],
+        }[role]
+        for person in people:
+            theirs.setdefault(person, set()).add(project.id)
+    page = article((built / f"handbook/roles/{role}/index.html").read_text())
+    for person, ids in theirs.items():
+        row = _row(page, f"<td>{names[person].replace(chr(39), '&#39;')}</td>")
+        finished = 0
+        for project in projects:
+            if project.id in ids and project.phase in ("closed", "cancelled"):
+                finished += 1
+            else:
+                assert (f'href="../../../projects/{project.id}/"' in row) == (project.id in ids), (person, project.id)
+        assert (f"{finished} closed or cancelled" in row) == bool(finished), person
+
+
+def test_the_pmo_director_and_coordinator_work_on_the_whole_portfolio(built: Path) -> None:
+    portfolio = read_portfolio(SAMPLE)
+    programs = sum(1 for p in portfolio.programs.values() if p.visibility == "org")
+    running = sum(
+        1 for p in portfolio.projects.values() if p.visibility == "org" and p.phase not in ("closed", "cancelled")
+    )
+    for role, person in (("pmo-director", "Sofia Lindqvist"), ("pmo-coordinator", "Joana Ferreira")):
+        row = _row(article((built / f"handbook/roles/{role}/index.html").read_text()), person)
+        assert f"<td>all {programs}</td>" in row and f"<td>all {running} not finished</td>" in row
 
 
 def test_a_role_page_with_a_differently_written_role(mini: Path, edit: Edit, tmp_path: Path) -> None:
@@ -478,3 +615,147 @@ def test_every_role_and_template_has_its_page(sample_tree: Any) -> None:
     for template in TEMPLATES.values():
         assert f"{HANDBOOK}/{template.page}" in sample_tree.pages
     assert f"{HANDBOOK}/lessons.md" in sample_tree.pages
+
+
+def test_the_validation_example_of_the_handbook_is_what_pmo_validate_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "portfolio")
+    (tmp_path / "portfolio/projects/crm.yaml").write_text(
+        'name: "CRM replacement"\n'
+        "program: digital-front-door\n"
+        "kind: change\n"
+        "phase: active\n"
+        "methodology: agile\n"
+        "objectives: [digital-care]\n"
+        "sponsor: g.rossi\n"
+        "manager: Adaeze Okafor\n"
+        'sumary: "Replace the contact centre\'s CRM."\n'
+        "description: |\n"
+        "  Replace the CRM.\n"
+        "start: 31/01/2026\n"
+        "finish: 2026-12-31\n"
+        "scores: {strategic_fit: 3, value: 3, urgency: 3, risk: 3}\n"
+        "budget: 100,000\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--data", "portfolio"])
+    page = (HANDBOOK_DIR / "editing-the-portfolio.md").read_text()
+    example = page.split("The checks of a pull request run the same command. For example:\n\n```\n")[1].split("```")[0]
+    assert result.exit_code == 1
+    assert result.output == example
+
+
+# What the governance page says decides a change request, by its cumulative effect since the baseline: the
+# lowest body whose thresholds (cost, share of the budget, schedule days) cover it.
+DECISION_RIGHTS = (
+    ("project-manager", 0, 0.0, 5),
+    ("sponsor", 25_000, 0.05, 14),
+    ("change-board", 150_000, 0.10, 45),
+    ("steering-committee", 500_000, 0.25, None),
+    ("portfolio-review", None, None, None),
+)
+
+
+def test_the_sample_changes_were_decided_by_the_body_the_governance_page_names() -> None:
+    page = (HANDBOOK_DIR / "governance.md").read_text()
+    for body, cost, share, days in DECISION_RIGHTS:  # the table above is the page's table
+        row = next(line for line in page.splitlines() if line.endswith(f"| `{body}` |"))
+        if cost:
+            assert f"€{cost:,}" in row and f"{share:.0%}".replace("%", " %") in row, row
+        if days:
+            assert f"{days} " in row, row
+    bodies = [body for body, *_ in DECISION_RIGHTS]
+    checked = 0
+    for project in read_portfolio(SAMPLE).projects.values():
+        cost = days = 0.0
+        for change in sorted(project.changes, key=lambda c: c.date):
+            if change.decision != "approved" or change.decided_by not in bodies:
+                continue
+            cost, days = cost + (change.cost or 0), days + (change.schedule_days or 0)  # the net effect
+            needed = next(
+                body
+                for body, limit, share, most in DECISION_RIGHTS
+                if limit is None
+                or (abs(cost) <= min(limit, share * (project.budget or 0)) and (most is None or abs(days) <= most))
+            )
+            assert bodies.index(change.decided_by) >= bodies.index(needed), (project.id, change.id, needed)
+            checked += 1
+    assert checked >= 10
+
+
+# the content pages ----------------------------------------------------------------------------------
+
+
+def _sections(page: str) -> dict[str, str]:
+    """The `## ` sections of a handbook page's Markdown, by heading (attributes cut off)."""
+    parts = re.split(r"^## (.+)$", (HANDBOOK_DIR / page).read_text(), flags=re.M)
+    return {re.sub(r"\s*\{.*\}$", "", title): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+GATE_SECTIONS = (
+    "Intake",
+    "G0 Assessment",
+    "G1 Approval",
+    "Planning and G2 Baseline",
+    "Execution and G3 Acceptance",
+    "Closing and G4 Closure",
+    "Post-implementation review (PIR)",
+)
+
+
+def test_every_gate_of_the_lifecycle_has_entry_and_exit_criteria_its_artefact_and_who_decides() -> None:
+    sections = _sections("lifecycle.md")
+    for gate in GATE_SECTIONS:
+        body = sections[gate]
+        for part in ("Entry", "Artefact", "Who decides", "Exit"):
+            assert re.search(rf"^- \*\*{part}\b[^*]*:\*\*", body, re.M), (gate, part)
+    glance = sections["The gates at a glance"]
+    for gate in ("Intake", "G0 Assessment", "G1 Approval", "G2 Baseline", "G3 Acceptance", "G4 Closure", "PIR"):
+        row = next(line for line in glance.splitlines() if line.startswith(f"| {gate} |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert len(cells) == 5 and all(cells), row  # decision, artefact, who decides, record in the portfolio
+
+
+def test_each_compliance_checklist_says_when_it_applies_and_what_is_checked_at_which_gate() -> None:
+    sections = _sections("compliance.md")
+    table = sections["When each checklist applies"]
+    for name in ("GDPR", "HIPAA", "SOX", "Security review at the gates"):
+        body = sections[name]
+        assert re.search(r"\*\*(Before|At) G\d", body) or "| G" in body, name
+        assert body.count("- [ ] ") >= 4 or name.startswith("Security"), name
+        row = next(line for line in table.splitlines() if line.startswith(f"| [{name.split(' at ')[0]}]"))
+        assert re.search(r"\| G\d \| G\d", row), row  # screened at a gate, checked at gates
+    for gate in ("G0", "G1", "G2", "G3"):
+        assert (
+            f"**{gate}" in sections["Security review at the gates"]
+            or f"| {gate}" in sections["Security review at the gates"]
+        ), gate
+
+
+def test_the_tailoring_guide_covers_each_method_and_what_it_changes() -> None:
+    sections = _sections("methodologies.md")
+    for method in ("Agile", "PRINCE2-style", "PMI-style", "Hybrid"):
+        assert len(sections[method].split()) > 40, method
+    changes = sections["What each method changes"]
+    assert "| | Agile | PRINCE2-style | PMI-style | Hybrid |" in changes
+    for row in ("G2 baseline", "Milestones in the file", "Percent complete", "Change requests", "Status report"):
+        assert f"| **{row}** |" in changes, row
+    choosing = sections["Choosing a method"]
+    for key in ("agile", "prince2", "pmi", "hybrid"):
+        assert f"| `{key}` |" in choosing, key
+
+
+def test_start_here_gives_a_reading_order_per_role_a_first_week_checklist_and_how_to_change_the_portfolio(
+    built: Path,
+) -> None:
+    sections = _sections("start-here.md")
+    order = sections["Reading order by role"]
+    for role in ("New project manager", "New PMO analyst", "New sponsor"):
+        steps = order.split(f'=== "{role}"')[1].split("===")[0]
+        assert len(re.findall(r"^    \d+\. \[", steps, re.M)) >= 5, role
+    assert sections["Your first week"].count("- [ ] ") >= 6
+    changing = article((built / "handbook/editing-the-portfolio/index.html").read_text())
+    for needed in ("pull request", "pmo validate", "pmo serve", 'id="validate"'):
+        assert needed in changing, needed
+    assert 'href="../editing-the-portfolio/"' in article((built / "handbook/start-here/index.html").read_text())

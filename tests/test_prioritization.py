@@ -10,7 +10,7 @@ import yaml
 from generator.blocks import unmark
 from generator.kpi import contributions, cut_line
 from generator.pipeline import prepare, read_portfolio
-from generator.prioritization import prioritization_page, ranked
+from generator.prioritization import RANKED, prioritization_page, ranked
 
 
 def test_cut_line_is_drawn_where_the_running_total_first_exceeds_the_funding() -> None:
@@ -31,7 +31,8 @@ def test_contributions_add_up_to_the_score() -> None:
 
 @pytest.fixture
 def portfolio(mini: Path) -> Path:
-    """The fixture plus an approved project not yet started and two more requests (funding: 500,000)."""
+    """The fixture plus an approved project not yet started, a proposal, one started, and three more requests
+    (funding: 500,000)."""
     _write(
         mini / "projects/kiosks.yaml",
         {
@@ -44,6 +45,34 @@ def portfolio(mini: Path) -> Path:
             "finish": "2026-12-31",
             "budget": 300000,
             "scores": {"strategic_fit": 5, "value": 5, "urgency": 3, "risk": 2},  # 1.75 + 1.5 + 0.45 + 0.8 = 4.5
+        },
+    )
+    _write(
+        mini / "projects/wards.yaml",
+        {
+            "name": "Wards",
+            "program": "front-door",
+            "phase": "proposal",
+            "sponsor": "m.chen",
+            "manager": "a.okafor",
+            "start": "2027-03-01",
+            "finish": "2027-12-31",
+            "budget": 900000,
+            "scores": {"strategic_fit": 3, "value": 3, "urgency": 3, "risk": 3},  # 1.05 + 0.9 + 0.45 + 0.6 = 3.0
+        },
+    )
+    _write(
+        mini / "projects/begun.yaml",  # approved, but its start has passed: it is committed, not a candidate
+        {
+            "name": "Begun",
+            "program": "front-door",
+            "phase": "approved",
+            "sponsor": "m.chen",
+            "manager": "a.okafor",
+            "start": "2026-01-05",
+            "finish": "2026-12-31",
+            "budget": 1000,
+            "scores": {"strategic_fit": 5, "value": 5, "urgency": 5, "risk": 1},
         },
     )
     _write(
@@ -87,12 +116,19 @@ def _write(path: Path, data: dict) -> None:
 def test_ranking_and_cut_line_by_hand(portfolio: Path) -> None:
     a = prepare(read_portfolio(portfolio), "org")
     order, unscored = ranked(a)
-    # Kiosks 4.5 (300,000), App 3.8 (250,000), Patient chatbot 3.2 (80,000); Fax is rejected: not a candidate
-    assert [(c.name, score) for c, score in order] == [("Kiosks", 4.5), ("App", 3.8), ("Patient chatbot", 3.2)]
+    # Kiosks 4.5 (300,000), App 3.8 (250,000), Patient chatbot 3.2 (80,000), the proposal Wards 3.0 (900,000);
+    # Fax is rejected and Begun has started: neither is a candidate
+    assert [(c.name, score) for c, score in order] == [
+        ("Kiosks", 4.5),
+        ("App", 3.8),
+        ("Patient chatbot", 3.2),
+        ("Wards", 3.0),
+    ]
     assert [c.name for c in unscored] == ["Unscored idea"]
     page = unmark(prioritization_page(a))
-    # 300,000 fits the 500,000; 550,000 does not: the line falls after rank 1 and the chatbot is below it too
-    assert "the first 1 of 3 candidates fit (€300,000); the cut line falls after rank 1" in page
+    # 300,000 fits the 500,000; 550,000 does not: the line falls after rank 1 and the rest are below it too
+    assert "the first 1 of 4 candidates fit (€300,000); the cut line falls after rank 1" in page
     ranking = page.split("## Ranking")[1].split("## Value and risk")[0]
-    assert ranking.count("above the cut line</td>") == 1 and ranking.count("below the cut line</td>") == 2
-    assert "Fax" not in page
+    assert ranking.count("above the cut line</td>") == 1 and ranking.count("below the cut line</td>") == 3
+    assert "Fax" not in page and "Begun" not in page
+    assert f"Ranked by priority score: {RANKED}." in page
