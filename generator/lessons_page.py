@@ -82,8 +82,8 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
                 )
             )
             attrs.append(
-                f'data-program="{attribute(project.program)}" data-phase="{attribute(project.phase)}" '
-                f'data-year="{year}"'
+                f'data-category="{category}" data-program="{attribute(project.program)}" '
+                f'data-phase="{attribute(project.phase)}" data-year="{year}"'
             )
         caption = _caption(context, category, len(entries))
         parts.append(heading(plain(title), 2, f"lessons-{category}"))
@@ -101,6 +101,7 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
         )
     program_names = a.portfolio.programs
     choices: dict[str, list[tuple[str, str]]] = {
+        "category": [(c, plain(LESSON_CATEGORIES[c][0]) if c in LESSON_CATEGORIES else "Other") for c in order],
         "program": [(p, plain(program_names[p].name if p in program_names else p)) for p in sorted(programs)],
         "phase": [(p, fmt.phase(p)) for p in sorted(phases)],
         "year": [(y, y) for y in sorted(years, reverse=True) if y],
@@ -108,9 +109,16 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
     tables = " ".join(f"{_TABLE}-{c}" for c in order)
     intro = html_block(
         f"<p>{total} lesson{'s' if total != 1 else ''} from "
-        f"{len({pid for entries in groups.values() for pid, _ in entries})} projects, in {len(order)} categories.</p>"
+        f"{len({pid for entries in groups.values() for pid, _ in entries})} projects, in {len(order)} categories. "
+        "The search finds words of the lessons, their projects and their categories.</p>"
     )
-    return intro + filter_form(tables, choices, total, search=True) + "".join(parts) + page_scripts(here, TABLES_JS)
+    accepted = ", ".join(f"<code>{c}</code>" for c in LESSON_CATEGORIES)
+    known = html_block(
+        f"<p>The categories a lesson's <code>category</code> may take: {accepted}. Any other is listed under "
+        "Other until the PMO adds it to the library.</p>"
+    )
+    form = filter_form(tables, choices, total, search=True)
+    return intro + form + "".join(parts) + known + page_scripts(here, TABLES_JS)
 
 
 def _caption(context: Context, category: str, count: int) -> str:

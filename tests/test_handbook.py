@@ -496,7 +496,7 @@ def test_the_lessons_library_lists_every_lesson_by_category(built: Path) -> None
     html = article((built / "handbook/lessons/index.html").read_text())
     org = [(p, lesson) for p in portfolio.projects.values() if p.visibility == "org" for lesson in p.lessons]
     shown = [(p, lesson) for p, lesson in org if lesson.visibility == "org"]
-    assert html.count("<tr data-program=") == len(shown)
+    assert html.count("<tr data-category=") == len(shown)
     for category in {lesson.category for _, lesson in shown}:
         assert f'id="lessons-{category}"' in html
         assert f'id="pmo-lessons-{category}"' in html
@@ -504,6 +504,16 @@ def test_the_lessons_library_lists_every_lesson_by_category(built: Path) -> None
     for lesson in hidden:
         assert lesson.lesson[:40] not in html
     assert 'data-pmo-filters="pmo-lessons-' in html and 'type="search"' in html
+    for name in ("category", "program", "phase", "year"):
+        assert f'<select name="{name}">' in html, name
+    rows = [row.split("</tr>")[0] for row in html.split("<tr data-category=")[1:]]
+    for project, lesson in shown:  # each with its project, the project's phase and the lesson's date
+        link = f'<a href="../../projects/{project.id}/">'
+        phase = f"<td>{project.phase.replace('-', ' ').capitalize()}</td>"
+        date = f"<td>{lesson.date.isoformat() if lesson.date else 'n/a'}</td>"
+        assert any(link in row and phase in row and date in row for row in rows), (project.id, lesson.lesson)
+    for category in LESSON_CATEGORIES:  # every category a lesson may take, not only those in use
+        assert f"<code>{category}</code>" in html
 
 
 def test_lesson_categories_link_to_handbook_pages_that_exist(built: Path) -> None:

@@ -115,28 +115,43 @@ def test_key_content_of_a_project_page(sample_site: Path) -> None:
     assert manager in html
 
 
-def test_every_internal_link_resolves(sample_site: Path) -> None:
-    """Generated tables link by URL (MkDocs does not check HTML blocks): every href must reach a file, and
-    every #anchor an id of the page it points to (the handbook's included)."""
-    href = re.compile(r'href="([^"#?]*)(?:#([^"]*))?"')
+@pytest.fixture(scope="module")
+def pmo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample-pmo") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(main, ["build", "--audience", "pmo", "--out", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("audience", ["org", "pmo"])
+def test_every_internal_link_resolves(audience: str, request: pytest.FixtureRequest) -> None:
+    """Generated tables link by URL (MkDocs does not check HTML blocks): every href and src must reach a file
+    (a query string aside), and every #anchor an id of the page it points to (the handbook's included)."""
+    site: Path = request.getfixturevalue("sample_site" if audience == "org" else "pmo_site")
+    reference = re.compile(r'(href|src)="([^"#?]*)(?:\?[^"#]*)?(?:#([^"]*))?"')
     ids: dict[Path, set[str]] = {}
     broken = []
-    for page in sample_site.rglob("*.html"):
+    checked: Counter[str] = Counter()
+    for page in site.rglob("*.html"):
         if page.name == "404.html":  # served at any depth, so its links are absolute by design
             continue
-        for target, anchor in href.findall(page.read_text(encoding="utf-8")):
+        for attribute, target, anchor in reference.findall(page.read_text(encoding="utf-8")):
+            checked[attribute] += 1
             if target and (re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//")):
                 continue
             resolved = (page.parent / target).resolve() if target else page
             file = resolved if resolved.is_file() else resolved / "index.html"
             if not file.is_file():
-                broken.append(f"{page.relative_to(sample_site)} → {target}")
+                broken.append(f"{page.relative_to(site)} → {target}")
             elif anchor and file.suffix == ".html":
                 if file not in ids:
                     ids[file] = set(re.findall(r'\b(?:id|name)="([^"]+)"', file.read_text(encoding="utf-8")))
                 if anchor not in ids[file]:
-                    broken.append(f"{page.relative_to(sample_site)} → {target}#{anchor}")
+                    broken.append(f"{page.relative_to(site)} → {target}#{anchor}")
     assert any(page.parts[-3:-1] == ("handbook", "kpis") for page in ids)  # anchors into the handbook were checked
+    assert checked["src"] > 100 and checked["href"] > 10 * checked["src"]  # scripts and images too
     assert not broken, "\n".join(broken[:20])
 
 

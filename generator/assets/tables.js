@@ -52,12 +52,15 @@
       var words = query ? query.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
       tables.forEach(function (table) {
         var kept = 0;
+        // the words of a table's heading (a category of lessons) belong to each of its rows
+        var heading = table.dataset.pmoHeading && document.getElementById(table.dataset.pmoHeading);
+        var context = heading ? " " + heading.textContent.toLowerCase() : "";
         Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
           var keep = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
             return !select.value || row.dataset[select.name] === select.value;
           });
           if (keep && words.length) {
-            var text = row.textContent.toLowerCase();
+            var text = row.textContent.toLowerCase() + context;
             keep = words.every(function (word) { return text.indexOf(word) >= 0; });
           }
           row.hidden = !keep;
