@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import types
@@ -165,20 +166,73 @@ def _entity(model: type[Entity], entity_id: str, source: SourceFile, problems: l
             _problem(
                 source, ("id",), f'"{given}" does not match the file name "{source.path.name}": the file name is the id'
             )
-        )
-        return None
+        )  # and the rest of the file is checked as if it said the file name
     data["id"] = entity_id
     return _model(model, source, problems, data)
 
 
 def _model(model: type[M], source: SourceFile | None, problems: list[Problem], data: Any = None) -> M | None:
+    """The file's model; on errors, they are reported and the model of what is valid in the file is returned
+    (see _salvage), so that the run's other checks still see the file and report their problems too."""
     if source is None:
         return None
+    given = source.data if data is None else data
     try:
-        return model.model_validate(source.data if data is None else data)
+        return model.model_validate(given)
     except ValidationError as exc:
-        problems.extend(_problem(source, tuple(err["loc"]), _message(model, err)) for err in exc.errors())
-        return None
+        errors = exc.errors()
+    problems.extend(_problem(source, tuple(err["loc"]), _message(model, err)) for err in errors)
+    return _salvage(model, given, errors, source, problems)
+
+
+_SALVAGE_PASSES = 4
+
+
+def _salvage(model: type[M], data: Any, errors: list[Any], source: SourceFile, problems: list[Problem]) -> M | None:
+    """The model of `data` without the fields that failed (an unknown key, a wrong optional value), for the
+    checks that need a model: references, dates in order, cycles. Errors the smaller data shows that the first
+    pass could not (a model checks its fields together only once each is valid) are reported too. None when
+    the model needs what was taken out (a required field, an item of a list: taking one out would renumber the
+    others and misplace their messages): the file's own errors are reported, its references are not checked."""
+    current = copy.deepcopy(data)
+    taken: set[tuple[Any, ...]] = set()
+    for _ in range(_SALVAGE_PASSES):
+        locs = [_loc(err) for err in errors]
+        if any(_within(loc, taken) for loc in locs) or not all(_drop(current, loc) for loc in locs):
+            return None
+        taken.update(locs)
+        try:
+            return model.model_validate(current)
+        except ValidationError as exc:
+            errors = exc.errors()
+        problems.extend(
+            _problem(source, _loc(err), _message(model, err)) for err in errors if not _within(_loc(err), taken)
+        )
+    return None
+
+
+def _loc(err: Any) -> tuple[Any, ...]:
+    return tuple(part for part in err["loc"] if part != "[key]")
+
+
+def _within(loc: tuple[Any, ...], taken: set[tuple[Any, ...]]) -> bool:
+    return any(loc[:end] in taken for end in range(1, len(loc) + 1))
+
+
+def _drop(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Take the mapping key at `loc` out of `data`; False when `loc` is not a key of a mapping in it."""
+    if not loc or not isinstance(loc[-1], str):
+        return False
+    node = data
+    for part in loc[:-1]:
+        within_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (within_list or (isinstance(node, dict) and part in node)):
+            return False
+        node = node[part]
+    if isinstance(node, dict) and loc[-1] in node:
+        del node[loc[-1]]
+        return True
+    return False
 
 
 def _problem(source: SourceFile | None, loc: Path_, message: str) -> Problem:

@@ -235,6 +235,35 @@ def test_all_errors_of_a_run_are_reported_together(mini: Path, edit: Edit) -> No
     assert files == ["broken.yaml", "crm.yaml", "identity.yaml", "people.yaml"], found
 
 
+def test_the_errors_of_one_file_do_not_hide_its_other_problems(mini: Path, edit: Edit) -> None:
+    """A typo, a wrong optional value and a wrong id do not stop the references, dates and item checks of the
+    same file: one run lists them all."""
+    edit("projects/crm.yaml", "name: Patient CRM", "id: patient-crm\nname: Patient CRM")  # line 1
+    edit("projects/crm.yaml", "sponsor: m.chen", "sponsor: m.chenn")  # line 8
+    edit("projects/crm.yaml", "summary: One CRM", "sumary: One CRM")  # line 10
+    edit("projects/crm.yaml", "finish: 2026-05-01", "finish: 2025-05-01")  # line 14
+    edit("projects/crm.yaml", "forecast: 2026-02-10, actual", "forecast: soon, actual")  # line 19
+    edit("projects/crm.yaml", "owner: a.okafor, status: open, mitigation", "owner: nobody, status: open, mitigation")
+    found = {(p.line, p.field): p.message for p in problems(mini)}
+    assert found == {
+        (1, "id"): '"patient-crm" does not match the file name "crm.yaml": the file name is the id',
+        (8, "sponsor"): 'unknown person "m.chenn"; did you mean "m.chen"?',
+        (10, "sumary"): 'unknown field "sumary"; did you mean "summary"?',
+        (14, "finish"): "finish 2025-05-01 is before start 2026-01-01",
+        (19, "milestones[0].forecast"): 'expected a date like 2026-03-31, got "soon"',
+        (25, "risks[0].owner"): 'unknown person "nobody"',
+    }, found
+
+
+def test_a_file_whose_required_field_is_wrong_still_reports_its_other_errors(mini: Path, edit: Edit) -> None:
+    """Without a valid required field no model can be made, so its references wait; its own errors do not."""
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/crm.yaml", "summary: One CRM", "sumary: One CRM")
+    edit("projects/crm.yaml", "sponsor: m.chen", "sponsor: m.chenn")
+    found = {(p.line, p.field) for p in problems(mini)}
+    assert found == {(4, "phase"), (9, "sumary")}, found
+
+
 def test_unexpected_files_and_folders(mini: Path) -> None:
     (mini / "projects" / "extra.yml").write_text("name: x\n")
     (mini / "project").mkdir()
