@@ -6,8 +6,8 @@ import contextlib
 import gc
 import io
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -114,7 +114,7 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
 def staging_dir(out_dir: Path, purpose: str) -> Iterator[Path]:
     """A sibling folder to write into; swapped in for out_dir on success, removed on any failure."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{purpose}-", dir=out_dir.parent))
+    staging = _new_folder(out_dir.parent, f".{out_dir.name}.{purpose}-")
     try:
         yield staging
         _swap_in(staging, out_dir)
@@ -123,10 +123,26 @@ def staging_dir(out_dir: Path, purpose: str) -> Iterator[Path]:
         raise
 
 
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder with the usual permissions: unlike tempfile.mkdtemp's (owner only), which
+    would become the site's and shut out a web server running as another user."""
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()  # mode 0o777 less the umask, as for any folder the user makes
+        except FileExistsError:
+            continue
+        return folder
+
+
 def _swap_in(new: Path, out_dir: Path) -> None:
-    """Replace out_dir by new with renames only, so a reader never sees a half-written site."""
+    """Replace out_dir by new with renames only, so a reader never sees a half-written site. Names starting
+    with a dot stay, as MkDocs keeps them when it cleans its site folder (a site/.git of a gh-pages checkout)."""
     old = None
     if out_dir.exists():
+        for kept in out_dir.iterdir():
+            if kept.name.startswith(".") and not (new / kept.name).exists():
+                kept.rename(new / kept.name)
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         out_dir.rename(old)
     new.rename(out_dir)

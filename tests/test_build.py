@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
@@ -137,6 +139,34 @@ def test_invalid_data_exits_1_and_keeps_the_previous_site(mini_site: Path, mini:
     assert "crm.yaml:4: phase: expected one of" in output
     assert tree_digest(mini_site) == before
     assert not [p for p in mini_site.parent.iterdir() if p.name.startswith(".site.")]  # no leftovers
+
+
+def test_a_rebuild_keeps_dot_entries_as_mkdocs_does_and_the_folder_opens_to_others(
+    mini_site: Path, tmp_path: Path
+) -> None:
+    """site/ may be a gh-pages checkout: its .git survives a rebuild (MkDocs' clean_directory keeps names starting
+    with a dot). And the site gets the usual folder permissions, not a private temporary folder's."""
+    (mini_site / ".git").mkdir()
+    (mini_site / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (mini_site / "stale.html").write_text("old")
+    old_mask = os.umask(0o022)
+    try:
+        code, output = pmo("build", "--data", str(MINI), "--out", str(mini_site))
+    finally:
+        os.umask(old_mask)
+    assert code == 0, output
+    assert (mini_site / ".git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert not (mini_site / "stale.html").exists()
+    assert stat.S_IMODE(mini_site.stat().st_mode) == 0o755
+
+
+@pytest.mark.parametrize("command", ["build", "generate"])
+def test_an_output_folder_that_cannot_be_written_is_a_usage_error(tmp_path: Path, in_root: Path, command: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    code, output = pmo(command, "--data", str(MINI), "--out", str(tmp_path / "a-file/site"))
+    assert code == 2, output
+    assert output.startswith(f"Error: cannot write --out {tmp_path / 'a-file/site'}") and "Traceback" not in output
+    assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
 def test_strict_warning_exits_1_and_keeps_the_previous_site(mini_site: Path, tmp_path: Path) -> None:
