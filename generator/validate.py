@@ -280,7 +280,7 @@ def _message(model: type[BaseModel], err: Any) -> str:
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         name = str(err["loc"][-1])
-        if name.isdigit():  # `actual_cost: 760,000` inside { }: the comma started a new field "000"
+        if name.isdigit() and len(err["loc"]) > 1:  # `actual_cost: 760,000` inside { }: a new field "000"
             return (
                 f'unexpected field "{name}": a comma inside {{ }} starts a new field; write numbers without '
                 "thousands separators (760000) and decimals with a dot (3.5)"

@@ -91,12 +91,21 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str
     mark = exc.problem_mark
     if exc.context_mark is not None and context.startswith(("while scanning", "while parsing a flow")):
         mark = exc.context_mark
-    line = mark.line + 1 if mark else None
-    source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    at = mark.line if mark else None
+    while at is not None and at > 0 and (at >= len(lines) or not lines[at].strip()):
+        at -= 1  # noticed at the end of the file: the construct opened on the last line with text
+    line = at + 1 if at is not None else None
+    source_line = lines[at] if at is not None and at < len(lines) else ""
     if "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
         return line, "this line is indented with a tab character: indent with spaces"
     if "could not find expected ':'" in problem:
         return line, 'this line has no ": " between a key and its value'
+    if "quoted scalar" in context and ("escape" in problem or "hexdecimal" in problem or "hexadecimal" in problem):
+        return line, (
+            'a backslash inside "double quotes" starts an escape like \\n: put the text in single quotes '
+            "('C:\\temp\\new') or write each backslash twice"
+        )
     if "quoted scalar" in context:
         return line, "a quote opened on this line is never closed"
     if context.startswith("while parsing a flow"):

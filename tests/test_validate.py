@@ -342,6 +342,13 @@ def test_messages_say_what_was_probably_meant(
     assert (p.line, p.field, p.message) == (line, field, message)
 
 
+def test_a_number_as_a_top_level_key_is_an_unknown_field_not_a_comma_in_braces(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "name: Patient CRM", "name: Patient CRM\n2026: budget year")
+    p = only(mini)
+    assert (p.line, p.field) == (2, "2026")
+    assert p.message.startswith('unknown field "2026"; allowed fields: benefits,') and "comma" not in p.message
+
+
 def test_an_empty_value_means_not_given(mini: Path, edit: Edit) -> None:
     edit("projects/crm.yaml", "summary: One CRM for every patient contact.", "summary:")
     assert validate_portfolio(load_portfolio(mini)).projects["crm"].summary == ""

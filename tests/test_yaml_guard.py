@@ -34,6 +34,10 @@ def refused(text: str) -> YamlProblem:
         ("a: 1\nb: [1, 2\nc: 3\n", 2, "a bracket opened on this line is never closed"),
         ("name: x\nbudget 1250000\nphase: y\n", 2, 'this line has no ": " between a key and its value'),
         ('name: "x\nphase: y\nz: 1\n', 1, "a quote opened on this line is never closed"),
+        ("a: 1\nfoo: [\n", 2, "a bracket opened on this line is never closed"),  # noticed at the end of the file
+        ("a: 1\nfoo: {b: 1,\n\n\n", 2, "a bracket opened on this line is never closed"),
+        ('a: 1\npath: "\\\\fs01\\projects"\n', 2, 'a backslash inside "double quotes" starts an escape'),
+        ('a: 1\npath: "C:\\users\\x"\n', 2, "write each backslash twice"),
         ("name: x\nlist:\n\t- a\n", 3, "indented with a tab character: indent with spaces"),
         ("name: x\nm:\n  - name: a\n   baseline: 2026-01-01\n", 4, "the indentation does not match"),
         ("title: Risk: vendor late\n", 1, 'quote a value that contains ": "'),
