@@ -315,7 +315,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], metavar="N")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], metavar="N")
     parser.add_argument("--out", type=Path, help="JSON results file (default: a temporary file)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="builds per size; the median is reported")
