@@ -114,6 +114,9 @@ def register_page(a: Analysis) -> str:
     )
 
 
+COUNTS = "data-pmo-counts"  # pmo.css: a table of one row of counts, in narrow columns
+
+
 def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) -> str:
     t = a.totals
     cur = a.settings.currency
@@ -136,8 +139,11 @@ def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) 
         ]
     )
     shown = [ph for ph in PHASES if t.by_phase[ph]]
-    by_phase = table([fmt.phase(ph) for ph in shown], [[str(t.by_phase[ph]) for ph in shown]], align="r" * len(shown))
-    by_rag = table([fmt.rag(r) for r in RAGS], [[str(t.by_rag[r]) for r in RAGS]], align="ccc")
+    # one row of counts: narrow columns, so that every phase fits beside the table of contents
+    by_phase = html_block(
+        table_html([fmt.phase(ph) for ph in shown], [[str(t.by_phase[ph]) for ph in shown]], "r" * len(shown), COUNTS)
+    )
+    by_rag = html_block(table_html([fmt.rag(r) for r in RAGS], [[str(t.by_rag[r]) for r in RAGS]], "ccc", COUNTS))
     return (
         front_matter("Home", searchable=False)
         + header

@@ -200,3 +200,17 @@ def test_number_columns_are_right_aligned(sample_site: Site, new_context: OpenCo
     assert len(alignments) >= 3
     for *numbers, first in alignments:
         assert set(numbers) == {"right"} and first != "right", alignments
+
+
+def test_the_home_page_counts_fit_beside_the_table_of_contents(sample_site: Site, new_context: OpenContext) -> None:
+    """Every phase of "Projects by phase" shows on a laptop screen, without scrolling the table sideways."""
+    page, _ = open_at(new_context, sample_site, "/")  # 1366 px wide
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('article table[data-pmo-counts]')].map(table => {
+            const box = table.closest('.md-typeset__scrollwrap') || table;
+            return [box.scrollWidth, box.clientWidth, table.querySelectorAll('th').length];
+        })"""
+    )
+    assert len(widths) == 2 and widths[0][2] == 8, widths  # the sample has a project in every phase
+    for scroll, client, _ in widths:
+        assert scroll <= client, widths
