@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import json
 import os
 import secrets
 import shutil
@@ -25,6 +26,22 @@ if TYPE_CHECKING:
 
 # Used when the working folder has no mkdocs.yml: the portfolio/ and methodology/ folders beside it.
 DEFAULT_CONFIG = Path(__file__).parent / "assets" / "default-site" / "mkdocs.yml"
+
+
+def default_config_text(folder: Path) -> str:
+    """The built-in configuration as a file of its own for `folder` (no mkdocs.yml there): its docs from the
+    package, the portfolio and the handbook from `folder`. For `pmo serve`, which hands MkDocs a file."""
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    for line, value in (
+        ("docs_dir: docs", DEFAULT_CONFIG.parent / "docs"),
+        ("      portfolio: portfolio", folder / "portfolio"),
+        ("      handbook: methodology", folder / "methodology"),
+    ):
+        key = line.split(":")[0]
+        if line not in text:
+            raise ConfigurationError(f"{DEFAULT_CONFIG}: has no line {line!r}")
+        text = text.replace(line, f"{key}: {json.dumps(str(value.resolve()))}", 1)  # JSON strings are YAML
+    return text
 
 
 def load_site_config(

@@ -131,14 +131,20 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort, MkDocsException
 
+    from .build import default_config_text
+
     _log_mkdocs(True)
     path = config_file or Path("mkdocs.yml")
-    if not path.is_file():
-        _fail(f"Error: {path}: no such MkDocs configuration file", 2)
-    try:
-        mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
-    except (Abort, MkDocsException) as exc:
-        _fail(f"Error: {exc}", 1)
+    with tempfile.TemporaryDirectory(prefix="pmo-serve-") as scratch:
+        if config_file is None and not path.exists():  # as `pmo build`: the built-in site for ./portfolio
+            path = Path(scratch) / "mkdocs.yml"
+            path.write_text(default_config_text(Path.cwd()), encoding="utf-8")
+        if not path.is_file():
+            _fail(f"Error: {path}: no such MkDocs configuration file", 2)
+        try:
+            mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
+        except (Abort, MkDocsException) as exc:
+            _fail(f"Error: {exc}", 1)
 
 
 @main.command()

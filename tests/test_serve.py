@@ -68,3 +68,23 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_without_a_mkdocs_yml_uses_the_built_in_site_as_build_does(tmp_path: Path) -> None:
+    shutil.copytree(MINI, tmp_path / "portfolio")
+    shutil.copytree(ROOT / "methodology", tmp_path / "methodology")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        page = wait_for(f"http://127.0.0.1:{port}/projects/crm/", "Patient CRM")
+        assert "<title>Patient CRM" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["methodology", "portfolio"]  # nothing written here
