@@ -132,7 +132,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         site_urls = {f.url for f in files}
         for uri, blocks in self.blocks.items():
             for target in broken_links(page_url(uri), blocks, site_urls):
-                log.warning("Generated page '%s' links to '%s', which is not a page or file of the site.", uri, target)
+                log.warning(
+                    "Generated page '%s' links to '%s', which is not a page or file of the site.%s",
+                    uri,
+                    target,
+                    _written_from(tree.edit_sources.get(uri), target),
+                )
         if merge_home:
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:
@@ -190,6 +195,19 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _written_from(source: Path | None, target: str) -> str:
+    """Where to fix a broken link of a generated page: its data file, at the line that holds the link."""
+    if source is None:
+        return ""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    where = os.path.relpath(source) if not os.path.relpath(source).startswith("..") else str(source)
+    line = next((n for n, text in enumerate(lines, 1) if target in text), None)
+    return f" The link is written in {where}{f':{line}' if line else ''}."
 
 
 def _inclusion(uri: str) -> InclusionLevel:

@@ -317,6 +317,7 @@ def test_strict_fails_on_a_broken_link_in_data_text(mini: Path, edit: Edit, tmp_
     code, output = pmo(*args, "--strict")
     assert code == 1
     assert "Generated page 'projects/crm.md' links to '../../old-crm/'" in output
+    assert f"The link is written in {mini / 'projects/crm.yaml'}:11." in output  # the description's line
 
 
 def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, in_root: Path) -> None:
