@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from .conftest import MINI, ROOT
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -42,22 +44,31 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s; last page:\n{page[:500]}")
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`pmo serve` run in `folder`, on a free port: its address."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
     data, handbook = tmp_path / "portfolio", tmp_path / "methodology"
     shutil.copytree(MINI, data)
     shutil.copytree(ROOT / "methodology", handbook)
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with serving(tmp_path) as base:
         wait_for(f"{base}/projects/crm/", "Patient CRM")
         project = data / "projects" / "crm.yaml"
         project.write_text(project.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
@@ -65,26 +76,11 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
         page = handbook / "lifecycle.md"
         page.write_text(page.read_text() + "\n\nA sentence added while serving.\n")
         assert "A sentence added while serving." in wait_for(f"{base}/handbook/lifecycle/", "A sentence added")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_serve_without_a_mkdocs_yml_uses_the_built_in_site_as_build_does(tmp_path: Path) -> None:
     shutil.copytree(MINI, tmp_path / "portfolio")
     shutil.copytree(ROOT / "methodology", tmp_path / "methodology")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    try:
-        page = wait_for(f"http://127.0.0.1:{port}/projects/crm/", "Patient CRM")
-        assert "<title>Patient CRM" in page
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(tmp_path) as base:
+        assert "<title>Patient CRM" in wait_for(f"{base}/projects/crm/", "Patient CRM")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["methodology", "portfolio"]  # nothing written here
