@@ -71,6 +71,11 @@ class Column:
     strict: bool = True  # only the choices (else a warning, and any value is kept)
     low: int | None = None
     high: int | None = None
+    people: bool = False  # the choices are the person ids of people.yaml
+
+
+# Fields that name a person: their column offers the person ids of the portfolio's people.yaml.
+PERSON_FIELDS = frozenset({"owner"})
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,16 @@ class RegisterTemplate:
     yaml_list: str  # the list of the project file the rows belong to
     suggested: dict[str, tuple[str, ...]]  # free-text fields offered a list of usual values
 
-    def columns(self) -> list[Column]:
+    def columns(self, people: tuple[str, ...] = ()) -> list[Column]:
         fields = dict(self.model.model_fields)
         visibility = fields.pop("visibility", None)
         ordered = [*fields.items(), *([("visibility", visibility)] if visibility else [])]
-        return [_column(key, info, self.suggested.get(key)) for key, info in ordered]
+        return [
+            Column(key, "list", info.is_required(), people, people=True)
+            if key in PERSON_FIELDS
+            else _column(key, info, self.suggested.get(key))
+            for key, info in ordered
+        ]
 
 
 REGISTERS: tuple[RegisterTemplate, ...] = (
@@ -122,6 +132,8 @@ def _column(key: str, info: FieldInfo, suggested: tuple[str, ...] | None) -> Col
 
 def allowed(column: Column) -> str:
     """The values a column takes, in words."""
+    if column.people:
+        return "a person id from people.yaml"
     if column.kind == "list":
         listed = ", ".join(column.choices)
         return listed if column.strict else f"usually {listed}"
@@ -132,14 +144,14 @@ def allowed(column: Column) -> str:
     return {"decimal": "a number", "date": "a date, YYYY-MM-DD", "text": "text"}[column.kind]
 
 
-def workbook(register: RegisterTemplate, as_of: dt.date) -> bytes:
+def workbook(register: RegisterTemplate, as_of: dt.date, people: tuple[str, ...] = ()) -> bytes:
     book = Workbook()
     book.properties.creator = "pmo-portfolio"
     book.properties.title = register.title
     book.properties.created = book.properties.modified = dt.datetime.combine(as_of, dt.time())
     sheet = book.active
     sheet.title = register.title
-    columns = register.columns()
+    columns = register.columns(people)
     sheet.append([c.key for c in columns])
     bold = Font(bold=True)
     for cell in sheet[1]:
@@ -147,8 +159,8 @@ def workbook(register: RegisterTemplate, as_of: dt.date) -> bytes:
     last = ROWS + 1
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, min(48, len(HELP.get(column.key, "")) // 2))
-        if column.kind == "list" and len(",".join(column.choices)) + 2 > _LIST_LIMIT:
+        sheet.column_dimensions[letter].width = _width(column)
+        if column.kind == "list" and (column.people or len(",".join(column.choices)) + 2 > _LIST_LIMIT):
             _list_cells(book, index, column.choices)
         rule = _validation(column, index)
         rule.promptTitle = column.key[:32]
@@ -174,11 +186,20 @@ def workbook(register: RegisterTemplate, as_of: dt.date) -> bytes:
     return save_workbook(book, as_of)
 
 
+def _width(column: Column) -> int:
+    """Room for what the column holds: a line of text, a date, a number, the longest choice."""
+    if column.kind == "list":
+        return max(12, min(30, max((len(c) for c in column.choices), default=0) + 4))
+    if column.kind == "text":
+        return 10 if column.key == "id" else 44
+    return 12
+
+
 def _validation(column: Column, lists_column: int) -> DataValidation:
     error = "This is not a value the portfolio files accept."
     if column.kind == "list":
         listed = '"' + ",".join(column.choices) + '"'
-        if len(listed) > _LIST_LIMIT:  # a longer inline list makes Excel refuse the file: point to cells instead
+        if column.people or len(listed) > _LIST_LIMIT:  # a long inline list makes Excel refuse the file: cells
             letter = get_column_letter(lists_column)
             listed = f"'{_LISTS}'!${letter}$1:${letter}${len(column.choices)}"
         rule = DataValidation(type="list", formula1=listed, allow_blank=True)
@@ -229,9 +250,10 @@ def _guide(book: Workbook, register: RegisterTemplate, columns: list[Column]) ->
 
 def register_files(analysis: Analysis) -> dict[str, bytes]:
     """Every register template, by its path in the site."""
-    return dict(_register_files(analysis.settings.as_of))
+    people = tuple(sorted(p.id for p in analysis.portfolio.people.people))
+    return dict(_register_files(analysis.settings.as_of, people))
 
 
 @lru_cache(maxsize=2)  # the same for every build of one period: `pmo serve` rebuilds without them
-def _register_files(as_of: dt.date) -> tuple[tuple[str, bytes], ...]:
-    return tuple((f"{FOLDER}/{register.file}", workbook(register, as_of)) for register in REGISTERS)
+def _register_files(as_of: dt.date, people: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    return tuple((f"{FOLDER}/{register.file}", workbook(register, as_of, people)) for register in REGISTERS)

@@ -579,6 +579,17 @@ def test_register_workbooks_have_typed_columns_and_validation_lists(built: Path,
         assert sheet["I2"].value.startswith("=IF(")  # exposure, computed as the site does
     if register.model is Issue:
         assert rules["F"].type == "date"
+    if "owner" in fields:  # the person ids of people.yaml, from the hidden lists sheet
+        letter = chr(ord("A") + fields.index("owner"))
+        assert rules[letter].type == "list" and rules[letter].errorStyle == "stop"
+        cells = rules[letter].formula1.split("!")[1].replace("$", "").split(":")
+        ids = [row[0].value for row in book["Lists"][cells[0] : cells[1]]]
+        assert ids == sorted(p.id for p in read_portfolio(SAMPLE).people.people)
+    widths = {key: sheet.column_dimensions[chr(ord("A") + i)].width for i, key in enumerate(fields)}
+    text = [
+        k for k in fields if k not in ("id", "owner") and rules[chr(ord("A") + fields.index(k))].type == "textLength"
+    ]
+    assert all(widths[k] > 40 for k in text) and widths.get("id", 10) <= 12, widths  # prose wide, ids narrow
     assert {Risk, Issue, Change, Lesson} == {r.model for r in REGISTERS}
 
 
