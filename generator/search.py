@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)  # chart specs and loaders: not words of the page
-# A chart's caption is its text alternative, a generated sentence that repeats its data table in words: every
-# project page has the same ones, so they would only make the index larger and every search noisier.
-_CAPTION = re.compile(r"<figcaption>.*?</figcaption>", re.S)
+# What is not words of the page, in one pass (a page has thousands of tags): scripts (chart specs and loaders),
+# a heading's permalink, any other tag; and a chart's caption, its text alternative, a generated sentence that
+# repeats its data table in words: every project page has the same ones, so they would only make the index
+# larger and every search noisier.
+_NOT_WORDS = re.compile(
+    r'<script\b.*?</script>|<figcaption>.*?</figcaption>|<a class="headerlink"[^>]*>.*?</a>|<[^>]*>', re.S
+)
 
 
 def search_entry(location: str, title: str, html: str) -> dict[str, str]:
     """One index entry for a whole page: its title and the text of its content."""
-    content = _CAPTION.sub("", _SCRIPT.sub("", html))
-    text = _SPACE.sub(" ", _TAG.sub(" ", _HEADERLINK.sub("", content))).strip()
+    text = " ".join(_NOT_WORDS.sub(" ", html).split())
     # our text is escaped character by character (&#58; for ":"); the index wants words, escaped only as HTML
     return {"location": location, "title": title, "text": escape(unescape(text), quote=False)}
 
