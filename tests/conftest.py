@@ -63,3 +63,18 @@ def site_config(
     path = folder / "mkdocs.yml"
     path.write_text(text)
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample portfolio built with --strict, once per run: tests only read it."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = tmp_path_factory.mktemp("sample") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(main, ["build", "--out", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    return out

@@ -62,14 +62,9 @@ def sample_tree() -> Any:
     return site_tree(read_portfolio(SAMPLE), "org", HANDBOOK_DIR, {})
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("handbook") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(main, ["build", "--out", str(out), "--strict"])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(sample_site: Path) -> Path:
+    return sample_site
 
 
 def handbook_copy(tmp_path: Path, page: str, text: str) -> Path:

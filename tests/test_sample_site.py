@@ -23,16 +23,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = CliRunner().invoke(main, ["build", "--out", str(out), "--strict"])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def test_sample_is_a_believable_portfolio() -> None:
     portfolio = validate_portfolio(load_portfolio(SAMPLE))
     projects = portfolio.projects.values()
