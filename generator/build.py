@@ -124,6 +124,9 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
             raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigurationError(f"--out {out_dir} exists and is not a folder")
+    file = next((parent for parent in out_dir.parents if parent.exists() and not parent.is_dir()), None)
+    if file is not None:
+        raise ConfigurationError(f"--out {out_dir} cannot be made: {file} is a file, not a folder")
     return out_dir
 
 

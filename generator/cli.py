@@ -487,9 +487,10 @@ def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
     except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
         failure = getattr(site.config.plugins.get("pmo"), "failure", None) if site.config else None
         _fail(f"Build failed: {exc} {unchanged}", 2 if isinstance(failure, ConfigurationError) else 1)
-    except OSError as exc:  # the output cannot be written there: a folder that is a file, no permission, /proc
-        where = f" {exc.filename}" if exc.filename else ""
-        _fail(f"Error: cannot write --out {out_dir}:{where}: {exc.strerror or exc}. {unchanged}", 2)
+    except OSError as exc:  # the output cannot be written there: no permission, a read-only or special file system
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = (exc.strerror or str(exc)).lower()
+        _fail(f"Error: cannot write the site to --out {out_dir}: {reason}{where}. {unchanged}", 2)
 
 
 def _log_mkdocs(verbose: bool) -> None:

@@ -205,7 +205,8 @@ def _written_from(source: Path | None, target: str) -> str:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError:
         return ""
-    where = os.path.relpath(source) if not os.path.relpath(source).startswith("..") else str(source)
+    relative = os.path.relpath(source)
+    where = str(source) if relative.startswith("..") else relative
     line = next((n for n, text in enumerate(lines, 1) if target in text), None)
     return f" The link is written in {where}{f':{line}' if line else ''}."
 

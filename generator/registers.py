@@ -92,7 +92,7 @@ class RegisterTemplate:
         ordered = [*fields.items(), *([("visibility", visibility)] if visibility else [])]
         return [
             Column(key, "list", info.is_required(), people, people=True)
-            if key in PERSON_FIELDS
+            if key in PERSON_FIELDS and people
             else _column(key, info, self.suggested.get(key))
             for key, info in ordered
         ]
@@ -132,7 +132,7 @@ def _column(key: str, info: FieldInfo, suggested: tuple[str, ...] | None) -> Col
 
 def allowed(column: Column) -> str:
     """The values a column takes, in words."""
-    if column.people:
+    if column.people or column.key in PERSON_FIELDS:
         return "a person id from people.yaml"
     if column.kind == "list":
         listed = ", ".join(column.choices)

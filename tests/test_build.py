@@ -165,8 +165,18 @@ def test_an_output_folder_that_cannot_be_written_is_a_usage_error(tmp_path: Path
     (tmp_path / "a-file").write_text("not a folder")
     code, output = pmo(command, "--data", str(MINI), "--out", str(tmp_path / "a-file/site"))
     assert code == 2, output
-    assert output.startswith(f"Error: cannot write --out {tmp_path / 'a-file/site'}") and "Traceback" not in output
+    assert output.startswith(f"Error: --out {tmp_path / 'a-file/site'} cannot be made: {tmp_path / 'a-file'} is a file")
+    assert "Traceback" not in output
     assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("command", ["build", "generate"])
+def test_a_file_system_that_refuses_the_output_is_a_usage_error(in_root: Path, command: str) -> None:
+    """/proc takes no new folder (as a read-only mount or a folder without permission would not)."""
+    code, output = pmo(command, "--data", str(MINI), "--out", "/proc/pmo-site")
+    assert code == 2, output
+    assert output.startswith("Error: cannot write the site to --out /proc/pmo-site: no such file or directory (/proc/")
+    assert "Nothing in /proc/pmo-site was changed." in output and "Traceback" not in output
 
 
 def test_strict_warning_exits_1_and_keeps_the_previous_site(mini_site: Path, tmp_path: Path) -> None:
