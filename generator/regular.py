@@ -72,7 +72,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         handle = os.open(path, flags)
     except OSError:
-        kind = _lstat_kind(path)  # O_NOFOLLOW's ELOOP, or a device that refuses to open
+        kind = kind_of(path)  # O_NOFOLLOW's ELOOP, or a device that refuses to open
         if kind is not None:
             raise NotRegular(kind) from None
         raise
@@ -95,7 +95,8 @@ class FileTooBig(OSError):
         self.size, self.limit = size, limit
 
 
-def _lstat_kind(path: Path) -> str | None:
+def kind_of(path: Path) -> str | None:
+    """What `path` itself is when it is neither a regular file nor a folder; None for those and a missing path."""
     try:
         return special_kind(os.lstat(path).st_mode)
     except OSError:

@@ -11,6 +11,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,8 +56,23 @@ def pmo(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+DECOY_TEXT = "name: a file outside the data folder\n"
+DECOY: Path  # set for each test by the fixture below
+
+
+@pytest.fixture(autouse=True)
+def decoy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file links point at: outside every folder pmo reads, and never a file of the machine, in case a
+    regression writes through a link."""
+    target = tmp_path / "outside" / "secret.yaml"
+    target.parent.mkdir()
+    target.write_text(DECOY_TEXT)
+    monkeypatch.setattr(sys.modules[__name__], "DECOY", target, raising=False)
+    return target
+
+
 def make_link(path: Path) -> str:
-    path.symlink_to("/etc/passwd")
+    path.symlink_to(DECOY)
     return "a symbolic link"
 
 
@@ -201,7 +217,7 @@ def add_submodule(repo: Path, path: str) -> None:
 @pytest.mark.parametrize(
     ("place", "make", "what"),
     [
-        ("portfolio/README.md", lambda p: p.symlink_to("/etc/passwd"), "a symbolic link"),
+        ("portfolio/README.md", lambda p: p.symlink_to("../../outside/secret.yaml"), "a symbolic link"),
         ("portfolio/projects/linked.yaml", lambda p: p.symlink_to("crm.yaml"), "a symbolic link"),
         ("portfolio/requests/old", lambda p: p.symlink_to("../programs"), "a symbolic link"),
         ("portfolio/vendor", None, "a submodule (a commit of another repository)"),
@@ -269,3 +285,23 @@ def _mktree(repo: Path, listing: str) -> str:
     return subprocess.run(
         ["git", "mktree"], cwd=repo, input=listing, capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+# --- pmo import ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_import_refuses_a_data_folder_holding_them(
+    tmp_path: Path, decoy: Path, kind: str, overwrite: list[str]
+) -> None:
+    from .test_importer import portfolio_copy, write_csv, write_mapping
+
+    table, mapping, folder = write_csv(tmp_path / "t.csv"), write_mapping(tmp_path / "m.yaml"), portfolio_copy(tmp_path)
+    (folder / "projects").mkdir()
+    target = folder / "projects" / "portal-relaunch.yaml"  # the file the first row would write
+    what = MAKERS[kind](target)
+    code, out = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder), *overwrite)
+    assert code == 1 and f"{target}: {what} {NOT_DATA}" in out
+    assert target.is_symlink() if kind == "link" else stat.S_ISFIFO(target.lstat().st_mode)  # left as it was
+    assert decoy.read_text() == DECOY_TEXT  # nothing was written through the link
