@@ -189,7 +189,7 @@ def resolve(root: Path, revision: str) -> str:
 class TreeEntry:
     mode: str  # git's: 100644 a file, 120000 a symbolic link, 160000 a submodule
     kind: str  # blob | tree | commit
-    object: str
+    oid: str
     path: str  # below the data folder, posix
 
 
@@ -213,7 +213,7 @@ def extract(root: Path, commit: str, path: str, dest: Path, label: str | None = 
     folder = dest / path
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_blobs(root, [(e.object, folder / e.path) for e in entries])
+        _write_blobs(root, [(e.oid, folder / e.path) for e in entries])
     except OSError as exc:  # a name this file system cannot hold, or two names it takes for one
         where = Path(exc.filename).relative_to(folder).as_posix() if exc.filename else ""
         reason = f"cannot be copied out of git: {exc.strerror or exc}"
