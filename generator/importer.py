@@ -27,8 +27,8 @@ from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_tar
 from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
 from .model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
-from .validate import _unwrap, validate_portfolio
 from .regular import kind_of, read_regular
+from .validate import _unwrap, validate_portfolio
 from .yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
 
 if TYPE_CHECKING:

@@ -57,7 +57,7 @@ def pmo(*args: str) -> tuple[int, str]:
 
 
 DECOY_TEXT = "name: a file outside the data folder\n"
-DECOY: Path  # set for each test by the fixture below
+DECOY = Path("/nonexistent")  # set for each test by the fixture below
 
 
 @pytest.fixture(autouse=True)
@@ -174,7 +174,8 @@ def test_the_handbook_and_the_docs_folder_refuse_them(tmp_path: Path, kind: str)
     handbook = tmp_path / "methodology"
     shutil.copytree(ROOT / "methodology", handbook)
     what = MAKERS[kind](handbook / "extra.md")
-    with deadline(), pytest.raises(ConfigurationError, match=re.escape(f"extra.md: {what} is not allowed in the handbook")):
+    refused = re.escape(f"extra.md: {what} is not allowed in the handbook")
+    with deadline(), pytest.raises(ConfigurationError, match=refused):
         site_tree(read_portfolio(MINI), "org", handbook, {})
     docs = tmp_path / "docs"
     docs.mkdir()
