@@ -97,11 +97,21 @@ def make_socket(path: Path) -> str:
     return "a socket"
 
 
+def make_device(path: Path) -> str:
+    """A character device like /dev/null (1, 3): harmless even to a regression that reads it."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:  # creating a device needs CAP_MKNOD; the mode-only test below still runs
+        pytest.skip("this machine does not allow creating a device node")
+    return "a character device"
+
+
 MAKERS: dict[str, Callable[[Path], str]] = {
     "link": make_link,
     "folder link": make_folder_link,
     "fifo": make_fifo,
     "socket": make_socket,
+    "device": make_device,
 }
 # where: a data file, a file pmo ignores, a required file, a folder pmo reads, a hidden or unexpected place
 PLACES = ["projects/extra.yaml", "README.md", "people.yaml", "projects/notes.txt", ".hidden", "requests/old"]
