@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError
 from .md import link
+from .regular import refuse_special_files
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,6 +139,7 @@ def add_handbook(tree: SiteTree, analysis: Analysis, root: Path) -> list[Any]:
     """Mount `root` at handbook/: pages with their markers replaced, downloads, other files as they are.
     Returns the navigation: folders become sections, index.md first, then by `nav_order`."""
     pages: dict[str, Path] = {}
+    refuse_special_files(root, "the handbook")
     nav = _walk(tree, root, root, pages)
     from .registers import register_files
 
@@ -155,8 +157,6 @@ def add_handbook(tree: SiteTree, analysis: Analysis, root: Path) -> list[Any]:
 def _walk(tree: SiteTree, root: Path, folder: Path, pages: dict[str, Path]) -> list[Any]:
     entries: list[tuple[tuple[int, int, str], Any]] = []
     for path in sorted(folder.iterdir()):
-        if path.is_symlink():  # a link could pull any file of the build machine into the site
-            raise ConfigurationError(f"{path}: symbolic links are not allowed in the handbook; copy the file")
         if path.name == DOWNLOADS and path.is_dir():
             _add_downloads(tree, root, path)
             continue
@@ -188,8 +188,6 @@ def download_name(name: str) -> str:
 def _add_downloads(tree: SiteTree, root: Path, folder: Path) -> None:
     target = f"{HANDBOOK}/{folder.parent.relative_to(root).as_posix()}/files".replace("/./", "/")
     for path in sorted(folder.iterdir()):
-        if path.is_symlink():
-            raise ConfigurationError(f"{path}: symbolic links are not allowed in the handbook; copy the file")
         if path.is_file() and not path.name.startswith("."):
             tree.copies[f"{target}/{download_name(path.name)}"] = path
 

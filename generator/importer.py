@@ -27,8 +27,9 @@ from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_tar
 from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
 from .model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
+from .regular import kind_of, read_regular
 from .validate import _unwrap, validate_portfolio
-from .yaml_guard import YamlProblem, parse_yaml
+from .yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -763,7 +764,7 @@ def _agreed(
 
 def _same_data(path: Path, text: str) -> bool:
     try:
-        current = parse_yaml(path.read_text(encoding="utf-8"), path, "").data
+        current = parse_yaml(read_regular(path, MAX_LIST_BYTES).decode("utf-8"), path, "").data  # never a FIFO
     except (OSError, UnicodeDecodeError, YamlProblem):
         return False
     return bool(current == parse_yaml(text, path, "").data)
@@ -785,6 +786,8 @@ def _check(plan: _Plan, folder: Path, existing: RawPortfolio, overwrite: bool, r
     keep: dict[str, str] = {}
     for rel, text in plan.files.items():
         path = folder / rel
+        if kind_of(path) is not None:  # never written through: the loader's problem names it and drops its row
+            continue
         if path.is_file():
             if _same_data(path, text):  # comments aside: the provenance line names the file read
                 report.unchanged.append(rel)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import Problem, did_you_mean
+from .regular import not_data, special_entries
 from .yaml_guard import MAX_BYTES, MAX_LIST_BYTES, SourceFile, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
@@ -43,12 +44,13 @@ def load_portfolio(root: Path) -> RawPortfolio:
     if not root.is_dir():
         raw.problems.append(Problem(display_path(root), None, "", "the portfolio folder does not exist"))
         return raw
+    special = _refuse_special_files(raw, root)
     for entry in sorted(root.iterdir()):
-        if _ignored(entry):
+        if _ignored(entry) or entry in special:
             continue
-        if entry.is_dir() and not entry.is_symlink():
+        if entry.is_dir():
             if entry.name in FOLDERS:
-                _load_folder(raw, entry)
+                _load_folder(raw, entry, special)
             else:
                 hint = did_you_mean(entry.name, FOLDERS)
                 raw.problems.append(Problem(display_path(entry), None, "", f"unexpected folder{hint or ''}"))
@@ -70,12 +72,23 @@ def _ignored(entry: Path) -> bool:
     return entry.name.startswith(".") or entry.suffix.lower() in {".md", ".txt"}
 
 
-def _load_folder(raw: RawPortfolio, folder: Path) -> None:
+def _refuse_special_files(raw: RawPortfolio, root: Path) -> set[Path]:
+    """Links, FIFOs, sockets and devices anywhere below `root`, ignored names included, each a problem; they are
+    never opened or followed."""
+    special = dict(special_entries(root))
+    for path, kind in special.items():
+        raw.problems.append(Problem(display_path(path), None, "", not_data(kind)))
+    return set(special)
+
+
+def _load_folder(raw: RawPortfolio, folder: Path, special: set[Path]) -> None:
     entities = raw.folders[folder.name]
     for entry in sorted(folder.iterdir()):
         if _ignored(entry):
             continue
         raw.found.setdefault(folder.name, set()).add(entry.stem)  # even when misnamed: one error, not many
+        if entry in special:
+            continue
         if entry.is_dir() or entry.suffix != ".yaml":
             hint = ' (rename it to end in ".yaml")' if entry.suffix in {".yml", ".YAML", ".YML"} else ""
             kind = "folder" if entry.is_dir() else "file"
@@ -95,9 +108,6 @@ def _load_folder(raw: RawPortfolio, folder: Path) -> None:
 
 def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
     shown = display_path(path)
-    if path.is_symlink():  # a link could pull any file of the build machine into the site
-        raw.problems.append(Problem(shown, None, "", "symbolic links are not allowed in the portfolio: copy the file"))
-        return None
     try:
         source = read_yaml(path, shown, MAX_LIST_BYTES if path.name in ("people.yaml", "calendar.yaml") else MAX_BYTES)
     except YamlProblem as exc:

@@ -12,6 +12,7 @@ from .changes_page import Changes
 from .diff import compare
 from .load import load_portfolio
 from .portfolio_pages import HOME
+from .regular import refuse_special_files
 from .site import SiteExtras, SiteTree, build_tree, check_clashes
 from .validate import Portfolio, validate_portfolio
 
@@ -101,8 +102,10 @@ def site_tree(
 
 
 def docs_files(docs_dir: Path) -> Iterator[str]:
-    """The hand-written files of the docs folder, as posix paths relative to it."""
+    """The hand-written files of the docs folder, as posix paths relative to it; ConfigurationError for a link,
+    FIFO, socket or device in it."""
     if docs_dir.is_dir():
+        refuse_special_files(docs_dir, "the docs folder")
         for path in sorted(docs_dir.rglob("*")):
             rel = path.relative_to(docs_dir)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):

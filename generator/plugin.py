@@ -23,6 +23,7 @@ from .html_page import HtmlPage, html_only
 from .md import page_url
 from .pipeline import Timings, read_portfolio, site_tree
 from .portfolio_pages import HOME
+from .regular import refuse_special_files
 from .search import add_to_index, search_entry
 from .shared_nav import share_navigation
 from .site import CSS, NOT_IN_NAV
@@ -90,6 +91,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
+        try:  # MkDocs follows links in the docs folder and would wait forever on a FIFO: refuse them first
+            refuse_special_files(Path(config.docs_dir), "the docs folder")
+        except ConfigurationError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from None
         home = files.get_file_from_path(HOME)
         merge_home = home is not None and home.generated_by is None
         hand_written: dict[str, str | None] = {f.src_uri: None for f in files if f.generated_by is None}

@@ -8,10 +8,10 @@ aliases' folders, and nothing else.
 
 How a version finds the data of the one before it, for its "Changes since" page: each version's folder holds
 `pmo-version.json` with the commit its data came from and the data folder's path. The next publish reads that
-file from the branch and takes the data folder of that commit out of the local repository with `git archive`.
-So the CI checkout needs the full history (`fetch-depth: 0`); where the commit cannot be had, the page says so
-and the publish still succeeds. Storing the commit rather than a copy of the data keeps pmo-only data off the
-published branch.
+file from the branch and takes the data folder of that commit out of the local repository (`git ls-tree`, then
+`git cat-file`). So the CI checkout needs the full history (`fetch-depth: 0`); where the commit cannot be had, or
+its data cannot be compared (a symbolic link in it, say), the page says so and the publish still succeeds.
+Storing the commit rather than a copy of the data keeps pmo-only data off the published branch.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 from .build import build_site, pmo_plugin
 from .changes_page import Baseline
 from .errors import ConfigurationError, PortfolioError
-from .gitdata import GitError, data_path, is_dirty, portfolio_at, resolve
+from .gitdata import GitError, UnknownRevision, data_path, git, is_dirty, portfolio_at, resolve
 from .pipeline import Timings, read_portfolio
 
 if TYPE_CHECKING:
@@ -78,20 +78,17 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     from mike import git_utils as mike_git
 
     timings = timings or Timings()
+    branch = options.branch or config.remote_branch or "gh-pages"
+    remote = options.remote or config.remote_name or "origin"
     plugin = pmo_plugin(config)
     portfolio = read_portfolio(plugin.data_dir, timings)  # bad data fails before the branch is touched
     version = options.version or period(portfolio.settings.as_of)
-    _check_name(version, "version")
-    for alias in options.aliases:
-        _check_name(alias, "alias")
-        if alias == version:
-            raise ConfigurationError(f"the alias {alias!r} is the version's own name")
+    check_names(version, options.aliases, remote)  # names are refused before git is asked anything
     try:
         root, data = data_path(plugin.data_dir)
     except GitError as exc:
         raise ConfigurationError(f"pmo publish commits to a git branch: {exc}") from None
-    branch = options.branch or config.remote_branch or "gh-pages"
-    remote = options.remote or config.remote_name or "origin"
+    check_branch(root, branch, remote, push=options.push)
     mike_config = _mike_options(config)
     prefix = mike_config.get("deploy_prefix") or ""
     result = Published(version, branch, remote, list(options.aliases), None, "", True, False)
@@ -190,22 +187,83 @@ def _baseline(root: Path, branch: str, prefix: str, previous: str, current: str)
     if PurePosixPath(data).is_absolute() or ".." in PurePosixPath(data).parts:
         return unavailable(f"the {RECORD} of version {previous} names a data folder outside the repository")
     try:
-        portfolio = portfolio_at(root, commit, data)
-    except GitError:
+        portfolio = portfolio_at(root, commit, data, label=commit[:7])
+    except UnknownRevision:
         return unavailable(
             f"its data (commit {commit[:7]}) is not in this clone of the repository; publish from a clone with "
             "the full history"
         )
-    except PortfolioError as exc:
-        count = len(exc.problems)
-        return unavailable(f"its data (commit {commit[:7]}) is not valid today ({count} problems)")
+    except GitError as exc:
+        return unavailable(f"its data (commit {commit[:7]}) cannot be read: {exc}")
+    except PortfolioError as exc:  # one bad commit must not stop every later publish: the page says why
+        first, more = exc.problems[0], len(exc.problems) - 1
+        others = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        return unavailable(f"its data (commit {commit[:7]}) cannot be compared: {first}{others}")
     return Baseline(previous, current, portfolio)
 
 
-def _check_name(name: str, what: str) -> None:
-    """A version or alias names a folder of the branch."""
-    if not name or name in {".", ".."} or "/" in name or "\\" in name or name != name.strip() or "\n" in name:
-        raise ConfigurationError(f"{name!r} cannot be a {what}: it names a folder (no slashes, not . or ..)")
+# A version or alias names a folder of the branch and a line of versions.json; a remote is a word of git's
+# command line. Nothing that could be an option, a path, markup or one of the files mike keeps beside them.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NAME_RULE = "1 to 64 letters, digits, dots, hyphens and underscores, starting with a letter or digit, without '..'"
+_BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html"})
+
+
+def check_names(version: str, aliases: list[str], remote: str) -> None:
+    """Refuse a version, alias or remote name outside the allow-list; ConfigurationError says what is allowed."""
+    for what, name in [("a version", version), *(("an alias", alias) for alias in aliases), ("a remote", remote)]:
+        if not _NAME.fullmatch(name) or ".." in name or name in _BRANCH_FILES:
+            raise ConfigurationError(f"{name!r} cannot name {what}: use {_NAME_RULE}")
+    if version in aliases:
+        raise ConfigurationError(f"the alias {version!r} is the version's own name: give the alias another name")
+
+
+def check_branch(root: Path, branch: str, remote: str, *, push: bool = False) -> None:
+    """Refuse a branch of versions that git would not take as a new branch's name, that names another kind of ref,
+    or that holds the sources: committing the site there would bury the data under it. Read-only git commands."""
+    rule = "publish to a branch of its own, such as gh-pages (--branch, or remote_branch in mkdocs.yml)"
+    special = branch.startswith(("-", "refs/")) or branch in {"HEAD", "@"}  # git takes these for HEAD or options
+    if special or _git_answer(root, ["check-ref-format", "--branch", branch]) != branch:
+        raise ConfigurationError(f"{branch!r} is not a valid branch name: {rule}")
+    full = _git_answer(root, ["rev-parse", "--symbolic-full-name", branch, "--"]).partition("\n")[0]  # mike's ref
+    if full and full != f"refs/heads/{branch}":
+        raise ConfigurationError(f"{branch!r} names {full}, not a branch: {rule}")
+    if branch in _checked_out(root):
+        raise ConfigurationError(f"the branch {branch!r} is checked out: it holds the sources; {rule}")
+    head = _head(root)
+    for ref in (f"refs/heads/{branch}", f"refs/remotes/{remote}/{branch}"):
+        tip = _git_answer(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
+        if head and tip and (_is_ancestor(root, tip, head) or _is_ancestor(root, head, tip)):
+            raise ConfigurationError(
+                f"the branch {branch!r} holds the sources (its history and that of commit {head[:7]}, where the "
+                f"data comes from, are one line); {rule}"
+            )
+    if push and remote not in git(["remote"], root).split():
+        raise ConfigurationError(f"this repository has no remote {remote!r}: name one that `git remote` lists")
+
+
+def _git_answer(root: Path, args: list[str]) -> str:
+    """What git prints for a question, "" when it answers with a failure."""
+    try:
+        return git(args, root).strip()
+    except GitError:
+        return ""
+
+
+def _checked_out(root: Path) -> set[str]:
+    """The branches checked out in the repository's work trees."""
+    listing = _git_answer(root, ["worktree", "list", "--porcelain"])
+    current = _git_answer(root, ["symbolic-ref", "--quiet", "HEAD"])  # an unborn branch is not listed above
+    refs = {line.removeprefix("branch ") for line in listing.splitlines() if line.startswith("branch ")} | {current}
+    return {ref.removeprefix("refs/heads/") for ref in refs if ref.startswith("refs/heads/")}
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    try:
+        git(["merge-base", "--is-ancestor", older, newer], root)
+    except GitError:
+        return False
+    return True
 
 
 def _mike_options(config: MkDocsConfig) -> dict[str, Any]:
@@ -217,8 +275,6 @@ def _mike_options(config: MkDocsConfig) -> dict[str, Any]:
 
 def _fetch(root: Path, remote: str, branch: str) -> None:
     """Bring the remote's branch in first: a version is added to what is published, never to a stale copy."""
-    from .gitdata import git
-
     try:
         git(
             ["fetch", "--quiet", "--end-of-options", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"],

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .regular import FileTooBig, NotRegular, read_regular
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -61,11 +63,12 @@ class YamlProblem(Exception):
 
 
 def read_yaml(path: Path, display: str, limit: int = MAX_BYTES) -> SourceFile:
-    """Read and parse one file; raises YamlProblem naming the line of the first thing refused."""
-    size = path.stat().st_size
-    if size > limit:
-        raise YamlProblem(None, f"file is {size // 1024} KiB; this file is limited to {limit // 1024} KiB")
-    raw = path.read_bytes()
+    """Read and parse one file; raises YamlProblem naming the line of the first thing refused (a link, a FIFO
+    or a device included, without waiting on it), OSError when it cannot be read."""
+    try:
+        raw = read_regular(path, limit)
+    except (NotRegular, FileTooBig) as exc:
+        raise YamlProblem(None, str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -230,3 +231,114 @@ def test_a_build_by_mike_itself_gets_the_version_selector(
     monkeypatch.setenv("MIKE_DOCS_VERSION", "2026-09")  # what `mike deploy` sets when it runs mkdocs build
     assert pmo("build", "--out", str(tmp_path / "site"))[0] == 0
     assert '"provider": "mike"' in (tmp_path / "site" / "index.html").read_text()
+
+
+# --- one bad commit does not stop later publishes -------------------------------------------------------------------
+
+
+def test_a_link_in_a_published_commit_does_not_stop_later_publishes(repo: Path) -> None:
+    readme = repo / "portfolio" / "README.md"
+    readme.symlink_to("../../outside.md")  # what it points at does not matter: it is never followed
+    bad = commit_all(repo, "a link beside the data")
+    code, out = pmo("publish")
+    assert code == 1 and "portfolio/README.md: a symbolic link is not data: replace it with the file itself" in out
+    assert not git(repo, "branch", "--list", "gh-pages").strip()
+    # the link replaced in the working tree only: this version records the commit that holds the link
+    readme.unlink()
+    readme.write_text("# The portfolio\n")
+    code, out = pmo("publish")
+    assert code == 0 and f"records commit {bad[:7]}" in out
+    commit_all(repo, "the file itself")
+    next_period(repo)
+    code, out = pmo("publish")
+    assert code == 0, out
+    reason = (
+        f"its data (commit {bad[:7]}) cannot be compared: "
+        f"{bad[:7]}:portfolio/README.md: a symbolic link is not data: replace it with the file itself"
+    )
+    assert f"Warning: no changes since 2026-09: {reason}." in out
+    page = article(Pages(repo).read("2026-10/changes/index.html"))
+    assert f"What changed since 2026-09 cannot be shown: {reason}." in page
+    code, out = pmo("publish", "--version", "2026-11")  # the version after compares again
+    assert code == 0 and 'Its page "Changes since 2026-10" lists what moved' in out
+
+
+# --- publishing cannot overwrite the sources ------------------------------------------------------------------------
+
+
+def git_state(repo: Path) -> dict[str, object]:
+    """Everything a refused publish must leave as it was: refs, stashes, work trees and every byte under .git."""
+    files = {
+        path.relative_to(repo / ".git").as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((repo / ".git").rglob("*"))
+        if path.is_file()
+    }
+    return {
+        "refs": git(repo, "for-each-ref"),
+        "stashes": git(repo, "stash", "list"),
+        "worktrees": git(repo, "worktree", "list", "--porcelain"),
+        "files": files,
+    }
+
+
+REFUSED = [
+    ("--branch", "main"),  # checked out
+    ("--branch", "source"),  # holds the data's commit
+    ("--branch", "released"),  # a tag
+    ("--branch", "HEAD"),
+    ("--branch", "@"),
+    ("--branch", "@{-1}"),
+    ("--branch", "-x"),
+    ("--branch", "a..b"),
+    ("--branch", "gh pages"),
+    ("--branch", "refs/heads/main"),
+    ("--branch", "origin/main"),  # the remote's copy of the sources
+    ("--version", "-x"),
+    ("--version", "a..b"),
+    ("--version", "a/b"),
+    ("--version", "<b>"),
+    ("--version", "v\n1"),
+    ("--version", "versions.json"),
+    ("--version", "x" * 65),
+    ("--alias", "-x"),
+    ("--alias", "a/b"),
+    ("--alias", "<b>onmouseover=alert(1)"),
+    ("--alias", ".."),
+    ("--remote", "--receive-pack=touch pwned"),
+    ("--remote", "a/b"),
+]
+
+
+@pytest.mark.parametrize(("option", "name"), REFUSED)
+def test_a_refused_name_is_a_usage_error_that_leaves_git_as_it_was(repo: Path, option: str, name: str) -> None:
+    git(repo, "branch", "source")
+    git(repo, "tag", "released")
+    git(repo, "push", "-q", "origin", "main")  # refs/remotes/origin/main
+    before = git_state(repo)
+    code, out = pmo("publish", "--push", f"{option}={name}")
+    assert code == 2, out
+    assert out.startswith("Error: ") and out.count("\n") == 1, out  # one sentence
+    assert git_state(repo) == before
+    assert not (repo / "pwned").exists()
+
+
+def test_the_branch_the_data_comes_from_is_refused_on_a_detached_checkout(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--detach")  # as CI checks out a commit
+    before = git_state(repo)
+    code, out = pmo("publish", "--branch", "main")
+    assert code == 2 and "the branch 'main' holds the sources" in out
+    assert git_state(repo) == before
+
+
+def test_mkdocs_remote_branch_is_checked_as_well(repo: Path) -> None:
+    set_text(repo / "mkdocs.yml", "site_name:", "remote_branch: main\nsite_name:")
+    before = git_state(repo)
+    code, out = pmo("publish")
+    assert code == 2 and "the branch 'main' is checked out" in out
+    assert git_state(repo) == before
+
+
+def test_a_branch_of_its_own_and_plain_names_are_accepted(repo: Path) -> None:
+    code, out = pmo("publish", "--branch", "site/pages", "--version", "v2.1_rc-1", "--alias", "stable")
+    assert code == 0, out
+    assert Pages(repo, "site/pages").versions() == [("v2.1_rc-1", ["stable"])]
