@@ -26,7 +26,7 @@ from .portfolio_pages import HOME
 from .regular import refuse_special_files
 from .search import add_to_index, search_entry
 from .shared_nav import share_navigation
-from .site import CSS, NOT_IN_NAV
+from .site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -83,6 +83,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             )
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if str(THEME_OVERRIDES) not in config.theme.dirs:  # a user's custom_dir still comes first
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
         if (self.version or os.environ.get(MIKE_VERSION)) and not config.extra.get("version"):
             # Material's version selector reads ../versions.json, which only a versioned deployment has: an
             # ordinary build without it would request a missing file on every page.

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
+# Templates that replace the theme's own (after a custom_dir, before the theme): partials/source.html
+THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
 NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/", "teams/")

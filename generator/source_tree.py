@@ -20,12 +20,14 @@ from .glossary import Tooltips
 from .html_page import without_front_matter
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
-from .site import CSS, NOT_IN_NAV
+from .site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from .audience import Audience
+
+OVERRIDES = "overrides"  # the tree's theme.custom_dir
 
 
 def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
@@ -57,11 +59,23 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
             _write(docs / uri, data)
         for uri, path in tree.copies.items():
             _copy(path, docs / uri)
+        _write_overrides(config, staging / OVERRIDES)
         (staging / "mkdocs.yml").write_text(
             _config_text(config, tree.nav, plugin.user_nav, abbreviations=tips is not None), encoding="utf-8"
         )
         count = sum(1 for p in docs.rglob("*") if p.is_file())
     return count
+
+
+def _write_overrides(config: MkDocsConfig, target: Path) -> None:
+    """The tree's theme overrides: the user's custom_dir, if any, and the templates the plugin puts before the
+    theme's own where the user has none of that name."""
+    if config.theme.custom_dir:
+        shutil.copytree(config.theme.custom_dir, target)
+    for path in sorted(THEME_OVERRIDES.rglob("*")):
+        copy = target / path.relative_to(THEME_OVERRIDES)
+        if path.is_file() and not copy.exists():
+            _copy(path, copy)
 
 
 def _page_source(text: str, tips: Tooltips | None) -> str:
@@ -107,6 +121,8 @@ def _config_text(config: MkDocsConfig, nav: list[Any], user_nav: bool, abbreviat
         ) from None
     raw["docs_dir"] = "docs"
     raw["site_dir"] = "site"
+    theme = raw.get("theme") or {}
+    raw["theme"] = {**({"name": theme} if isinstance(theme, str) else theme), "custom_dir": OVERRIDES}
     plugins = [p for p in raw.get("plugins", ["search"]) if p != "pmo" and not (isinstance(p, dict) and "pmo" in p)]
     raw["plugins"] = plugins
     if not user_nav:

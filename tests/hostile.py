@@ -9,6 +9,17 @@ import yaml
 
 from .conftest import MINI
 
+# Markup that runs when a script later turns the text of an attribute into HTML, as mkdocs-material's
+# `content.tooltips` does with a `title` on hover. It needs no quotes (it must fit in a quoted Markdown link
+# title), requests nothing (an empty data: image fails to load at once), leaves an element carrying the marker
+# attribute, and calls alert with its own name; the browser suite looks for all three.
+INJECTED = "data-pmo-xss"
+
+
+def tooltip_payload(name: str) -> str:
+    return f"<img src=data:, {INJECTED}=xss-{name} onerror=alert(this.dataset.pmoXss)>"
+
+
 # Each payload would do harm if any page, title, nav entry or search result let it through as markup.
 PAYLOADS = [
     '<script>alert("xss-script")</script>',
@@ -25,8 +36,12 @@ PAYLOADS = [
     "a | table | breaker",
     "<svg onload=alert('xss-svg')></svg>",
     "<a href=\"javascript:alert('xss-anchor')\">x</a>",
+    f'[a tip](#pmo-tip "{tooltip_payload("link-title")}")',  # a link title, shown as a tooltip on hover
 ]
 TEXT = " ".join(PAYLOADS)
+# The free-text reason of a withheld value, shown on hover over each "n/a" it causes.
+WITHHELD_REASON = tooltip_payload("withheld") + " " + TEXT
+WITHHELD_IN = "identity"  # the project whose budget is withheld (crm keeps every figure)
 
 
 def write_hostile_portfolio(target: Path) -> Path:
@@ -77,6 +92,10 @@ def write_hostile_portfolio(target: Path) -> Path:
                 for field in fields:
                     item[field] = TEXT
 
+    def withhold_budget(d: dict) -> None:
+        del d["budget"]
+        d["withheld"] = {"budget": WITHHELD_REASON}
+
     def request(d: dict) -> None:
         d["name"] += f" {TEXT}"
         d["summary"] = TEXT
@@ -95,6 +114,7 @@ def write_hostile_portfolio(target: Path) -> Path:
         rewrite(f"programs/{path.name}", program)
     for path in (target / "projects").glob("*.yaml"):
         rewrite(f"projects/{path.name}", project)
+    rewrite(f"projects/{WITHHELD_IN}.yaml", withhold_budget)
     for path in (target / "requests").glob("*.yaml"):
         rewrite(f"requests/{path.name}", request)
     return target

@@ -348,6 +348,29 @@ def test_the_tree_turns_on_the_abbr_extension_its_tooltips_need(tmp_path: Path, 
     assert '<abbr title="Schedule performance index: SPI = EV / PV">SPI</abbr> is low' in rule
 
 
+def test_a_custom_dir_comes_before_pmos_templates_in_the_site_and_the_tree(tmp_path: Path, in_root: Path) -> None:
+    """The user's theme overrides win over pmo's (its source partial); the tree carries them as its own."""
+    theme = tmp_path / "my-theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "main.html").write_text('{% extends "base.html" %}{% block announce %}Our notice{% endblock %}\n')
+    (theme / "partials/source.html").write_text('<a href="{{ config.repo_url }}" class="md-source">Our repo</a>\n')
+    config = site_config(
+        tmp_path,
+        ("  name: material\n", f"  name: material\n  custom_dir: {theme}\n"),
+        ("site_name:", "repo_url: https://github.com/example/portfolio\nsite_name:"),
+        portfolio=MINI,
+    )
+    site, tree = tmp_path / "site", tmp_path / "tree"
+    assert pmo("build", "--config", str(config), "--out", str(site))[0] == 0
+    assert pmo("generate", "--config", str(config), "--out", str(tree))[0] == 0
+    assert yaml.safe_load((tree / "mkdocs.yml").read_text())["theme"]["custom_dir"] == "overrides"
+    build = mkdocs_build("--strict", "-q", cwd=tree)
+    assert build.returncode == 0, build.stderr
+    for home in (site / "index.html", tree / "site/index.html"):
+        html = home.read_text()
+        assert "Our notice" in html and ">Our repo</a>" in html and "Go to repository" not in html, home
+
+
 @pytest.mark.parametrize(
     ("extensions", "expected"),
     [

@@ -12,15 +12,16 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import ROOT
+from .conftest import MINI, ROOT, site_config
+from .test_build import mkdocs_build
 
 # Absolute URLs in the theme's own JavaScript, each fetched only in a case this site never has.
 JS_ALLOWED = {
     "https://unpkg.com/mermaid@11/dist/mermaid.min.js": "only for mermaid diagrams; no mermaid fence is configured",
     "https://unpkg.com/resize-observer-polyfill": "only in browsers without ResizeObserver (none current)",
-    "https://${e}/api/v4/projects/${encodeURIComponent(t)}": "repository facts, only when repo_url is set",
-    "https://api.github.com/repos/${e}/${t}": "repository facts, only when repo_url is set",
-    "https://api.github.com/users/${e}": "repository facts, only when repo_url is set",
+    "https://${e}/api/v4/projects/${encodeURIComponent(t)}": "repository facts, never: pmo's source partial",
+    "https://api.github.com/repos/${e}/${t}": "repository facts, never: pmo's source partial",
+    "https://api.github.com/users/${e}": "repository facts, never: pmo's source partial",
     "https://vega.github.io/editor/": "vega-embed's 'open in editor' action; charts are embedded with actions off",
     "https://vega.github.io/schema/vega/v6.json": "the $schema label vega-embed writes into a compiled spec",
 }
@@ -112,5 +113,42 @@ def test_configuration_keeps_the_site_offline() -> None:
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     assert config["theme"]["font"] is False
-    assert "repo_url" not in config  # Material would call a repository API for its facts
+    assert "repo_url" not in config  # it would work (see below), but the sample repository is nobody's
     assert not any("emoji" in str(e) for e in config["markdown_extensions"])
+
+
+# --- with repo_url, as the README suggests for history links --------------------------------------------------------
+
+REPO = "https://github.com/example/portfolio"
+# Material's repository widget: its script fetches the repository's facts from the host's API on every page.
+FETCHES_FACTS = 'data-md-component="source"'
+
+
+def repo_config(folder: Path) -> Path:
+    return site_config(folder, ("site_name:", f"repo_url: {REPO}\nsite_name:"), portfolio=MINI)
+
+
+def assert_linked_without_facts(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert f'<a href="{REPO}" title="Go to repository" class="md-source">' in html, page
+        assert FETCHES_FACTS not in html, page
+
+
+def test_with_repo_url_the_repository_is_linked_and_no_page_fetches_its_facts(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--config", str(repo_config(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert_linked_without_facts(out)
+
+
+def test_the_generated_tree_with_repo_url_fetches_no_facts_either(tmp_path: Path) -> None:
+    """Plain MkDocs builds the tree with the same partial, from the tree's own theme overrides."""
+    tree = tmp_path / "tree"
+    result = CliRunner().invoke(main, ["generate", "--config", str(repo_config(tmp_path)), "--out", str(tree)])
+    assert result.exit_code == 0, result.output
+    build = mkdocs_build("--strict", "-q", cwd=tree)
+    assert build.returncode == 0, build.stderr
+    assert_linked_without_facts(tree / "site")
