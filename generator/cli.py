@@ -419,7 +419,7 @@ def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, over
         mapping = load_mapping(mapping_file)
     except PortfolioError as exc:
         _fail(f"{exc.report()}\nThe mapping has problems; nothing was imported.", 2)
-    with _data_writes(data_dir, dry_run):
+    with _data_writes(data_dir):
         try:
             report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
         except ImportFailure as exc:
@@ -485,20 +485,18 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _data_writes(folder: Path, dry_run: bool = False) -> Iterator[None]:
-    """Around a command that writes into the data folder: first undo what a killed run left half done, then
-    turn a failed write into a message that says truly what the folder holds."""
-    from .transaction import JOURNAL, WriteNotUndone, recover, staging_folders
+def _data_writes(folder: Path) -> Iterator[None]:
+    """Around a command that writes into the data folder: first undo what a killed run left half done (as
+    every read of the folder does, here saying so), then turn a failed write into a message that says truly
+    what the folder holds."""
+    from .transaction import WriteNotUndone, recover
 
     try:
-        if dry_run:
-            if any((staging / JOURNAL).is_file() for staging, _ in staging_folders(folder)):
-                click.echo(f"Warning: a write into {folder} was interrupted; the next run without --dry-run undoes it.", err=True)
-        else:
-            for sentence in recover(folder):
-                click.echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
-    except OSError as exc:
-        _fail(f"Error: cannot undo an interrupted write into {folder}: {_os_reason(exc)}. Nothing else was done.", 1)
+        for sentence in recover(folder):
+            click.echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
+    except (OSError, ValueError, KeyError) as exc:
+        reason = _os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
+        _fail(f"Error: cannot undo an interrupted write into {folder}: {reason}. Nothing else was done.", 1)
     try:
         yield
     except WriteNotUndone as exc:
