@@ -186,6 +186,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
     """Write the register, one row per project with its KPIs, as CSV, JSON or an Excel workbook."""
     from .export import FORMATS, export_bytes, register
     from .outputs import check_output_file
+    from .transaction import replace_file
     from .pipeline import prepare, read_portfolio
 
     folder = data_dir or Path("portfolio")
@@ -214,7 +215,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
         _write_stdout_bytes(data)
         return
     try:
-        _write_atomically(out_file, data)
+        replace_file(out_file, data)
     except OSError as exc:
         _fail(f"Error: cannot write {out_file}: {exc.strerror or exc}", 1)
     click.echo(f"Wrote {len(table.rows)} projects to {out_file}.")
@@ -467,21 +468,6 @@ def _import_summary(report: ImportReport, verbose: bool) -> str:
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
     return "\n".join(lines)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a file, a failure leaves none."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only 0600
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager

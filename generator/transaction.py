@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,24 @@ def write_files(folder: Path, files: dict[str, str], *, replace: bool = True) ->
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)  # what stays (no journal) is removed by the next run
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """One file, written beside the target, fsynced, then renamed over it: a reader never sees half a file,
+    and a failure or a kill leaves the previous file (or none) and no temporary one in its place."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only 0600
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def recover(folder: Path) -> list[str]:

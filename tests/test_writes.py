@@ -417,3 +417,15 @@ def test_pmo_new_never_replaces_a_file_made_meanwhile(mini: Path, monkeypatch: p
     assert code == 2 and "brand-new.yaml exists already" in output
     assert (mini / "projects" / "brand-new.yaml").read_text() == "theirs"
     assert siblings(mini) == ["portfolio"]
+
+
+@pytest.mark.parametrize("name", ["fsync", "replace"])
+def test_an_export_that_fails_leaves_the_previous_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    out = tmp_path / "register.csv"
+    out.write_text("the previous export\n")
+    with counting(monkeypatch, os, name, fail_at=1):
+        code, output = pmo("export", "--data", str(MINI), "--out", str(out))
+    assert code == 1 and output == f"Error: cannot write {out}: Input/output error (injected)\n"
+    assert out.read_text() == "the previous export\n" and siblings(out) == ["register.csv"]
