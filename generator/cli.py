@@ -186,8 +186,8 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
     """Write the register, one row per project with its KPIs, as CSV, JSON or an Excel workbook."""
     from .export import FORMATS, export_bytes, register
     from .outputs import check_output_file
-    from .transaction import replace_file
     from .pipeline import prepare, read_portfolio
+    from .transaction import replace_file
 
     folder = data_dir or Path("portfolio")
     to_stdout = out_file is None or str(out_file) == "-"

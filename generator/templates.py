@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from . import yaml_write
-from .transaction import write_files
 from .model import ID_RE, RESERVED_IDS, Program, Project, Request
+from .transaction import write_files
 from .validate import _unwrap
 
 if TYPE_CHECKING:
