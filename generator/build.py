@@ -201,15 +201,18 @@ def _rename(source: Path, target: Path, done: list[tuple[Path, Path]]) -> None:
 
 
 def _undo(done: list[tuple[Path, Path]], out_dir: Path, cause: BaseException) -> None:
+    """Every rename done, undone in reverse; the ones that fail too are named, with where they belong."""
+    stuck = []
     for source, target in reversed(done):
         try:
             target.rename(source)
         except OSError as exc:
-            where = f"{target} (it belongs at {source})"
-            raise SwapNotUndone(
-                f"replacing --out {out_dir} failed ({_reason(cause)}), and putting the previous output back failed "
-                f"too ({_reason(exc)}): part of it is now in {where}; move it back by hand"
-            ) from cause
+            stuck.append(f"{target} (for {source}: {_reason(exc)})")
+    if stuck:
+        raise SwapNotUndone(
+            f"replacing --out {out_dir} failed ({_reason(cause)}), and putting the previous output back failed "
+            f"too: it is now in {', '.join(stuck)}; the next pmo build --out {out_dir} puts it back"
+        ) from cause
 
 
 def _reason(exc: BaseException) -> str:

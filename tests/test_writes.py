@@ -124,7 +124,8 @@ def test_when_the_swap_cannot_be_undone_the_message_says_where_the_site_is(
     assert code == 1, output
     assert "was changed" not in output
     assert output.startswith(f"Error: replacing --out {site} failed (input/output error (injected)), and putting")
-    assert f"part of it is now in {site.parent / '.site.old-'}" in output and "move it back by hand" in output
+    assert f"it is now in {site.parent / '.site.old-'}" in output and f"(for {site}: input/output error" in output
+    assert output.endswith(f"; the next pmo build --out {site} puts it back.\n")
     assert not site.exists()
     monkeypatch.chdir(ROOT)
     assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0
