@@ -126,12 +126,10 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path, force: bool = False) -
         "the folder of the site configuration": (Path(config.config_file_path).resolve().parent, True),
         "the working folder": (Path.cwd().resolve(), True),
     }
+    check_never_replaced(out_dir, {what: folder for what, (folder, _) in sources.items()})
     for what, (folder, inside_ok) in sources.items():
-        if folder.is_relative_to(out_dir):
-            raise ConfigurationError(f"--out {out_dir} would replace {what} ({folder}); choose a folder of its own")
         if not inside_ok and out_dir.is_relative_to(folder):
             raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
-    check_never_replaced(out_dir, {what: folder for what, (folder, _) in sources.items()})
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigurationError(f"--out {out_dir} exists and is not a folder")
     file = next((parent for parent in out_dir.parents if parent.exists() and not parent.is_dir()), None)

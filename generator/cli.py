@@ -480,7 +480,7 @@ def _data_writes(folder: Path) -> Iterator[None]:
     try:
         for sentence in recover(folder):
             click.echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError) as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
         _fail(f"Error: cannot undo an interrupted write into {folder}: {reason}. Nothing else was done.", 1)
     try:

@@ -73,7 +73,7 @@ def _undo_interrupted_writes(raw: RawPortfolio) -> None:
 
     try:
         recover(raw.root)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError) as exc:
         raw.problems.append(
             Problem(display_path(raw.root), None, "", f"an interrupted pmo import or pmo new cannot be undone: {exc}")
         )

@@ -32,7 +32,7 @@ def check_never_replaced(out_dir: Path, sources: dict[str, Path]) -> None:
     package: replacing it would destroy what no build can give back. `out_dir` is resolved."""
     kept = [
         *sources.items(),
-        ("the home folder", Path.home().resolve()),
+        *(("the home folder", home) for home in _home()),
         ("pmo's own package", PACKAGE_DIR),
         *(("the repository", root) for root in _repositories([Path.cwd(), *sources.values()])),
     ]
@@ -71,6 +71,13 @@ def is_pmo_output(folder: Path) -> bool:
 
 def _regular(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
+
+
+def _home() -> list[Path]:
+    try:
+        return [Path.home().resolve()]
+    except RuntimeError:  # no HOME and no user entry: there is no home folder to protect
+        return []
 
 
 def _repositories(folders: list[Path]) -> list[Path]:

@@ -39,8 +39,18 @@ class _Journal:
 
     @classmethod
     def read(cls, path: Path) -> _Journal:
+        """A journal left by a killed run. Its paths are checked: a folder of that name could also come from
+        anyone who can add files beside the data folder (a pull request), and its undo must stay inside."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(list(data["files"]), list(data["existed"]), list(data["new_dirs"]))
+        try:
+            journal = cls(*(data[key] for key in ("files", "existed", "new_dirs")))
+        except (KeyError, TypeError):
+            raise ValueError(f"{path}: not a journal of pmo") from None
+        lists = (journal.files, journal.existed, journal.new_dirs)
+        for rel in [rel for names in lists for rel in (names if isinstance(names, list) else [None])]:
+            if not _inside(rel):
+                raise ValueError(f"{path}: {rel!r} is not a path inside the data folder")
+        return journal
 
 
 def write_files(folder: Path, files: dict[str, str], *, replace: bool = True) -> None:
@@ -180,9 +190,9 @@ def _undo(folder: Path, staging: Path, journal: _Journal) -> None:
     for rel in reversed(journal.files):
         target, staged, backup = folder / rel, staging / "new" / rel, staging / "old" / rel
         if rel in existed:
-            if backup.is_file():
+            if _regular(backup):
                 os.replace(backup, target)
-        elif staged.is_file() and target.is_file() and os.path.samefile(staged, target):
+        elif _regular(staged) and _regular(target) and os.path.samefile(staged, target):
             target.unlink()
     for rel in reversed(journal.new_dirs):
         path = folder / rel
@@ -202,6 +212,19 @@ def _undo_or_explain(folder: Path, staging: Path, journal: _Journal, cause: Base
             f"files are new or replaced; the previous ones are in {staging / 'old'}. The next pmo import or pmo "
             "new tries again to put them back"
         ) from cause
+
+
+def _inside(rel: object) -> bool:
+    """A path the journal may name: "." or relative, downward, without hidden or odd parts."""
+    if rel == ".":
+        return True
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel:
+        return False
+    return all(part and not part.startswith(".") for part in rel.split("/"))
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -430,3 +430,27 @@ def test_an_export_that_fails_leaves_the_previous_file_whole(
         code, output = pmo("export", "--data", str(MINI), "--out", str(out))
     assert code == 1 and output == f"Error: cannot write {out}: Input/output error (injected)\n"
     assert out.read_text() == "the previous export\n" and siblings(out) == ["register.csv"]
+
+
+def test_a_planted_journal_cannot_reach_outside_the_data_folder(mini: Path, tmp_path: Path) -> None:
+    """A folder named like a staging folder may come with a pull request: its journal is checked before any
+    undo, and a backup that is a symbolic link is never moved in."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine")
+    planted = tmp_path / f".portfolio.writing-{dead_pid()}-0badc0de"
+    (planted / "old" / "projects").mkdir(parents=True)
+    (planted / "journal.json").write_text(
+        '{"files": ["../outside.txt"], "existed": ["../outside.txt"], "new_dirs": []}'
+    )
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1 and "an interrupted pmo import or pmo new cannot be undone" in output
+    assert "'../outside.txt' is not a path inside the data folder" in output
+    assert outside.read_text() == "mine" and planted.is_dir()
+
+    before = snapshot(mini)
+    (planted / "journal.json").write_text(
+        '{"files": ["projects/crm.yaml"], "existed": ["projects/crm.yaml"], "new_dirs": []}'
+    )
+    (planted / "old" / "projects" / "crm.yaml").symlink_to(outside)
+    assert pmo("validate", "--data", str(mini))[0] == 0
+    assert snapshot(mini) == before and not planted.exists()
