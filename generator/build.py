@@ -6,6 +6,7 @@ import contextlib
 import gc
 import io
 import json
+import logging
 import os
 import re
 import secrets
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
     from .audience import Audience
     from .plugin import PortfolioPlugin
+
+_log = logging.getLogger("mkdocs.pmo")  # shown as MkDocs' warnings are; logged before the build, never counted
 
 # Used when the working folder has no mkdocs.yml: the portfolio/ and methodology/ folders beside it.
 DEFAULT_CONFIG = Path(__file__).parent / "assets" / "default-site" / "mkdocs.yml"
@@ -231,7 +234,9 @@ _LEFTOVER = re.compile(r"(building|generating|old)-(?:(\d+)-)?[0-9a-f]+")
 def clean_leftovers(out_dir: Path) -> None:
     """Clean what a killed build left beside out_dir: `.<site>.old-*` (the previous site: put back when the
     build died between the two renames of the swap), `.<site>.building-*` (dot entries the swap had moved go
-    back to the site). Leftovers of a process that still runs are another build's and stay."""
+    back to the site). Leftovers of a process that still runs are another build's and stay; one that cannot
+    be cleaned stays for the next build. Each site put back is said on stderr, so that a later message that
+    nothing was changed speaks only of this build."""
     prefix = f".{out_dir.name}."
     stale = []
     for entry in sorted(out_dir.parent.iterdir()):
@@ -239,14 +244,17 @@ def clean_leftovers(out_dir: Path) -> None:
         if match and entry.is_dir() and not entry.is_symlink() and not _running(match.group(2)):
             stale.append((match.group(1), entry))
     for kind, entry in stale:
-        if kind == "old" and not out_dir.exists():
-            entry.rename(out_dir)
+        with contextlib.suppress(OSError):
+            if kind == "old" and not out_dir.exists():
+                entry.rename(out_dir)
+                _log.warning("pmo: put the previous site back in %s from %s, left by a killed build", out_dir, entry)
     for kind, entry in stale:
-        if kind != "old" and out_dir.is_dir():
-            for moved in sorted(entry.iterdir()):
+        with contextlib.suppress(OSError):  # a dot entry that cannot go back keeps its leftover
+            for moved in sorted(entry.iterdir()) if kind != "old" else ():
                 if moved.name.startswith(".") and moved.name != MARKER and not (out_dir / moved.name).exists():
                     moved.rename(out_dir / moved.name)
-        shutil.rmtree(entry, ignore_errors=True)
+                    _log.warning("pmo: put %s back in %s, left by a killed build", moved.name, out_dir)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _running(pid: str | None) -> bool:

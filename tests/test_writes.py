@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,9 +151,28 @@ def test_the_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path) -> 
     (site.parent / ".site.generating-4567cdef").mkdir()  # of a pmo before process ids were in names
     running = site.parent / f".site.building-{os.getppid()}-00000000"
     running.mkdir()
-    assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0
+    code, output = pmo("build", "--data", str(MINI), "--out", str(site))
+    assert code == 0, output
+    assert f"put the previous site back in {site} from {site.parent / f'.site.old-{pid}-89abcdef'}" in output
+    assert f"put .git back in {site}, left by a killed build" in output
     assert (site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert siblings(site) == [running.name, "site"]
+
+
+def test_a_leftover_that_cannot_go_back_stays_for_a_later_build(site: Path) -> None:
+    """The previous site's .git sits in a killed build's folder and the site is missing (its .old- folder is
+    gone): the .git has no place to go back to, so its leftover stays, the build goes on, and the next build
+    puts it back."""
+    pid = dead_pid()
+    building = site.parent / f".site.building-{pid}-0123abcd"
+    building.mkdir()
+    (site / ".git").rename(building / ".git")
+    shutil.rmtree(site)
+    code, output = pmo("build", "--data", str(MINI), "--out", str(site))
+    assert code == 0, output
+    assert (building / ".git" / "HEAD").is_file() and (site / "index.html").is_file()
+    assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0
+    assert (site / ".git" / "HEAD").is_file() and siblings(site) == ["site"]
 
 
 def test_a_killed_build_leaves_the_site_and_the_next_cleans_up(site: Path) -> None:
