@@ -474,3 +474,22 @@ def test_a_planted_journal_cannot_reach_outside_the_data_folder(mini: Path, tmp_
     (planted / "old" / "projects" / "crm.yaml").symlink_to(outside)
     assert pmo("validate", "--data", str(mini))[0] == 0
     assert snapshot(mini) == before and not planted.exists()
+
+
+def test_an_import_interrupted_with_ctrl_c_midway_leaves_the_data_folder(
+    data: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, table, mapping = data
+    before, parent = snapshot(folder), siblings(folder)
+    real_link, calls = os.link, [0]
+
+    def interrupted(source: Any, target: Any) -> None:
+        calls[0] += 1
+        if calls[0] == 3:  # two files are in place
+            raise KeyboardInterrupt
+        real_link(source, target)
+
+    monkeypatch.setattr(os, "link", interrupted)
+    code, output = pmo(*import_args(folder, table, mapping))
+    assert code == 1 and "Aborted!" in output
+    assert snapshot(folder) == before and siblings(folder) == parent
