@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, cast
 from .errors import ConfigurationError
 from .outputs import MARKER, check_never_replaced, check_replaceable, write_marker
 from .pipeline import Timings, read_portfolio
+from .transaction import process_running, reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -208,18 +209,12 @@ def _undo(done: list[tuple[Path, Path]], out_dir: Path, cause: BaseException) ->
         try:
             target.rename(source)
         except OSError as exc:
-            stuck.append(f"{target} (for {source}: {_reason(exc)})")
+            stuck.append(f"{target} (for {source}: {reason(exc)})")
     if stuck:
         raise SwapNotUndone(
-            f"replacing --out {out_dir} failed ({_reason(cause)}), and putting the previous output back failed "
+            f"replacing --out {out_dir} failed ({reason(cause)}), and putting the previous output back failed "
             f"too: it is now in {', '.join(stuck)}; the next pmo build --out {out_dir} puts it back"
         ) from cause
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return (exc.strerror or str(exc)).lower()
-    return type(exc).__name__
 
 
 def _free_name(parent: Path, prefix: str) -> Path:
@@ -241,7 +236,10 @@ def clean_leftovers(out_dir: Path) -> None:
     stale = []
     for entry in sorted(out_dir.parent.iterdir()):
         match = _LEFTOVER.fullmatch(entry.name.removeprefix(prefix)) if entry.name.startswith(prefix) else None
-        if match and entry.is_dir() and not entry.is_symlink() and not _running(match.group(2)):
+        if match is None or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = match.group(2)  # none in the names of pmo before this check: those are stale
+        if pid is None or not process_running(int(pid)):
             stale.append((match.group(1), entry))
     for kind, entry in stale:
         with contextlib.suppress(OSError):
@@ -255,20 +253,6 @@ def clean_leftovers(out_dir: Path) -> None:
                     moved.rename(out_dir / moved.name)
                     _log.warning("pmo: put %s back in %s, left by a killed build", moved.name, out_dir)
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _running(pid: str | None) -> bool:
-    """Whether the process that named a folder still runs (folders of pmo before pids were in names: no; this
-    process builds one site at a time, so a folder it named is from an earlier build)."""
-    if pid is None or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _call_on_config(plugin: PortfolioPlugin, config: MkDocsConfig) -> None:

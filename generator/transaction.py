@@ -6,7 +6,8 @@ single-file steps that each leave a whole file: a new file is hard-linked into p
 replace a file made meanwhile), a replaced file is first hard-linked into the staging folder as a backup and
 then replaced with os.replace. When a step fails, the steps done are undone from the journal, so the folder
 is as it was. The journal is deleted once every step is done: that is the commit. A process killed before
-then leaves its staging folder; the next `pmo import` or `pmo new` undoes what it had done (`recover`).
+then leaves its staging folder; the next read of the data folder (`load_portfolio`, so any pmo command that
+reads it) undoes what it had done first (`recover`), as SQLite's next reader rolls back a hot journal.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def recover(folder: Path) -> list[str]:
     folder = folder.resolve()
     undone = []
     for entry, pid in staging_folders(folder):
-        if _running(pid):
+        if process_running(pid):
             continue
         if (entry / JOURNAL).is_file():
             journal = _Journal.read(entry / JOURNAL)
@@ -208,9 +209,9 @@ def _undo_or_explain(folder: Path, staging: Path, journal: _Journal, cause: Base
         _undo(folder, staging, journal)
     except OSError as exc:
         raise WriteNotUndone(
-            f"writing into {folder} failed ({_reason(cause)}), and undoing it failed too ({_reason(exc)}): some "
-            f"files are new or replaced; the previous ones are in {staging / 'old'}. The next pmo import or pmo "
-            "new tries again to put them back"
+            f"writing into {folder} failed ({reason(cause)}), and undoing it failed too ({reason(exc)}): some "
+            f"files are new or replaced; the previous ones are in {staging / 'old'}, and the next pmo command "
+            "that reads the folder puts them back"
         ) from cause
 
 
@@ -243,15 +244,18 @@ def _sync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """Why a step failed, in the words of the system (lower case, to follow a colon)."""
     if isinstance(exc, OSError):
         return (exc.strerror or str(exc)).lower()
     return type(exc).__name__
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether the process that named a staging folder still runs. This process writes one thing at a time,
+    so a folder it named itself is from an earlier write that failed."""
     if pid == os.getpid():
-        return False  # this process runs one write at a time: a folder of its own is from an earlier one
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
