@@ -5,6 +5,7 @@ and pmo's own package."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .errors import ConfigurationError
@@ -28,12 +29,14 @@ def write_marker(folder: Path, command: str) -> None:
 
 
 def check_never_replaced(out_dir: Path, sources: dict[str, Path]) -> None:
-    """Refuse, --force or not, an out_dir that is or holds a source, the repository, the home folder or the
-    package: replacing it would destroy what no build can give back. `out_dir` is resolved."""
+    """Refuse, --force or not, an out_dir that is or holds a source, the repository, the home folder, the
+    package or the Python environment running pmo: replacing it would destroy what no build can give back.
+    `out_dir` is resolved."""
     kept = [
         *sources.items(),
         *(("the home folder", home) for home in _home()),
         ("pmo's own package", PACKAGE_DIR),
+        ("the Python environment pmo runs in", Path(sys.prefix).resolve()),
         *(("the repository", root) for root in _repositories([Path.cwd(), *sources.values()])),
     ]
     for what, folder in kept:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,7 @@ def test_the_repository_its_git_folder_home_and_the_package_are_never_replaced(
         PACKAGE_DIR: f"would replace pmo's own package ({PACKAGE_DIR})",
         PACKAGE_DIR / "assets": f"lies inside pmo's own package ({PACKAGE_DIR})",
         ROOT: "would replace",  # the package's repository, and the working folder
+        Path(sys.prefix): "would replace the Python environment pmo runs in",
     }
     before = snapshot(tmp_path)
     for out, words in cases.items():
