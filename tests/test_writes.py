@@ -93,11 +93,10 @@ def test_a_rename_that_fails_at_any_step_of_the_swap_leaves_the_site(
         assert pmo("build", "--data", str(mini), "--out", str(site))[0] == 0
     steps = calls[0]
     assert steps == 3  # .git into the new site, the site aside, the new site in
-    site_after_success = snapshot(site)
-    assert site_after_success != before
+    assert snapshot(site) != before
+    assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0  # back to the first site
+    assert snapshot(site) == before
     for step in range(1, steps + 1):
-        assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0  # back to the first site
-        before = snapshot(site)
         with counting(monkeypatch, os, "rename", fail_at=step):
             code, output = pmo("build", "--data", str(mini), "--out", str(site))
         assert code == 2, (step, output)
