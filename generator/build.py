@@ -6,7 +6,9 @@ import contextlib
 import gc
 import io
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
 import time
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .errors import ConfigurationError
+from .outputs import MARKER, check_never_replaced, check_replaceable, write_marker
 from .pipeline import Timings, read_portfolio
+from .transaction import process_running, reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -23,6 +27,8 @@ if TYPE_CHECKING:
 
     from .audience import Audience
     from .plugin import PortfolioPlugin
+
+_log = logging.getLogger("mkdocs.pmo")  # shown as MkDocs' warnings are; logged before the build, never counted
 
 # Used when the working folder has no mkdocs.yml: the portfolio/ and methodology/ folders beside it.
 DEFAULT_CONFIG = Path(__file__).parent / "assets" / "default-site" / "mkdocs.yml"
@@ -81,8 +87,12 @@ def load_site_config(
     return config
 
 
-def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = None) -> None:
+def build_site(
+    config: MkDocsConfig, out_dir: Path, timings: Timings | None = None, *, force: bool = False, mark: bool = True
+) -> None:
     """Validate, then build into a sibling temporary folder and swap it in; `out_dir` is untouched on error.
+    A non-empty `out_dir` that pmo did not write is replaced only with `force`; `mark` leaves pmo's marker in
+    the site (not in a site that is published elsewhere).
 
     Raises PortfolioError for bad data, ConfigurationError for a bad setup, and MkDocs' own Abort /
     BuildError when the build fails (for example a warning under --strict).
@@ -92,12 +102,14 @@ def build_site(config: MkDocsConfig, out_dir: Path, timings: Timings | None = No
     timings = timings or Timings()
     plugin = pmo_plugin(config)
     plugin.timings = timings
-    out_dir = check_output_dir(config, out_dir)
+    out_dir = check_output_dir(config, out_dir, force)
     with _fewer_collections(), staging_dir(out_dir, "building") as staging:
         plugin.preloaded = read_portfolio(plugin.data_dir, timings)  # fails fast, before any output exists
         config.site_dir = str(staging)
         start = time.perf_counter()
         build(config)
+        if mark:
+            write_marker(staging, "build")
         own = sum(timings.seconds.get(stage, 0) for stage in ("analyse", "render"))
         timings.seconds["mkdocs"] = time.perf_counter() - start - own
 
@@ -106,8 +118,9 @@ def pmo_plugin(config: MkDocsConfig) -> PortfolioPlugin:
     return cast("PortfolioPlugin", config.plugins["pmo"])
 
 
-def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
-    """Refuse an output folder whose replacement would destroy sources: the output is deleted and swapped."""
+def check_output_dir(config: MkDocsConfig, out_dir: Path, force: bool = False) -> Path:
+    """Refuse an output folder whose replacement would destroy sources (never allowed) or a folder pmo did not
+    write (allowed with `force`): the output is deleted and swapped."""
     plugin = pmo_plugin(config)
     out_dir = out_dir.resolve()
     sources = {  # folder → whether the site may be built inside it
@@ -117,9 +130,8 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
         "the folder of the site configuration": (Path(config.config_file_path).resolve().parent, True),
         "the working folder": (Path.cwd().resolve(), True),
     }
+    check_never_replaced(out_dir, {what: folder for what, (folder, _) in sources.items()})
     for what, (folder, inside_ok) in sources.items():
-        if folder.is_relative_to(out_dir):
-            raise ConfigurationError(f"--out {out_dir} would replace {what} ({folder}); choose a folder of its own")
         if not inside_ok and out_dir.is_relative_to(folder):
             raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
     if out_dir.exists() and not out_dir.is_dir():
@@ -127,17 +139,26 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path) -> Path:
     file = next((parent for parent in out_dir.parents if parent.exists() and not parent.is_dir()), None)
     if file is not None:
         raise ConfigurationError(f"--out {out_dir} cannot be made: {file} is a file, not a folder")
+    check_replaceable(out_dir, force)
     return out_dir
+
+
+class SwapNotUndone(Exception):
+    """The swap failed and the previous output could not be put back: the message says where it is."""
 
 
 @contextlib.contextmanager
 def staging_dir(out_dir: Path, purpose: str) -> Iterator[Path]:
-    """A sibling folder to write into; swapped in for out_dir on success, removed on any failure."""
+    """A sibling folder to write into; swapped in for out_dir on success, removed on any failure (unless the
+    previous output could not be restored: the staging folder then holds some of its dot entries)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = _new_folder(out_dir.parent, f".{out_dir.name}.{purpose}-")
+    clean_leftovers(out_dir)
+    staging = _new_folder(out_dir.parent, f".{out_dir.name}.{purpose}-{os.getpid()}-")
     try:
         yield staging
         _swap_in(staging, out_dir)
+    except SwapNotUndone:
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -157,17 +178,81 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 
 def _swap_in(new: Path, out_dir: Path) -> None:
     """Replace out_dir by new with renames only, so a reader never sees a half-written site. Names starting
-    with a dot stay, as MkDocs keeps them when it cleans its site folder (a site/.git of a gh-pages checkout)."""
+    with a dot stay, as MkDocs keeps them when it cleans its site folder (a site/.git of a gh-pages checkout).
+    When a rename fails, the ones done are undone in reverse, so out_dir is as it was."""
+    done: list[tuple[Path, Path]] = []
     old = None
-    if out_dir.exists():
-        for kept in out_dir.iterdir():
-            if kept.name.startswith(".") and not (new / kept.name).exists():
-                kept.rename(new / kept.name)
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        out_dir.rename(old)
-    new.rename(out_dir)
+    try:
+        if out_dir.exists():
+            for kept in sorted(out_dir.iterdir()):
+                if kept.name.startswith(".") and not (new / kept.name).exists():
+                    _rename(kept, new / kept.name, done)
+            old = _free_name(out_dir.parent, f".{out_dir.name}.old-{os.getpid()}-")
+            _rename(out_dir, old, done)
+        _rename(new, out_dir, done)
+    except BaseException as exc:
+        _undo(done, out_dir, exc)
+        raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)  # what is left is cleaned by the next build
+
+
+def _rename(source: Path, target: Path, done: list[tuple[Path, Path]]) -> None:
+    source.rename(target)
+    done.append((source, target))
+
+
+def _undo(done: list[tuple[Path, Path]], out_dir: Path, cause: BaseException) -> None:
+    """Every rename done, undone in reverse; the ones that fail too are named, with where they belong."""
+    stuck = []
+    for source, target in reversed(done):
+        try:
+            target.rename(source)
+        except OSError as exc:
+            stuck.append(f"{target} (for {source}: {reason(exc)})")
+    if stuck:
+        raise SwapNotUndone(
+            f"replacing --out {out_dir} failed ({reason(cause)}), and putting the previous output back failed "
+            f"too: it is now in {', '.join(stuck)}; the next pmo build --out {out_dir} puts it back"
+        ) from cause
+
+
+def _free_name(parent: Path, prefix: str) -> Path:
+    while (path := parent / f"{prefix}{secrets.token_hex(4)}").exists():
+        pass
+    return path
+
+
+_LEFTOVER = re.compile(r"(building|generating|old)-(?:(\d+)-)?[0-9a-f]+")
+
+
+def clean_leftovers(out_dir: Path) -> None:
+    """Clean what a killed build left beside out_dir: `.<site>.old-*` (the previous site: put back when the
+    build died between the two renames of the swap), `.<site>.building-*` (dot entries the swap had moved go
+    back to the site). Leftovers of a process that still runs are another build's and stay; one that cannot
+    be cleaned stays for the next build. Each site put back is said on stderr, so that a later message that
+    nothing was changed speaks only of this build."""
+    prefix = f".{out_dir.name}."
+    stale = []
+    for entry in sorted(out_dir.parent.iterdir()):
+        match = _LEFTOVER.fullmatch(entry.name.removeprefix(prefix)) if entry.name.startswith(prefix) else None
+        if match is None or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = match.group(2)  # none in the names of pmo before this check: those are stale
+        if pid is None or not process_running(int(pid)):
+            stale.append((match.group(1), entry))
+    for kind, entry in stale:
+        with contextlib.suppress(OSError):
+            if kind == "old" and not out_dir.exists():
+                entry.rename(out_dir)
+                _log.warning("pmo: put the previous site back in %s from %s, left by a killed build", out_dir, entry)
+    for kind, entry in stale:
+        with contextlib.suppress(OSError):  # a dot entry that cannot go back keeps its leftover
+            for moved in sorted(entry.iterdir()) if kind != "old" else ():
+                if moved.name.startswith(".") and moved.name != MARKER and not (out_dir / moved.name).exists():
+                    moved.rename(out_dir / moved.name)
+                    _log.warning("pmo: put %s back in %s, left by a killed build", moved.name, out_dir)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _call_on_config(plugin: PortfolioPlugin, config: MkDocsConfig) -> None:

@@ -39,6 +39,11 @@ CONFIG = click.option(
     default=None,
     help="The MkDocs configuration (default: ./mkdocs.yml, else built-in settings).",
 )
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace --out even when it holds files pmo did not write (never the sources, the repository or home).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,6 +86,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
 @click.option("--strict", is_flag=True, help="Fail on any warning, including links to missing pages and anchors.")
 @click.option("--timings", is_flag=True, help="Print the seconds each pipeline stage took.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@FORCE
 def build(
     data_dir: Path | None,
     config_file: Path | None,
@@ -89,6 +95,7 @@ def build(
     strict: bool,
     timings: bool,
     verbose: bool,
+    force: bool,
 ) -> None:
     """Validate, generate and build the site; the previous site stays until the new one is complete."""
     from .build import build_site, load_site_config
@@ -99,7 +106,7 @@ def build(
     stages = Timings()
     with _exit_codes(out_dir) as site:
         site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
-        build_site(site.config, out_dir, stages)
+        build_site(site.config, out_dir, stages, force=force)
     if timings:
         for stage, seconds in stages.seconds.items():
             click.echo(f"{stage:>9}: {seconds:6.2f} s")
@@ -111,7 +118,8 @@ def build(
 @CONFIG
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
 @click.option("--audience", type=AUDIENCE, default=None)
-def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None) -> None:
+@FORCE
+def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None, force: bool) -> None:
     """Write the complete Markdown source tree and its mkdocs.yml, for any Material-compatible builder."""
     from .build import load_site_config
     from .source_tree import write_source_tree
@@ -119,7 +127,7 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
     _log_mkdocs(False)
     with _exit_codes(out_dir) as site:
         site.config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
-        count = write_source_tree(site.config, out_dir)
+        count = write_source_tree(site.config, out_dir, force)
     click.echo(f"Wrote {count} files and mkdocs.yml to {out_dir}.")
 
 
@@ -173,10 +181,13 @@ def demo(projects: int, out_dir: Path, seed: int) -> None:
     help="The file to write (replaced only when complete); - or none: standard output (csv and json only).",
 )
 @click.option("--audience", type=AUDIENCE, default="org", show_default=True, help="org: without pmo-only projects.")
-def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audience: str) -> None:
+@click.option("--force", is_flag=True, help="Replace --out even when it is not a file of the format written.")
+def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audience: str, force: bool) -> None:
     """Write the register, one row per project with its KPIs, as CSV, JSON or an Excel workbook."""
     from .export import FORMATS, export_bytes, register
+    from .outputs import check_output_file
     from .pipeline import prepare, read_portfolio
+    from .transaction import replace_file
 
     folder = data_dir or Path("portfolio")
     to_stdout = out_file is None or str(out_file) == "-"
@@ -188,8 +199,13 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
         _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
     if to_stdout and fmt == "xlsx":
         _fail("Error: --format xlsx writes a workbook, not text: name the file with --out", 2)
-    if out_file is not None and not to_stdout and not out_file.parent.is_dir():
-        _fail(f"Error: --out {out_file}: the folder {out_file.parent} does not exist", 2)
+    if out_file is not None and not to_stdout:
+        if not out_file.parent.is_dir():
+            _fail(f"Error: --out {out_file}: the folder {out_file.parent} does not exist", 2)
+        try:
+            check_output_file(out_file, fmt, folder, force)  # type: ignore[arg-type]
+        except ConfigurationError as exc:
+            _fail(f"Error: {exc}", 2)
     try:
         table = register(prepare(read_portfolio(folder), audience))  # type: ignore[arg-type]
     except PortfolioError as exc:
@@ -199,7 +215,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
         _write_stdout_bytes(data)
         return
     try:
-        _write_atomically(out_file, data)
+        replace_file(out_file, data)
     except OSError as exc:
         _fail(f"Error: cannot write {out_file}: {exc.strerror or exc}", 1)
     click.echo(f"Wrote {len(table.rows)} projects to {out_file}.")
@@ -367,10 +383,11 @@ def new(
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
         _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
-    try:
-        path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
-    except NewFileError as exc:
-        _fail(f"Error: {exc}", 2)
+    with _data_writes(folder):
+        try:
+            path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
+        except NewFileError as exc:
+            _fail(f"Error: {exc}", 2)
     click.echo(f"Wrote {path}: fill in the fields marked TODO, then run pmo validate.")
 
 
@@ -403,10 +420,11 @@ def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, over
         mapping = load_mapping(mapping_file)
     except PortfolioError as exc:
         _fail(f"{exc.report()}\nThe mapping has problems; nothing was imported.", 2)
-    try:
-        report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
-    except ImportFailure as exc:
-        _fail(f"Error: {exc}\nNothing was imported.", 1)
+    with _data_writes(data_dir):
+        try:
+            report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
+        except ImportFailure as exc:
+            _fail(f"Error: {exc}\nNothing was imported.", 1)
     click.echo(_import_summary(report, verbose))
     if report.problems or report.portfolio_problems:
         sys.exit(1)
@@ -452,19 +470,30 @@ def _import_summary(report: ImportReport, verbose: bool) -> str:
     return "\n".join(lines)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a file, a failure leaves none."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+@contextlib.contextmanager
+def _data_writes(folder: Path) -> Iterator[None]:
+    """Around a command that writes into the data folder: first undo what a killed run left half done (as
+    every read of the folder does, here saying so), then turn a failed write into a message that says truly
+    what the folder holds."""
+    from .transaction import WriteNotUndone, recover
+
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only 0600
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        for sentence in recover(folder):
+            click.echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
+    except (OSError, ValueError) as exc:
+        reason = _os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
+        _fail(f"Error: cannot undo an interrupted write into {folder}: {reason}. Nothing else was done.", 1)
+    try:
+        yield
+    except WriteNotUndone as exc:
+        _fail(f"Error: {exc}.", 1)
+    except OSError as exc:
+        _fail(f"Error: {_os_reason(exc)}. Nothing in {folder} was changed.", 1)
+
+
+def _os_reason(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{(exc.strerror or str(exc)).lower()}{where}"
 
 
 class _Site:
@@ -475,6 +504,8 @@ class _Site:
 def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
     """Turn the pipeline's and MkDocs' failures into a message and the documented exit code."""
     from mkdocs.exceptions import Abort, MkDocsException
+
+    from .build import SwapNotUndone
 
     site = _Site()
     unchanged = unchanged or f"Nothing in {out_dir} was changed."
@@ -487,6 +518,8 @@ def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
     except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
         failure = getattr(site.config.plugins.get("pmo"), "failure", None) if site.config else None
         _fail(f"Build failed: {exc} {unchanged}", 2 if isinstance(failure, ConfigurationError) else 1)
+    except SwapNotUndone as exc:  # the one failure after which the output is not as it was
+        _fail(f"Error: {exc}.", 1)
     except OSError as exc:  # the output cannot be written there: no permission, a read-only or special file system
         where = f" ({exc.filename})" if exc.filename else ""
         reason = (exc.strerror or str(exc)).lower()

@@ -826,8 +826,15 @@ def write_demo(out: Path, projects: int, seed: int = 1) -> None:
     if isinstance(projects, bool) or not isinstance(projects, int) or projects < 1:
         raise ValueError(f"a demo portfolio needs at least one project, got {projects!r}")
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"{out} is not an empty folder")
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"--out {out} is a file, not a folder")
+    names = sorted(entry.name for entry in out.iterdir()) if out.exists() else []
+    if names:
+        examples = ", ".join(f"`{name}`" for name in names[:3])
+        raise FileExistsError(
+            f"--out {out} holds files (e.g. {examples}); pmo demo writes only into an empty or new folder and "
+            "never replaces one"
+        )
     demo = _Demo(projects, seed)
     demo.settings()
     demo.people()

@@ -28,6 +28,7 @@ from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
 from .model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
 from .regular import kind_of, read_regular
+from .transaction import write_files
 from .validate import _unwrap, validate_portfolio
 from .yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
 
@@ -638,10 +639,7 @@ def run_import(
     if dry_run or report.portfolio_problems:  # the result would not pass pmo validate: write nothing
         report.written = {} if report.portfolio_problems else report.written
         return report
-    for rel, text in plan.files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(folder, plan.files)  # all or nothing, whatever fails
     return report
 
 

@@ -41,6 +41,7 @@ def display_path(path: Path) -> str:
 def load_portfolio(root: Path) -> RawPortfolio:
     """Read every data file under `root`; problems are collected, never raised, so all are reported."""
     raw = RawPortfolio(root=root, folders={name: {} for name in FOLDERS})
+    _undo_interrupted_writes(raw)
     if not root.is_dir():
         raw.problems.append(Problem(display_path(root), None, "", "the portfolio folder does not exist"))
         return raw
@@ -65,6 +66,19 @@ def load_portfolio(root: Path) -> RawPortfolio:
         if name not in raw.files and not any(p.file == display_path(root / name) for p in raw.problems):
             raw.problems.append(Problem(display_path(root / name), None, "", "required file is missing"))
     return raw
+
+
+def _undo_interrupted_writes(raw: RawPortfolio) -> None:
+    """A `pmo import` or `pmo new` killed while it was moving its files in left the folder half changed: undo
+    that first (as SQLite's next reader rolls back a hot journal), so that it is never read as data."""
+    from .transaction import recover
+
+    try:
+        recover(raw.root)
+    except (OSError, ValueError) as exc:
+        raw.problems.append(
+            Problem(display_path(raw.root), None, "", f"an interrupted pmo import or pmo new cannot be undone: {exc}")
+        )
 
 
 def _ignored(entry: Path) -> bool:

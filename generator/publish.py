@@ -131,7 +131,7 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
                     message=message,
                     deploy_prefix=prefix,
                 ):
-                    build_site(config, out, timings)
+                    build_site(config, out, timings, mark=False)  # the branch gets no marker
                     (out / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             except mike_git.GitEmptyCommit:
                 result.changed = False  # the same version with the same content: nothing to commit

@@ -110,11 +110,14 @@ def schema_text(kind: str) -> str:
 
 
 def write_schemas(out_dir: Path) -> list[Path]:
+    """Write each schema by its name into out_dir; nothing else there is touched."""
+    from .transaction import replace_file
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in KINDS:
         path = out_dir / f"{kind}.schema.json"
-        path.write_text(schema_text(kind), encoding="utf-8")
+        replace_file(path, schema_text(kind).encode("utf-8"))  # a schema is whole, old or new, whatever happens
         written.append(path)
     return written
 

@@ -18,6 +18,7 @@ from .errors import ConfigurationError
 from .gitdata import project_history
 from .glossary import Tooltips
 from .html_page import without_front_matter
+from .outputs import write_marker
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .site import CSS, NOT_IN_NAV, THEME_OVERRIDES
@@ -30,10 +31,11 @@ if TYPE_CHECKING:
 OVERRIDES = "overrides"  # the tree's theme.custom_dir
 
 
-def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
-    """Write docs/ and mkdocs.yml into out_dir (replaced whole, only on success); return the file count."""
+def write_source_tree(config: MkDocsConfig, out_dir: Path, force: bool = False) -> int:
+    """Write docs/ and mkdocs.yml into out_dir (replaced whole, only on success); return the file count. A
+    non-empty out_dir that pmo did not write is replaced only with `force`."""
     plugin = pmo_plugin(config)
-    out_dir = check_output_dir(config, out_dir)
+    out_dir = check_output_dir(config, out_dir, force)
     portfolio = read_portfolio(plugin.data_dir)
     docs_dir = Path(config.docs_dir)
     hand_written: dict[str, str | None] = dict.fromkeys(docs_files(docs_dir))
@@ -64,6 +66,7 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path) -> int:
             _config_text(config, tree.nav, plugin.user_nav, abbreviations=tips is not None), encoding="utf-8"
         )
         count = sum(1 for p in docs.rglob("*") if p.is_file())
+        write_marker(staging, "generate")
     return count
 
 

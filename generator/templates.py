@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from . import yaml_write
 from .model import ID_RE, RESERVED_IDS, Program, Project, Request
+from .transaction import write_files
 from .validate import _unwrap
 
 if TYPE_CHECKING:
@@ -288,10 +289,8 @@ def new_file(
     filled = fill(typed, entity_id, portfolio, name=name, program=program, manager=manager, sponsor=sponsor)
     target = folder / FOLDERS[typed] / f"{entity_id}.yaml"
     text = yaml_template(typed, entity_id, filled, schema_reference(target, typed))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with target.open("x", encoding="utf-8") as file:  # "x": never replace a file made meanwhile
-            file.write(text)
+    try:  # whole or not at all; never replaces a file made meanwhile
+        write_files(folder, {f"{FOLDERS[typed]}/{entity_id}.yaml": text}, replace=False)
     except FileExistsError:
         raise NewFileError(f"{target} exists already") from None
     return target

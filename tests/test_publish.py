@@ -94,6 +94,7 @@ def test_two_versions_published_and_pushed(repo: Path) -> None:
     assert remote.versions() == [("2026-10", ["latest"]), ("2026-09", [])]
     for version in ("2026-09", "2026-10", "latest"):
         assert remote.exists(f"{version}/index.html") and remote.exists(f"{version}/projects/crm/index.html")
+        assert not remote.exists(f"{version}/.pmo-output")  # the marker of a local output folder stays local
     assert remote.tree("2026-09") == september  # the older version was not touched
     assert remote.tree("latest") == remote.tree("2026-10")  # the alias is a copy of the version
     assert 'url=latest/"' in remote.read("index.html")  # the site's root opens the latest version
