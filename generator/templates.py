@@ -284,7 +284,13 @@ def new_file(
     if kind not in MODELS:
         raise NewFileError(f"cannot make a {kind}: choose project, program or request")
     typed: Kind = typing.cast("Kind", kind)
-    portfolio = known(load_portfolio(folder))
+    raw = load_portfolio(folder)
+    # the template is filled from the portfolio's files: "nobody in people.yaml" or "no program yet" would be
+    # untrue of a file that cannot be read
+    unusable = [p for p in raw.problems if p.message.startswith("cannot be read")]
+    if unusable:
+        raise NewFileError(f"{unusable[0]}: the template is filled from it, so fix it first")
+    portfolio = known(raw)
     check_id(typed, entity_id, portfolio)
     filled = fill(typed, entity_id, portfolio, name=name, program=program, manager=manager, sponsor=sponsor)
     target = folder / FOLDERS[typed] / f"{entity_id}.yaml"
