@@ -8,6 +8,7 @@ swing the figure.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,7 +112,8 @@ def rollups(table: pd.DataFrame, groups: dict[str, list[str]]) -> dict[str, Roll
 
 def from_sums(s: pd.Series) -> Rollup:
     def ratio(numerator: str, denominator: str) -> float | None:
-        return float(s[numerator] / s[denominator]) if s[denominator] else None
+        quotient = float(s[numerator] / s[denominator]) if s[denominator] else None
+        return quotient if quotient is not None and math.isfinite(quotient) else None
 
     return Rollup(
         projects=int(s["projects"]),
