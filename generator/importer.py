@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from . import yaml_write
-from .errors import PortfolioError, Problem
+from .errors import PortfolioError, Problem, visible
 from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_targets, normalize, same_word, spec_of
 from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
@@ -432,7 +432,8 @@ class RowIssue:
     def __str__(self) -> str:
         where = f"row {self.row}" + (f" ({self.label})" if self.label else "")
         what = f"{self.field} ← {self.column}" if self.column and self.field else (self.field or self.column)
-        return f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        text = f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        return visible(text, lines=False)  # one row's issue, one line, whatever the cells hold
 
 
 @dataclass

@@ -123,9 +123,9 @@ def _plain_text(value: str) -> str:
     if found:
         char = found.group()
         kind = "bidirectional control character" if char in BIDI_CONTROLS else "control character"
-        raise PydanticCustomError(
-            "control_character", "the {kind} U+{code} is not allowed in text", {"kind": kind, "code": f"{ord(char):04X}"}
-        )
+        code = f"{ord(char):04X}"
+        message = "the {kind} U+{code} is not allowed in text"
+        raise PydanticCustomError("control_character", message, {"kind": kind, "code": code})
     return value
 
 
