@@ -243,8 +243,9 @@ def test_the_bounds_are_in_the_schemas_and_the_data_contract() -> None:
         assert bound in contract, bound
 
 
-def test_the_bounds_themselves_build(mini: Path, edit: Edit, in_root: Path) -> None:
-    edit("portfolio.yaml", "as_of: 2026-03-02", "as_of: 2099-12-31")
+@pytest.mark.parametrize("as_of", [MIN_DATE, MAX_DATE])
+def test_the_bounds_themselves_build(mini: Path, edit: Edit, in_root: Path, as_of: dt.date) -> None:
+    edit("portfolio.yaml", "as_of: 2026-03-02", f"as_of: {as_of}")
     edit("projects/crm.yaml", "start: 2026-01-01", "start: 1971-01-01")
     edit("projects/crm.yaml", "finish: 2026-05-01", "finish: 2099-12-31")
     edit("projects/crm.yaml", "budget: 100000", f"budget: {MAX_AMOUNT}")

@@ -141,8 +141,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             "the workbook has no worksheet",
         ),
     ],
-    ids=["external-entity", "billion-laughs", "dtd-in-sheet", "truncated-sheet", "mismatched", "not-xml",
-         "zip-not-workbook", "not-zip", "truncated-zip", "no-sheets"],
+    ids=[
+        "external-entity",
+        "billion-laughs",
+        "dtd-in-sheet",
+        "truncated-sheet",
+        "mismatched",
+        "not-xml",
+        "zip-not-workbook",
+        "not-zip",
+        "truncated-zip",
+        "no-sheets",
+    ],
 )
 def test_a_hostile_or_broken_workbook_is_a_file_error(tmp_path: Path, make: object, says: str) -> None:
     folder, mapping = setup(tmp_path)
