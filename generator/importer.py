@@ -600,14 +600,22 @@ def _no_value(result: Any) -> bool:
     return result is EMPTY or isinstance(result, Withheld)
 
 
-def _not_a_file_name(value: object) -> str | None:
-    """Why a value cannot name a file, checked before any path is made of it ("..", "/" or "a/b" would lead
-    out of the data folder); None when it can."""
-    if isinstance(value, str) and value in RESERVED_IDS:
-        return "is a reserved name"
-    if not isinstance(value, str) or not ID_RE.match(value):
-        return "is not an id (2-63 lowercase letters, digits, hyphens)"
-    return None
+def _file_name_issues(mapping: ImportMapping, row: int, label: str, values: dict[str, Any]) -> list[RowIssue]:
+    """The values that name a file (the row's id; its program, when the import writes programs) that cannot:
+    checked before any path is made of them, as "..", "/" or "a/b" would lead out of the data folder."""
+    issues = []
+    for name, value in values.items():
+        if value is None or (name == "program" and mapping.programs is None):
+            continue
+        if isinstance(value, str) and value in RESERVED_IDS:
+            why = "is a reserved name"
+        elif not isinstance(value, str) or not ID_RE.match(value):
+            why = "is not an id (2-63 lowercase letters, digits, hyphens)"
+        else:
+            continue
+        column = _describe(spec_of(mapping.fields[name])) if name in mapping.fields else ""
+        issues.append(RowIssue(row, "" if name == "id" else label, name, column, f"{_show(value)} {why}: set make_id"))
+    return issues
 
 
 def map_row(mapping: ImportMapping, row: int, cells: list[Cell], ctx: Context) -> RowOutcome:
@@ -618,15 +626,8 @@ def map_row(mapping: ImportMapping, row: int, cells: list[Cell], ctx: Context) -
     label = entity_id if isinstance(entity_id, str) else ""
     problems = [RowIssue(p.row, label, p.field, p.column, p.message) for p in problems]
     notes = [RowIssue(n.row, label, n.field, n.column, n.message) for n in notes]
-    names_a_file = {"id": entity_id}  # and the program file the import writes for the row
-    if mapping.programs is not None and values.get("program") is not None:
-        names_a_file["program"] = values["program"]
-    for name, value in names_a_file.items() if not problems else ():
-        why = _not_a_file_name(value) if value is not None else None
-        if why:
-            column = _describe(spec_of(mapping.fields[name])) if name in mapping.fields else ""
-            shown_id = label if name != "id" else ""
-            problems.append(RowIssue(row, shown_id, name, column, f"{_show(value)} {why}: set make_id"))
+    if not problems:
+        problems = _file_name_issues(mapping, row, label, {"id": entity_id, "program": values.get("program")})
     if problems or not isinstance(entity_id, str):
         return RowOutcome(None, problems, notes)
     if withheld:

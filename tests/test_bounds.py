@@ -117,7 +117,7 @@ def assert_finite_frame(frame: Any, what: str) -> None:
     assert not np.isinf(numbers.to_numpy(dtype=float)).any(), f"{what}: {numbers[np.isinf(numbers).any(axis=1)]}"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     projects=st.lists(edge_project(), min_size=1, max_size=3),
     as_of=EDGE_DATES,
@@ -212,7 +212,7 @@ AT_MOST_10_15 = "at most 1,000,000,000,000,000"
     [
         ("projects/crm.yaml", "budget: 100000", "budget: 1e300", "budget", f"must be {AT_MOST_10_15}, got 1e300"),
         ("projects/crm.yaml", "budget: 100000", "budget: 1e400", "budget", "expected a finite number"),
-        ("projects/crm.yaml", "actual_cost: 20000", "actual_cost: 1000000000000001", "status[0].actual_cost", "at most"),
+        ("projects/crm.yaml", "actual_cost: 20000", "actual_cost: 1000000000000001", "status[0].actual_cost", "most"),
         ("projects/crm.yaml", "cost: 12000", "cost: -2e15", "changes[0].cost", "at least -1,000,000,000,000,000"),
         ("projects/crm.yaml", "schedule_days: 19", "schedule_days: 99999", "changes[0].schedule_days", "50,000"),
         ("projects/crm.yaml", "percent_complete: 20", "percent_complete: 100.5", "status[0].percent_complete", "100"),

@@ -60,8 +60,8 @@ def workbook(path: Path, rows: list[list[str]] | None = None) -> Path:
 
 def rewrite(path: Path, part: str, text: str | bytes) -> Path:
     """The workbook with one part replaced (or added), everything else as openpyxl wrote it."""
-    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    original = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    with original as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             if info.filename != part:
                 target.writestr(info, source.read(info))
@@ -70,7 +70,8 @@ def rewrite(path: Path, part: str, text: str | bytes) -> Path:
 
 
 def edit_part(path: Path, part: str, old: str, new: str) -> Path:
-    text = zipfile.ZipFile(path).read(part).decode()
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read(part).decode()
     assert old in text, (part, old)
     return rewrite(path, part, text.replace(old, new, 1))
 
