@@ -187,3 +187,13 @@ def test_import_never_prints_a_raw_control_character(tmp_path: Path) -> None:
 def test_visible_escapes_only_what_a_terminal_would_act_on() -> None:
     assert visible("a\x1bb\tc\nd\u202ee é ü — ✓") == "a\\u001bb\\u0009c\nd\\u202ee é ü — ✓"
     assert visible("a\nb", lines=False) == "a\\u000ab"
+
+
+def test_written_raw_they_are_refused_by_yaml_or_by_field_in_the_same_words(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "name: Patient CRM", "name: Patient\u202e CRM")  # YAML allows it: the field does not
+    edit("projects/identity.yaml", "name: Identity platform", "name: Identity\x1b platform")  # YAML does not
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1
+    assert "projects/crm.yaml:1: name: the bidirectional control character U+202E is not allowed in text" in output
+    assert "projects/identity.yaml:1: the control character U+001B is not allowed in YAML" in output
+    assert not RAW.search(output)
