@@ -166,7 +166,8 @@ Month = Annotated[
     Field(json_schema_extra={"pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"}, examples=["2026-03"]),
 ]
 # Every free text of the data: any length, tabs and line breaks allowed, no other control character.
-Text = Annotated[str, AfterValidator(_plain_text)]
+_TEXT_JS = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+Text = Annotated[str, AfterValidator(_plain_text), Field(json_schema_extra={"pattern": _TEXT_JS})]
 Boolean = Annotated[bool, BeforeValidator(_boolean)]
 Id = Annotated[
     str,

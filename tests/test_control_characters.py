@@ -197,3 +197,22 @@ def test_written_raw_they_are_refused_by_yaml_or_by_field_in_the_same_words(mini
     assert "projects/crm.yaml:1: name: the bidirectional control character U+202E is not allowed in text" in output
     assert "projects/identity.yaml:1: the control character U+001B is not allowed in YAML" in output
     assert not RAW.search(output)
+
+
+def test_the_schemas_refuse_them_too() -> None:
+    """An editor flags them as they are typed: every text field of the schemas has the same rule."""
+    import json
+
+    import jsonschema
+
+    from .conftest import ROOT
+
+    schema = json.loads((ROOT / "schemas" / "project.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    project = {"name": "CRM", "program": "p1", "phase": "execution", "sponsor": "m.chen", "manager": "m.chen"}
+    project |= {"start": "2026-01-01", "finish": "2026-02-01", "budget": 1}
+    assert not list(validator.iter_errors(project))
+    for char in REFUSED:
+        errors = list(validator.iter_errors({**project, "summary": f"a{char}b"}))
+        assert [list(error.path) for error in errors] == [["summary"]], f"U+{ord(char):04X}"
+    assert not list(validator.iter_errors({**project, "summary": "tab\tand\nline é ✓"}))
