@@ -783,12 +783,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
     The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
     no text from the data can close the element. `data_table` is bare HTML (md.table_html), not a block."""
     assert data_table is None or BLOCK_START not in data_table, "a block inside a block ends the outer one early"
-    payload = (
-        spec_json(spec)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
+    payload = spec_json(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return html_block(
         f'<figure class="pmo-figure">\n'
         f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'

@@ -156,10 +156,7 @@ def test_import_never_prints_a_raw_control_character(tmp_path: Path) -> None:
     shutil.copytree(MINI, folder)
     table = tmp_path / "register.csv"
     table.write_text(
-        "Ref,Title\u202e\x1b,Lead\n"
-        "x\x1b[2J,Name\x1b[31m,m.chen\n"
-        "y\nz,Line\rbreak,m.chen\n"
-        "\x9b,\u2066,m.chen\n",
+        "Ref,Title\u202e\x1b,Lead\nx\x1b[2J,Name\x1b[31m,m.chen\ny\nz,Line\rbreak,m.chen\n\x9b,\u2066,m.chen\n",
         encoding="utf-8",
     )
     mapping = tmp_path / "mapping.yaml"

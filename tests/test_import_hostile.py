@@ -8,6 +8,7 @@ import io
 import shutil
 import textwrap
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     ("make", "says"),
     [
         (
-            lambda tmp: shared_strings(tmp, f'{XXE}<sst {SST}><si><t>&xxe;</t></si></sst>'),
+            lambda tmp: shared_strings(tmp, f"{XXE}<sst {SST}><si><t>&xxe;</t></si></sst>"),
             "xl/sharedStrings.xml declares a document type (DTD, entities)",
         ),
         (
@@ -155,9 +156,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         "no-sheets",
     ],
 )
-def test_a_hostile_or_broken_workbook_is_a_file_error(tmp_path: Path, make: object, says: str) -> None:
+def test_a_hostile_or_broken_workbook_is_a_file_error(tmp_path: Path, make: Callable[[Path], Path], says: str) -> None:
     folder, mapping = setup(tmp_path)
-    table = make(tmp_path)  # type: ignore[operator]
+    table = make(tmp_path)
     before = snapshot(folder)
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
     assert code == 1, output
@@ -263,13 +264,13 @@ def test_an_empty_id_is_a_row_error(tmp_path: Path) -> None:
     ids=["external-entity", "billion-laughs", "truncated-strings", "dtd-in-sheet", "truncated-sheet"],
 )
 def test_openpyxl_alone_also_refuses_them_cleanly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Callable[[Path], Path]
 ) -> None:
     """Without the check before it, openpyxl reads through defusedxml; its errors, at load or while a sheet
     is iterated, are still a file error."""
     monkeypatch.setattr(importer, "check_workbook", lambda path: None)
     folder, mapping = setup(tmp_path)
-    table = make(tmp_path)  # type: ignore[operator]
+    table = make(tmp_path)
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
     assert code == 1, output
     assert "Error: register.xlsx: not readable as an Excel workbook (" in output, output
