@@ -130,7 +130,8 @@ def _xlsx_rows(path: Path, mapping: ImportMapping) -> Iterator[tuple[int, list[C
 
 
 MAX_WORKBOOK_BYTES = 512 * 1024 * 1024  # unpacked: a register of a hundred thousand rows is far less
-_XML_PARTS = (".xml", ".rels", ".vml")
+# The parts openpyxl parses. Not the legacy drawings (.vml), which it never reads and Excel writes as loose HTML.
+_XML_PARTS = (".xml", ".rels")
 
 
 def check_workbook(path: Path) -> None:
