@@ -15,7 +15,7 @@ Demand on a team in a month is the sum of the `fte` of every resource line namin
   decision must check capacity again. On-hold demand is kept apart (`paused`) so a team page can show
   what a resume would bring back.
 
-Utilization = demand / capacity (`capacity_fte` is validated > 0, so it is always defined: a team with no
+Utilization = demand / capacity (`capacity_fte` is validated ≥ 0.01, so it is always defined: a team with no
 demand is at 0 %); a team-month is over-allocated when demand > capacity. FTE sums are rounded to
 6 decimals so that 0.1 + 0.2 counts as 0.3 and a team at exactly its capacity is not flagged.
 
@@ -122,7 +122,7 @@ def capacity_plan(projects: Iterable[Project], teams: list[Team], as_of: dt.date
             "month": np.tile(np.array(months, dtype=object), n_teams),
             "demand": demand,
             "capacity": capacity,
-            "utilization": demand / capacity,  # capacity_fte > 0 is validated in the model
+            "utilization": demand / capacity,  # capacity_fte ≥ 0.01 is validated in the model
             "over": demand > capacity,
         }
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -782,12 +783,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
     The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
     no text from the data can close the element. `data_table` is bare HTML (md.table_html), not a block."""
     assert data_table is None or BLOCK_START not in data_table, "a block inside a block ends the outer one early"
-    payload = (
-        json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
+    payload = spec_json(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return html_block(
         f'<figure class="pmo-figure">\n'
         f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'
@@ -796,6 +792,25 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
         + (f"<details><summary>The data as a table</summary>\n{data_table}</details>\n" if data_table else "")
         + "</figure>"
     )
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """The spec as strict JSON: a number that is not finite (none should reach a chart) becomes null, a
+    missing value to Vega, never the `NaN` or `Infinity` that JSON.parse refuses."""
+    try:
+        return json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(spec), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def chart_scripts(page: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .errors import ConfigurationError, PortfolioError, format_problems
+from .errors import ConfigurationError, PortfolioError, format_problems, visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,12 +67,12 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     try:
         portfolio = validate_portfolio(load_portfolio(folder))
     except PortfolioError as exc:
-        click.echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
+        _echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
         sys.exit(1)
     if fmt == "json":
         click.echo("[]")
     elif fmt == "text":
-        click.echo(
+        _echo(
             f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
             f"{len(portfolio.requests)} requests."
         )
@@ -318,9 +318,9 @@ def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience:
         head_label,
     )
     if fmt == "json":
-        click.echo(json.dumps(to_data(changes), indent=2, ensure_ascii=False))
+        _echo(json.dumps(to_data(changes), indent=2, ensure_ascii=False))
     else:
-        click.echo(to_markdown(changes), nl=False)
+        _echo(to_markdown(changes), nl=False)
 
 
 def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
@@ -425,7 +425,7 @@ def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, over
             report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
         except ImportFailure as exc:
             _fail(f"Error: {exc}\nNothing was imported.", 1)
-    click.echo(_import_summary(report, verbose))
+    _echo(_import_summary(report, verbose))
     if report.problems or report.portfolio_problems:
         sys.exit(1)
 
@@ -548,8 +548,13 @@ def _write_stdout_bytes(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print text that may quote the data (names, values, file names): never a raw control character."""
+    click.echo(visible(text), err=err, nl=nl)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
+    _echo(message, err=True)
     sys.exit(code)
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+# The bidirectional overrides and isolates: they make text read differently from what it holds.
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# What a terminal acts on instead of showing: C0 controls, DEL, C1 controls; and the bidirectional controls.
+_UNSHOWN = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,7 +28,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return visible(text, lines=False)  # one problem, one line, whatever the file name or value holds
 
 
 class PortfolioError(Exception):
@@ -64,6 +71,17 @@ def show_value(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return str(value)
+
+
+def visible(text: str, lines: bool = True) -> str:
+    """`text` as a terminal may print it: every control and bidirectional character as an escape like \\u001b
+    (line feeds kept when `lines`). Inside a JSON text the escapes are JSON's own, so the JSON stays valid."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if lines and char == "\n" else f"\\u{ord(char):04x}"
+
+    return _UNSHOWN.sub(escape, text)
 
 
 def format_problems(problems: list[Problem], fmt: str) -> str:

@@ -146,8 +146,9 @@ def register(analysis: Analysis) -> Register:
 
 
 def _clean(value: object, kind: Kind) -> Value:
-    """One value in its export type; NaN, None and "" for an optional text become None (undefined)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """One value in its export type; NaN (or an overflowed inf), None and "" for an optional text become None
+    (undefined)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
         return None
     if kind == "text":
         return str(value) or None

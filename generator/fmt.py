@@ -15,7 +15,8 @@ NA = "n/a"
 
 
 def missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """No value to show: None, NaN, or a quotient that overflowed (never written as `inf`)."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
 def money(value: Any, currency: str, compact: bool = False) -> str:

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 import typing
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from . import yaml_write
-from .errors import PortfolioError, Problem
+from .errors import PortfolioError, Problem, visible
 from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_targets, normalize, same_word, spec_of
 from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
@@ -104,19 +106,80 @@ def _csv_rows(path: Path, mapping: ImportMapping) -> Iterator[tuple[int, list[Ce
 def _xlsx_rows(path: Path, mapping: ImportMapping) -> Iterator[tuple[int, list[Cell]]]:
     from openpyxl import load_workbook
 
+    check_workbook(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for a file it cannot read
-        raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({type(exc).__name__})") from None
+        raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
     try:
         name = mapping.source.sheet
+        if not book.worksheets:
+            raise ImportFailure(f"{path.name}: the workbook has no worksheet")
         if name is not None and name not in book.sheetnames:
             raise ImportFailure(f'{path.name} has no sheet "{name}"; its sheets: {", ".join(book.sheetnames)}')
         sheet = book[name] if name is not None else book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        rows = enumerate(sheet.iter_rows(values_only=True), 1)
+        while True:
+            try:  # a worksheet is read as it is iterated: its faults show here
+                number, values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
             yield number, [_xlsx_cell(value) for value in values]
     finally:
         book.close()
+
+
+MAX_WORKBOOK_BYTES = 512 * 1024 * 1024  # unpacked: a register of a hundred thousand rows is far less
+# The parts openpyxl parses. Not the legacy drawings (.vml), which it never reads and Excel writes as loose HTML.
+_XML_PARTS = (".xml", ".rels")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse, before openpyxl reads it, what no workbook holds: a file that is not a zip of a workbook, parts
+    that unpack to more than MAX_WORKBOOK_BYTES (a zip bomb), and XML that is malformed or has a document type
+    declaration, the carrier of external entities (which read local files) and entity expansion (which
+    multiplies a few bytes into gigabytes). openpyxl also reads through defusedxml, which refuses entities."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFailure(f"{path.name}: not an Excel workbook: an .xlsx file is a zip archive ({exc})") from None
+    with archive:
+        parts = archive.infolist()
+        if "[Content_Types].xml" not in {part.filename for part in parts}:
+            raise ImportFailure(f"{path.name}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_WORKBOOK_BYTES:
+            raise ImportFailure(
+                f"{path.name}: unpacks to {unpacked // 2**20:,} MiB, more than the {MAX_WORKBOOK_BYTES // 2**20:,} "
+                "MiB a register may take: refused (save it again from the spreadsheet, or split it)"
+            )
+        for part in parts:
+            if not part.filename.lower().endswith(_XML_PARTS):
+                continue
+            try:
+                with archive.open(part) as xml:
+                    for _, element in iterparse(xml, forbid_dtd=True):
+                        element.clear()
+            except DefusedXmlException:
+                raise ImportFailure(
+                    f"{path.name}: {part.filename} declares a document type (DTD, entities), which no workbook "
+                    "needs and which can read local files or expand without end: refused"
+                ) from None
+            except ParseError as exc:
+                raise ImportFailure(f"{path.name}: {part.filename} is not well-formed XML ({exc})") from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise ImportFailure(f"{path.name}: {part.filename} cannot be unpacked ({_reason(exc)})") from None
+
+
+def _reason(exc: Exception) -> str:
+    """An exception of a reader, in a few words: its message when it has one, else its kind."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
 def _xlsx_cell(value: Any) -> Cell:
@@ -434,7 +497,8 @@ class RowIssue:
     def __str__(self) -> str:
         where = f"row {self.row}" + (f" ({self.label})" if self.label else "")
         what = f"{self.field} ← {self.column}" if self.column and self.field else (self.field or self.column)
-        return f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        text = f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        return visible(text, lines=False)  # one row's issue, one line, whatever the cells hold
 
 
 @dataclass
@@ -539,6 +603,24 @@ def _no_value(result: Any) -> bool:
     return result is EMPTY or isinstance(result, Withheld)
 
 
+def _file_name_issues(mapping: ImportMapping, row: int, label: str, values: dict[str, Any]) -> list[RowIssue]:
+    """The values that name a file (the row's id; its program, when the import writes programs) that cannot:
+    checked before any path is made of them, as "..", "/" or "a/b" would lead out of the data folder."""
+    issues = []
+    for name, value in values.items():
+        if value is None or (name == "program" and mapping.programs is None):
+            continue
+        if isinstance(value, str) and value in RESERVED_IDS:
+            why = "is a reserved name"
+        elif not isinstance(value, str) or not ID_RE.match(value):
+            why = "is not an id (2-63 lowercase letters, digits, hyphens)"
+        else:
+            continue
+        column = _describe(spec_of(mapping.fields[name])) if name in mapping.fields else ""
+        issues.append(RowIssue(row, "" if name == "id" else label, name, column, f"{_show(value)} {why}: set make_id"))
+    return issues
+
+
 def map_row(mapping: ImportMapping, row: int, cells: list[Cell], ctx: Context) -> RowOutcome:
     model = MODELS[mapping.kind]
     withholdable = WITHHOLDABLE if mapping.kind == "project" else frozenset()
@@ -547,15 +629,8 @@ def map_row(mapping: ImportMapping, row: int, cells: list[Cell], ctx: Context) -
     label = entity_id if isinstance(entity_id, str) else ""
     problems = [RowIssue(p.row, label, p.field, p.column, p.message) for p in problems]
     notes = [RowIssue(n.row, label, n.field, n.column, n.message) for n in notes]
-    if isinstance(entity_id, str) and not problems and (not ID_RE.match(entity_id) or entity_id in RESERVED_IDS):
-        why = (
-            "is a reserved name"
-            if entity_id in RESERVED_IDS
-            else "is not an id (2-63 lowercase letters, digits, hyphens)"
-        )
-        problems.append(
-            RowIssue(row, "", "id", _describe(spec_of(mapping.fields["id"])), f'"{entity_id}" {why}: set make_id')
-        )
+    if not problems:
+        problems = _file_name_issues(mapping, row, label, {"id": entity_id, "program": values.get("program")})
     if problems or not isinstance(entity_id, str):
         return RowOutcome(None, problems, notes)
     if withheld:

@@ -122,7 +122,7 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         etc=eac - ac,
         vac=bac - eac,
         tcpi=_ratio(bac - ev, bac - ac),
-        budget_adherence=_ratio(eac, bac) * 100,
+        budget_adherence=_ratio(eac * 100, bac),
     )
     active = kpis["phase"].isin(ACTIVE_PHASES)
     # A RAG judges delivery in progress: none before the first status report, none once closed or cancelled.
@@ -139,10 +139,11 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator, NaN (never inf) where the denominator is 0 or missing."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """numerator / denominator, NaN (never inf) where the denominator is 0 or missing, or so small against the
+    numerator that the quotient overflows (a cost of 1e-300 is valid data, not a meaningful divisor)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         result = numerator / denominator
-    return result.where(denominator.notna() & (denominator != 0))
+    return result.where(denominator.notna() & (denominator != 0) & np.isfinite(result))
 
 
 def derived_rag(spi: pd.Series, cpi: pd.Series, slip: pd.Series, settings: Settings) -> pd.Series:

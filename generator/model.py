@@ -2,7 +2,9 @@
 
 Every mapping forbids unknown keys. The loader hands over text for every scalar; the types here decide
 what that text may mean: dates only as ISO `YYYY-MM-DD`, booleans only `true`/`false`, numbers never
-`inf`/`nan`. Rules that span fields or files live in `rules.py`.
+`inf`/`nan`. Every number and date has a finite range (the bounds below, documented in docs/data-contract.md and
+written into the JSON Schemas), and text holds no control characters. Rules that span fields or files live in
+`rules.py`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from .errors import show_value
+from .errors import BIDI_CONTROLS, show_value
 
 ID_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,62}\Z")
 PERSON_ID_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9]|[.-](?=[a-z0-9])){1,62}\Z")
@@ -39,15 +41,27 @@ _DAY_FIRST = re.compile(r"\A(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\Z")  # 31/12
 _MONTH = re.compile(r"\A\d{4}-(0[1-9]|1[0-2])\Z")
 _MONTH_DAY = re.compile(r"\A(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\Z")
 
+# The bounds of every number and date: far beyond any real portfolio, near enough that no sum, ratio or date
+# computed from them overflows (a float, a zip header's year, a calendar) or prints as `inf`.
+MIN_DATE, MAX_DATE = dt.date(1971, 1, 1), dt.date(2099, 12, 31)
+_YEAR = "(?:197[1-9]|19[89]\\d|20\\d\\d)"  # the years MIN_DATE..MAX_DATE, for the JSON Schemas' patterns
+MAX_AMOUNT = 10**15  # money and benefits, in the portfolio's currency or the benefit's unit
+MAX_FTE = 10**4  # full-time equivalents of one team or one resource line
+MIN_CAPACITY_FTE = 0.01  # a team's capacity divides its demand: a smaller one would make utilization absurd
+MAX_DAYS = 50_000  # day counts (schedule effects, thresholds): more than MIN_DATE..MAX_DATE spans
+# Refused in text: C0 controls but tab and line feed, DEL, C1 controls and the bidirectional controls.
+NOT_TEXT = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        date = None
+        with contextlib.suppress(ValueError):
+            date = dt.date.fromisoformat(value)
+        if date is not None:
+            return _in_range(date)
     hint = ""
     if isinstance(value, str) and (day_first := _DAY_FIRST.match(value)):
         day, month, year = day_first.groups()
@@ -59,8 +73,24 @@ def _iso_date(value: Any) -> Any:
     )
 
 
+def _in_range(date: dt.date) -> dt.date:
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise PydanticCustomError(
+            "date_range",
+            "expected a date from {first} to {last}, got {got}",
+            {"first": MIN_DATE.isoformat(), "last": MAX_DATE.isoformat(), "got": date.isoformat()},
+        )
+    return date
+
+
 def _month(value: Any) -> Any:
     if isinstance(value, str) and _MONTH.match(value):
+        if not f"{MIN_DATE:%Y-%m}" <= value <= f"{MAX_DATE:%Y-%m}":
+            raise PydanticCustomError(
+                "month_range",
+                "expected a month from {first} to {last}, got {got}",
+                {"first": f"{MIN_DATE:%Y-%m}", "last": f"{MAX_DATE:%Y-%m}", "got": value},
+            )
         return value
     raise PydanticCustomError("month", 'expected a month like "2026-03", got {got}', {"got": show_value(value)})
 
@@ -84,6 +114,19 @@ def _currency(value: Any) -> Any:
         "expected a three-letter currency code in capitals like EUR, got {got}{hint}",
         {"got": show_value(value), "hint": hint},
     )
+
+
+def _plain_text(value: str) -> str:
+    """Text is what it shows: no control character that moves a terminal's cursor, hides what follows or
+    reorders what a reader sees."""
+    found = NOT_TEXT.search(value)
+    if found:
+        char = found.group()
+        kind = "bidirectional control character" if char in BIDI_CONTROLS else "control character"
+        code = f"{ord(char):04X}"
+        message = "the {kind} U+{code} is not allowed in text"
+        raise PydanticCustomError("control_character", message, {"kind": kind, "code": code})
+    return value
 
 
 def _boolean(value: Any) -> Any:
@@ -115,9 +158,16 @@ def _js(regex: re.Pattern[str]) -> str:
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
-    Field(json_schema_extra={"pattern": _js(_ISO_DATE)}, examples=["2026-03-31"]),
+    Field(json_schema_extra={"pattern": f"^{_YEAR}-\\d{{2}}-\\d{{2}}$"}, examples=["2026-03-31"]),
 ]
-Month = Annotated[str, BeforeValidator(_month), Field(json_schema_extra={"pattern": _js(_MONTH)}, examples=["2026-03"])]
+Month = Annotated[
+    str,
+    BeforeValidator(_month),
+    Field(json_schema_extra={"pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"}, examples=["2026-03"]),
+]
+# Every free text of the data: any length, tabs and line breaks allowed, no other control character.
+_TEXT_JS = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+Text = Annotated[str, AfterValidator(_plain_text), Field(json_schema_extra={"pattern": _TEXT_JS})]
 Boolean = Annotated[bool, BeforeValidator(_boolean)]
 Id = Annotated[
     str,
@@ -140,7 +190,11 @@ ItemId = Annotated[
     Field(json_schema_extra={"pattern": _js(ITEM_ID_RE)}, examples=["R1"]),
 ]
 Score = Annotated[int, Field(ge=1, le=5)]
-Money = Annotated[float, Field(ge=0)]
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+SignedMoney = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]  # a change's effect: a saving is negative
+Percent = Annotated[float, Field(ge=0, le=100)]
+Fte = Annotated[float, Field(gt=0, le=MAX_FTE)]
+Days = Annotated[int, Field(ge=-MAX_DAYS, le=MAX_DAYS)]
 
 Rag = Literal["green", "amber", "red"]
 Visibility = Literal["org", "pmo"]
@@ -179,13 +233,13 @@ class Strict(BaseModel):
 
 class Objective(Strict):
     id: Id = _doc("The objective's id: its page is objectives/<id>/.", "digital-care")
-    name: str = _doc("The objective's name, as shown on pages.", "Digital patient care")
-    description: str = _doc("What the objective means (Markdown).", "Patients book, see and share online.", default="")
+    name: Text = _doc("The objective's name, as shown on pages.", "Digital patient care")
+    description: Text = _doc("What the objective means (Markdown).", "Patients book, see and share online.", default="")
 
 
 class Criterion(Strict):
     id: CriterionId = _doc("The criterion's id (snake_case): the key in a project's `scores`.", "strategic_fit")
-    name: str = _doc("The criterion's name, as shown on the Prioritization page.", "Strategic fit")
+    name: Text = _doc("The criterion's name, as shown on the Prioritization page.", "Strategic fit")
     weight: float = _doc("Its weight, more than 0 and at most 1; the weights add up to 1.", 0.35, gt=0, le=1)
     inverse: Boolean = _doc(
         "true when a high score is bad (delivery risk, say): it counts as 6 − score.", True, default=False
@@ -215,8 +269,12 @@ class Scoring(Strict):
 
 
 class Threshold(Strict):
-    amber: float = _doc("From here on amber: an SPI or CPI below it, or a slip of more days than it.", 0.95)
-    red: float = _doc("From here on red: an SPI or CPI below it, or a slip of more days than it.", 0.85)
+    amber: float = _doc(
+        "From here on amber: an SPI or CPI below it, or a slip of more days than it.", 0.95, ge=0, le=MAX_DAYS
+    )
+    red: float = _doc(
+        "From here on red: an SPI or CPI below it, or a slip of more days than it.", 0.85, ge=0, le=MAX_DAYS
+    )
 
 
 class RagRules(Strict):
@@ -240,7 +298,7 @@ class Funding(Strict):
 class Settings(Strict):
     """portfolio.yaml: the organization and the rules of the portfolio."""
 
-    organization: str = _doc("The organization's name, shown in the site header.", "Northwind Health", min_length=1)
+    organization: Text = _doc("The organization's name, shown in the site header.", "Northwind Health", min_length=1)
     as_of: IsoDate = _doc("The status date of this reporting period: every KPI is computed at it.", "2026-10-31")
     currency: Annotated[str, BeforeValidator(_currency)] = _doc(
         "The ISO 4217 code of the currency every amount is in.",
@@ -271,7 +329,11 @@ class Settings(Strict):
     )
     funding: Funding | None = _doc("Money available for new work.", {"available": 2500000}, default=None)
     stale_after_days: int = _doc(
-        "A project whose latest status report is older than this many days is flagged stale.", 40, default=40, ge=1
+        "A project whose latest status report is older than this many days is flagged stale.",
+        40,
+        default=40,
+        ge=1,
+        le=MAX_DAYS,
     )
 
 
@@ -280,16 +342,21 @@ class Settings(Strict):
 
 class Person(Strict):
     id: PersonId = _doc("The person's id, used wherever a file names a person.", "m.chen")
-    name: str = _doc("The person's full name, as shown on pages.", "Mei Chen")
-    role: str = _doc("The person's role or job title.", "Chief nursing information officer", default="")
+    name: Text = _doc("The person's full name, as shown on pages.", "Mei Chen")
+    role: Text = _doc("The person's role or job title.", "Chief nursing information officer", default="")
     team: Id | None = _doc("The id of the team (below) the person belongs to.", "web-platform", default=None)
-    email: str | None = _doc("The person's e-mail address.", "m.chen@northwind.example", default=None)
+    email: Text | None = _doc("The person's e-mail address.", "m.chen@northwind.example", default=None)
 
 
 class Team(Strict):
     id: Id = _doc("The team's id: its page is teams/<id>/.", "web-platform")
-    name: str = _doc("The team's name, as shown on pages.", "Web platform")
-    capacity_fte: float = _doc("What the team can give projects each month, in full-time equivalents.", 8.5, gt=0)
+    name: Text = _doc("The team's name, as shown on pages.", "Web platform")
+    capacity_fte: float = _doc(
+        "What the team can give projects each month, in full-time equivalents.",
+        8.5,
+        ge=MIN_CAPACITY_FTE,
+        le=MAX_FTE,
+    )
 
 
 class People(Strict):
@@ -312,7 +379,7 @@ class Entity(Strict):
     """A file-backed entity: its id is its file name (an `id:` key, if given, must agree)."""
 
     id: Id = _doc("Optional: the file name is the id. When given, it must equal the file name.", "patient-portal")
-    name: str = _doc("The name, as shown on every page and in tables.", "Patient portal 2.0", min_length=1)
+    name: Text = _doc("The name, as shown on every page and in tables.", "Patient portal 2.0", min_length=1)
     visibility: Visibility = _doc(_VISIBILITY, "org", "pmo", default="org")
 
 
@@ -323,11 +390,11 @@ class Program(Entity):
         "The PMO analyst who looks after the program: a person id from people.yaml.", "r.mensah", default=None
     )
     objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
-    description: str = _doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
+    description: Text = _doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
 
 
 class Milestone(Strict):
-    name: str = _doc("What is reached.", "Go-live")
+    name: Text = _doc("What is reached.", "Go-live")
     baseline: IsoDate = _doc("The approved date.", "2026-11-27")
     forecast: IsoDate | None = _doc(
         "The date now expected, when it differs from the baseline.", "2027-01-29", default=None
@@ -343,10 +410,10 @@ class Milestone(Strict):
 class StatusReport(Strict):
     date: IsoDate = _doc("The status date of the report, usually a month end.", "2026-10-31")
     rag: Rag = _doc("The RAG status the project reports: green, amber or red.", "amber")
-    percent_complete: float = _doc("Work done, in percent of the whole (0 to 100).", 58, ge=0, le=100)
+    percent_complete: Percent = _doc("Work done, in percent of the whole (0 to 100).", 58)
     actual_cost: Money = _doc("Cost to date, in the portfolio's currency.", 760000)
     satisfaction: float | None = _doc("A stakeholder survey score, 1 to 5.", 3.8, default=None, ge=1, le=5)
-    summary: str = _doc("What happened and what comes next, in a sentence or two.", "Pilot ward live.", default="")
+    summary: Text = _doc("What happened and what comes next, in a sentence or two.", "Pilot ward live.", default="")
 
 
 class Item(Strict):
@@ -358,17 +425,17 @@ _OPEN = "open or closed."
 
 class Risk(Item):
     id: ItemId = _doc("The risk's id, unique within the project.", "R1")
-    title: str = _doc("What could happen.", "Key vendor capacity")
+    title: Text = _doc("What could happen.", "Key vendor capacity")
     probability: Score = _doc("How likely, 1 (rare) to 5 (almost certain).", 3)
     impact: Score = _doc("How bad, 1 (minor) to 5 (severe).", 4)
     owner: PersonId = _doc("Who manages the risk: a person id.", "a.okafor")
     status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
-    mitigation: str = _doc("What is done about it.", "Second vendor on standby.", default="")
+    mitigation: Text = _doc("What is done about it.", "Second vendor on standby.", default="")
 
 
 class Issue(Item):
     id: ItemId = _doc("The issue's id, unique within the project.", "I1")
-    title: str = _doc("What is wrong.", "Test environment unstable")
+    title: Text = _doc("What is wrong.", "Test environment unstable")
     severity: Literal["low", "medium", "high", "critical"] = _doc("How serious.", "high")
     owner: PersonId = _doc("Who resolves it: a person id.", "a.okafor")
     status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
@@ -382,49 +449,49 @@ class Dependency(Strict):
         "finish-to-start",
         default="finish-to-start",
     )
-    note: str = _doc("Why.", "SSO needed before go-live", default="")
+    note: Text = _doc("Why.", "SSO needed before go-live", default="")
 
 
 class Change(Item):
     id: ItemId = _doc("The change request's id, unique within the project.", "CR-3")
     date: IsoDate = _doc("When it was raised.", "2026-06-12")
-    title: str = _doc("What changes.", "Add video visits")
-    cost: float = _doc("Its effect on cost (negative: a saving).", 120000, default=0)
-    schedule_days: int = _doc("Its effect on the finish, in days.", 30, default=0)
+    title: Text = _doc("What changes.", "Add video visits")
+    cost: SignedMoney = _doc("Its effect on cost (negative: a saving).", 120000, default=0)
+    schedule_days: Days = _doc("Its effect on the finish, in days.", 30, default=0)
     decision: Literal["pending", "approved", "rejected", "deferred"] = _doc(
         "The decision taken.", "approved", default="pending"
     )
-    decided_by: str | None = _doc("Who decided.", "steering-committee", default=None)
+    decided_by: Text | None = _doc("Who decided.", "steering-committee", default=None)
 
 
 class Benefit(Item):
-    name: str = _doc("The benefit.", "Fewer call-centre contacts")
+    name: Text = _doc("The benefit.", "Fewer call-centre contacts")
     kind: Literal["financial", "non-financial"] = _doc(
         "financial (in the portfolio's currency) or non-financial (in `unit`).", "financial", default="financial"
     )
-    planned: float = _doc("The amount planned.", 400000, ge=0)
-    realized: float = _doc("The amount realized so far.", 0, default=0, ge=0)
-    unit: str | None = _doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
+    planned: Money = _doc("The amount planned.", 400000)
+    realized: Money = _doc("The amount realized so far.", 0, default=0)
+    unit: Text | None = _doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
     due: IsoDate | None = _doc("When it should be realized in full.", "2027-12-31", default=None)
 
 
 class Resource(Strict):
     team: Id = _doc("The team id (people.yaml) the work needs.", "web-platform")
-    fte: float = _doc("Full-time equivalents needed each month.", 3.0, gt=0)
+    fte: Fte = _doc("Full-time equivalents needed each month.", 3.0)
     from_: Month = _doc("The first month, YYYY-MM.", "2026-01", alias="from")
     to: Month = _doc("The last month, YYYY-MM.", "2026-12")
 
 
 class Lesson(Item):
     category: Id = _doc("The lessons-learned category (an id).", "vendor-management")
-    lesson: str = _doc("What was learned.", "Fix vendor key staff in the contract.")
-    recommendation: str = _doc("What to do next time.", "Name key personnel in every contract.", default="")
+    lesson: Text = _doc("What was learned.", "Fix vendor key staff in the contract.")
+    recommendation: Text = _doc("What to do next time.", "Name key personnel in every contract.", default="")
     date: IsoDate | None = _doc("When it was recorded.", "2026-12-15", default=None)
 
 
 class RagOverride(Strict):
     rag: Rag = _doc("The RAG status that replaces the derived one.", "red")
-    reason: str = _doc("Why: shown beside the status on every page.", "Vendor insolvency", min_length=1)
+    reason: Text = _doc("Why: shown beside the status on every page.", "Vendor insolvency", min_length=1)
 
 
 # Fields a published register may withhold (freedom-of-information exemptions and the like). The first
@@ -445,10 +512,10 @@ class Project(Entity):
     objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the project serves.", ["digital-care"], default=[])
     sponsor: PersonId = _doc("The sponsor: a person id from people.yaml.", "m.chen")
     manager: PersonId = _doc("The project manager: a person id from people.yaml.", "a.okafor")
-    summary: str = _doc(
+    summary: Text = _doc(
         "One line, shown in tables and cards.", "Online booking for all outpatient clinics.", default=""
     )
-    description: str = _doc("The longer story (Markdown).", "Why, what and how.", default="")
+    description: Text = _doc("The longer story (Markdown).", "Why, what and how.", default="")
     # start, finish and budget are required: None only when listed under `withheld` (see _before_fields)
     start: IsoDate | None = _doc("The planned start.", "2026-01-05")
     finish: IsoDate | None = _doc("The baseline finish: the end date of the approved plan.", "2026-11-27")
@@ -507,7 +574,7 @@ class Project(Entity):
         [{"category": "vendor-management", "lesson": "Fix key staff in the contract."}],
         default=[],
     )
-    withheld: dict[WithheldField, str] = _doc(
+    withheld: dict[WithheldField, Text] = _doc(
         "Values the source withholds, each with the reason it gives (imported registers). A withheld start, "
         "finish or budget stands in for the required field: the site shows n/a with this reason.",
         {"budget": "Exempt under Section 43 of the Freedom of Information Act 2000 (Commercial Interests)"},
@@ -560,20 +627,20 @@ class Request(Entity):
     )
     objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the request serves.", ["digital-care"], default=[])
     program: Id | None = _doc("The program that would run it: a program id.", "corporate-services", default=None)
-    summary: str = _doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
-    description: str = _doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
+    summary: Text = _doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
+    description: Text = _doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
 
 
 # calendar.yaml -------------------------------------------------------------------------------------
 
 
 class Event(Strict):
-    title: str = _doc("What happens.", "EHR v24 go-live")
+    title: Text = _doc("What happens.", "EHR v24 go-live")
     kind: Literal["release", "freeze", "maintenance", "gate", "other"] = _doc("The kind of event.", "freeze")
     start: IsoDate = _doc("The first day.", "2026-12-18")
     end: IsoDate | None = _doc("The last day, for an event of several days.", "2027-01-04", default=None)
-    systems: list[str] = _doc("The systems it concerns.", ["EHR", "PACS"], default=[])
-    note: str = _doc("Anything else to know.", "Emergency changes only.", default="")
+    systems: list[Text] = _doc("The systems it concerns.", ["EHR", "PACS"], default=[])
+    note: Text = _doc("Anything else to know.", "Emergency changes only.", default="")
 
     @property
     def last_day(self) -> dt.date:

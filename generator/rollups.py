@@ -8,6 +8,7 @@ swing the figure.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,7 +112,11 @@ def rollups(table: pd.DataFrame, groups: dict[str, list[str]]) -> dict[str, Roll
 
 def from_sums(s: pd.Series) -> Rollup:
     def ratio(numerator: str, denominator: str) -> float | None:
-        return float(s[numerator] / s[denominator]) if s[denominator] else None
+        if not s[denominator]:
+            return None
+        with np.errstate(over="ignore"):  # a divisor like 1e-300 is valid data; its quotient is n/a
+            quotient = float(s[numerator] / s[denominator])
+        return quotient if math.isfinite(quotient) else None
 
     return Rollup(
         projects=int(s["projects"]),

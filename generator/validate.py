@@ -333,7 +333,9 @@ SYNONYMS = {
 
 
 def _num(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    """A bound as people read it: 14, 0.95, 1,000,000,000,000,000."""
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    return f"{number:,}" if isinstance(number, int) and abs(number) >= 10_000 else number
 
 
 def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:

@@ -126,12 +126,13 @@ def test_no_projects_no_teams() -> None:
 
 
 def test_capacity_must_be_more_than_zero(mini: Path, edit: Edit) -> None:
-    """Utilization divides by capacity: validation refuses 0, so it is always defined."""
+    """Utilization divides by capacity: validation refuses 0 (and anything below 0.01 FTE), so it is always
+    defined and finite."""
     edit("people.yaml", "capacity_fte: 4}", "capacity_fte: 0}")
     with pytest.raises(PortfolioError) as info:
         validate_portfolio(load_portfolio(mini))
     (problem,) = info.value.problems
-    assert (problem.field, problem.message) == ("teams[1].capacity_fte", "must be more than 0, got 0")
+    assert (problem.field, problem.message) == ("teams[1].capacity_fte", "must be at least 0.01, got 0")
 
 
 def test_utilization_text_says_over_in_words() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator.blocks import unmark
 from generator.cli import main
-from generator.errors import PortfolioError
+from generator.errors import BIDI_CONTROLS, PortfolioError
 from generator.load import load_portfolio
 from generator.pipeline import site_tree
 from generator.validate import validate_portfolio
@@ -133,6 +133,12 @@ def test_mutated_files_never_crash(case: tuple[str, bytes]) -> None:
 
 
 DATES = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2028, 12, 31))
+# Any text a data file may hold: every character but the control and bidirectional ones the model refuses.
+TEXT_CHARS = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=BIDI_CONTROLS) | st.sampled_from("\t\n")
+
+
+def text(min_size: int = 0, max_size: int = 80) -> st.SearchStrategy[str]:
+    return st.text(TEXT_CHARS, min_size=min_size, max_size=max_size)
 
 
 @st.composite
@@ -151,11 +157,11 @@ def valid_project(draw: st.DrawFn) -> dict:
                 "rag": draw(st.sampled_from(["green", "amber", "red"])),
                 "percent_complete": percent,
                 "actual_cost": cost,
-                "summary": draw(st.text(max_size=80)),
+                "summary": draw(text(max_size=80)),
             }
         )
     return {
-        "name": draw(st.text(min_size=1, max_size=60).filter(str.strip)),
+        "name": draw(text(min_size=1, max_size=60).filter(str.strip)),
         "program": "front-door",
         "kind": draw(st.sampled_from(["change", "run"])),
         "phase": draw(
@@ -170,10 +176,10 @@ def valid_project(draw: st.DrawFn) -> dict:
         "forecast_finish": draw(st.none() | st.just(finish + dt.timedelta(days=draw(st.integers(-30, 200))))),
         "budget": budget,
         "status": reports,
-        "description": draw(st.text(max_size=200)),
+        "description": draw(text(max_size=200)),
         "milestones": [
             {
-                "name": draw(st.text(min_size=1, max_size=30)),
+                "name": draw(text(min_size=1, max_size=30)),
                 "baseline": draw(DATES),
                 "forecast": draw(st.none() | DATES),
             }
@@ -182,7 +188,7 @@ def valid_project(draw: st.DrawFn) -> dict:
         "risks": [
             {
                 "id": f"R{i}",
-                "title": draw(st.text(min_size=1, max_size=40)),
+                "title": draw(text(min_size=1, max_size=40)),
                 "probability": draw(st.integers(1, 5)),
                 "impact": draw(st.integers(1, 5)),
                 "owner": "a.okafor",
