@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .blocks import BLOCK_START, html_block
 from .md import page_scripts
-from .text import attribute
+from .markup import Markup, tag
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -775,7 +775,7 @@ def rag_counts_spec(title: str, periods: Sequence[dict[str, Any]]) -> dict[str, 
     return inline("rag_counts", title, {"periods": list(periods)})
 
 
-def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str | None) -> str:
+def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: Markup | None) -> str:
     """A chart, its text alternative and its data as a table (None: the page shows the table), as one HTML
     block.
 
@@ -788,14 +788,27 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
     )
+    summary = " ".join(summary.split())
+    details = tag("details", DATA_TABLE, _NEWLINE, data_table) if data_table else ""
     return html_block(
-        f'<figure class="pmo-figure">\n'
-        f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'
-        f'<script type="application/json" class="pmo-chart-spec" data-for="chart-{name}">{payload}</script>\n'
-        f"<figcaption>{attribute(summary)}</figcaption>\n"
-        + (f"<details><summary>The data as a table</summary>\n{data_table}</details>\n" if data_table else "")
-        + "</figure>"
+        tag(
+            "figure",
+            _NEWLINE,
+            tag("div", class_="pmo-chart", id=f"chart-{name}", role="img", aria_label=summary),
+            _NEWLINE,
+            # The JSON is escaped above for the script element, where HTML's character references mean nothing.
+            tag("script", Markup(payload), type="application/json", class_="pmo-chart-spec", data_for=f"chart-{name}"),
+            _NEWLINE,
+            tag("figcaption", summary),
+            _NEWLINE,
+            *((details, _NEWLINE) if details else ()),
+            class_="pmo-figure",
+        )
     )
+
+
+_NEWLINE = Markup("\n")
+DATA_TABLE = tag("summary", "The data as a table")
 
 
 def chart_scripts(page: str) -> str:

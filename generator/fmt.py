@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from .text import attribute
+from .markup import Markup, tag
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -69,19 +69,22 @@ def days(value: Any) -> str:
     return f"+{n} d" if n > 0 else (f"−{-n} d" if n < 0 else "0 d")
 
 
-def rag(value: Any, title: str = "") -> str:
-    """A RAG badge: colored, and spelled out so it does not rely on color alone."""
+RAG_NONE = Markup(f'<span class="pmo-rag pmo-rag-none">{NA}</span>')
+
+
+def rag(value: Any, title: Markup | None = None) -> Markup:
+    """A RAG badge: colored, and spelled out so it does not rely on color alone; `title` a constant."""
     if missing(value):
-        return f'<span class="pmo-rag pmo-rag-none">{NA}</span>'
+        return RAG_NONE
     name = str(value)
-    hint = f' title="{attribute(title)}"' if title else ""
-    return f'<span class="pmo-rag pmo-rag-{name}"{hint}>{name.capitalize()}</span>'
+    return tag("span", name.capitalize(), class_=f"pmo-rag pmo-rag-{name}", title=title)
 
 
 def phase(value: str) -> str:
     return value.replace("-", " ").capitalize()
 
 
-def na(reason: str) -> str:
-    """An undefined KPI, with its reason on hover and for screen readers."""
-    return f'<abbr class="pmo-na" title="{attribute(reason)}">{NA}</abbr>'
+def na(reason: str | Markup) -> Markup:
+    """An undefined KPI, with its reason on hover and for screen readers: visible text that pmo.css shows
+    only on hover, never a title (the theme shows a title as HTML, and the reason may be data text)."""
+    return tag("span", NA, tag("span", " (", reason, ")", class_="pmo-na-why"), class_="pmo-na")
