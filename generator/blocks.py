@@ -15,7 +15,8 @@ from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify
-from markupsafe import escape
+
+from .markup import escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -69,7 +69,7 @@ def days(value: Any) -> str:
     return f"+{n} d" if n > 0 else (f"−{-n} d" if n < 0 else "0 d")
 
 
-RAG_NONE = Markup(f'<span class="pmo-rag pmo-rag-none">{NA}</span>')
+RAG_NONE = tag("span", NA, class_="pmo-rag pmo-rag-none")
 
 
 def rag(value: Any, title: Markup | None = None) -> Markup:

@@ -145,7 +145,7 @@ def kpi_definitions(context: Context, args: dict[str, str]) -> str:
     return "".join(parts)
 
 
-_LINE_BREAK = Markup("<br>\n")
+_LINE_BREAK = join([tag("br"), "\n"])
 
 
 def abbreviations(context: Context, args: dict[str, str]) -> str:

@@ -132,6 +132,6 @@ def templates_table(context: Context, args: dict[str, str]) -> str:
             (context.handbook_link(f"key-tasks.md#{task.id}", task.name) for task in KEY_TASKS if t.id in task.templates),
             ", ",
         )
-        downloads = join((anchor for anchor, _ in (_download(context, name) for name in t.files)), Markup("<br>"))
+        downloads = join((anchor for anchor, _ in (_download(context, name) for name in t.files)), tag("br"))
         rows.append((context.handbook_link(t.page, t.name), t.when, downloads, tasks or "—"))
     return table(["Template", "When", "Download", "Used for"], rows)

@@ -188,7 +188,7 @@ def facts(headers: tuple[str, str], pairs: Iterable[tuple[str | Markup, str | Ma
     return table(headers, ((tag("strong", label), value) for label, value in pairs), align)
 
 
-PMO_ONLY = Markup(' <span class="pmo-only">pmo only</span>')
+PMO_ONLY = join([" ", tag("span", "pmo only", class_="pmo-only")])
 
 
 def pmo_mark(entry: Item | Entity) -> Markup:

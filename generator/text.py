@@ -50,8 +50,9 @@ ALLOWED_TAGS = {
     "td",
     "del",
 }
-# No `title`: the theme's tooltips show a title as HTML, so a Markdown link title would be markup again.
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "th": {"align"}, "td": {"align"}}
+# No `title` (nor ammonia's other default on every tag, `lang`: "*" replaces that default): the theme's tooltips
+# show a title as HTML, so a Markdown link title would be markup again.
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"*": set(), "a": {"href"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
