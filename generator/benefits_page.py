@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .charts import FIT_X, chart_block, chart_scripts, inline
 from .dashboard import share, tiles
-from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
 from .markup import Markup, join
+from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from .blocks import html_block
 from .capacity import WINDOW
 from .charts import SERIES_COLORS, capacity_heatmap_spec, chart_block, chart_scripts, load_band, team_load_spec
 from .dashboard import tiles
-from .md import front_matter, heading, link, paragraph, project_path, section, table, table_html, team_path
 from .markup import Markup, join, tag
+from .md import front_matter, heading, link, paragraph, project_path, section, table, table_html, team_path
 from .portfolio_pages import CAPACITY
 from .text import plain
 

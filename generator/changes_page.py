@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diff import Cell, Diff, sections, summary
-from .md import front_matter, heading, link, paragraph, project_path, section, table
 from .markup import Markup, tag
+from .md import front_matter, heading, link, paragraph, project_path, section, table
 from .text import plain
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .blocks import BLOCK_START, html_block
-from .md import page_scripts
 from .markup import Markup, tag
+from .md import page_scripts
 
 if TYPE_CHECKING:
     import datetime as dt

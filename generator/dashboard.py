@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 def tiles(items: list[tuple[str | Markup, str | Markup]]) -> str:
     """Key figures as a grid of tiles."""
     cells = join(
-        tag("div", tag("span", value, class_="pmo-tile-value"), tag("span", label, class_="pmo-tile-label"), class_="pmo-tile")
+        tag(
+            "div",
+            tag("span", value, class_="pmo-tile-value"),
+            tag("span", label, class_="pmo-tile-label"),
+            class_="pmo-tile",
+        )
         for value, label in items
     )
     return html_block(tag("div", cells, class_="pmo-tiles"))

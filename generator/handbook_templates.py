@@ -117,7 +117,11 @@ def template(context: Context, args: dict[str, str]) -> str:
                         ["Column", "Required", "Allowed values", "Meaning"],
                         rows,
                         caption=join(
-                            [f"The columns of {name}: the keys of ", tag("code", register.yaml_list), " in a project file."]
+                            [
+                                f"The columns of {name}: the keys of ",
+                                tag("code", register.yaml_list),
+                                " in a project file.",
+                            ]
                         ),
                     )
                 )
@@ -129,7 +133,11 @@ def templates_table(context: Context, args: dict[str, str]) -> str:
     rows = []
     for t in TEMPLATES.values():
         tasks = join(
-            (context.handbook_link(f"key-tasks.md#{task.id}", task.name) for task in KEY_TASKS if t.id in task.templates),
+            (
+                context.handbook_link(f"key-tasks.md#{task.id}", task.name)
+                for task in KEY_TASKS
+                if t.id in task.templates
+            ),
             ", ",
         )
         downloads = join((anchor for anchor, _ in (_download(context, name) for name in t.files)), tag("br"))

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .blocks import html_block
-from .md import filter_form, heading, link, page_scripts, pmo_mark, project_path, table_html
 from .markup import Markup, attributes, join, tag
+from .md import filter_form, heading, link, page_scripts, pmo_mark, project_path, table_html
 from .portfolio_pages import TABLES_JS
 from .text import plain
 
@@ -83,7 +83,9 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
                 )
             )
             attrs.append(
-                attributes(data_category=category, data_program=project.program, data_phase=project.phase, data_year=year)
+                attributes(
+                    data_category=category, data_program=project.program, data_phase=project.phase, data_year=year
+                )
             )
         caption = _caption(context, category, len(entries))
         parts.append(heading(plain(title), 2, f"lessons-{category}"))
@@ -94,7 +96,10 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
                     rows,
                     "llllr",
                     attributes(
-                        id=table_id, data_pmo_sortable=True, data_pmo_lessons=True, data_pmo_heading=f"lessons-{category}"
+                        id=table_id,
+                        data_pmo_sortable=True,
+                        data_pmo_lessons=True,
+                        data_pmo_heading=f"lessons-{category}",
                     ),
                     attrs,
                     caption=caption,

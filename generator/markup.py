@@ -63,4 +63,4 @@ def attributes(**attrs: object) -> Markup:
 
 def join(parts: Iterable[object], separator: str | Markup = _EMPTY) -> Markup:
     """The parts one after the other (each escaped unless Markup), `separator` between them."""
-    return escape(separator).join(parts)  # Markup.join escapes each part
+    return escape(separator).join(map(escape, parts))

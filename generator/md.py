@@ -20,7 +20,7 @@ from .markup import Markup, anchor, attributes, escape, join, tag
 from .text import attribute
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from .model import Entity, Item
 
@@ -95,6 +95,9 @@ def md_link(page: str, target: str, text: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(page) or '.')})"
 
 
+NO_ATTRIBUTES = Markup("")
+
+
 def table(headers: Sequence[str | Markup], rows: Iterable[Sequence[str | Markup]], align: str = "") -> str:
     """An HTML table block; `align` has one letter per column, "r" right-aligns (numbers), "c" centres."""
     rows = list(rows)
@@ -105,7 +108,7 @@ def table_html(
     headers: Sequence[str | Markup],
     rows: Iterable[Sequence[str | Markup]],
     align: str = "",
-    attrs: Markup = Markup(""),
+    attrs: Markup = NO_ATTRIBUTES,
     row_attrs: Sequence[Markup] | None = None,
     caption: str | Markup = "",
 ) -> Markup:
@@ -150,7 +153,7 @@ FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}
 
 
 def filter_form(
-    table_id: str, choices: dict[str, list[tuple[str, str | Markup]]], shown: int, search: bool = False
+    table_id: str, choices: Mapping[str, Sequence[tuple[str, str | Markup]]], shown: int, search: bool = False
 ) -> str:
     """Lists that filter the rows of table `table_id` (or of several, ids separated by spaces) by their
     data-<name> attributes (tables.js does the work). `choices` maps each name to (value, label) pairs;

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .charts import chart_block, chart_scripts, performance_spec, portfolio_trend_spec, rag_counts_spec
-from .md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from .markup import tag
+from .md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from .text import plain
 
 if TYPE_CHECKING:

@@ -96,7 +96,7 @@ def register_page(a: Analysis) -> str:
         for pid in ids
     ]
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
-    choices = {
+    choices: dict[str, list[tuple[str, str | Markup]]] = {
         "program": [(p.id, plain(p.name)) for p in programs],
         "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
@@ -219,7 +219,8 @@ def _capacity(a: Analysis) -> str:
     for cell in over:
         months[cell["team"]].append(fmt.month(cell["month"]))
     items = join(
-        tag("li", link(HOME, team_path(tid), plain(teams[tid])), ": ", ", ".join(found)) for tid, found in months.items()
+        tag("li", link(HOME, team_path(tid), plain(teams[tid])), ": ", ", ".join(found))
+        for tid, found in months.items()
     )
     count = f"{len(over)} team-month{'s' if len(over) != 1 else ''}"
     return (

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from . import fmt
 from .charts import chart_block, milestones_spec, rag_history_spec, s_curve_spec
 from .kpi import milestone_slip
-from .md import paragraph, table
 from .markup import tag
+from .md import paragraph, table
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -96,8 +96,15 @@ def _badges(a: Analysis, p: Project, row: Row) -> str:
         rag += join([" · reported by the project: ", fmt.rag(reported)])
     kind = p.kind.capitalize()
     return paragraph(
-        tag("strong", "RAG"), " ", rag, f" · ", tag("strong", "Phase"), f" {fmt.phase(p.phase)} · ",
-        tag("strong", kind), " work", pmo_mark(p),
+        tag("strong", "RAG"),
+        " ",
+        rag,
+        " · ",
+        tag("strong", "Phase"),
+        f" {fmt.phase(p.phase)} · ",
+        tag("strong", kind),
+        " work",
+        pmo_mark(p),
     )
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from .blocks import html_block
 from .charts import chart_block, chart_scripts, risk_heatmap_spec
+from .markup import Markup, attributes
 from .md import filter_form, front_matter, heading, link, page_scripts, project_path, section, table_html
-from .markup import attributes
 from .portfolio_pages import TABLES_JS
 from .project_page import RISK_HEADERS, risk_cells
 from .text import plain
@@ -71,7 +71,7 @@ def risks_page(a: Analysis) -> str:
         )
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     owners = sorted({r.owner for _, r in entries}, key=a.person_name)
-    choices = {
+    choices: dict[str, list[tuple[str, str | Markup]]] = {
         "program": [(p.id, plain(p.name)) for p in programs],
         "owner": [(o, plain(a.person_name(o))) for o in owners],
         "status": [("open", "Open"), ("closed", "Closed")],
@@ -83,7 +83,9 @@ def risks_page(a: Analysis) -> str:
     headers = ["Project", *RISK_HEADERS]
     register = (
         filter_form("pmo-risk-table", choices, len(rows))
-        + html_block(table_html(headers, rows, "lllrrrlll", attributes(id="pmo-risk-table", data_pmo_sortable=True), attrs))
+        + html_block(
+            table_html(headers, rows, "lllrrrlll", attributes(id="pmo-risk-table", data_pmo_sortable=True), attrs)
+        )
         if rows
         else "_No risks recorded._\n"
     )

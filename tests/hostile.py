@@ -23,7 +23,7 @@ PAYLOADS = [
     # The theme shows a title as HTML on hover: a Markdown link title, a raw title (before the comment below,
     # which hides the rest of a description)
     '[titled](https://example.org "<img src=x onerror=alert`xss-title`>")',
-    "<p title=\"<img src=x onerror=alert('xss-raw-title')>\" lang=\"xss-lang\">raw</p>",
+    '<p title="<img src=x onerror=alert(\'xss-raw-title\')>" lang="xss-lang">raw</p>',
     "<!-- the rest of the page is hidden",
     "# A heading that breaks the outline",
     "a | table | breaker",

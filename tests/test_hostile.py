@@ -128,7 +128,7 @@ def test_a_withheld_reason_and_a_link_title_show_as_text(site: Path) -> None:
     page = parse((site / "projects/crm/index.html").read_text())
     text = " ".join(page.text)
     assert "Withheld by the source: Org" not in text  # the project's own reason, not the organization's
-    assert "Withheld by the source: <script>alert(\"xss-script\")</script>" in text  # the reason, as text
+    assert 'Withheld by the source: <script>alert("xss-script")</script>' in text  # the reason, as text
     assert [a for t, a in page.tags if t == "a" and a.get("href") == "https://example.org"]  # the titled link
     assert all("title" not in a for t, a in page.tags if t == "a" and a.get("href") == "https://example.org")
 
