@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify
 
-from .markup import escape
+from .markup import to_html
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,7 +31,7 @@ _PLACEHOLDER = re.compile(r"<p>PMOBLOCK(\d+)</p>")
 def html_block(html: str) -> str:
     """An HTML block of the page, separated from the Markdown around it by blank lines; text that is not
     Markup (generator.markup) is escaped."""
-    return f"\n{BLOCK_START}\n{escape(html).rstrip()}\n{BLOCK_END}\n\n"
+    return f"\n{BLOCK_START}\n{str.rstrip(to_html(html))}\n{BLOCK_END}\n\n"
 
 
 def set_aside(markdown: str) -> tuple[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .markup import Markup, tag
@@ -74,9 +75,11 @@ RAG_NONE = tag("span", NA, class_="pmo-rag pmo-rag-none")
 
 def rag(value: Any, title: Markup | None = None) -> Markup:
     """A RAG badge: colored, and spelled out so it does not rely on color alone; `title` a constant."""
-    if missing(value):
-        return RAG_NONE
-    name = str(value)
+    return RAG_NONE if missing(value) else _badge(str(value), title)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _badge(name: str, title: Markup | None) -> Markup:
     return tag("span", name.capitalize(), class_=f"pmo-rag pmo-rag-{name}", title=title)
 
 
@@ -84,6 +87,7 @@ def phase(value: str) -> str:
     return value.replace("-", " ").capitalize()
 
 
+@lru_cache(maxsize=1024, typed=True)  # a few reasons, most of them constants, on every page
 def na(reason: str | Markup) -> Markup:
     """An undefined KPI, with its reason on hover and for screen readers: visible text that pmo.css shows
     only on hover, never a title (the theme shows a title as HTML, and the reason may be data text)."""

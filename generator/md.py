@@ -10,13 +10,14 @@ checked by the link test over the built site instead of by MkDocs.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from html import unescape
 from typing import TYPE_CHECKING
 
 from markdown.extensions.toc import slugify
 
 from .blocks import html_block
-from .markup import Markup, anchor, attributes, escape, join, tag
+from .markup import HTML_SPECIAL, Markup, anchor, attributes, join, tag, to_html, trusted
 from .text import attribute
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def md_link(page: str, target: str, text: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(page) or '.')})"
 
 
-NO_ATTRIBUTES = Markup("")
+NO_ATTRIBUTES = Markup("")  # and no pmo mark
 
 
 def table(headers: Sequence[str | Markup], rows: Iterable[Sequence[str | Markup]], align: str = "") -> str:
@@ -116,7 +117,7 @@ def table_html(
     and each row (markup.attributes), each cell text or Markup."""
     width = len(headers)
     rows = list(rows)
-    extra = [escape(a) for a in row_attrs] if row_attrs is not None else [""] * len(rows)
+    extra = [to_html(a) for a in row_attrs] if row_attrs is not None else [""] * len(rows)
     for row in rows:
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
@@ -124,27 +125,42 @@ def table_html(
     # a keyboard can scroll a table wider than the page. Aligned columns are named on the table, not on every
     # cell (pmo.css has a rule per column number): a class per cell was a tenth of a project page. Columns
     # past the numbered rules (a scoring model with many criteria) take the class on each cell instead.
-    # Cells are escaped one by one in C (markupsafe) and joined as one string: no Markup object per cell.
+    # Cells are escaped one by one (to_html: most need nothing) and joined as one string: no Markup per cell.
     align = align[:width].ljust(width, "l")
     classes = [""] * min(width, ALIGNED_COLUMNS) + [_CELL_CLASSES.get(a, "") for a in align[ALIGNED_COLUMNS:]]
     if any(classes):
-        head = "".join(f"<th{c}>{escape(h)}</th>" for h, c in zip(headers, classes, strict=True))
-        cells = ("".join(f"<td{c}>{escape(cell)}</td>" for cell, c in zip(row, classes, strict=True)) for row in rows)
+        head = "".join(f"<th{c}>{to_html(h)}</th>" for h, c in zip(headers, classes, strict=True))
+        cells = ("".join(f"<td{c}>{to_html(cell)}</td>" for cell, c in zip(row, classes, strict=True)) for row in rows)
     else:
-        head = "".join(f"<th>{h}</th>" for h in map(escape, headers))
-        cells = (f"<td>{'</td><td>'.join(map(escape, row))}</td>" for row in rows)
+        head = "".join(f"<th>{h}</th>" for h in map(to_html, headers))
+        # to_html inlined for the common cells (Markup, or text with nothing to escape): a call less per cell
+        cells = (
+            "<td>"
+            + "</td><td>".join(
+                [c if type(c) is Markup or (type(c) is str and not _special(c)) else to_html(c) for c in row]
+            )
+            + "</td>"
+            for row in rows
+        )
     body = "\n".join(f"<tr{more}>{row}</tr>" for row, more in zip(cells, extra, strict=True))
+    opening = f"{_opening(align[:ALIGNED_COLUMNS])}{to_html(attrs)}>"
+    if caption:
+        opening += f"\n{tag('caption', caption)}"
+    return trusted(f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+
+
+@lru_cache(maxsize=256)
+def _opening(align: str) -> str:
+    """The start of a table's opening tag, naming its aligned columns (a few alignments serve every table)."""
     named = {
         name: columns
         for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
-        if (columns := " ".join(str(n) for n, a in enumerate(align[:ALIGNED_COLUMNS], 1) if a == letter))
+        if (columns := " ".join(str(n) for n, a in enumerate(align, 1) if a == letter))
     }
-    opening = f"<table{attributes(tabindex='0', **named)}{escape(attrs)}>"
-    if caption:
-        opening += f"\n{tag('caption', caption)}"
-    return Markup(f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+    return f"<table{attributes(tabindex='0', **named)}"
 
 
+_special = HTML_SPECIAL.search
 ALIGNED_COLUMNS = 20  # pmo.css aligns columns 1 to 20 by number
 _CELL_CLASSES = {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}
 
@@ -182,13 +198,22 @@ def filter_form(
 
 def page_scripts(page: str, *assets: str) -> str:
     """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`."""
-    up = "../" * page_url(page).count("/")
+    return _scripts("../" * page_url(page).count("/"), assets)
+
+
+@lru_cache(maxsize=64)
+def _scripts(up: str, assets: tuple[str, ...]) -> str:
     return html_block(join((tag("script", src=f"{up}{asset}") for asset in assets), "\n"))
 
 
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str | Markup, str | Markup]], align: str = "ll") -> str:
     """A two-column table of labelled facts."""
-    return table(headers, ((tag("strong", label), value) for label, value in pairs), align)
+    return table(headers, ((_strong(label), value) for label, value in pairs), align)
+
+
+@lru_cache(maxsize=512, typed=True)
+def _strong(label: str | Markup) -> Markup:
+    return tag("strong", label)  # the labels of facts are a few constants: made once each
 
 
 PMO_ONLY = join([" ", tag("span", "pmo only", class_="pmo-only")])
@@ -196,24 +221,31 @@ PMO_ONLY = join([" ", tag("span", "pmo only", class_="pmo-only")])
 
 def pmo_mark(entry: Item | Entity) -> Markup:
     """Marks, on the pmo site, what the organization-wide site does not show."""
-    return PMO_ONLY if entry.visibility == "pmo" else Markup("")
+    return PMO_ONLY if entry.visibility == "pmo" else NO_ATTRIBUTES
 
 
-PERMANENT_LINK = Markup("Permanent link")
+PERMANENT_LINK, PILCROW = Markup("Permanent link"), Markup("&para;")
 
 
+# Most headings are the same few section titles on every page. typed: a str and a Markup of the same text are
+# equal as keys, and only the Markup may be taken as it is.
+@lru_cache(maxsize=4096, typed=True)
 def heading(title: str | Markup, level: int = 2, anchor: str | None = None) -> str:
     """A heading as an HTML block, written exactly as Python-Markdown's toc extension writes one with
     `permalink: true`. A generated page is then all HTML blocks and MkDocs has no Markdown left to convert
     on it, which was a large share of a big build; the plugin makes the page's table of contents from these
     headings (blocks.toc_tokens). The page's h1 has no id: tables of contents list the sections below it.
     A heading made from data text gets an `anchor` of its own (an id): two names may make the same slug."""
-    title = escape(title)
+    title = to_html(title)
     if level == 1:
-        return html_block(tag("h1", title))
+        return html_block(tag("h1", trusted(title)))
     anchor = anchor or slugify(unescape(title), "-")
-    permalink = tag("a", Markup("&para;"), class_="headerlink", href=f"#{anchor}", title=PERMANENT_LINK)
-    return html_block(tag(f"h{level}", title, permalink, id=anchor))
+    return html_block(tag(f"h{level}", trusted(title), _permalink(anchor), id=anchor))
+
+
+@lru_cache(maxsize=1024)
+def _permalink(anchor: str) -> Markup:
+    return tag("a", PILCROW, class_="headerlink", href=f"#{anchor}", title=PERMANENT_LINK)
 
 
 def section(title: str, body: str, level: int = 2, anchor: str | None = None) -> str:

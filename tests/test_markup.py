@@ -65,6 +65,13 @@ def test_widgets_escape_text_and_pass_markup() -> None:
     assert "&#60;b&#62;" in heading(plain("<b>"))  # plain() is an escaper: its Markup is not escaped twice
 
 
+def test_cached_widgets_tell_text_from_markup() -> None:
+    """heading, fmt.na and facts keep what they made: the same characters as text must still be escaped."""
+    assert "<b>x</b><a" in heading(Markup("<b>x</b>"))
+    assert "&lt;b&gt;x&lt;/b&gt;<a" in heading("<b>x</b>")
+    assert "<b>x</b>)" in fmt.na(Markup("<b>x</b>")) and "&lt;b&gt;x&lt;/b&gt;)" in fmt.na("<b>x</b>")
+
+
 def test_an_undefined_value_shows_its_reason_as_text_never_as_a_title() -> None:
     na = fmt.na(f"Withheld by the source: {HOSTILE}")
     assert "title" not in na and "<img" not in na
