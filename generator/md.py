@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from .model import Entity, Item
 
+_special = HTML_SPECIAL.search
+
 
 def paragraph(*content: str | Markup) -> str:
     """A paragraph, as a block: Markdown's inline parsing has nothing to do in it."""
@@ -96,7 +98,7 @@ def md_link(page: str, target: str, text: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(page) or '.')})"
 
 
-NO_ATTRIBUTES = Markup("")  # and no pmo mark
+NOTHING = Markup("")  # no attributes, no mark
 
 
 def table(headers: Sequence[str | Markup], rows: Iterable[Sequence[str | Markup]], align: str = "") -> str:
@@ -109,7 +111,7 @@ def table_html(
     headers: Sequence[str | Markup],
     rows: Iterable[Sequence[str | Markup]],
     align: str = "",
-    attrs: Markup = NO_ATTRIBUTES,
+    attrs: Markup = NOTHING,
     row_attrs: Sequence[Markup] | None = None,
     caption: str | Markup = "",
 ) -> Markup:
@@ -160,7 +162,6 @@ def _opening(align: str) -> str:
     return f"<table{attributes(tabindex='0', **named)}"
 
 
-_special = HTML_SPECIAL.search
 ALIGNED_COLUMNS = 20  # pmo.css aligns columns 1 to 20 by number
 _CELL_CLASSES = {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}
 
@@ -221,7 +222,7 @@ PMO_ONLY = join([" ", tag("span", "pmo only", class_="pmo-only")])
 
 def pmo_mark(entry: Item | Entity) -> Markup:
     """Marks, on the pmo site, what the organization-wide site does not show."""
-    return PMO_ONLY if entry.visibility == "pmo" else NO_ATTRIBUTES
+    return PMO_ONLY if entry.visibility == "pmo" else NOTHING
 
 
 PERMANENT_LINK, PILCROW = Markup("Permanent link"), Markup("&para;")
