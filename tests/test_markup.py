@@ -12,7 +12,7 @@ from generator import fmt
 from generator.glossary import ABBREVIATIONS, Tooltips
 from generator.markup import Markup, attributes, join, tag
 from generator.md import heading, link, table_html
-from generator.text import plain, rich
+from generator.text import attribute, plain, rich
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 HOSTILE = "<img src=x onerror=alert('x')> & \"quoted\""
@@ -98,12 +98,8 @@ def test_glossary_tooltips_come_from_the_glossary_of_the_code_only() -> None:
     out = tooltips.apply(page)
     titles = re.findall(r'<abbr title="([^"]*)">([^<]*)</abbr>', out)
     assert [word for _, word in titles] == ["SPI", "KPI"]
-    known = {plain_title(a.tooltip) for a in ABBREVIATIONS}
+    known = {attribute(a.tooltip) for a in ABBREVIATIONS}
     assert all(title in known for title, _ in titles)
-
-
-def plain_title(text: str) -> str:
-    return str(Markup.escape(text)).replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
 
 
 # --- no hand-built tag outside the builder ------------------------------------------------------------------------
