@@ -8,7 +8,7 @@ from . import fmt
 from .charts import FIT_X, chart_block, chart_scripts, inline
 from .dashboard import share, tiles
 from .markup import Markup, join
-from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
+from .md import front_matter, heading, link, marked, program_path, project_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def benefits_page(a: Analysis) -> str:
     )
     listing = [
         (
-            plain(b.name) + pmo_mark(b),
+            marked(plain(b.name), b),
             link(BENEFITS, project_path(pid), plain(a.rows[pid]["name"])),
             b.kind,
             benefit_amount(b.planned, b, cur),

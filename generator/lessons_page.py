@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .blocks import html_block
 from .markup import Markup, attributes, join, tag
-from .md import filter_form, heading, link, page_scripts, pmo_mark, project_path, table_html
+from .md import filter_form, heading, link, marked, page_scripts, project_path, table_html
 from .portfolio_pages import TABLES_JS
 from .text import plain
 
@@ -70,7 +70,7 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
             programs.add(project.program)
             phases.add(project.phase)
             years.add(year)
-            text = plain(lesson.lesson) + pmo_mark(lesson)
+            text = marked(plain(lesson.lesson), lesson)
             if category == OTHER:
                 text = join([tag("strong", plain(lesson.category.replace("-", " ").capitalize()), ":"), " ", text])
             rows.append(

@@ -225,6 +225,14 @@ def pmo_mark(entry: Item | Entity) -> Markup:
     return PMO_ONLY if entry.visibility == "pmo" else NOTHING
 
 
+def marked(text: str | Markup, entry: Item | Entity) -> Markup:
+    """`text` followed by pmo_mark(entry): the text itself, without a new object, in the usual case."""
+    html = to_html(text)
+    if entry.visibility == "pmo":
+        return trusted(html + PMO_ONLY)
+    return html if type(html) is Markup else trusted(html)
+
+
 PERMANENT_LINK, PILCROW = Markup("Permanent link"), Markup("&para;")
 
 

@@ -20,11 +20,11 @@ from .md import (
     front_matter,
     heading,
     link,
+    marked,
     md_link,
     objective_path,
     page_scripts,
     paragraph,
-    pmo_mark,
     program_path,
     project_path,
     request_path,
@@ -60,7 +60,7 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str | Ma
         program = a.portfolio.programs.get(r["program"])
         rows.append(
             (
-                link(here, project_path(pid), plain(r["name"])) + pmo_mark(a.project(pid)),
+                marked(link(here, project_path(pid), plain(r["name"])), a.project(pid)),
                 tag("code", pid),
                 link(here, program_path(r["program"]), plain(program.name)) if program else plain(r["program"]),
                 fmt.phase(r["phase"]),
@@ -283,7 +283,7 @@ def program_page(a: Analysis, program_id: str) -> str:
     )
     return (
         front_matter(program.name)
-        + heading(plain(program.name) + pmo_mark(program), 1)
+        + heading(marked(plain(program.name), program), 1)
         + about
         + "\n"
         + rich(program.description)
@@ -378,7 +378,7 @@ def request_page(a: Analysis, request_id: str) -> str:
         ],
     )
     summary = paragraph(tag("strong", plain(r.summary))) if r.summary else ""
-    return front_matter(r.name) + heading(plain(r.name) + pmo_mark(r), 1) + about + "\n" + summary + rich(r.description)
+    return front_matter(r.name) + heading(marked(plain(r.name), r), 1) + about + "\n" + summary + rich(r.description)
 
 
 def calendar_page(a: Analysis) -> str:

@@ -16,6 +16,7 @@ from .md import (
     front_matter,
     heading,
     link,
+    marked,
     objective_path,
     paragraph,
     pmo_mark,
@@ -257,7 +258,7 @@ def risk_cells(a: Analysis, r: Risk) -> tuple[str | Markup, ...]:
     """One risk as table cells (RISK_HEADERS); exposure counts for open risks only."""
     return (
         plain(r.id),
-        plain(r.title) + pmo_mark(r),
+        marked(plain(r.title), r),
         str(r.probability),
         str(r.impact),
         str(r.probability * r.impact) if r.status == "open" else "—",
@@ -276,7 +277,7 @@ def _issues(a: Analysis, p: Project) -> str:
     rows = [
         (
             plain(i.id),
-            plain(i.title) + pmo_mark(i),
+            marked(plain(i.title), i),
             i.severity,
             plain(a.person_name(i.owner)),
             i.status,
@@ -305,7 +306,7 @@ def _changes(a: Analysis, p: Project) -> str:
         (
             plain(c.id),
             fmt.date(c.date),
-            plain(c.title) + pmo_mark(c),
+            marked(plain(c.title), c),
             fmt.money(c.cost, cur),
             fmt.days(c.schedule_days),
             c.decision,
@@ -320,7 +321,7 @@ def _benefits(a: Analysis, p: Project) -> str:
     cur = a.settings.currency
     rows = [
         (
-            plain(b.name) + pmo_mark(b),
+            marked(plain(b.name), b),
             b.kind,
             benefit_amount(b.planned, b, cur),
             benefit_amount(b.realized, b, cur),
