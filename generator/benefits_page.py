@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .charts import FIT_X, chart_block, chart_scripts, inline
 from .dashboard import share, tiles
-from .md import front_matter, heading, link, pmo_mark, program_path, project_path, section, table, table_html
+from .markup import Markup, join
+from .md import front_matter, heading, link, marked, program_path, project_path, section, table, table_html
 from .text import plain
 
 if TYPE_CHECKING:
@@ -17,11 +18,13 @@ if TYPE_CHECKING:
 BENEFITS = "benefits.md"
 
 
-def benefit_amount(value: float, benefit: Benefit, currency: str) -> str:
+def benefit_amount(value: float, benefit: Benefit, currency: str) -> str | Markup:
     """A financial benefit in money; any other in its own unit (users per month, days, hours)."""
     if benefit.kind == "financial":
         return fmt.money(value, currency)
-    return f"{fmt.number(value, 1 if value % 1 else 0)} {plain(benefit.unit or '')}".strip()
+    number = fmt.number(value, 1 if value % 1 else 0)
+    unit = plain(benefit.unit or "")
+    return join([number, " ", unit]) if unit else number
 
 
 def benefit_state(benefit: Benefit, a: Analysis) -> str:
@@ -85,7 +88,7 @@ def benefits_page(a: Analysis) -> str:
     )
     listing = [
         (
-            plain(b.name) + pmo_mark(b),
+            marked(plain(b.name), b),
             link(BENEFITS, project_path(pid), plain(a.rows[pid]["name"])),
             b.kind,
             benefit_amount(b.planned, b, cur),

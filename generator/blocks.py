@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify
 
+from .markup import to_html
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -27,8 +29,9 @@ _PLACEHOLDER = re.compile(r"<p>PMOBLOCK(\d+)</p>")
 
 
 def html_block(html: str) -> str:
-    """An HTML block of the page, separated from the Markdown around it by blank lines."""
-    return f"\n{BLOCK_START}\n{html.rstrip()}\n{BLOCK_END}\n\n"
+    """An HTML block of the page, separated from the Markdown around it by blank lines; text that is not
+    Markup (generator.markup) is escaped."""
+    return f"\n{BLOCK_START}\n{str.rstrip(to_html(html))}\n{BLOCK_END}\n\n"
 
 
 def set_aside(markdown: str) -> tuple[str, list[str]]:

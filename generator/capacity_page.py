@@ -10,6 +10,7 @@ from .blocks import html_block
 from .capacity import WINDOW
 from .charts import SERIES_COLORS, capacity_heatmap_spec, chart_block, chart_scripts, load_band, team_load_spec
 from .dashboard import tiles
+from .markup import Markup, join, tag
 from .md import front_matter, heading, link, paragraph, project_path, section, table, table_html, team_path
 from .portfolio_pages import CAPACITY
 from .text import plain
@@ -132,7 +133,7 @@ def _utilization_table(a: Analysis, team_labels: dict[str, str]) -> str:
     for tid in cap.teams:
         cells = cap.team_cells(tid)
         percents = [
-            f"<strong>{utilization_text(c['utilization'], True)}</strong>"
+            tag("strong", utilization_text(c["utilization"], True))
             if c["over"]
             else utilization_text(c["utilization"], False)
             for c in cells
@@ -145,7 +146,7 @@ def _utilization_table(a: Analysis, team_labels: dict[str, str]) -> str:
             )
         )
     headers = ["Team", "Capacity (FTE)", *(fmt.month(m) for m in cap.months)]
-    note = paragraph("Demand as a percentage of capacity; <strong>⚠</strong> marks an over-allocated month.")
+    note = paragraph("Demand as a percentage of capacity; ", tag("strong", "⚠"), " marks an over-allocated month.")
     return note + table(headers, rows, align="lr" + "r" * WINDOW)
 
 
@@ -157,16 +158,21 @@ def _over_list(a: Analysis, team_labels: dict[str, str], by_team: dict[str, dict
         over = [(m, cell) for m, cell in enumerate(cap.team_cells(tid)) if cell["over"]]
         if not over:
             continue
-        months = "".join(
-            f"<li><strong>{fmt.month(cell['month'])}</strong>: {_demand_text(cell)} — "
-            f"{_behind(a, CAPACITY, tid, by_team[tid], m)}</li>"
+        months = join(
+            tag(
+                "li",
+                tag("strong", fmt.month(cell["month"])),
+                f": {_demand_text(cell)} — ",
+                _behind(a, CAPACITY, tid, by_team[tid], m),
+            )
             for m, cell in over
         )
         team = link(CAPACITY, team_path(tid), plain(team_labels[tid]))
-        teams.append(f"<li>{team}, capacity {fmt.number(over[0][1]['capacity'], 1)} FTE<ul>{months}</ul></li>")
+        capacity = fmt.number(over[0][1]["capacity"], 1)
+        teams.append(tag("li", team, f", capacity {capacity} FTE", tag("ul", months)))
     if not teams:
         return "No team is over-allocated in the next 12 months.\n"
-    return html_block(f"<ul>{''.join(teams)}</ul>")
+    return html_block(tag("ul", join(teams)))
 
 
 def _demand_text(cell: dict[str, Any]) -> str:
@@ -176,16 +182,19 @@ def _demand_text(cell: dict[str, Any]) -> str:
     )
 
 
-def _behind(a: Analysis, here: str, team_id: str, projects: dict[str, list[float]], month: int) -> str:
+def _behind(a: Analysis, here: str, team_id: str, projects: dict[str, list[float]], month: int) -> Markup:
     """The projects with the largest demand in the month, linked, with their FTE; the rest are counted, with
     a link to the team's table of every project."""
     found = _contributors(projects, month)
-    named = ", ".join(
-        f"{link(here, project_path(pid), plain(a.rows[pid]['name']))} {fmt.number(fte, 1)}"
-        for pid, fte in found[:_BEHIND]
+    named = join(
+        (
+            join([link(here, project_path(pid), plain(a.rows[pid]["name"])), " ", fmt.number(fte, 1)])
+            for pid, fte in found[:_BEHIND]
+        ),
+        ", ",
     )
     rest = len(found) - _BEHIND
-    return named + (f" and {link(here, team_path(team_id), f'{rest} more', 'projects')}" if rest > 0 else "")
+    return named + (join([" and ", link(here, team_path(team_id), f"{rest} more", "projects")]) if rest > 0 else "")
 
 
 def team_page(a: Analysis, team_id: str) -> str:
@@ -211,8 +220,9 @@ def team_page(a: Analysis, team_id: str) -> str:
         front_matter(team.name, description=f"Capacity and demand of the team {team.name}"),
         heading(plain(team.name), 1),
         paragraph(
-            f"Capacity against demand, {_window(a)}. Demand counts the projects that are {COUNTED}; "
-            f"see {link(here, CAPACITY, 'Capacity')} for every team and how demand is counted."
+            f"Capacity against demand, {_window(a)}. Demand counts the projects that are {COUNTED}; see ",
+            link(here, CAPACITY, "Capacity"),
+            " for every team and how demand is counted.",
         ),
         figures,
         _flag(a, team_id, cells, projects),
@@ -237,18 +247,15 @@ def _flag(a: Analysis, team_id: str, cells: list[dict[str, Any]], projects: dict
     """Over-allocated months as a warning admonition (Material's markup, written as HTML: the list holds links)."""
     over = [(m, cell) for m, cell in enumerate(cells) if cell["over"] == "yes"]
     if not over:
-        return paragraph(f"<strong>Not over-allocated</strong> in the next 12 months ({_window(a)}).")
+        return paragraph(tag("strong", "Not over-allocated"), f" in the next 12 months ({_window(a)}).")
     here = team_path(team_id)
-    items = "".join(
-        f"<li><strong>{cell['month']}</strong>: {_demand_text(cell)} — {_behind(a, here, team_id, projects, m)}</li>"
+    items = join(
+        tag("li", tag("strong", cell["month"]), f": {_demand_text(cell)} — ", _behind(a, here, team_id, projects, m))
         for m, cell in over
     )
     months = "month" if len(over) == 1 else "months"
-    return html_block(
-        '<div class="admonition warning">'
-        f'<p class="admonition-title">Over-allocated in {len(over)} of the next 12 {months}</p>'
-        f"<ul>{items}</ul></div>"
-    )
+    title = tag("p", f"Over-allocated in {len(over)} of the next 12 {months}", class_="admonition-title")
+    return html_block(tag("div", title, tag("ul", items), class_="admonition warning"))
 
 
 def _team_chart(
@@ -302,7 +309,7 @@ def _projects_table(
         for pid in ordered
     ]
     if rows and totals is not None:
-        rows.append(("<strong>Total demand</strong>", "", *(f"<strong>{fmt.number(t, 1)}</strong>" for t in totals)))
+        rows.append((tag("strong", "Total demand"), "", *(tag("strong", fmt.number(t, 1)) for t in totals)))
     headers = ["Project", "Phase", *(fmt.month(m) for m in a.capacity.months)]
     return table(headers, rows, align="ll" + "r" * WINDOW)
 

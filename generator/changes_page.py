@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .diff import Cell, Diff, sections, summary
+from .markup import Markup, tag
 from .md import front_matter, heading, link, paragraph, project_path, section, table
 from .text import plain
 
@@ -44,12 +45,15 @@ def changes_page(a: Analysis, changes: Changes) -> str:
     if diff is None:
         parts.append(
             paragraph(
-                f"What changed since {plain(changes.since)} cannot be shown: {plain(changes.unavailable)}. "
-                "The project pages show this version as it is."
+                "What changed since ",
+                plain(changes.since),
+                " cannot be shown: ",
+                plain(changes.unavailable),
+                ". The project pages show this version as it is.",
             )
         )
         return "\n".join(parts)
-    parts.append(paragraph(summary(diff, plain)))
+    parts.append(paragraph(summary(diff)))
     if diff.empty:
         parts.append(paragraph("No project, date, budget, risk or change request changed."))
     for s in sections(diff):
@@ -58,10 +62,10 @@ def changes_page(a: Analysis, changes: Changes) -> str:
     return "\n".join(parts)
 
 
-def _cell(a: Analysis, cell: Cell) -> str:
+def _cell(a: Analysis, cell: Cell) -> Markup:
     text = plain(cell.text)
     if cell.code:
-        return f"<code>{text}</code>"
+        return tag("code", text)
     if cell.project is not None and cell.project in a.portfolio.projects:
         return link(CHANGES, project_path(cell.project), text)
     return text

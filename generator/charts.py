@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .blocks import BLOCK_START, html_block
+from .markup import Markup, tag
 from .md import page_scripts
-from .text import attribute
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -776,7 +776,7 @@ def rag_counts_spec(title: str, periods: Sequence[dict[str, Any]]) -> dict[str, 
     return inline("rag_counts", title, {"periods": list(periods)})
 
 
-def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str | None) -> str:
+def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: Markup | None) -> str:
     """A chart, its text alternative and its data as a table (None: the page shows the table), as one HTML
     block.
 
@@ -784,13 +784,22 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: str |
     no text from the data can close the element. `data_table` is bare HTML (md.table_html), not a block."""
     assert data_table is None or BLOCK_START not in data_table, "a block inside a block ends the outer one early"
     payload = spec_json(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    summary = " ".join(summary.split())
+    details = tag("details", DATA_TABLE, _NEWLINE, data_table) if data_table else ""
     return html_block(
-        f'<figure class="pmo-figure">\n'
-        f'<div class="pmo-chart" id="chart-{name}" role="img" aria-label="{attribute(summary)}"></div>\n'
-        f'<script type="application/json" class="pmo-chart-spec" data-for="chart-{name}">{payload}</script>\n'
-        f"<figcaption>{attribute(summary)}</figcaption>\n"
-        + (f"<details><summary>The data as a table</summary>\n{data_table}</details>\n" if data_table else "")
-        + "</figure>"
+        tag(
+            "figure",
+            _NEWLINE,
+            tag("div", class_="pmo-chart", id=f"chart-{name}", role="img", aria_label=summary),
+            _NEWLINE,
+            # The JSON is escaped above for the script element, where HTML's character references mean nothing.
+            tag("script", Markup(payload), type="application/json", class_="pmo-chart-spec", data_for=f"chart-{name}"),
+            _NEWLINE,
+            tag("figcaption", summary),
+            _NEWLINE,
+            *((details, _NEWLINE) if details else ()),
+            class_="pmo-figure",
+        )
     )
 
 
@@ -811,6 +820,10 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(item) for item in value]
     return value
+
+
+_NEWLINE = Markup("\n")
+DATA_TABLE = tag("summary", "The data as a table")
 
 
 def chart_scripts(page: str) -> str:

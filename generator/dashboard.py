@@ -9,6 +9,7 @@ from .blocks import html_block
 from .charts import FIT_X, chart_block, inline
 from .kpi import RAGS
 from .kpi_definitions import BAND_TEXT
+from .markup import Markup, join, tag
 from .md import table_html
 from .model import PHASES
 from .rollups import KINDS
@@ -19,14 +20,18 @@ if TYPE_CHECKING:
     from .rollups import Rollup
 
 
-def tiles(items: list[tuple[str, str]]) -> str:
-    """Key figures as a grid of tiles (an HTML block: the values are our own numbers, labels our own words)."""
-    cells = "".join(
-        f'<div class="pmo-tile"><span class="pmo-tile-value">{value}</span>'
-        f'<span class="pmo-tile-label">{label}</span></div>'
+def tiles(items: list[tuple[str | Markup, str | Markup]]) -> str:
+    """Key figures as a grid of tiles."""
+    cells = join(
+        tag(
+            "div",
+            tag("span", value, class_="pmo-tile-value"),
+            tag("span", label, class_="pmo-tile-label"),
+            class_="pmo-tile",
+        )
         for value, label in items
     )
-    return html_block(f'<div class="pmo-tiles">{cells}</div>')
+    return html_block(tag("div", cells, class_="pmo-tiles"))
 
 
 def share(value: float | None) -> float | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .text import attribute
+from .markup import Markup, tag
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -70,19 +71,25 @@ def days(value: Any) -> str:
     return f"+{n} d" if n > 0 else (f"−{-n} d" if n < 0 else "0 d")
 
 
-def rag(value: Any, title: str = "") -> str:
-    """A RAG badge: colored, and spelled out so it does not rely on color alone."""
-    if missing(value):
-        return f'<span class="pmo-rag pmo-rag-none">{NA}</span>'
-    name = str(value)
-    hint = f' title="{attribute(title)}"' if title else ""
-    return f'<span class="pmo-rag pmo-rag-{name}"{hint}>{name.capitalize()}</span>'
+RAG_NONE = tag("span", NA, class_="pmo-rag pmo-rag-none")
+
+
+def rag(value: Any, title: Markup | None = None) -> Markup:
+    """A RAG badge: colored, and spelled out so it does not rely on color alone; `title` a constant."""
+    return RAG_NONE if missing(value) else _badge(str(value), title)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _badge(name: str, title: Markup | None) -> Markup:
+    return tag("span", name.capitalize(), class_=f"pmo-rag pmo-rag-{name}", title=title)
 
 
 def phase(value: str) -> str:
     return value.replace("-", " ").capitalize()
 
 
-def na(reason: str) -> str:
-    """An undefined KPI, with its reason on hover and for screen readers."""
-    return f'<abbr class="pmo-na" title="{attribute(reason)}">{NA}</abbr>'
+@lru_cache(maxsize=1024, typed=True)  # a few reasons, most of them constants, on every page
+def na(reason: str | Markup) -> Markup:
+    """An undefined KPI, with its reason on hover and for screen readers: visible text that pmo.css shows
+    only on hover, never a title (the theme shows a title as HTML, and the reason may be data text)."""
+    return tag("span", NA, tag("span", " (", reason, ")", class_="pmo-na-why"), class_="pmo-na")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError
+from .markup import Markup, escape
 from .md import link
 from .regular import refuse_special_files
 
@@ -54,12 +55,12 @@ class Context:
     pages: frozenset[str]  # every page of the handbook, as paths in the site
     cache: dict[str, Any] = field(default_factory=dict)  # shared by the markers of one build
 
-    def handbook_link(self, target: str, text: str) -> str:
+    def handbook_link(self, target: str, text: str | Markup) -> Markup:
         """A link to a handbook page given by its path in the handbook ("kpis.md#spi"); only the text when the
         handbook has no such page (the handbook folder is the organization's own and may lack it)."""
         path, _, anchor = target.partition("#")
         site_path = f"{HANDBOOK}/{path}"
-        return link(self.page, site_path, text, anchor) if site_path in self.pages else text
+        return link(self.page, site_path, text, anchor) if site_path in self.pages else escape(text)
 
     def has_page(self, target: str) -> bool:
         return f"{HANDBOOK}/{target.partition('#')[0]}" in self.pages

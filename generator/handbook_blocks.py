@@ -3,7 +3,6 @@ abbreviations, and the PMO's key tasks with their RACI matrix. Their cost does n
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from . import fmt
 from .blocks import html_block
 from .glossary import ABBREVIATIONS
 from .kpi_definitions import KPI_DEFINITIONS, LINK, KpiDefinition
+from .markup import Markup, attributes, escape, join, tag
 from .md import heading, link, paragraph, table, table_html
 from .pmo_tasks import KEY_TASKS, ROLES
 from .portfolio_pages import REQUESTS
@@ -24,14 +24,14 @@ if TYPE_CHECKING:
 _CODE = re.compile(r"`([^`]+)`")
 
 
-def inline(text: str) -> str:
+def inline(text: str) -> Markup:
     """Trusted registry text as HTML: escaped, with `code` in backticks."""
-    return _CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+    return Markup(_CODE.sub(r"<code>\1</code>", str(escape(text))))  # re.sub over Markup would escape its own tags
 
 
-def linked(text: str, context: Context) -> str:
+def linked(text: str, context: Context) -> Markup:
     """Trusted registry text as HTML, its [links](page.md#anchor) to handbook pages made relative to the page."""
-    return LINK.sub(lambda m: context.handbook_link(m.group(2), m.group(1)), inline(text))
+    return Markup(LINK.sub(lambda m: context.handbook_link(m.group(2), Markup(m.group(1))), str(inline(text))))
 
 
 def scoring_criteria(context: Context, args: dict[str, str]) -> str:
@@ -40,7 +40,7 @@ def scoring_criteria(context: Context, args: dict[str, str]) -> str:
     rows = [
         (
             plain(c.name),
-            f"<code>{plain(c.id)}</code>",
+            tag("code", plain(c.id)),
             fmt.number(c.weight, 2),
             fmt.percent(100 * c.weight / sum(x.weight for x in criteria)),
             "inverse: 6 − score" if c.inverse else "as scored",
@@ -48,7 +48,7 @@ def scoring_criteria(context: Context, args: dict[str, str]) -> str:
         for c in criteria
     ]
     return table(["Criterion", "Key", "Weight", "Share", "Counts"], rows, "llrrl") + paragraph(
-        "These are the weights in <code>portfolio.yaml</code> today."
+        "These are the weights in ", tag("code", "portfolio.yaml"), " today."
     )
 
 
@@ -57,18 +57,37 @@ def ranked_list(context: Context, args: dict[str, str]) -> str:
     settings = context.analysis.settings
     funding = settings.funding
     available = (
-        f"The funding available for new work is <strong>{fmt.money(funding.available, settings.currency)}"
-        "</strong> (<code>funding: available</code> in <code>portfolio.yaml</code>)."
+        join(
+            [
+                "The funding available for new work is ",
+                tag("strong", fmt.money(funding.available, settings.currency)),
+                " (",
+                tag("code", "funding: available"),
+                " in ",
+                tag("code", "portfolio.yaml"),
+                ").",
+            ]
+        )
         if funding
-        else "No funding is set in <code>portfolio.yaml</code> (<code>funding: available</code>), so no cut line is "
-        "drawn."
+        else join(
+            [
+                "No funding is set in ",
+                tag("code", "portfolio.yaml"),
+                " (",
+                tag("code", "funding: available"),
+                "), so no cut line is drawn.",
+            ]
+        )
     )
     here = context.page
     return paragraph(
-        f"The ranked list holds {html.escape(RANKED, quote=False)}, highest priority score first (on a tie, the "
-        f"cheaper first). {available} The list and its cut line are on the "
-        f"{link(here, PRIORITIZATION, 'Prioritization')} page, the requests on the {link(here, REQUESTS, 'Demand')} "
-        "page."
+        f"The ranked list holds {RANKED}, highest priority score first (on a tie, the cheaper first). ",
+        available,
+        " The list and its cut line are on the ",
+        link(here, PRIORITIZATION, "Prioritization"),
+        " page, the requests on the ",
+        link(here, REQUESTS, "Demand"),
+        " page.",
     )
 
 
@@ -96,8 +115,13 @@ def rag_thresholds(context: Context, args: dict[str, str]) -> str:
         rows.append((name, amber, red))
     rows.append(("Status report age", f"more than {settings.stale_after_days} days: stale", "—"))
     return table(["Measure", "Amber when", "Red when"], rows) + paragraph(
-        "The thresholds are set in <code>portfolio.yaml</code> (<code>rag</code>, <code>stale_after_days</code>) "
-        "by the portfolio review; the derived RAG is the worst of the three verdicts."
+        "The thresholds are set in ",
+        tag("code", "portfolio.yaml"),
+        " (",
+        tag("code", "rag"),
+        ", ",
+        tag("code", "stale_after_days"),
+        ") by the portfolio review; the derived RAG is the worst of the three verdicts.",
     )
 
 
@@ -109,16 +133,19 @@ def kpi_definitions(context: Context, args: dict[str, str]) -> str:
     for kpi in KPI_DEFINITIONS:
         if kpi.group != group:
             group = kpi.group
-            parts.append(heading(html.escape(group), 2))
-        lines = [f"<strong>{inline(kpi.formula)}</strong>", linked(kpi.read, context)]
+            parts.append(heading(group, 2))
+        lines = [tag("strong", inline(kpi.formula)), linked(kpi.read, context)]
         if kpi.undefined:
-            lines.append(f"<em>n/a</em> {linked(kpi.undefined, context)}.")
+            lines.append(join([tag("em", "n/a"), " ", linked(kpi.undefined, context), "."]))
         threshold = _threshold_text(settings, kpi)
         if threshold:
-            lines.append(f"<em>Thresholds in <code>portfolio.yaml</code>:</em> {threshold}")
-        parts.append(heading(html.escape(kpi.label), 3, kpi.id))
-        parts.append(paragraph("<br>\n".join(lines)))
+            lines.append(join([tag("em", "Thresholds in ", tag("code", "portfolio.yaml"), ":"), " ", threshold]))
+        parts.append(heading(kpi.label, 3, kpi.id))
+        parts.append(paragraph(join(lines, _LINE_BREAK)))
     return "".join(parts)
+
+
+_LINE_BREAK = join([tag("br"), "\n"])
 
 
 def abbreviations(context: Context, args: dict[str, str]) -> str:
@@ -126,9 +153,9 @@ def abbreviations(context: Context, args: dict[str, str]) -> str:
     for a in ABBREVIATIONS:
         meaning = inline(a.meaning)
         if a.see and context.has_page(a.see):
-            meaning += " " + context.handbook_link(a.see, f"More about {html.escape(a.abbreviation)}")
-        name = f'<strong id="abbr-{a.abbreviation.lower()}">{html.escape(a.abbreviation)}</strong>'
-        rows.append((name, html.escape(a.expansion), meaning))
+            meaning += join([" ", context.handbook_link(a.see, f"More about {a.abbreviation}")])
+        name = tag("strong", a.abbreviation, id=f"abbr-{a.abbreviation.lower()}")
+        rows.append((name, a.expansion, meaning))
     return table(["Abbreviation", "Stands for", "Meaning"], rows)
 
 
@@ -138,7 +165,7 @@ def raci(context: Context, args: dict[str, str]) -> str:
         (context.handbook_link(f"key-tasks.md#{task.id}", task.name), *(task.letter(role.id) for role in ROLES))
         for task in KEY_TASKS
     ]
-    return html_block(table_html(headers, rows, "l" + "c" * len(ROLES), "data-pmo-compact"))
+    return html_block(table_html(headers, rows, "l" + "c" * len(ROLES), attributes(data_pmo_compact=True)))
 
 
 def key_tasks(context: Context, args: dict[str, str]) -> str:
@@ -147,14 +174,18 @@ def key_tasks(context: Context, args: dict[str, str]) -> str:
 
     rows = []
     for task in KEY_TASKS:
-        templates = ", ".join(
-            context.handbook_link(TEMPLATES[t].page, TEMPLATES[t].name) for t in task.templates if t in TEMPLATES
+        templates = join(
+            (context.handbook_link(TEMPLATES[t].page, TEMPLATES[t].name) for t in task.templates if t in TEMPLATES),
+            ", ",
         )
-        reported = ", ".join(
-            context.handbook_link(page.removeprefix(f"{HANDBOOK}/"), html.escape(label))
-            if page.startswith(f"{HANDBOOK}/")
-            else link(context.page, page, html.escape(label))
-            for label, page in task.reported
+        reported = join(
+            (
+                context.handbook_link(page.removeprefix(f"{HANDBOOK}/"), label)
+                if page.startswith(f"{HANDBOOK}/")
+                else link(context.page, page, label)
+                for label, page in task.reported
+            ),
+            ", ",
         )
         accountable = next(
             (context.handbook_link(r.page, r.name) for r in ROLES if task.letter(r.id) in {"A", "A/R"}), "—"

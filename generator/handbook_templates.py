@@ -7,12 +7,12 @@ marker puts one template's downloads on its page, with a preview of a document o
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .blocks import html_block
 from .handbook import HANDBOOK, MarkerError, download_name
+from .markup import Markup, escape, join, tag
 from .md import page_url, table, table_html
 from .pmo_tasks import KEY_TASKS
 from .registers import BY_FILE, HELP, allowed
@@ -66,14 +66,14 @@ def _href(page: str, target: str) -> str:
     return "../" * page_url(page).count("/") + target
 
 
-def _download(context: Context, name: str) -> tuple[str, str]:
+def _download(context: Context, name: str) -> tuple[Markup, str]:
     """The link to one download (which must exist in the site) and its description."""
     target = f"{FILES}/{download_name(name)}"
     size = _size(context, target)
     if size is None:
         raise MarkerError(f"there is no download {name}: put the file in the handbook's templates/_files/ folder")
     kind = "Excel workbook" if name.endswith(".xlsx") else "Markdown document"
-    anchor = f'<a href="{_href(context.page, target)}" download="{html.escape(name)}">{html.escape(name)}</a>'
+    anchor = tag("a", name, href=_href(context.page, target), download=name)
     return anchor, f"{kind}, {max(1, round(size / 1024))} KB"
 
 
@@ -90,24 +90,24 @@ def template(context: Context, args: dict[str, str]) -> str:
         raise MarkerError(f'id="{args.get("id", "")}" is not a template; use one of: {", ".join(TEMPLATES)}')
     parts = []
     links = [_download(context, name) for name in known.files]
-    items = "".join(f"<li>{anchor} ({what})</li>" for anchor, what in links)
-    parts.append(html_block(f'<div class="pmo-downloads"><p><strong>Download</strong></p><ul>{items}</ul></div>'))
+    items = join(tag("li", anchor, f" ({what})") for anchor, what in links)
+    parts.append(html_block(tag("div", tag("p", tag("strong", "Download")), tag("ul", items), class_="pmo-downloads")))
     for name in known.files:
         if name.endswith(".md"):
             source = context.tree.copies[f"{FILES}/{download_name(name)}"]
-            text = html.escape(source.read_text(encoding="utf-8"), quote=False)
+            text = str(escape(source.read_text(encoding="utf-8")))
             # no blank line inside the block (it would end it for a Markdown parser): &#10; is a newline in <pre>
             text = "\n".join(line.rstrip() for line in text.splitlines()).replace("\n\n", "\n&#10;")
-            summary = f"<summary>Preview of {html.escape(name)}</summary>"
-            parts.append(html_block(f"<details>{summary}<pre><code>{text}</code></pre></details>"))
+            summary = tag("summary", f"Preview of {name}")
+            parts.append(html_block(tag("details", summary, tag("pre", tag("code", Markup(text))))))
         elif name in BY_FILE:
             register = BY_FILE[name]
             rows = [
                 (
-                    f"<code>{c.key}</code>",
+                    tag("code", c.key),
                     "yes" if c.required else "no",
-                    html.escape(allowed(c)),
-                    html.escape(HELP.get(c.key, "")),
+                    allowed(c),
+                    HELP.get(c.key, ""),
                 )
                 for c in register.columns()
             ]
@@ -116,8 +116,13 @@ def template(context: Context, args: dict[str, str]) -> str:
                     table_html(
                         ["Column", "Required", "Allowed values", "Meaning"],
                         rows,
-                        caption=f"The columns of {html.escape(name)}: the keys of <code>{register.yaml_list}</code> "
-                        "in a project file.",
+                        caption=join(
+                            [
+                                f"The columns of {name}: the keys of ",
+                                tag("code", register.yaml_list),
+                                " in a project file.",
+                            ]
+                        ),
                     )
                 )
             )
@@ -127,9 +132,14 @@ def template(context: Context, args: dict[str, str]) -> str:
 def templates_table(context: Context, args: dict[str, str]) -> str:
     rows = []
     for t in TEMPLATES.values():
-        tasks = ", ".join(
-            context.handbook_link(f"key-tasks.md#{task.id}", task.name) for task in KEY_TASKS if t.id in task.templates
+        tasks = join(
+            (
+                context.handbook_link(f"key-tasks.md#{task.id}", task.name)
+                for task in KEY_TASKS
+                if t.id in task.templates
+            ),
+            ", ",
         )
-        downloads = "<br>".join(anchor for anchor, _ in (_download(context, name) for name in t.files))
-        rows.append((context.handbook_link(t.page, t.name), html.escape(t.when), downloads, tasks or "—"))
+        downloads = join((anchor for anchor, _ in (_download(context, name) for name in t.files)), tag("br"))
+        rows.append((context.handbook_link(t.page, t.name), t.when, downloads, tasks or "—"))
     return table(["Template", "When", "Download", "Used for"], rows)

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .blocks import html_block
-from .md import filter_form, heading, link, page_scripts, pmo_mark, project_path, table_html
+from .markup import Markup, attributes, join, tag
+from .md import filter_form, heading, link, marked, page_scripts, project_path, table_html
 from .portfolio_pages import TABLES_JS
-from .text import attribute, plain
+from .text import plain
 
 if TYPE_CHECKING:
     from .handbook import Context
@@ -52,7 +53,7 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
         for lesson in a.project(pid).lessons:
             groups[lesson.category if lesson.category in LESSON_CATEGORIES else OTHER].append((pid, lesson))
     if not groups:
-        return html_block("<p><em>No project has recorded a lesson yet.</em></p>")
+        return html_block(tag("p", tag("em", "No project has recorded a lesson yet.")))
     order = sorted((c for c in groups if c != OTHER), key=lambda c: LESSON_CATEGORIES[c][0])
     order += [OTHER] if OTHER in groups else []
     total = sum(len(entries) for entries in groups.values())
@@ -69,9 +70,9 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
             programs.add(project.program)
             phases.add(project.phase)
             years.add(year)
-            text = plain(lesson.lesson) + pmo_mark(lesson)
+            text = marked(plain(lesson.lesson), lesson)
             if category == OTHER:
-                text = f"<strong>{plain(lesson.category.replace('-', ' ').capitalize())}:</strong> {text}"
+                text = join([tag("strong", plain(lesson.category.replace("-", " ").capitalize()), ":"), " ", text])
             rows.append(
                 (
                     text,
@@ -82,8 +83,9 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
                 )
             )
             attrs.append(
-                f'data-category="{category}" data-program="{attribute(project.program)}" '
-                f'data-phase="{attribute(project.phase)}" data-year="{year}"'
+                attributes(
+                    data_category=category, data_program=project.program, data_phase=project.phase, data_year=year
+                )
             )
         caption = _caption(context, category, len(entries))
         parts.append(heading(plain(title), 2, f"lessons-{category}"))
@@ -93,14 +95,19 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
                     ["Lesson", "Recommendation", "Project", "Phase", "Date"],
                     rows,
                     "llllr",
-                    f'id="{table_id}" data-pmo-sortable data-pmo-lessons data-pmo-heading="lessons-{category}"',
+                    attributes(
+                        id=table_id,
+                        data_pmo_sortable=True,
+                        data_pmo_lessons=True,
+                        data_pmo_heading=f"lessons-{category}",
+                    ),
                     attrs,
                     caption=caption,
                 )
             )
         )
     program_names = a.portfolio.programs
-    choices: dict[str, list[tuple[str, str]]] = {
+    choices: dict[str, list[tuple[str, str | Markup]]] = {
         "category": [(c, plain(LESSON_CATEGORIES[c][0]) if c in LESSON_CATEGORIES else "Other") for c in order],
         "program": [(p, plain(program_names[p].name if p in program_names else p)) for p in sorted(programs)],
         "phase": [(p, fmt.phase(p)) for p in sorted(phases)],
@@ -108,25 +115,34 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
     }
     tables = " ".join(f"{_TABLE}-{c}" for c in order)
     intro = html_block(
-        f"<p>{total} lesson{'s' if total != 1 else ''} from "
-        f"{len({pid for entries in groups.values() for pid, _ in entries})} projects, in {len(order)} categories. "
-        "The search finds words of the lessons, their projects and their categories.</p>"
+        tag(
+            "p",
+            f"{total} lesson{'s' if total != 1 else ''} from "
+            f"{len({pid for entries in groups.values() for pid, _ in entries})} projects, in {len(order)} categories. "
+            "The search finds words of the lessons, their projects and their categories.",
+        )
     )
-    accepted = ", ".join(f"<code>{c}</code>" for c in LESSON_CATEGORIES)
+    accepted = join((tag("code", c) for c in LESSON_CATEGORIES), ", ")
     known = html_block(
-        f"<p>The categories a lesson's <code>category</code> may take: {accepted}. Any other is listed under "
-        "Other until the PMO adds it to the library.</p>"
+        tag(
+            "p",
+            "The categories a lesson's ",
+            tag("code", "category"),
+            " may take: ",
+            accepted,
+            ". Any other is listed under Other until the PMO adds it to the library.",
+        )
     )
     form = filter_form(tables, choices, total, search=True)
     return intro + form + "".join(parts) + known + page_scripts(here, TABLES_JS)
 
 
-def _caption(context: Context, category: str, count: int) -> str:
+def _caption(context: Context, category: str, count: int) -> str | Markup:
     lessons = f"{count} lesson{'s' if count != 1 else ''}"
     if category not in LESSON_CATEGORIES:
         return f"{lessons} in categories the handbook does not list yet."
     title, target = LESSON_CATEGORIES[category]
     if not context.has_page(target):
-        return f"{lessons} (<code>{category}</code>)."
+        return join([f"{lessons} (", tag("code", category), ")."])
     about = context.handbook_link(target, f"the handbook on {title.lower()}")
-    return f"{lessons} (<code>{category}</code>). See {about}."
+    return join([f"{lessons} (", tag("code", category), "). See ", about, "."])

@@ -1,4 +1,5 @@
-"""Builders for generated pages: front matter, headings, links and tables. Cell text must already be inert.
+"""Builders for generated pages: front matter, headings, links and tables. Text is escaped unless it is Markup
+(generator.markup): data text comes as `str` or as `text.plain` / `text.rich` output.
 
 Tables are written as HTML blocks rather than Markdown tables: MkDocs passes an HTML block through without
 running Markdown's inline patterns over every cell, which made table-heavy project pages the slowest part
@@ -9,26 +10,30 @@ checked by the link test over the built site instead of by MkDocs.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from html import unescape
 from typing import TYPE_CHECKING
 
 from markdown.extensions.toc import slugify
 
 from .blocks import html_block
+from .markup import HTML_SPECIAL, Markup, anchor, attributes, join, tag, to_html, trusted
 from .text import attribute
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from .model import Entity, Item
 
-
-def paragraph(html: str) -> str:
-    """A paragraph of generated HTML, as a block: Markdown's inline parsing has nothing to do in it."""
-    return html_block(f"<p>{html}</p>")
+_special = HTML_SPECIAL.search
 
 
-EMPTY = paragraph("<em>None recorded.</em>")
+def paragraph(*content: str | Markup) -> str:
+    """A paragraph, as a block: Markdown's inline parsing has nothing to do in it."""
+    return html_block(tag("p", *content))
+
+
+EMPTY = paragraph(tag("em", "None recorded."))
 
 
 def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
@@ -83,9 +88,9 @@ def href(page: str, target: str, anchor: str = "") -> str:
     return (up + page_url(target) or "./") + (f"#{anchor}" if anchor else "")
 
 
-def link(page: str, target: str, text: str, anchor: str = "") -> str:
-    """An HTML link for table cells and badges; `text` must already be inert."""
-    return f'<a href="{href(page, target, anchor)}">{text}</a>'
+def link(page: str, target: str, text: str | Markup, fragment: str = "") -> Markup:
+    """An HTML link for table cells and badges."""
+    return anchor(href(page, target, fragment), text)
 
 
 def md_link(page: str, target: str, text: str) -> str:
@@ -93,25 +98,28 @@ def md_link(page: str, target: str, text: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(page) or '.')})"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
+NOTHING = Markup("")  # no attributes, no mark
+
+
+def table(headers: Sequence[str | Markup], rows: Iterable[Sequence[str | Markup]], align: str = "") -> str:
     """An HTML table block; `align` has one letter per column, "r" right-aligns (numbers), "c" centres."""
     rows = list(rows)
     return html_block(table_html(headers, rows, align)) if rows else EMPTY
 
 
 def table_html(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
+    headers: Sequence[str | Markup],
+    rows: Iterable[Sequence[str | Markup]],
     align: str = "",
-    attrs: str = "",
-    row_attrs: Sequence[str] | None = None,
-    caption: str = "",
-) -> str:
-    """The HTML of a table, for use inside another block; `attrs` and `row_attrs` are ready-made (escaped)
-    attributes for the table and each row, `caption` inert HTML."""
+    attrs: Markup = NOTHING,
+    row_attrs: Sequence[Markup] | None = None,
+    caption: str | Markup = "",
+) -> Markup:
+    """The HTML of a table, for use inside another block; `attrs` and `row_attrs` are attributes for the table
+    and each row (markup.attributes), each cell text or Markup."""
     width = len(headers)
     rows = list(rows)
-    extra = [f" {a}" for a in row_attrs] if row_attrs is not None else [""] * len(rows)
+    extra = [to_html(a) for a in row_attrs] if row_attrs is not None else [""] * len(rows)
     for row in rows:
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
@@ -119,24 +127,39 @@ def table_html(
     # a keyboard can scroll a table wider than the page. Aligned columns are named on the table, not on every
     # cell (pmo.css has a rule per column number): a class per cell was a tenth of a project page. Columns
     # past the numbered rules (a scoring model with many criteria) take the class on each cell instead.
+    # Cells are escaped one by one (to_html: most need nothing) and joined as one string: no Markup per cell.
     align = align[:width].ljust(width, "l")
     classes = [""] * min(width, ALIGNED_COLUMNS) + [_CELL_CLASSES.get(a, "") for a in align[ALIGNED_COLUMNS:]]
     if any(classes):
-        head = "".join(f"<th{c}>{h}</th>" for h, c in zip(headers, classes, strict=True))
-        cells = ("".join(f"<td{c}>{cell}</td>" for cell, c in zip(row, classes, strict=True)) for row in rows)
+        head = "".join(f"<th{c}>{to_html(h)}</th>" for h, c in zip(headers, classes, strict=True))
+        cells = ("".join(f"<td{c}>{to_html(cell)}</td>" for cell, c in zip(row, classes, strict=True)) for row in rows)
     else:
-        head = "".join(f"<th>{h}</th>" for h in headers)
-        cells = (f"<td>{'</td><td>'.join(row)}</td>" for row in rows)
+        head = "".join(f"<th>{h}</th>" for h in map(to_html, headers))
+        # to_html inlined for the common cells (Markup, or text with nothing to escape): a call less per cell
+        cells = (
+            "<td>"
+            + "</td><td>".join(
+                [c if type(c) is Markup or (type(c) is str and not _special(c)) else to_html(c) for c in row]
+            )
+            + "</td>"
+            for row in rows
+        )
     body = "\n".join(f"<tr{more}>{row}</tr>" for row, more in zip(cells, extra, strict=True))
-    named = [
-        f'{name}="{columns}"'
-        for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
-        if (columns := " ".join(str(n) for n, a in enumerate(align[:ALIGNED_COLUMNS], 1) if a == letter))
-    ]
-    opening = "<table " + " ".join(['tabindex="0"', *named, *([attrs] if attrs else [])]) + ">"
+    opening = f"{_opening(align[:ALIGNED_COLUMNS])}{to_html(attrs)}>"
     if caption:
-        opening += f"\n<caption>{caption}</caption>"
-    return f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        opening += f"\n{tag('caption', caption)}"
+    return trusted(f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+
+
+@lru_cache(maxsize=256)
+def _opening(align: str) -> str:
+    """The start of a table's opening tag, naming its aligned columns (a few alignments serve every table)."""
+    named = {
+        name: columns
+        for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
+        if (columns := " ".join(str(n) for n, a in enumerate(align, 1) if a == letter))
+    }
+    return f"<table{attributes(tabindex='0', **named)}"
 
 
 ALIGNED_COLUMNS = 20  # pmo.css aligns columns 1 to 20 by number
@@ -146,53 +169,92 @@ _CELL_CLASSES = {"r": ' class="pmo-num"', "c": ' class="pmo-mid"'}
 FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}
 
 
-def filter_form(table_id: str, choices: dict[str, list[tuple[str, str]]], shown: int, search: bool = False) -> str:
+def filter_form(
+    table_id: str, choices: Mapping[str, Sequence[tuple[str, str | Markup]]], shown: int, search: bool = False
+) -> str:
     """Lists that filter the rows of table `table_id` (or of several, ids separated by spaces) by their
-    data-<name> attributes (tables.js does the work). `choices` maps each name to (value, inert label) pairs;
+    data-<name> attributes (tables.js does the work). `choices` maps each name to (value, label) pairs;
     `search` adds a box that keeps the rows containing its words."""
-    selects = "".join(
-        f'<label>{FILTER_LABELS.get(name, name.capitalize())} <select name="{name}">'
-        '<option value="">All</option>'
-        + "".join(f'<option value="{attribute(value)}">{label}</option>' for value, label in options)
-        + "</select></label> "
+    selects = [
+        tag(
+            "label",
+            FILTER_LABELS.get(name, name.capitalize()),
+            " ",
+            tag(
+                "select",
+                tag("option", "All", value=""),
+                join(tag("option", label, value=value) for value, label in options),
+                name=name,
+            ),
+        )
         for name, options in choices.items()
-    )
+    ]
     if search:
-        selects = f'<label>Search <input type="search" name="q" autocomplete="off"></label> {selects}'
+        selects.insert(0, tag("label", "Search ", tag("input", type="search", name="q", autocomplete="off")))
+    controls = join([*selects, ""], " ")
     return html_block(
-        f'<form class="pmo-filters" data-pmo-filters="{table_id}">{selects}<output>{shown} shown</output></form>'
+        tag("form", controls, tag("output", f"{shown} shown"), class_="pmo-filters", data_pmo_filters=table_id)
     )
 
 
 def page_scripts(page: str, *assets: str) -> str:
     """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`."""
-    up = "../" * page_url(page).count("/")
-    return html_block("\n".join(f'<script src="{up}{asset}"></script>' for asset in assets))
+    return _scripts("../" * page_url(page).count("/"), assets)
 
 
-def facts(headers: tuple[str, str], pairs: Iterable[tuple[str, str]], align: str = "ll") -> str:
+@lru_cache(maxsize=64)
+def _scripts(up: str, assets: tuple[str, ...]) -> str:
+    return html_block(join((tag("script", src=f"{up}{asset}") for asset in assets), "\n"))
+
+
+def facts(headers: tuple[str, str], pairs: Iterable[tuple[str | Markup, str | Markup]], align: str = "ll") -> str:
     """A two-column table of labelled facts."""
-    return table(headers, ((f"<strong>{label}</strong>", value) for label, value in pairs), align)
+    return table(headers, ((_strong(label), value) for label, value in pairs), align)
 
 
-def pmo_mark(entry: Item | Entity) -> str:
+@lru_cache(maxsize=512, typed=True)
+def _strong(label: str | Markup) -> Markup:
+    return tag("strong", label)  # the labels of facts are a few constants: made once each
+
+
+PMO_ONLY = join([" ", tag("span", "pmo only", class_="pmo-only")])
+
+
+def pmo_mark(entry: Item | Entity) -> Markup:
     """Marks, on the pmo site, what the organization-wide site does not show."""
-    return ' <span class="pmo-only">pmo only</span>' if entry.visibility == "pmo" else ""
+    return PMO_ONLY if entry.visibility == "pmo" else NOTHING
 
 
-def heading(title: str, level: int = 2, anchor: str | None = None) -> str:
-    """A heading (inert text) as an HTML block, written exactly as Python-Markdown's toc extension writes one
-    with `permalink: true`. A generated page is then all HTML blocks and MkDocs has no Markdown left to convert
+def marked(text: str | Markup, entry: Item | Entity) -> Markup:
+    """`text` followed by pmo_mark(entry): the text itself, without a new object, in the usual case."""
+    html = to_html(text)
+    if entry.visibility == "pmo":
+        return trusted(html + PMO_ONLY)
+    return html if type(html) is Markup else trusted(html)
+
+
+PERMANENT_LINK, PILCROW = Markup("Permanent link"), Markup("&para;")
+
+
+# Most headings are the same few section titles on every page. typed: a str and a Markup of the same text are
+# equal as keys, and only the Markup may be taken as it is.
+@lru_cache(maxsize=4096, typed=True)
+def heading(title: str | Markup, level: int = 2, anchor: str | None = None) -> str:
+    """A heading as an HTML block, written exactly as Python-Markdown's toc extension writes one with
+    `permalink: true`. A generated page is then all HTML blocks and MkDocs has no Markdown left to convert
     on it, which was a large share of a big build; the plugin makes the page's table of contents from these
     headings (blocks.toc_tokens). The page's h1 has no id: tables of contents list the sections below it.
     A heading made from data text gets an `anchor` of its own (an id): two names may make the same slug."""
+    title = to_html(title)
     if level == 1:
-        return html_block(f"<h1>{title}</h1>")
+        return html_block(tag("h1", trusted(title)))
     anchor = anchor or slugify(unescape(title), "-")
-    return html_block(
-        f'<h{level} id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a>'
-        f"</h{level}>"
-    )
+    return html_block(tag(f"h{level}", trusted(title), _permalink(anchor), id=anchor))
+
+
+@lru_cache(maxsize=1024)
+def _permalink(anchor: str) -> Markup:
+    return tag("a", PILCROW, class_="headerlink", href=f"#{anchor}", title=PERMANENT_LINK)
 
 
 def section(title: str, body: str, level: int = 2, anchor: str | None = None) -> str:

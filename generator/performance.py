@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .charts import chart_block, chart_scripts, performance_spec, portfolio_trend_spec, rag_counts_spec
+from .markup import tag
 from .md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from .text import plain
 
@@ -85,7 +86,7 @@ def trend_section(a: Analysis) -> str:
     """Portfolio SPI and CPI and the projects by reported RAG over the last 12 months, as charts and a table."""
     periods: list[dict[str, Any]] = a.trend.to_dict("records")
     if not any(p["projects"] for p in periods):
-        return paragraph("<em>No status report in the last 12 months.</em>")
+        return paragraph(tag("em", "No status report in the last 12 months."))
     definition = paragraph(
         "Each month counts the projects that had started and had a status report by the month's end, with the "
         "latest one; closed and cancelled projects only in the months they reported, proposals and approved "

@@ -12,6 +12,7 @@ from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
 from .kpi import RAGS, priority_score
 from .kpi_definitions import BAND_TEXT
+from .markup import Markup, attributes, join, tag
 from .md import (
     EMPTY,
     facts,
@@ -19,11 +20,11 @@ from .md import (
     front_matter,
     heading,
     link,
+    marked,
     md_link,
     objective_path,
     page_scripts,
     paragraph,
-    pmo_mark,
     program_path,
     project_path,
     request_path,
@@ -34,7 +35,7 @@ from .md import (
 )
 from .model import PHASES
 from .roadmap import roadmap_chart
-from .text import attribute, one_line, plain, rich
+from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -51,16 +52,16 @@ HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
 )
 
 
-def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str, ...]]:
+def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str | Markup, ...]]:
     cur = a.settings.currency
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[str | Markup, ...]] = []
     for pid in ids:
         r = a.rows[pid]
         program = a.portfolio.programs.get(r["program"])
         rows.append(
             (
-                link(here, project_path(pid), plain(r["name"])) + pmo_mark(a.project(pid)),
-                f"<code>{pid}</code>",
+                marked(link(here, project_path(pid), plain(r["name"])), a.project(pid)),
+                tag("code", pid),
                 link(here, program_path(r["program"]), plain(program.name)) if program else plain(r["program"]),
                 fmt.phase(r["phase"]),
                 plain(a.person_name(r["manager"])),
@@ -87,18 +88,21 @@ def register_page(a: Analysis) -> str:
     ids = list(a.projects.sort_values(["program", "name"]).index)
     rows = a.rows
     row_attrs = [
-        f'data-program="{attribute(rows[pid]["program"])}" data-phase="{rows[pid]["phase"]}" '
-        f'data-rag="{rows[pid]["rag"] if isinstance(rows[pid]["rag"], str) else "n/a"}"'
+        attributes(
+            data_program=rows[pid]["program"],
+            data_phase=rows[pid]["phase"],
+            data_rag=rows[pid]["rag"] if isinstance(rows[pid]["rag"], str) else "n/a",
+        )
         for pid in ids
     ]
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
-    choices = {
+    choices: dict[str, list[tuple[str, str | Markup]]] = {
         "program": [(p.id, plain(p.name)) for p in programs],
         "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
     }
     form = filter_form("pmo-register-table", choices, len(ids))
-    table_attrs = 'id="pmo-register-table" data-pmo-sortable'
+    table_attrs = attributes(id="pmo-register-table", data_pmo_sortable=True)
     register = html_block(
         table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", table_attrs, row_attrs)
     )
@@ -114,14 +118,14 @@ def register_page(a: Analysis) -> str:
     )
 
 
-COUNTS = "data-pmo-counts"  # pmo.css: a table of one row of counts, in narrow columns
+COUNTS = attributes(data_pmo_counts=True)  # pmo.css: a table of one row of counts, in narrow columns
 
 
 def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) -> str:
     t = a.totals
     cur = a.settings.currency
     org = plain(a.settings.organization)
-    header = intro.rstrip() + "\n\n" if intro else heading(f"{org} IT portfolio", 1)
+    header = intro.rstrip() + "\n\n" if intro else heading(join([org, " IT portfolio"]), 1)
     figures = tiles(
         [
             (str(t.active), f"active projects of {t.projects}"),
@@ -214,23 +218,25 @@ def _capacity(a: Analysis) -> str:
     months: dict[str, list[str]] = defaultdict(list)
     for cell in over:
         months[cell["team"]].append(fmt.month(cell["month"]))
-    items = "".join(
-        f"<li>{link(HOME, team_path(tid), plain(teams[tid]))}: {', '.join(found)}</li>" for tid, found in months.items()
+    items = join(
+        tag("li", link(HOME, team_path(tid), plain(teams[tid])), ": ", ", ".join(found))
+        for tid, found in months.items()
     )
     count = f"{len(over)} team-month{'s' if len(over) != 1 else ''}"
     return (
         paragraph(
-            f"<strong>{count} over-allocated</strong> in the next 12 months ({window}): demand from the "
-            f"projects' resources exceeds the team's capacity in {len(months)} team{'s' if len(months) != 1 else ''}."
+            tag("strong", f"{count} over-allocated"),
+            f" in the next 12 months ({window}): demand from the projects' resources exceeds the team's capacity "
+            f"in {len(months)} team{'s' if len(months) != 1 else ''}.",
         )
-        + html_block(f"<ul>{items}</ul>")
+        + html_block(tag("ul", items))
         + f"See {more} for every team and month.\n"
     )
 
 
-def _health(a: Analysis, ids: list[str]) -> str:
+def _health(a: Analysis, ids: list[str]) -> Markup:
     rags = Counter(a.rows[pid]["rag"] for pid in ids if a.rows[pid]["active"])
-    return " ".join(f"{fmt.rag(r)} {rags[r]}" for r in RAGS if rags[r]) or "—"
+    return join((join([fmt.rag(r), f" {rags[r]}"]) for r in RAGS if rags[r]), " ") or Markup("—")
 
 
 def _program_table(a: Analysis, here: str) -> str:
@@ -269,14 +275,15 @@ def program_page(a: Analysis, program_id: str) -> str:
             ("PMO analyst", plain(a.person_name(program.pmo_analyst)) or "—"),
             (
                 "Objectives",
-                ", ".join(link(here, objective_path(o), plain(objectives[o].name)) for o in program.objectives) or "—",
+                join((link(here, objective_path(o), plain(objectives[o].name)) for o in program.objectives), ", ")
+                or "—",
             ),
             ("Active projects by RAG", _health(a, ids)),
         ],
     )
     return (
         front_matter(program.name)
-        + heading(plain(program.name) + pmo_mark(program), 1)
+        + heading(marked(plain(program.name), program), 1)
         + about
         + "\n"
         + rich(program.description)
@@ -305,7 +312,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     here = objective_path(objective_id)
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
-    program_list = "".join(f"<li>{link(here, program_path(p.id), plain(p.name))}</li>" for p in programs)
+    program_list = join(tag("li", link(here, program_path(p.id), plain(p.name))) for p in programs)
     roadmap = roadmap_chart(a, ids, here, "roadmap", f"{objective.name} roadmap")
     return (
         front_matter(objective.name)
@@ -313,7 +320,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
         + rich(objective.description)
         + "\n"
         + section("Key figures", kpi_tiles(a, a.objective_totals[objective_id]))
-        + section("Programs", html_block(f"<ul>{program_list}</ul>") if program_list else EMPTY)
+        + section("Programs", html_block(tag("ul", program_list)) if program_list else EMPTY)
         + section("Projects", table(PROJECT_HEADERS, _project_rows(a, here, ids), align="llllllllrr"))
         + section("Roadmap", roadmap)
         + (chart_scripts(here) if "pmo-chart-spec" in roadmap else "")
@@ -366,12 +373,12 @@ def request_page(a: Analysis, request_id: str) -> str:
             ),
             (
                 "Objectives",
-                ", ".join(link(here, objective_path(o), plain(objectives[o].name)) for o in r.objectives) or "—",
+                join((link(here, objective_path(o), plain(objectives[o].name)) for o in r.objectives), ", ") or "—",
             ),
         ],
     )
-    summary = paragraph(f"<strong>{plain(r.summary)}</strong>") if r.summary else ""
-    return front_matter(r.name) + heading(plain(r.name) + pmo_mark(r), 1) + about + "\n" + summary + rich(r.description)
+    summary = paragraph(tag("strong", plain(r.summary))) if r.summary else ""
+    return front_matter(r.name) + heading(marked(plain(r.name), r), 1) + about + "\n" + summary + rich(r.description)
 
 
 def calendar_page(a: Analysis) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import fmt
 from .charts import chart_block, milestones_spec, rag_history_spec, s_curve_spec
 from .kpi import milestone_slip
+from .markup import tag
 from .md import paragraph, table
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def trends(a: Analysis, p: Project, row: Row) -> str:
     """The S-curve and the RAG history of the project's status reports, and the table both are drawn from."""
     history = a.history_rows.get(p.id, [])
     if not history:
-        return paragraph("<em>No status report yet.</em>")
+        return paragraph(tag("em", "No status report yet."))
     return s_curve_chart(a, p, row, history) + rag_history_chart(p, history) + history_table(a, history)
 
 
@@ -111,7 +112,7 @@ def history_table(a: Analysis, history: list[dict[str, Any]]) -> str:
         for r in reversed(history)
     ]
     headers = ["Date", "Reported RAG", "Derived RAG", "PV", "EV", "AC", "SPI", "CPI"]
-    return paragraph(f"<strong>{HISTORY_TABLE}</strong>, newest first") + table(headers, rows, align="lllrrrrr")
+    return paragraph(tag("strong", HISTORY_TABLE), ", newest first") + table(headers, rows, align="lllrrrrr")
 
 
 def milestones_chart(a: Analysis, p: Project) -> str:

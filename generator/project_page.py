@@ -9,12 +9,14 @@ from .benefits_page import benefit_amount, benefit_state
 from .blocks import html_block
 from .charts import chart_scripts
 from .kpi import milestone_slip, why_undefined
+from .markup import Markup, join, tag
 from .md import (
     EMPTY,
     facts,
     front_matter,
     heading,
     link,
+    marked,
     objective_path,
     paragraph,
     pmo_mark,
@@ -25,7 +27,7 @@ from .md import (
     team_path,
 )
 from .project_charts import milestones_chart, trends
-from .text import attribute, one_line, plain, rich
+from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -47,7 +49,7 @@ def project_page(a: Analysis, project_id: str, history: DataChange | None = None
     if history is not None:
         parts.append(_last_change(history))
     if p.summary:
-        parts.append(paragraph(f"<strong>{plain(p.summary)}</strong>"))
+        parts.append(paragraph(tag("strong", plain(p.summary))))
     parts.append(rich(p.description))
     parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
     milestones = milestones_chart(a, p)
@@ -74,24 +76,36 @@ def project_page(a: Analysis, project_id: str, history: DataChange | None = None
 
 def _last_change(change: DataChange) -> str:
     """When the data file last changed, from git; the commit links to the file's history where the host is known."""
-    commit = f"<code>{change.commit[:7]}</code>"
+    commit = tag("code", change.commit[:7])
     if change.url:
-        commit = f'<a href="{attribute(change.url)}" title="History of this project\'s data file">{commit}</a>'
-    return html_block(f'<p class="pmo-history">Data last changed {fmt.date(change.date)} ({commit})</p>')
+        commit = tag("a", commit, href=change.url, title=HISTORY_LINK)
+    return html_block(tag("p", f"Data last changed {fmt.date(change.date)} (", commit, ")", class_="pmo-history"))
+
+
+HISTORY_LINK = Markup("History of this project's data file")
+SET_BY_HAND = Markup("Set by hand")
+DERIVED = Markup("Derived from SPI, CPI and schedule slip")
 
 
 def _badges(a: Analysis, p: Project, row: Row) -> str:
     if p.rag_override:
-        rag = f"{fmt.rag(p.rag_override.rag, 'Set by hand')} (override: {plain(p.rag_override.reason)})"
+        rag = join([fmt.rag(p.rag_override.rag, SET_BY_HAND), " (override: ", plain(p.rag_override.reason), ")"])
     else:
-        rag = fmt.rag(row["derived_rag"], "Derived from SPI, CPI and schedule slip")
+        rag = fmt.rag(row["derived_rag"], DERIVED)
     reported = row["reported_rag"]
     if not fmt.missing(reported) and reported != row["rag"]:
-        rag += f" · reported by the project: {fmt.rag(reported)}"
+        rag += join([" · reported by the project: ", fmt.rag(reported)])
     kind = p.kind.capitalize()
     return paragraph(
-        f"<strong>RAG</strong> {rag} · <strong>Phase</strong> {fmt.phase(p.phase)} · "
-        f"<strong>{kind}</strong> work{pmo_mark(p)}"
+        tag("strong", "RAG"),
+        " ",
+        rag,
+        " · ",
+        tag("strong", "Phase"),
+        f" {fmt.phase(p.phase)} · ",
+        tag("strong", kind),
+        " work",
+        pmo_mark(p),
     )
 
 
@@ -99,8 +113,9 @@ def _header(a: Analysis, p: Project, here: str) -> str:
     program = a.portfolio.programs.get(p.program)
     program_link = link(here, program_path(p.program), plain(program.name)) if program else plain(p.program)
     objectives = a.objectives
-    aligned = ", ".join(
-        link(here, objective_path(oid), plain(objectives[oid].name)) for oid in p.objectives if oid in objectives
+    aligned = join(
+        (link(here, objective_path(oid), plain(objectives[oid].name)) for oid in p.objectives if oid in objectives),
+        ", ",
     )
     rows = [
         ("Program", program_link),
@@ -112,13 +127,13 @@ def _header(a: Analysis, p: Project, here: str) -> str:
     return facts(("Role", "Who / what"), rows)
 
 
-def _withheld(p: Project, name: WithheldField, shown: str) -> str:
+def _withheld(p: Project, name: WithheldField, shown: str) -> str | Markup:
     """A value the source withholds is n/a, with the source's reason on hover."""
     why = p.withheld.get(name)
     return fmt.na(f"Withheld by the source: {' '.join(why.split())}") if why and shown in (fmt.NA, "—") else shown
 
 
-def _kpi(row: Row, name: str, shown: str) -> str:
+def _kpi(row: Row, name: str, shown: str) -> str | Markup:
     return fmt.na(why_undefined(name, row)) if shown == fmt.NA else shown
 
 
@@ -161,11 +176,12 @@ def _schedule_and_budget(a: Analysis, p: Project, row: Row) -> str:
         basis = (
             f"Planned value as of {as_of}; earned value and actual cost from the status report of {fmt.date(report)}."
         )
-    withheld = "; ".join(
-        f"{name.replace('_', ' ')}: {one_line(why.rstrip('. '))}" for name, why in sorted(p.withheld.items())
+    withheld = join(
+        (join([name.replace("_", " "), ": ", one_line(why.rstrip(". "))]) for name, why in sorted(p.withheld.items())),
+        "; ",
     )
     if withheld:
-        basis += f" Withheld by the source of the data: {withheld}."
+        basis = join([basis, " Withheld by the source of the data: ", withheld, "."])
     return f"{paragraph(basis)}{schedule}{budget}{_indicators(row)}"
 
 
@@ -173,7 +189,7 @@ def _indicators(row: Row) -> str:
     """Risk, stakeholders and priority: the indicators beside earned value."""
     satisfaction = row["satisfaction"]
     if fmt.missing(satisfaction):
-        stakeholders = fmt.na("no status report has a satisfaction score yet")
+        stakeholders: str | Markup = fmt.na("no status report has a satisfaction score yet")
     else:
         trend = row["satisfaction_trend"]
         change = (
@@ -217,9 +233,9 @@ def _milestones(p: Project) -> str:
 def _status(a: Analysis, p: Project) -> str:
     current = p.status_at(a.settings.as_of)
     if current is None:
-        return paragraph("<em>No status report on or before the reporting date yet.</em>")
+        return paragraph(tag("em", "No status report on or before the reporting date yet."))
     cur = a.settings.currency
-    latest = paragraph(f"Latest report, {fmt.date(current.date)}: {fmt.rag(current.rag)}") + rich(current.summary)
+    latest = paragraph(f"Latest report, {fmt.date(current.date)}: ", fmt.rag(current.rag)) + rich(current.summary)
     rows = [
         (
             fmt.date(s.date),
@@ -232,17 +248,17 @@ def _status(a: Analysis, p: Project) -> str:
         for s in reversed(p.status)
     ]
     history = table(["Date", "RAG", "Complete", "Actual cost", "Satisfaction", "Summary"], rows, align="llrrrl")
-    return f"{latest}{paragraph('<strong>History</strong>, newest first')}{history}"
+    return f"{latest}{paragraph(tag('strong', 'History'), ', newest first')}{history}"
 
 
 RISK_HEADERS = ["Id", "Risk", "Probability", "Impact", "Exposure", "Owner", "Status", "Mitigation"]
 
 
-def risk_cells(a: Analysis, r: Risk) -> tuple[str, ...]:
+def risk_cells(a: Analysis, r: Risk) -> tuple[str | Markup, ...]:
     """One risk as table cells (RISK_HEADERS); exposure counts for open risks only."""
     return (
         plain(r.id),
-        plain(r.title) + pmo_mark(r),
+        marked(plain(r.title), r),
         str(r.probability),
         str(r.impact),
         str(r.probability * r.impact) if r.status == "open" else "—",
@@ -261,7 +277,7 @@ def _issues(a: Analysis, p: Project) -> str:
     rows = [
         (
             plain(i.id),
-            plain(i.title) + pmo_mark(i),
+            marked(plain(i.title), i),
             i.severity,
             plain(a.person_name(i.owner)),
             i.status,
@@ -273,7 +289,7 @@ def _issues(a: Analysis, p: Project) -> str:
 
 
 def _dependencies(a: Analysis, p: Project, here: str) -> str:
-    def name(pid: str) -> str:
+    def name(pid: str) -> Markup:
         other = a.portfolio.projects.get(pid)
         return link(here, project_path(pid), plain(other.name)) if other else plain(pid)
 
@@ -290,7 +306,7 @@ def _changes(a: Analysis, p: Project) -> str:
         (
             plain(c.id),
             fmt.date(c.date),
-            plain(c.title) + pmo_mark(c),
+            marked(plain(c.title), c),
             fmt.money(c.cost, cur),
             fmt.days(c.schedule_days),
             c.decision,
@@ -305,7 +321,7 @@ def _benefits(a: Analysis, p: Project) -> str:
     cur = a.settings.currency
     rows = [
         (
-            plain(b.name) + pmo_mark(b),
+            marked(plain(b.name), b),
             b.kind,
             benefit_amount(b.planned, b, cur),
             benefit_amount(b.realized, b, cur),
@@ -338,7 +354,7 @@ def _lessons(p: Project) -> str:
     for lesson in p.lessons:
         when = f" ({fmt.date(lesson.date)})" if lesson.date else ""
         category = plain(lesson.category.replace("-", " ").capitalize())
-        parts.append(paragraph(f"<strong>{category}</strong>{when}{pmo_mark(lesson)}") + rich(lesson.lesson))
+        parts.append(paragraph(tag("strong", category), when, pmo_mark(lesson)) + rich(lesson.lesson))
         if lesson.recommendation:
-            parts.append(paragraph("<em>Recommendation:</em>") + rich(lesson.recommendation))
+            parts.append(paragraph(tag("em", "Recommendation:")) + rich(lesson.recommendation))
     return "\n".join(parts)

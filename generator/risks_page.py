@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from .blocks import html_block
 from .charts import chart_block, chart_scripts, risk_heatmap_spec
+from .markup import Markup, attributes
 from .md import filter_form, front_matter, heading, link, page_scripts, project_path, section, table_html
 from .portfolio_pages import TABLES_JS
 from .project_page import RISK_HEADERS, risk_cells
-from .text import attribute, plain
+from .text import plain
 
 if TYPE_CHECKING:
     from .analyse import Analysis
@@ -61,12 +62,16 @@ def risks_page(a: Analysis) -> str:
         project = a.project(pid)
         rows.append((link(RISKS, project_path(pid), plain(project.name)), *risk_cells(a, r)))
         attrs.append(
-            f'data-program="{attribute(project.program)}" data-owner="{attribute(r.owner)}" data-status="{r.status}" '
-            f'data-cell="{r.probability}-{r.impact}"'
+            attributes(
+                data_program=project.program,
+                data_owner=r.owner,
+                data_status=r.status,
+                data_cell=f"{r.probability}-{r.impact}",
+            )
         )
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     owners = sorted({r.owner for _, r in entries}, key=a.person_name)
-    choices = {
+    choices: dict[str, list[tuple[str, str | Markup]]] = {
         "program": [(p.id, plain(p.name)) for p in programs],
         "owner": [(o, plain(a.person_name(o))) for o in owners],
         "status": [("open", "Open"), ("closed", "Closed")],
@@ -78,7 +83,9 @@ def risks_page(a: Analysis) -> str:
     headers = ["Project", *RISK_HEADERS]
     register = (
         filter_form("pmo-risk-table", choices, len(rows))
-        + html_block(table_html(headers, rows, "lllrrrlll", 'id="pmo-risk-table" data-pmo-sortable', attrs))
+        + html_block(
+            table_html(headers, rows, "lllrrrlll", attributes(id="pmo-risk-table", data_pmo_sortable=True), attrs)
+        )
         if rows
         else "_No risks recorded._\n"
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .handbook import MarkerError
+from .markup import Markup, join, tag
 from .md import link, paragraph, program_path, project_path, table, team_path
 from .pmo_tasks import ROLES, find_role
 from .text import plain
@@ -82,7 +83,7 @@ def role_holders(context: Context, args: dict[str, str]) -> str:
     for person_id in holders(a, role, by_person):
         person = a.people.get(person_id)
         d = by_person.get(person_id, Duties())
-        team = ""
+        team: str | Markup = ""
         if person and person.team:
             team_name = plain(a.team_names.get(person.team, person.team))
             team = link(here, team_path(person.team), team_name) if person.team in a.capacity.teams else team_name
@@ -91,7 +92,7 @@ def role_holders(context: Context, args: dict[str, str]) -> str:
         projects = _projects(context, d, role)
         rows.append((plain(a.person_name(person_id)), team or "—", listed, programs, projects))
     if not rows:
-        return paragraph(f"<em>Nobody holds this role in the portfolio data ({plain(role.name)}).</em>")
+        return paragraph(tag("em", "Nobody holds this role in the portfolio data (", plain(role.name), ")."))
     headers = ["Person", "Team", "Role in people.yaml", "Programs", "Current projects"]
     shown = [0, *(i for i in range(1, len(headers)) if any(row[i] != "—" for row in rows))]  # no empty column
     count = len(rows)
@@ -114,15 +115,15 @@ def _program_ids(a: Analysis, d: Duties, role: Role) -> list[str]:
     }.get(role.id, [])
 
 
-def _programs(context: Context, d: Duties, role: Role) -> str:
+def _programs(context: Context, d: Duties, role: Role) -> str | Markup:
     a, here = context.analysis, context.page
     ids = _program_ids(a, d, role)
     if role.id in _WHOLE_PORTFOLIO:
         return f"all {len(ids)}" if ids else "—"
-    return ", ".join(link(here, program_path(p), plain(a.portfolio.programs[p].name)) for p in ids) or "—"
+    return join((link(here, program_path(p), plain(a.portfolio.programs[p].name)) for p in ids), ", ") or "—"
 
 
-def _projects(context: Context, d: Duties, role: Role) -> str:
+def _projects(context: Context, d: Duties, role: Role) -> str | Markup:
     """The person's projects in this role (for a program's manager or PMO analyst, the program's projects) that
     are not finished, with the number of finished ones."""
     a, here = context.analysis, context.page
@@ -136,12 +137,15 @@ def _projects(context: Context, d: Duties, role: Role) -> str:
         ids = {"project-manager": d.manages, "sponsor": d.sponsors}.get(role.id, [])
     current = sorted((p for p in ids if a.project(p).phase not in _FINISHED), key=lambda p: a.project(p).name)
     done = len(ids) - len(current)
-    shown = ", ".join(
-        f"{link(here, project_path(p), plain(a.project(p).name))} ({fmt.phase(a.project(p).phase).lower()})"
-        for p in current
+    shown = join(
+        (
+            join([link(here, project_path(p), plain(a.project(p).name)), f" ({fmt.phase(a.project(p).phase).lower()})"])
+            for p in current
+        ),
+        ", ",
     )
     if done:
-        shown += f"{'; ' if shown else ''}{done} closed or cancelled"
+        shown += f"{'; ' if shown else ''}{done} closed or cancelled"  # Markup + str: the str is escaped
     return shown or "—"
 
 
@@ -152,7 +156,7 @@ def _committees(context: Context) -> str:
     for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name.casefold()):
         projects = a.by_program.get(program.id, [])
         running = sum(1 for p in projects if a.project(p).phase not in _FINISHED)
-        chair = plain(a.person_name(program.sponsor)) if program.sponsor else "<em>no sponsor named</em>"
+        chair = plain(a.person_name(program.sponsor)) if program.sponsor else tag("em", "no sponsor named")
         rows.append(
             (
                 link(here, program_path(program.id), plain(program.name)),
@@ -163,7 +167,7 @@ def _committees(context: Context) -> str:
             )
         )
     if not rows:
-        return paragraph("<em>The portfolio has no programs.</em>")
+        return paragraph(tag("em", "The portfolio has no programs."))
     headers = ["Program", "Chair (sponsor)", "Program manager", "PMO adviser", "Projects not finished"]
     return table(headers, rows, "llllr") + paragraph(
         "The other members (senior user, senior supplier, service owner) are named in each project's initiation "

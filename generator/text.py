@@ -17,6 +17,7 @@ import markdown
 import nh3
 
 from .blocks import html_block
+from .markup import Markup, tag
 
 # Characters that mean something to Markdown, its extensions, HTML or Jinja-like template engines, each
 # written as a character reference. Most cells have none: searching first is three times faster.
@@ -49,14 +50,19 @@ ALLOWED_TAGS = {
     "td",
     "del",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# No `title` (nor ammonia's other default on every tag, `lang`: "*" replaces that default): the theme's tooltips
+# show a title as HTML, so a Markdown link title would be markup again.
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"*": set(), "a": {"href"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def plain(value: object) -> str:
-    """One line of inert text for Markdown tables, headings and links."""
+def plain(value: object) -> Markup:
+    """One line of inert text for Markdown and HTML: an escaper, like markupsafe's escape (whose every
+    character it escapes too), that also leaves Markdown and template engines nothing to read, so the text stays
+    text in a page's Markdown source (blocks.unmark) as well as in its HTML."""
     text = _single_spaced(str(value))
-    return text.translate(_REFERENCES) if _SPECIAL.search(text) else text
+    # str's constructor, as markup.trusted: no call more for the most frequent text of a page
+    return str.__new__(Markup, text.translate(_REFERENCES) if _SPECIAL.search(text) else text)
 
 
 def attribute(value: object) -> str:
@@ -73,16 +79,21 @@ def rich(value: str, css_class: str = "pmo-text") -> str:
     """A block of sanitized Markdown as an HTML block, or "" for empty text."""
     if not value or not value.strip():
         return ""
-    return html_block(f'<div class="{css_class}">\n{_render(value.strip())}\n</div>')
+    return html_block(tag("div", _NEWLINE, _render(value.strip()), _NEWLINE, class_=css_class))
+
+
+_NEWLINE = Markup("\n")
 
 
 @lru_cache(maxsize=4096)
-def _render(text: str) -> str:
+def _render(text: str) -> Markup:
+    """Data Markdown as HTML: the only way data text becomes Markup, through the simple renderer below (which
+    escapes every character HTML reads) or through nh3."""
     if not _MARKUP_HINT.search(text):  # most summaries are one plain sentence: skip the Markdown parser
-        return f"<p>{html.escape(text, quote=False)}</p>"
+        return Markup(f"<p>{html.escape(text, quote=False)}</p>")
     simple = _render_simple(text)
     if simple is not None:
-        return simple
+        return Markup(simple)
     # A heading in a description would break the page's outline: keep its words, as bold text.
     rendered = _HEADING.sub(r"<p><strong>\1</strong></p>", _converter().reset().convert(text))
     # Blank lines would end the HTML block in the page's Markdown and let the rest be parsed as Markdown.
@@ -94,7 +105,7 @@ def _render(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return re.sub(r"\n\s*\n", "\n", cleaned).strip()
+    return Markup(re.sub(r"\n\s*\n", "\n", cleaned).strip())
 
 
 # The Markdown most descriptions are written in: paragraphs, tight bullet lists ("- item") and **bold**, in
@@ -136,7 +147,7 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
-def one_line(value: str, limit: int = 160) -> str:
+def one_line(value: str, limit: int = 160) -> Markup:
     """The start of a text as plain inert text, for a table cell."""
     text = _single_spaced(value)
     if len(text) > limit:

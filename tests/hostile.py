@@ -31,6 +31,10 @@ PAYLOADS = [
     "{: onclick=\"alert('xss-attr')\" }",
     '--8<-- "/etc/passwd"',
     "{{ config.site_name }} {% include 'x' %}",
+    # The theme shows a title as HTML on hover: a Markdown link title, a raw title (before the comment below,
+    # which hides the rest of a description)
+    '[titled](https://example.org "<img src=x onerror=alert`xss-title`>")',
+    '<p title="<img src=x onerror=alert(\'xss-raw-title\')>" lang="xss-lang">raw</p>',
     "<!-- the rest of the page is hidden",
     "# A heading that breaks the outline",
     "a | table | breaker",
@@ -78,6 +82,8 @@ def write_hostile_portfolio(target: Path) -> Path:
         d["summary"] = TEXT
         d["description"] = "\n\n".join(PAYLOADS)
         d["rag_override"] = {"rag": "red", "reason": TEXT}
+        d.pop("budget")  # withheld instead, with a hostile reason (shown on the n/a it makes)
+        d["withheld"] = {"budget": TEXT}
         for key, fields in {
             "milestones": ["name"],
             "status": ["summary"],

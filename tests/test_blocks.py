@@ -9,15 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.blocks import BLOCK_END, BLOCK_START, html_block, put_back, set_aside, unmark
+from generator.markup import Markup
 
 
 def test_blocks_survive_conversion_and_come_back_in_order() -> None:
     page = (
         "# PMOBLOCK0\n\n"
-        + html_block("<table><tr><td>a</td></tr></table>")
-        + html_block("<p>b</p>")
+        + html_block(Markup("<table><tr><td>a</td></tr></table>"))
+        + html_block(Markup("<p>b</p>"))
         + "## Section\n\n"
-        + html_block('<div class="x">c</div>')
+        + html_block(Markup('<div class="x">c</div>'))
     )
     text, blocks = set_aside(page)
     assert len(blocks) == 2  # adjacent blocks travel together
@@ -28,7 +29,7 @@ def test_blocks_survive_conversion_and_come_back_in_order() -> None:
 
 
 def test_the_source_tree_keeps_the_blocks_without_marks() -> None:
-    page = "# T\n" + html_block("<p>x</p>")
+    page = "# T\n" + html_block(Markup("<p>x</p>"))
     assert unmark(page) == "# T\n\n<p>x</p>\n\n"
 
 

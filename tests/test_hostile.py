@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.glossary import ABBREVIATIONS
 
 from .conftest import ROOT
 from .hostile import write_hostile_portfolio
@@ -98,6 +99,38 @@ def test_pages_are_inert(site: Path) -> None:
     assert len(pages) > 15
     found = [p for page in pages for p in problems(page.read_text(), page.relative_to(site).as_posix())]
     assert found == []
+
+
+# Words only the payloads hold: none may reach a title, which the theme's tooltips show as HTML.
+PAYLOAD_WORDS = ("xss-", "onerror", "alert(", "<", "config.site_name", "breaker", "passwd", "javascript")
+
+
+def test_no_title_holds_data_text(site: Path) -> None:
+    """Every title on every page is a constant: the theme's, a permanent link's, a glossary tooltip."""
+    glossary = {a.tooltip for a in ABBREVIATIONS}
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for tag, attrs in parse(page.read_text()).tags:
+            title = attrs.get("title")
+            if title is None:
+                continue
+            where = f"{page.relative_to(site).as_posix()}: <{tag} title={title[:80]!r}>"
+            if any(word in title.lower() for word in PAYLOAD_WORDS):
+                found.append(where)
+            if tag == "abbr" and title not in glossary:
+                found.append(f"{where}: not a glossary tooltip")
+            if "lang" in attrs and "xss" in (attrs["lang"] or ""):
+                found.append(f"{where}: lang from data")
+    assert found == []
+
+
+def test_a_withheld_reason_and_a_link_title_show_as_text(site: Path) -> None:
+    page = parse((site / "projects/crm/index.html").read_text())
+    text = " ".join(page.text)
+    assert "Withheld by the source: Org" not in text  # the project's own reason, not the organization's
+    assert 'Withheld by the source: <script>alert("xss-script")</script>' in text  # the reason, as text
+    assert [a for t, a in page.tags if t == "a" and a.get("href") == "https://example.org"]  # the titled link
+    assert all("title" not in a for t, a in page.tags if t == "a" and a.get("href") == "https://example.org")
 
 
 def test_search_index_is_inert(site: Path) -> None:

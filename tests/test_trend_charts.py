@@ -165,7 +165,7 @@ def test_portfolio_trend_on_the_performance_page(analysis) -> None:
     assert len(rows) == 13  # the header and the 12 months
     november = re.findall(r"<td[^>]*>(.*?)</td>", rows[8])
     assert november[0] == "2025-11" and november[1] == "0"
-    assert 'title="no project counted this month">n/a' in rows[8]
+    assert 'n/a<span class="pmo-na-why"> (no project counted this month)</span>' in rows[8]
     assert "SPI 1.00 in 2025-12 to 0.83 in 2026-03" in caption(trend, "chart-trend")
 
 
