@@ -35,12 +35,12 @@ PAYLOADS = [
     # which hides the rest of a description)
     '[titled](https://example.org "<img src=x onerror=alert`xss-title`>")',
     '<p title="<img src=x onerror=alert(\'xss-raw-title\')>" lang="xss-lang">raw</p>',
+    f'[a tip](#pmo-tip "{tooltip_payload("link-title")}")',  # a link title, shown as a tooltip on hover
     "<!-- the rest of the page is hidden",
     "# A heading that breaks the outline",
     "a | table | breaker",
     "<svg onload=alert('xss-svg')></svg>",
     "<a href=\"javascript:alert('xss-anchor')\">x</a>",
-    f'[a tip](#pmo-tip "{tooltip_payload("link-title")}")',  # a link title, shown as a tooltip on hover
 ]
 TEXT = " ".join(PAYLOADS)
 # The free-text reason of a withheld value, shown on hover over each "n/a" it causes.
@@ -82,8 +82,6 @@ def write_hostile_portfolio(target: Path) -> Path:
         d["summary"] = TEXT
         d["description"] = "\n\n".join(PAYLOADS)
         d["rag_override"] = {"rag": "red", "reason": TEXT}
-        d.pop("budget")  # withheld instead, with a hostile reason (shown on the n/a it makes)
-        d["withheld"] = {"budget": TEXT}
         for key, fields in {
             "milestones": ["name"],
             "status": ["summary"],
