@@ -107,28 +107,30 @@ def _xlsx_rows(path: Path, mapping: ImportMapping) -> Iterator[tuple[int, list[C
     from openpyxl import load_workbook
 
     check_workbook(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for a file it cannot read
-        raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
-    try:
-        name = mapping.source.sheet
-        if not book.worksheets:
-            raise ImportFailure(f"{path.name}: the workbook has no worksheet")
-        if name is not None and name not in book.sheetnames:
-            raise ImportFailure(f'{path.name} has no sheet "{name}"; its sheets: {", ".join(book.sheetnames)}')
-        sheet = book[name] if name is not None else book.worksheets[0]
-        rows = enumerate(sheet.iter_rows(values_only=True), 1)
-        while True:
-            try:  # a worksheet is read as it is iterated: its faults show here
-                number, values = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
-            yield number, [_xlsx_cell(value) for value in values]
-    finally:
-        book.close()
+    # Our own handle, closed whatever happens: openpyxl leaves the file open when a sheet fails while read.
+    with path.open("rb") as stream:
+        try:
+            book = load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) for a file it cannot read
+            raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
+        try:
+            name = mapping.source.sheet
+            if not book.worksheets:
+                raise ImportFailure(f"{path.name}: the workbook has no worksheet")
+            if name is not None and name not in book.sheetnames:
+                raise ImportFailure(f'{path.name} has no sheet "{name}"; its sheets: {", ".join(book.sheetnames)}')
+            sheet = book[name] if name is not None else book.worksheets[0]
+            rows = enumerate(sheet.iter_rows(values_only=True), 1)
+            while True:
+                try:  # a worksheet is read as it is iterated: its faults show here
+                    number, values = next(rows)
+                except StopIteration:
+                    return
+                except Exception as exc:
+                    raise ImportFailure(f"{path.name}: not readable as an Excel workbook ({_reason(exc)})") from None
+                yield number, [_xlsx_cell(value) for value in values]
+        finally:
+            book.close()
 
 
 MAX_WORKBOOK_BYTES = 512 * 1024 * 1024  # unpacked: a register of a hundred thousand rows is far less
