@@ -6,7 +6,7 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .markup import Markup, tag
+from .markup import Constant, Markup, tag
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -74,13 +74,13 @@ def days(value: Any) -> str:
 RAG_NONE = tag("span", NA, class_="pmo-rag pmo-rag-none")
 
 
-def rag(value: Any, title: Markup | None = None) -> Markup:
+def rag(value: Any, title: Constant | None = None) -> Markup:
     """A RAG badge: colored, and spelled out so it does not rely on color alone; `title` a constant."""
     return RAG_NONE if missing(value) else _badge(str(value), title)
 
 
 @lru_cache(maxsize=64, typed=True)
-def _badge(name: str, title: Markup | None) -> Markup:
+def _badge(name: str, title: Constant | None) -> Markup:
     return tag("span", name.capitalize(), class_=f"pmo-rag pmo-rag-{name}", title=title)
 
 

@@ -5,14 +5,17 @@ is what this module, `text.plain` (an escaper that also makes text Markdown-iner
 Markdown through the nh3 sanitizer) return, and the odd constant written in the code. Data text never
 becomes Markup any other way.
 
-A `title` attribute must be Markup (a constant of the code): mkdocs-material's `content.tooltips` puts a
-title into its tooltip as HTML on hover, so data text there would be markup again. Data text that explains
-something goes into visible text or a `data-` attribute instead.
+A `title` attribute takes only a `Constant`, text written in this code: mkdocs-material's `content.tooltips`
+puts a title into its tooltip as HTML on hover, so data text there would be markup again, even escaped (the
+browser unescapes attributes). Markup made from data (text.plain, a joined cell) is not a Constant, and a
+Constant is no string that data could be added to. Data text that explains something goes into visible
+text or a `data-` attribute instead.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -20,13 +23,40 @@ from markupsafe import Markup, escape
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["HTML_SPECIAL", "Markup", "anchor", "attributes", "escape", "join", "tag", "to_html", "trusted"]
+__all__ = [
+    "HTML_SPECIAL",
+    "Constant",
+    "Markup",
+    "anchor",
+    "attributes",
+    "constant",
+    "escape",
+    "join",
+    "tag",
+    "to_html",
+    "trusted",
+]
 
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "source"})
 # Attributes a script or the theme turns into markup: only constants of the code may fill them.
 CONSTANT_ONLY = frozenset({"title"})
 HTML_SPECIAL = re.compile("[&<>\"']")  # the characters escape() replaces
 _special = HTML_SPECIAL.search
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """Text written in this code, never from data: the only kind of value a title takes. It is no str, so
+    nothing can be joined, concatenated or formatted onto it; escaped when written, like any text."""
+
+    text: str
+
+    def __html__(self) -> Markup:
+        return escape(self.text)
+
+
+def constant(text: str) -> Constant:
+    return Constant(text)
 
 
 def to_html(value: object) -> str:
@@ -83,8 +113,8 @@ def _attributes(attrs: dict[str, object]) -> str:
         if value is None or value is False:
             continue
         name = _NAMES.get(key) or _NAMES.setdefault(key, key.rstrip("_").replace("_", "-"))
-        if name in CONSTANT_ONLY and not isinstance(value, Markup):
-            raise ValueError(f"a {name} attribute takes a constant of the code (Markup), not text: {value!r:.60}")
+        if name in CONSTANT_ONLY and type(value) is not Constant:
+            raise ValueError(f"a {name} attribute takes a constant of the code (Constant), not {value!r:.60}")
         if value is True:
             parts.append(f" {name}")
         elif type(value) is str and not _special(value):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from markdown.extensions.toc import slugify
 
 from .blocks import html_block
-from .markup import HTML_SPECIAL, Markup, anchor, attributes, join, tag, to_html, trusted
+from .markup import HTML_SPECIAL, Markup, anchor, attributes, constant, join, tag, to_html, trusted
 from .text import attribute
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def marked(text: str | Markup, entry: Item | Entity) -> Markup:
     return html if type(html) is Markup else trusted(html)
 
 
-PERMANENT_LINK, PILCROW = Markup("Permanent link"), Markup("&para;")
+PERMANENT_LINK, PILCROW = constant("Permanent link"), Markup("&para;")
 
 
 # Most headings are the same few section titles on every page. typed: a str and a Markup of the same text are

@@ -9,7 +9,7 @@ from .benefits_page import benefit_amount, benefit_state
 from .blocks import html_block
 from .charts import chart_scripts
 from .kpi import milestone_slip, why_undefined
-from .markup import Markup, join, tag
+from .markup import Markup, constant, join, tag
 from .md import (
     EMPTY,
     facts,
@@ -82,9 +82,9 @@ def _last_change(change: DataChange) -> str:
     return html_block(tag("p", f"Data last changed {fmt.date(change.date)} (", commit, ")", class_="pmo-history"))
 
 
-HISTORY_LINK = Markup("History of this project's data file")
-SET_BY_HAND = Markup("Set by hand")
-DERIVED = Markup("Derived from SPI, CPI and schedule slip")
+HISTORY_LINK = constant("History of this project's data file")
+SET_BY_HAND = constant("Set by hand")
+DERIVED = constant("Derived from SPI, CPI and schedule slip")
 
 
 def _badges(a: Analysis, p: Project, row: Row) -> str:

@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 
 from .build import build_site, pmo_plugin
 from .changes_page import Baseline
-from .errors import ConfigurationError, PortfolioError
+from .errors import BIDI_CONTROLS, ConfigurationError, PortfolioError, visible
 from .gitdata import GitError, UnknownRevision, data_path, git, is_dirty, portfolio_at, resolve
 from .pipeline import Timings, read_portfolio
 
@@ -83,7 +83,7 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     plugin = pmo_plugin(config)
     portfolio = read_portfolio(plugin.data_dir, timings)  # bad data fails before the branch is touched
     version = options.version or period(portfolio.settings.as_of)
-    check_names(version, options.aliases, remote)  # names are refused before git is asked anything
+    check_names(version, options.aliases, remote, options.title)  # refused before git is asked anything
     try:
         root, data = data_path(plugin.data_dir)
     except GitError as exc:
@@ -205,12 +205,20 @@ def _baseline(root: Path, branch: str, prefix: str, previous: str, current: str)
 # A version or alias names a folder of the branch and a line of versions.json; a remote is a word of git's
 # command line. Nothing that could be an option, a path, markup or one of the files mike keeps beside them.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# The version selector inserts a title as HTML: no markup characters, no control or bidi characters, no essay.
+_UNSAFE_TITLE = re.compile(f"[<>&\"'\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]|.{{81}}")
 _NAME_RULE = "1 to 64 letters, digits, dots, hyphens and underscores, starting with a letter or digit, without '..'"
 _BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html"})
 
 
-def check_names(version: str, aliases: list[str], remote: str) -> None:
-    """Refuse a version, alias or remote name outside the allow-list; ConfigurationError says what is allowed."""
+def check_names(version: str, aliases: list[str], remote: str, title: str | None = None) -> None:
+    """Refuse a version, alias or remote name outside the allow-list, and a title the version selector would
+    read as markup (Material inserts it as HTML); ConfigurationError says what is allowed."""
+    if title is not None and (not title.strip() or _UNSAFE_TITLE.search(title)):
+        raise ConfigurationError(
+            f"{visible(title)!r} cannot be a version's title: use up to 80 letters, digits, spaces and punctuation "
+            "other than < > & \" '"
+        )
     for what, name in [("a version", version), *(("an alias", alias) for alias in aliases), ("a remote", remote)]:
         if not _NAME.fullmatch(name) or ".." in name or name in _BRANCH_FILES:
             raise ConfigurationError(f"{name!r} cannot name {what}: use {_NAME_RULE}")

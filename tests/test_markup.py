@@ -10,7 +10,7 @@ import pytest
 
 from generator import fmt
 from generator.glossary import ABBREVIATIONS, Tooltips
-from generator.markup import Markup, attributes, join, tag
+from generator.markup import Markup, attributes, constant, escape, join, tag
 from generator.md import heading, link, table_html
 from generator.text import attribute, plain, rich
 
@@ -48,7 +48,14 @@ def test_a_title_takes_only_a_constant_of_the_code() -> None:
         tag("span", "n/a", title="Withheld: <img src=x onerror=alert(1)>")
     with pytest.raises(ValueError, match="title attribute takes a constant"):
         fmt.rag("red", "a reason from the data")  # type: ignore[arg-type]
-    assert tag("a", "¶", title=Markup("Permanent link")) == '<a title="Permanent link">¶</a>'
+    data = "<img src=x onerror=alert(1)>"
+    for escaped in (plain(data), Markup(escape(data)), join([data]), Markup(constant("Withheld: ")) + data):
+        with pytest.raises(ValueError, match="title attribute takes a constant"):  # escaped data is data still
+            tag("span", "n/a", title=escaped)
+    assert tag("a", "¶", title=constant("Permanent link")) == '<a title="Permanent link">¶</a>'
+    assert tag("a", "¶", title=constant("Its <own> \"text\"")) == '<a title="Its &lt;own&gt; &#34;text&#34;">¶</a>'
+    with pytest.raises(TypeError):  # nothing rides along on a constant
+        constant("Withheld: ") + data  # type: ignore[operator]
 
 
 def test_join_escapes_text_but_not_markup() -> None:

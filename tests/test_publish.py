@@ -301,6 +301,9 @@ REFUSED = [
     ("--version", "v\n1"),
     ("--version", "versions.json"),
     ("--version", "x" * 65),
+    ("--title", "<img src=x onerror=alert(1)>"),  # the version selector inserts a title as HTML
+    ("--title", "Q3 \u202eevil"),
+    ("--title", "x" * 81),
     ("--alias", "-x"),
     ("--alias", "a/b"),
     ("--alias", "<b>onmouseover=alert(1)"),
