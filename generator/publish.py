@@ -158,9 +158,9 @@ def previous_version(versions: Versions, version: str) -> str | None:
 
 
 def _order(name: str) -> tuple[int, Any]:
-    from verspec.loose import LooseVersion
+    from mike.versions import Version  # mike's own order of versions, whichever library mike uses for it
 
-    return (0 if re.match(r"v?\d", name) else 1, LooseVersion(name))
+    return (0 if re.match(r"v?\d", name) else 1, Version(name))
 
 
 def _older(a: tuple[int, Any], b: tuple[int, Any]) -> bool:

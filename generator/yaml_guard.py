@@ -13,6 +13,7 @@ value / `~` / `null`, which become None. The model decides what a field's text m
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,8 @@ def parse_yaml(text: str, path: Path, display: str) -> SourceFile:
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any parsing
         # the first place of that character is where the reader stopped (positions are bytes in libyaml)
         line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
-        raise YamlProblem(line, f"the control character U+{exc.character:04X} is not allowed in YAML: remove it") from None
+        kind = "control character" if unicodedata.category(chr(exc.character)) == "Cc" else "character"
+        raise YamlProblem(line, f"the {kind} U+{exc.character:04X} is not allowed in YAML: remove it") from None
     except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError PyYAML raises while parsing is one above
         raise YamlProblem(None, f"this file is not valid YAML ({exc})") from None
     return source
@@ -117,7 +119,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str
     if "quoted scalar" in context:
         return line, "a quote opened on this line is never closed"
     if context.startswith("while parsing a flow"):
-        return line, f"a bracket opened on this line is never closed ({problem})"
+        closer = "]" if "']'" in problem else "}" if "'}'" in problem else "its closing bracket"
+        return line, f"a bracket opened on this line is never closed: end it with {closer}, items apart with commas"
     if any(p in problem for p in ("expected <block end>", "did not find expected key", "expected '-' indicator")):
         return line, "the indentation does not match the lines above: the items of one list or mapping line up"
     if "mapping values are not allowed" in problem:
@@ -141,7 +144,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str
         return line, 'a value is missing here, or starts with a sign YAML reserves ("]", "}", ","): quote it'
     if "incompatible YAML document" in problem or "directive" in problem:
         return line, 'remove the "%" line at the top: the portfolio files are plain YAML 1.2 without directives'
-    return line, f"this line is not valid YAML ({problem or context}): check its quotes, colons and indentation"
+    return line, "this line is not valid YAML: check its quotes, colons, brackets and indentation"
 
 
 def _char_at(lines: list[str], line: int, column: int) -> str:

