@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .errors import ConfigurationError
-from .outputs import MARKER, check_never_replaced, check_replaceable, write_marker
+from .outputs import MARKER, check_never_replaced, check_replaceable, is_pmo_output, write_marker
 from .pipeline import Timings, read_portfolio
 from .transaction import process_running, reason
 
@@ -240,7 +240,9 @@ def clean_leftovers(out_dir: Path) -> None:
             continue
         pid = match.group(2)  # none in the names of pmo before this check: those are stale
         if pid is None or not process_running(int(pid)):
-            stale.append((match.group(1), entry))
+            # what goes back into the site must be pmo's: a build writes its marker before the swap moves
+            # anything, so a leftover without it holds nothing to put back (a planted one is only removed)
+            stale.append((match.group(1) if is_pmo_output(entry) else "unmarked", entry))
     for kind, entry in stale:
         with contextlib.suppress(OSError):
             if kind == "old" and not out_dir.exists():
@@ -248,7 +250,7 @@ def clean_leftovers(out_dir: Path) -> None:
                 _log.warning("pmo: put the previous site back in %s from %s, left by a killed build", out_dir, entry)
     for kind, entry in stale:
         with contextlib.suppress(OSError):  # a dot entry that cannot go back keeps its leftover
-            for moved in sorted(entry.iterdir()) if kind != "old" else ():
+            for moved in sorted(entry.iterdir()) if kind not in ("old", "unmarked") else ():
                 if moved.name.startswith(".") and moved.name != MARKER and not (out_dir / moved.name).exists():
                     moved.rename(out_dir / moved.name)
                     _log.warning("pmo: put %s back in %s, left by a killed build", moved.name, out_dir)

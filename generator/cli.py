@@ -267,15 +267,15 @@ def publish(
             done = publish_version(site.config, options)
         except GitError as exc:
             _fail(f"Error: {exc}", 1)
-    for warning in done.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    for warning in done.warnings:  # these and the reason below may quote git, the branch's files or the data
+        _echo(f"Warning: {warning}", err=True)
     aliases_text = f" ({', '.join(done.aliases)})" if done.aliases else ""
     what = "Published" if done.changed else "Unchanged (already published with the same content):"
     click.echo(f"{what} version {done.version}{aliases_text} on the branch {done.branch}.")
     if done.previous and done.changes_unavailable:
-        click.echo(f"Warning: no changes since {done.previous}: {done.changes_unavailable}.", err=True)
+        _echo(f"Warning: no changes since {done.previous}: {done.changes_unavailable}.", err=True)
     elif done.previous:
-        click.echo(f'Its page "Changes since {done.previous}" lists what moved since that version.')
+        _echo(f'Its page "Changes since {done.previous}" lists what moved since that version.')
     if done.pushed:
         click.echo(f"Pushed {done.branch} to {done.remote}.")
 
@@ -532,11 +532,18 @@ def _log_mkdocs(verbose: bool) -> None:
     for old in [h for h in logger.handlers if getattr(h, "_pmo", False)]:
         logger.removeHandler(old)
     handler = logging.StreamHandler(sys.stderr)  # the current stderr: tests and callers may swap it
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setFormatter(_VisibleFormatter("%(levelname)-7s -  %(message)s"))
     handler._pmo = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+class _VisibleFormatter(logging.Formatter):
+    """MkDocs' messages name docs and handbook files, which a pull request names: no raw control character."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 def _write_stdout_bytes(data: bytes) -> None:

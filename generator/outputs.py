@@ -36,7 +36,7 @@ def check_never_replaced(out_dir: Path, sources: dict[str, Path]) -> None:
         *sources.items(),
         *(("the home folder", home) for home in _home()),
         ("pmo's own package", PACKAGE_DIR),
-        ("the Python environment pmo runs in", Path(sys.prefix).resolve()),
+        ("the Python environment pmo runs in", _prefix()),
         *(("the repository", root) for root in _repositories([Path.cwd(), *sources.values()])),
     ]
     for what, folder in kept:
@@ -44,8 +44,13 @@ def check_never_replaced(out_dir: Path, sources: dict[str, Path]) -> None:
             raise ConfigurationError(f"--out {out_dir} would replace {what} ({folder}); choose a folder of its own")
     if ".git" in out_dir.parts:
         raise ConfigurationError(f"--out {out_dir} lies inside a repository's .git folder; choose a folder outside it")
-    if out_dir.is_relative_to(PACKAGE_DIR):
-        raise ConfigurationError(f"--out {out_dir} lies inside pmo's own package ({PACKAGE_DIR}); choose another")
+    for what, folder in (("pmo's own package", PACKAGE_DIR), ("the Python environment pmo runs in", _prefix())):
+        if out_dir.is_relative_to(folder):
+            raise ConfigurationError(f"--out {out_dir} lies inside {what} ({folder}); choose a folder outside it")
+
+
+def _prefix() -> Path:
+    return Path(sys.prefix).resolve()
 
 
 def check_replaceable(out_dir: Path, force: bool) -> None:

@@ -213,3 +213,15 @@ def test_the_schemas_refuse_them_too() -> None:
         errors = list(validator.iter_errors({**project, "summary": f"a{char}b"}))
         assert [list(error.path) for error in errors] == [["summary"]], f"U+{ord(char):04X}"
     assert not list(validator.iter_errors({**project, "summary": "tab\tand\nline é ✓"}))
+
+
+def test_mkdocs_messages_are_printed_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    """MkDocs names docs and handbook files, which a pull request names; its messages go through pmo's handler."""
+    import logging
+
+    from generator.cli import _log_mkdocs
+
+    _log_mkdocs(False)
+    logging.getLogger("mkdocs").warning("Doc file 'evil\x1b]0;owned\x07.md' contains a link")
+    err = capsys.readouterr().err
+    assert "evil\\u001b]0;owned\\u0007.md" in err and not RAW.search(err)

@@ -149,6 +149,7 @@ def test_the_repository_its_git_folder_home_and_the_package_are_never_replaced(
         PACKAGE_DIR / "assets": f"lies inside pmo's own package ({PACKAGE_DIR})",
         ROOT: "would replace",  # the package's repository, and the working folder
         Path(sys.prefix): "would replace the Python environment pmo runs in",
+        Path(sys.prefix) / "lib": "lies inside the Python environment pmo runs in",  # its packages
     }
     before = snapshot(tmp_path)
     for out, words in cases.items():

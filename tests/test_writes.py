@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.outputs import MARKER, marker_text
 from generator.transaction import recover, staging_folders
 
 from .conftest import MINI, ROOT
@@ -145,6 +146,7 @@ def test_the_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path) -> 
     pid = dead_pid()
     building = site.parent / f".site.building-{pid}-0123abcd"
     building.mkdir()
+    (building / MARKER).write_text(marker_text("build"))  # written before the swap moves anything into it
     (site / ".git").rename(building / ".git")
     site.rename(site.parent / f".site.old-{pid}-89abcdef")
     (site.parent / ".site.generating-4567cdef").mkdir()  # of a pmo before process ids were in names
@@ -165,6 +167,7 @@ def test_a_leftover_that_cannot_go_back_stays_for_a_later_build(site: Path) -> N
     pid = dead_pid()
     building = site.parent / f".site.building-{pid}-0123abcd"
     building.mkdir()
+    (building / MARKER).write_text(marker_text("build"))  # written before the swap moves anything into it
     (site / ".git").rename(building / ".git")
     shutil.rmtree(site)
     code, output = pmo("build", "--data", str(MINI), "--out", str(site))
@@ -172,6 +175,23 @@ def test_a_leftover_that_cannot_go_back_stays_for_a_later_build(site: Path) -> N
     assert (building / ".git" / "HEAD").is_file() and (site / "index.html").is_file()
     assert pmo("build", "--data", str(MINI), "--out", str(site))[0] == 0
     assert (site / ".git" / "HEAD").is_file() and siblings(site) == ["site"]
+
+
+def test_a_leftover_without_the_marker_puts_nothing_into_the_site(site: Path) -> None:
+    """A folder named like a leftover but not pmo's (planted by a pull request, say) is removed, and nothing
+    of it reaches the site: neither a previous site nor dot files."""
+    pid = dead_pid()
+    shutil.rmtree(site)
+    planted_old = site.parent / f".site.old-{pid}-89abcdef"
+    (planted_old / ".well-known").mkdir(parents=True)
+    (planted_old / ".htaccess").write_text("planted")
+    planted_building = site.parent / f".site.building-{pid}-0123abcd"
+    planted_building.mkdir()
+    (planted_building / ".htaccess").write_text("planted")
+    code, output = pmo("build", "--data", str(MINI), "--out", str(site))
+    assert code == 0, output
+    assert "put" not in output and not (site / ".htaccess").exists() and not (site / ".well-known").exists()
+    assert siblings(site) == ["site"]
 
 
 def test_a_killed_build_leaves_the_site_and_the_next_cleans_up(site: Path) -> None:
