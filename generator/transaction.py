@@ -34,7 +34,7 @@ from .regular import read_regular, special_kind
 
 JOURNAL = "journal.json"
 LOCK = "lock"
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_NO_LINK_NO_WAIT = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _STAGING = re.compile(r"writing-(\d+)-[0-9a-f]+")
 
 
@@ -184,7 +184,7 @@ def _take_lock(entry: Path, *, create: bool) -> int | str | None:
     """The staging folder's lock taken without waiting (its descriptor), _HELD when a running process holds
     it, None when there is no lock file and none was made. A folder without one is no running writer's: a
     writer makes it before anything else and checks afterwards that its folder is still there."""
-    flags = os.O_RDWR | _NOFOLLOW | (os.O_CREAT if create else 0)
+    flags = os.O_RDWR | _NO_LINK_NO_WAIT | (os.O_CREAT if create else 0)
     try:
         lock = os.open(entry / LOCK, flags, 0o600)
     except FileNotFoundError:
@@ -260,7 +260,7 @@ def _new_staging(folder: Path) -> tuple[Path, int]:
         except FileExistsError:
             continue
         try:
-            lock = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            lock = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | _NO_LINK_NO_WAIT, 0o600)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

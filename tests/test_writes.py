@@ -725,3 +725,13 @@ def test_a_note_never_writes_a_raw_control_character(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--data", str(folder)])
     assert result.exit_code == 0, result.output
     assert "Note: The write into" in result.stderr and "\x1b" not in result.stderr
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_not_followed(mini: Path, tmp_path: Path) -> None:
+    decoy = tmp_path / "decoy.txt"
+    decoy.write_text("mine")
+    staging = half_done(mini, dead_pid())
+    (staging / "lock").symlink_to(decoy)
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1 and f"{staging}: its lock file cannot be opened" in output
+    assert (mini / "projects" / "half.yaml").exists() and decoy.read_text() == "mine"
