@@ -64,8 +64,11 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
         _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
+    raw = load_portfolio(folder)
+    for sentence in raw.notes:
+        _note(sentence)
     try:
-        portfolio = validate_portfolio(load_portfolio(folder))
+        portfolio = validate_portfolio(raw)
     except PortfolioError as exc:
         _echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
         sys.exit(1)
@@ -106,6 +109,7 @@ def build(
     stages = Timings()
     with _exit_codes(out_dir) as site:
         site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        _recover_first(_data_folder(site.config))
         build_site(site.config, out_dir, stages, force=force)
     if timings:
         for stage, seconds in stages.seconds.items():
@@ -127,6 +131,7 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
     _log_mkdocs(False)
     with _exit_codes(out_dir) as site:
         site.config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
+        _recover_first(_data_folder(site.config))
         count = write_source_tree(site.config, out_dir, force)
     click.echo(f"Wrote {count} files and mkdocs.yml to {out_dir}.")
 
@@ -206,6 +211,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
             check_output_file(out_file, fmt, folder, force)  # type: ignore[arg-type]
         except ConfigurationError as exc:
             _fail(f"Error: {exc}", 2)
+    _recover_first(folder)
     try:
         table = register(prepare(read_portfolio(folder), audience))  # type: ignore[arg-type]
     except PortfolioError as exc:
@@ -263,6 +269,7 @@ def publish(
     options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message)
     with _exit_codes(Path("."), "The branch was not changed.") as site:
         site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        _recover_first(_data_folder(site.config))
         try:
             done = publish_version(site.config, options)
         except GitError as exc:
@@ -332,6 +339,7 @@ def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
         path = folder if spec is None else Path(spec)
         if not path.is_dir():
             _fail(f"Error: {path} is not a folder; pass the portfolio folder with --data", 2)
+        _recover_first(path)
         return ("the working tree" if spec is None else spec), read_portfolio(path)
     try:
         root, data = data_path(folder)
@@ -420,7 +428,7 @@ def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, over
         mapping = load_mapping(mapping_file)
     except PortfolioError as exc:
         _fail(f"{exc.report()}\nThe mapping has problems; nothing was imported.", 2)
-    with _data_writes(data_dir):
+    with _data_writes(data_dir, dry_run=dry_run):
         try:
             report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
         except ImportFailure as exc:
@@ -470,16 +478,40 @@ def _import_summary(report: ImportReport, verbose: bool) -> str:
     return "\n".join(lines)
 
 
+def _note(sentence: str) -> None:
+    _echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
+
+
+def _recover_first(folder: Path | None) -> None:
+    """Undo what a killed pmo import or pmo new left half done in the data folder before a command reads it,
+    saying so on stderr; when it cannot be undone, the read reports that as a problem of the folder."""
+    from .transaction import recover
+
+    if folder is None:
+        return
+    try:
+        sentences = recover(folder)
+    except (OSError, ValueError):
+        return
+    for sentence in sentences:
+        _note(sentence)
+
+
+def _data_folder(config: MkDocsConfig) -> Path | None:
+    plugin = config.plugins.get("pmo")
+    return getattr(plugin, "data_dir", None)
+
+
 @contextlib.contextmanager
-def _data_writes(folder: Path) -> Iterator[None]:
+def _data_writes(folder: Path, *, dry_run: bool = False) -> Iterator[None]:
     """Around a command that writes into the data folder: first undo what a killed run left half done (as
-    every read of the folder does, here saying so), then turn a failed write into a message that says truly
-    what the folder holds."""
+    every read of the folder does, here saying so; a dry run only says it is pending), then turn a failed
+    write into a message that says truly what the folder holds."""
     from .transaction import WriteNotUndone, recover
 
     try:
-        for sentence in recover(folder):
-            click.echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
+        for sentence in recover(folder, undo=not dry_run):
+            _note(sentence)
     except (OSError, ValueError) as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
         _fail(f"Error: cannot undo an interrupted write into {folder}: {reason}. Nothing else was done.", 1)

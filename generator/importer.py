@@ -701,7 +701,7 @@ def run_import(
             records.append(outcome.record)
     records = _unique_ids(records, report)
     cells_of = {row: cells for row, cells, _ in outcomes}
-    existing = _existing(folder)
+    existing = _existing(folder, dry_run)
     _check_people(mapping, folder, existing)
     header = f"Imported by pmo import from {table.name}"
     for _ in range(3):  # dropping a row can orphan a program it alone named: plan again without it
@@ -732,9 +732,9 @@ def _unique_ids(records: list[Record], report: ImportReport) -> list[Record]:
     return [r for r in records if len(rows[r.entity_id]) == 1]
 
 
-def _existing(folder: Path) -> RawPortfolio:
+def _existing(folder: Path, dry_run: bool) -> RawPortfolio:
     if folder.is_dir():
-        return load_portfolio(folder)
+        return load_portfolio(folder, recover=not dry_run)  # a dry run changes nothing, an undo included
     return RawPortfolio(root=folder, folders={name: {} for name in DATA_FOLDERS})
 
 

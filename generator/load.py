@@ -27,6 +27,7 @@ class RawPortfolio:
     folders: dict[str, dict[str, SourceFile]] = field(default_factory=dict)  # "projects" → id → source
     found: dict[str, set[str]] = field(default_factory=dict)  # "projects" → every id with a file, even unreadable
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was done before reading, as an interrupted write undone
 
 
 def display_path(path: Path) -> str:
@@ -38,10 +39,12 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def load_portfolio(root: Path) -> RawPortfolio:
-    """Read every data file under `root`; problems are collected, never raised, so all are reported."""
+def load_portfolio(root: Path, *, recover: bool = True) -> RawPortfolio:
+    """Read every data file under `root`; problems are collected, never raised, so all are reported. An
+    interrupted write is undone first, unless `recover` is False (a dry run, which changes nothing)."""
     raw = RawPortfolio(root=root, folders={name: {} for name in FOLDERS})
-    _undo_interrupted_writes(raw)
+    if recover:
+        _undo_interrupted_writes(raw)
     if not root.is_dir():
         raw.problems.append(Problem(display_path(root), None, "", "the portfolio folder does not exist"))
         return raw
@@ -74,7 +77,7 @@ def _undo_interrupted_writes(raw: RawPortfolio) -> None:
     from .transaction import recover
 
     try:
-        recover(raw.root)
+        raw.notes += recover(raw.root)
     except (OSError, ValueError) as exc:
         raw.problems.append(
             Problem(display_path(raw.root), None, "", f"an interrupted pmo import or pmo new cannot be undone: {exc}")

@@ -1,27 +1,40 @@
 """All-or-nothing writes into the data folder, for `pmo import` and `pmo new`.
 
 Every file is first written and fsynced into a staging folder beside the data folder (same file system, and
-outside it, so never read as data), with a journal of what the commit will do. The commit is a sequence of
+outside it, so never read as data), or inside it as a dot folder (which the loader skips) when the data folder is
+a mount point or its parent is not writable, with a journal of what the commit will do. The commit is a sequence of
 single-file steps that each leave a whole file: a new file is hard-linked into place (which fails rather than
 replace a file made meanwhile), a replaced file is first hard-linked into the staging folder as a backup and
 then replaced with os.replace. When a step fails, the steps done are undone from the journal, so the folder
 is as it was. The journal is deleted once every step is done: that is the commit. A process killed before
 then leaves its staging folder; the next read of the data folder (`load_portfolio`, so any pmo command that
 reads it) undoes what it had done first (`recover`), as SQLite's next reader rolls back a hot journal.
+
+A writer holds an exclusive flock on the `lock` file in its staging folder for the whole write: the lock dies
+with its process, whereas a process id may be reused, so a folder is a killed run's exactly when recovery can
+take that lock itself. A staging folder may also come with a pull request: before undoing anything, recovery
+checks with lstat that every path it would touch is a real folder or a regular file, never a link, and refuses
+(touching nothing) otherwise.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .regular import read_regular, special_kind
+
 JOURNAL = "journal.json"
+LOCK = "lock"
+_NO_LINK_NO_WAIT = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _STAGING = re.compile(r"writing-(\d+)-[0-9a-f]+")
 
 
@@ -42,7 +55,7 @@ class _Journal:
     def read(cls, path: Path) -> _Journal:
         """A journal left by a killed run. Its paths are checked: a folder of that name could also come from
         anyone who can add files beside the data folder (a pull request), and its undo must stay inside."""
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, 1 << 20).decode("utf-8"))
         try:
             journal = cls(*(data[key] for key in ("files", "existed", "new_dirs")))
         except (KeyError, TypeError):
@@ -61,7 +74,14 @@ def write_files(folder: Path, files: dict[str, str], *, replace: bool = True) ->
     when the folder could not be put back."""
     folder = folder.resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = _new_staging(folder)
+    staging, lock = _new_staging(folder)
+    try:
+        _write_locked(folder, staging, files, replace)
+    finally:
+        os.close(lock)  # only now may a recovery take the folder for a killed run's
+
+
+def _write_locked(folder: Path, staging: Path, files: dict[str, str], replace: bool) -> None:
     try:
         journal = _stage(folder, staging, files, replace)
     except BaseException:
@@ -96,47 +116,185 @@ def replace_file(path: Path, data: bytes) -> None:
         raise
 
 
-def recover(folder: Path) -> list[str]:
-    """Clean what a killed import or new left beside `folder`, undoing a commit it had started; returns a
-    sentence for each commit undone. Staging folders of a process still running are left alone."""
+def recover(folder: Path, *, undo: bool = True) -> list[str]:
+    """Clean what a killed import or new left beside or inside `folder`, undoing a commit it had started;
+    returns a sentence for each commit undone. Staging folders locked by a running process are left alone.
+    With `undo` False nothing is changed: the sentences say which commits are pending. Raises ValueError (or
+    OSError) naming the staging folder when a journal cannot be undone safely; nothing is then touched."""
     folder = folder.resolve()
-    undone = []
+    sentences = []
     for entry, pid in staging_folders(folder):
-        if process_running(pid):
+        try:
+            kind = special_kind(os.lstat(entry).st_mode)
+        except FileNotFoundError:  # another recovery removed it meanwhile
             continue
-        if (entry / JOURNAL).is_file():
-            journal = _Journal.read(entry / JOURNAL)
-            _undo(folder, entry, journal)
-            undone.append(
-                f"the write into {folder} that process {pid} began and did not finish was undone "
-                f"({len(journal.files)} files as they were)"
+        if kind is not None:
+            raise ValueError(f"{entry} is {kind}, not a staging folder of pmo: look at it and remove it")
+        journal = _checked_journal(folder, entry)  # before the lock is made: a refused folder is not touched
+        lock = _take_lock(entry, create=undo)
+        if lock is _HELD:
+            continue
+        try:
+            sentence = _recover_one(folder, entry, pid, journal, undo)
+        finally:
+            if isinstance(lock, int):
+                os.close(lock)
+        if sentence:
+            sentences.append(sentence)
+    return sentences
+
+
+def _checked_journal(folder: Path, entry: Path) -> _Journal | None:
+    """The journal of a staging folder, once every path its undo may touch is checked; None without one."""
+    if not os.path.lexists(entry / JOURNAL):
+        return None
+    try:
+        journal = _Journal.read(entry / JOURNAL)
+    except OSError as exc:
+        raise ValueError(f"{entry}: its journal cannot be read ({exc}): look at it and remove it") from None
+    _refuse_links(folder, entry, journal)
+    return journal
+
+
+def _recover_one(folder: Path, entry: Path, pid: int, journal: _Journal | None, undo: bool) -> str | None:
+    if not entry.is_dir() or (journal is not None and not (entry / JOURNAL).exists()):
+        return None  # another recovery removed it, or its writer committed, meanwhile
+    if not undo:
+        if journal is None:
+            return None
+        return (
+            f"a write into {folder} that process {pid} began and did not finish is pending "
+            f"({len(journal.files)} files; {entry.name}): the next pmo command that is not a dry run undoes it"
+        )
+    sentence = None
+    if journal is not None:
+        _undo(folder, entry, journal)
+        sentence = (
+            f"the write into {folder} that process {pid} began and did not finish was undone "
+            f"({len(journal.files)} files as they were)"
+        )
+    shutil.rmtree(entry)
+    return sentence
+
+
+_HELD = "held"
+
+
+def _take_lock(entry: Path, *, create: bool) -> int | str | None:
+    """The staging folder's lock taken without waiting (its descriptor), _HELD when a running process holds
+    it, None when there is no lock file and none was made. A folder without one is no running writer's: a
+    writer makes it before anything else and checks afterwards that its folder is still there."""
+    flags = os.O_RDWR | _NO_LINK_NO_WAIT | (os.O_CREAT if create else 0)
+    try:
+        lock = os.open(entry / LOCK, flags, 0o600)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(f"{entry}: its lock file cannot be opened ({reason(exc)}): look at it and remove it") from None
+    try:
+        if not stat.S_ISREG(os.fstat(lock).st_mode):
+            raise ValueError(f"{entry}: its lock file is not a regular file: look at it and remove it")
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        return _HELD
+    except BaseException:
+        os.close(lock)
+        raise
+    return lock
+
+
+def _refuse_links(folder: Path, staging: Path, journal: _Journal) -> None:
+    """ValueError unless every path the undo may touch is, component by component below the data folder and
+    the staging folder, a real folder or a regular file (or absent): a link would carry the undo elsewhere."""
+    for rel in journal.files:
+        _check_components(folder, rel, staging)
+        _check_components(staging, f"old/{rel}", staging)
+        _check_components(staging, f"new/{rel}", staging)
+    for rel in journal.new_dirs:
+        _check_components(folder, rel, staging, last_is_dir=True)
+
+
+def _check_components(base: Path, rel: str, staging: Path, last_is_dir: bool = False) -> None:
+    parts = [] if rel == "." else rel.split("/")
+    path = base
+    for index, part in enumerate(parts):
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return
+        want_dir = last_is_dir or index < len(parts) - 1
+        if not (stat.S_ISDIR(mode) if want_dir else stat.S_ISREG(mode)):
+            kind = special_kind(mode) or ("a folder" if stat.S_ISDIR(mode) else "a file")
+            raise ValueError(
+                f"{staging}: its journal names {path}, which is {kind}, not "
+                f"{'a folder' if want_dir else 'a regular file'}; nothing was undone: look at it and remove it"
             )
-        shutil.rmtree(entry)
-    return undone
 
 
 def staging_folders(folder: Path) -> list[tuple[Path, int]]:
-    """The staging folders beside `folder`, of running or killed processes, with their process ids."""
+    """The staging folders beside `folder` and inside it, of running or killed processes, with their process
+    ids; links of such a name too (recovery refuses them)."""
     folder = folder.resolve()
     prefix = f".{folder.name}."
-    if not folder.parent.is_dir():
-        return []
+    places = [folder.parent] + ([folder] if _real_dir(folder) else [])
     found = []
-    for entry in sorted(folder.parent.iterdir()):
-        match = _STAGING.fullmatch(entry.name.removeprefix(prefix)) if entry.name.startswith(prefix) else None
-        if match is not None and entry.is_dir() and not entry.is_symlink():
-            found.append((entry, int(match.group(1))))
+    for place in places:
+        if not place.is_dir():
+            continue
+        for entry in sorted(place.iterdir()):
+            match = _STAGING.fullmatch(entry.name.removeprefix(prefix)) if entry.name.startswith(prefix) else None
+            if match is not None and (entry.is_dir() or entry.is_symlink()):
+                found.append((entry, int(match.group(1))))
     return found
 
 
-def _new_staging(folder: Path) -> Path:
+def _new_staging(folder: Path) -> tuple[Path, int]:
+    """A new staging folder and the descriptor of its lock, taken by this process."""
+    place = _staging_place(folder)
     while True:
-        staging = folder.parent / f".{folder.name}.writing-{os.getpid()}-{secrets.token_hex(4)}"
+        staging = place / f".{folder.name}.writing-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             staging.mkdir()
         except FileExistsError:
             continue
-        return staging
+        try:
+            lock = os.open(staging / LOCK, os.O_RDWR | os.O_CREAT | _NO_LINK_NO_WAIT, 0o600)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            # a recovery may have taken the new, empty folder for a killed run's and removed it: begin anew
+            if os.lstat(staging / LOCK).st_ino == os.fstat(lock).st_ino:
+                return staging, lock
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(lock)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        os.close(lock)
+
+
+def _staging_place(folder: Path) -> Path:
+    """Beside the data folder, so that nothing of a write is ever read as data; inside it, as a dot folder the
+    loader skips, when the data folder is a mount point or its parent is not writable (a hard link cannot
+    cross file systems, and the folder could not be made)."""
+    if not _real_dir(folder):
+        return folder.parent
+    other_device = os.stat(folder).st_dev != os.stat(folder.parent).st_dev
+    if other_device or not os.access(folder.parent, os.W_OK | os.X_OK):
+        return folder
+    return folder.parent
+
+
+def _real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _stage(folder: Path, staging: Path, files: dict[str, str], replace: bool) -> _Journal:
@@ -252,8 +410,8 @@ def reason(exc: BaseException) -> str:
 
 
 def process_running(pid: int) -> bool:
-    """Whether the process that named a staging folder still runs. This process writes one thing at a time,
-    so a folder it named itself is from an earlier write that failed."""
+    """Whether the process that named a site's staging folder still runs. This process writes one thing at a
+    time, so a folder it named itself is from an earlier write that failed."""
     if pid == os.getpid():
         return False
     try:

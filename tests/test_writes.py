@@ -4,7 +4,9 @@ message says what happened, never "nothing was changed" when something was."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -498,8 +500,9 @@ def test_a_planted_journal_cannot_reach_outside_the_data_folder(mini: Path, tmp_
         '{"files": ["projects/crm.yaml"], "existed": ["projects/crm.yaml"], "new_dirs": []}'
     )
     (planted / "old" / "projects" / "crm.yaml").symlink_to(outside)
-    assert pmo("validate", "--data", str(mini))[0] == 0
-    assert snapshot(mini) == before and not planted.exists()
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1 and f"{planted}: its journal names {planted}/old/projects/crm.yaml, which is a symbolic" in output
+    assert snapshot(mini) == before and outside.read_text() == "mine" and planted.is_dir()
 
 
 def test_an_import_interrupted_with_ctrl_c_midway_leaves_the_data_folder(
@@ -519,3 +522,236 @@ def test_an_import_interrupted_with_ctrl_c_midway_leaves_the_data_folder(
     code, output = pmo(*import_args(folder, table, mapping))
     assert code == 1 and "Aborted!" in output
     assert snapshot(folder) == before and siblings(folder) == parent
+
+
+# Recovery is safe from planted folders, decided by a lock, found inside the data folder, and said -------------
+
+
+def half_done(folder: Path, pid: int, place: Path | None = None) -> Path:
+    """A staging folder as an import killed in its commit leaves it: projects/half.yaml is linked into place."""
+    staging = (place or folder.parent) / f".{folder.name}.writing-{pid}-0abc"
+    (staging / "new" / "projects").mkdir(parents=True)
+    staged = staging / "new" / "projects" / "half.yaml"
+    staged.write_text("id: half\n")
+    (staging / "journal.json").write_text(json.dumps({"files": ["projects/half.yaml"], "existed": [], "new_dirs": []}))
+    os.link(staged, folder / "projects" / "half.yaml")
+    return staging
+
+
+def plant(tmp_path: Path, mini: Path, how: str) -> Path:
+    """A pull request's staging folder whose undo would write into tmp_path/decoy through a link; the decoy."""
+    decoy = tmp_path / "decoy"
+    decoy.mkdir()
+    (decoy / "victim.txt").write_text("mine")
+    planted = tmp_path / ".portfolio.writing-99999999-abcd"
+    journal = '{"files": ["evil/victim.txt"], "existed": ["evil/victim.txt"], "new_dirs": []}'
+    if how == "linked-staging-folder":  # the staging folder itself is a link to a folder of the PR's choosing
+        (decoy / "old" / "projects").mkdir(parents=True)
+        (decoy / "old" / "projects" / "crm.yaml").write_text("theirs")
+        (decoy / "journal.json").write_text(journal.replace("evil/victim.txt", "projects/crm.yaml"))
+        planted.symlink_to(decoy)
+        return decoy
+    planted.mkdir()
+    (planted / "journal.json").write_text(journal)
+    if how == "linked-data-folder":  # portfolio/evil -> decoy: the backup would replace decoy/victim.txt
+        (mini / "evil").symlink_to(decoy)
+        (planted / "old" / "evil").mkdir(parents=True)
+        (planted / "old" / "evil" / "victim.txt").write_text("theirs")
+    else:  # old/evil -> decoy in the staging folder: the decoy's file would be moved into the data folder
+        (mini / "evil").mkdir()
+        (planted / "old").mkdir()
+        (planted / "old" / "evil").symlink_to(decoy)
+    return decoy
+
+
+@pytest.mark.parametrize("how", ["linked-data-folder", "linked-backup-folder", "linked-staging-folder"])
+def test_a_planted_journal_is_never_undone_through_a_link(mini: Path, tmp_path: Path, how: str) -> None:
+    """Every path an undo would touch is checked with lstat first: a link anywhere refuses the recovery, as a
+    problem naming the staging folder, and nothing is touched (the staging folder included)."""
+    decoy = plant(tmp_path, mini, how)
+    planted = tmp_path / ".portfolio.writing-99999999-abcd"
+    before, staged, decoyed = snapshot(mini), snapshot(planted), snapshot(decoy)
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1, output
+    assert "an interrupted pmo import or pmo new cannot be undone" in output and str(planted) in output
+    assert "Traceback" not in output
+    assert snapshot(decoy) == decoyed and (decoy / "victim.txt").read_text() == "mine"
+    assert snapshot(mini) == before and os.path.lexists(planted) and snapshot(planted) == staged
+
+
+def test_a_staging_folder_is_recovered_when_no_process_holds_its_lock_whatever_its_pid(
+    mini: Path, tmp_path: Path
+) -> None:
+    """A process id in the name may be reused: a folder named by a running process (here the test's parent)
+    but locked by nobody is a killed run's, and is undone."""
+    before = snapshot(mini)
+    staging = half_done(mini, os.getppid())
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 0, output
+    assert snapshot(mini) == before and not staging.exists() and siblings(mini) == ["portfolio"]
+
+
+def test_a_staging_folder_whose_lock_is_held_is_left_alone_whatever_its_pid(mini: Path) -> None:
+    staging = half_done(mini, dead_pid())
+    (staging / "lock").touch()
+    with (staging / "lock").open("rb") as lock:  # another open file description, as a running writer's
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        recover(mini)
+        assert (mini / "projects" / "half.yaml").exists() and (staging / "journal.json").exists()
+    assert recover(mini) == [
+        f"the write into {mini} that process {staging.name.split('-')[1]} began and did not finish was undone "
+        "(1 files as they were)"
+    ]
+    assert not (mini / "projects" / "half.yaml").exists() and not staging.exists()
+
+
+def test_a_writer_holds_the_lock_of_its_staging_folder_until_it_is_done(
+    data: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an import commits, a recovery (here run in the middle of its commit) leaves its folder alone."""
+    folder, table, mapping = data
+    real_link, seen = os.link, []
+
+    def link_then_recover(source: Any, target: Any) -> None:
+        real_link(source, target)
+        if not seen:
+            seen.append(recover(folder))
+            seen.append(len(staging_folders(folder)))
+
+    monkeypatch.setattr(os, "link", link_then_recover)
+    code, output = pmo(*import_args(folder, table, mapping))
+    assert code == 0, output
+    assert seen == [[], 1]
+    assert len(list((folder / "projects").iterdir())) == 4 and staging_folders(folder) == []
+
+
+def read_only_parent(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Simulate a parent folder that cannot be written (as root, chmod would not stop the writes)."""
+    parent = folder.parent
+    real_mkdir, real_access = os.mkdir, os.access
+
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(path).parent == parent:
+            raise PermissionError(13, "Permission denied", str(path))
+        real_mkdir(path, *args, **kwargs)
+
+    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        return False if Path(path) == parent and mode & os.W_OK else real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    monkeypatch.setattr(os, "access", access)
+
+
+def mount_point(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Simulate a data folder on another file system than its parent: another st_dev, and no hard link across."""
+    parent = folder.parent
+    real_stat, real_link = os.stat, os.link
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        result = real_stat(path, *args, **kwargs)
+        if isinstance(path, (str, Path)) and Path(path) == parent:
+            return os.stat_result((result[0], result[1], result.st_dev + 1, *result[3:10]))
+        return result
+
+    def link(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(source).is_relative_to(folder) != Path(target).is_relative_to(folder):
+            raise OSError(18, "Invalid cross-device link")
+        real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "link", link)
+
+
+@pytest.mark.parametrize("simulate", [read_only_parent, mount_point], ids=["read-only-parent", "mount-point"])
+def test_an_import_stages_inside_a_data_folder_it_cannot_stage_beside(
+    data: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, simulate: Callable[..., None]
+) -> None:
+    folder, table, mapping = data
+    parent = siblings(folder)
+    with monkeypatch.context() as patch:
+        simulate(patch, folder)
+        real_fsync, places = os.fsync, set()
+
+        def fsync(fd: int) -> None:  # where the staging folder is, seen from its files' fsyncs
+            places.update(p.parent for p in folder.parent.rglob(".portfolio.writing-*"))
+            real_fsync(fd)
+
+        patch.setattr(os, "fsync", fsync)
+        code, output = pmo(*import_args(folder, table, mapping))
+    assert code == 0, output
+    assert places == {folder}
+    assert len(list((folder / "projects").iterdir())) == 4
+    assert siblings(folder) == parent and not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_recovery_finds_a_staging_folder_inside_the_data_folder(mini: Path) -> None:
+    before = snapshot(mini)
+    staging = half_done(mini, dead_pid(), place=mini)
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 0, output
+    assert not staging.exists() and snapshot(mini) == before
+
+
+def note_of(folder: Path) -> str:
+    return f"Note: The write into {folder} that process "
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["export", "--format", "json"],
+        ["diff", "{base}"],
+        ["build", "--out", "{site}"],
+        ["new", "project", "brand-new"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_that_reads_the_data_folder_says_what_it_undid(
+    mini: Path, tmp_path: Path, in_root: Path, command: list[str]
+) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(mini, base)
+    before = snapshot(mini)
+    half_done(mini, dead_pid())
+    args = [arg.format(base=base, site=tmp_path / "site") for arg in command]
+    result = CliRunner().invoke(main, [*args, "--data", str(mini)])
+    assert result.exit_code == 0, result.output
+    assert note_of(mini) in result.stderr and "did not finish was undone (1 files as they were)." in result.stderr
+    assert note_of(mini) not in result.stdout
+    (mini / "projects" / "brand-new.yaml").unlink(missing_ok=True)
+    assert snapshot(mini) == before
+
+
+def test_an_import_dry_run_says_an_interrupted_write_is_pending_and_changes_nothing(
+    data: tuple[Path, Path, Path],
+) -> None:
+    folder, table, mapping = data
+    (folder / "projects").mkdir()
+    staging = half_done(folder, dead_pid())
+    before, staged = snapshot(folder), snapshot(staging)
+    result = CliRunner().invoke(main, import_args(folder, table, mapping, "--dry-run"))
+    assert "Note: A write into" in result.stderr and "did not finish is pending (1 files;" in result.stderr
+    assert "the next pmo command that is not a dry run undoes it." in result.stderr
+    assert snapshot(folder) == before and snapshot(staging) == staged
+    assert pmo(*import_args(folder, table, mapping))[0] == 0
+    assert not staging.exists() and not (folder / "projects" / "half.yaml").exists()
+
+
+def test_a_note_never_writes_a_raw_control_character(tmp_path: Path) -> None:
+    folder = tmp_path / "port\x1b[31mfolio"
+    shutil.copytree(MINI, folder)
+    half_done(folder, dead_pid())
+    result = CliRunner().invoke(main, ["validate", "--data", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Note: The write into" in result.stderr and "\x1b" not in result.stderr
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_not_followed(mini: Path, tmp_path: Path) -> None:
+    decoy = tmp_path / "decoy.txt"
+    decoy.write_text("mine")
+    staging = half_done(mini, dead_pid())
+    (staging / "lock").symlink_to(decoy)
+    code, output = pmo("validate", "--data", str(mini))
+    assert code == 1 and f"{staging}: its lock file cannot be opened" in output
+    assert (mini / "projects" / "half.yaml").exists() and decoy.read_text() == "mine"
