@@ -38,8 +38,12 @@ def root() -> dict[str, Any]:
 def test_the_lock_was_made_from_this_pyproject() -> None:
     # uv records the requirements it locked from; `uv sync --locked` refuses a lock whose record differs
     recorded = root()["metadata"]
-    assert sorted(map(str, (Requirement(r["name"] + r.get("specifier", "")) for r in recorded["requires-dist"]
-                            if "marker" not in r))) == sorted(str(Requirement(f"{r.name}{r.specifier}")) for r in RUNTIME)
+    assert sorted(
+        map(
+            str,
+            (Requirement(r["name"] + r.get("specifier", "")) for r in recorded["requires-dist"] if "marker" not in r),
+        )
+    ) == sorted(str(Requirement(f"{r.name}{r.specifier}")) for r in RUNTIME)
     extras = {canonicalize_name(r["name"]) for r in recorded["requires-dist"] if "marker" in r}
     assert extras == {canonicalize_name(r.name) for r in TEST}
     assert LOCK["requires-python"] == PROJECT["requires-python"]

@@ -53,7 +53,7 @@ def test_a_title_takes_only_a_constant_of_the_code() -> None:
         with pytest.raises(ValueError, match="title attribute takes a constant"):  # escaped data is data still
             tag("span", "n/a", title=escaped)
     assert tag("a", "¶", title=constant("Permanent link")) == '<a title="Permanent link">¶</a>'
-    assert tag("a", "¶", title=constant("Its <own> \"text\"")) == '<a title="Its &lt;own&gt; &#34;text&#34;">¶</a>'
+    assert tag("a", "¶", title=constant('Its <own> "text"')) == '<a title="Its &lt;own&gt; &#34;text&#34;">¶</a>'
     with pytest.raises(TypeError):  # nothing rides along on a constant
         constant("Withheld: ") + data  # type: ignore[operator]
 

@@ -170,7 +170,12 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_pages() -> None:
     ci = load(ROOT / ".gitlab-ci.yml")
     assert all(command in "\n".join(ci["default"]["before_script"]) for command in LOCKED_INSTALL)
     check = "\n".join(ci["check"]["script"])
-    for command in ("pmo validate", "bash .ci/run locked", "pmo build --strict", 'pmo diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA"'):
+    for command in (
+        "pmo validate",
+        "bash .ci/run locked",
+        "pmo build --strict",
+        'pmo diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA"',
+    ):
         assert command in check
     pages = ci["pages"]
     assert pages["artifacts"]["paths"] == ["public"]
