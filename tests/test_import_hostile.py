@@ -96,7 +96,7 @@ def shared_strings(tmp_path: Path, text: str) -> Path:
     return rewrite(path, "xl/sharedStrings.xml", text)
 
 
-def setup(tmp_path: Path, mapping: str = MAPPING) -> tuple[Path, Path]:
+def data_and_mapping(tmp_path: Path, mapping: str = MAPPING) -> tuple[Path, Path]:
     folder = tmp_path / "portfolio"
     shutil.copytree(MINI, folder)
     shutil.rmtree(folder / "projects")
@@ -157,7 +157,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     ],
 )
 def test_a_hostile_or_broken_workbook_is_a_file_error(tmp_path: Path, make: Callable[[Path], Path], says: str) -> None:
-    folder, mapping = setup(tmp_path)
+    folder, mapping = data_and_mapping(tmp_path)
     table = make(tmp_path)
     before = snapshot(folder)
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
@@ -181,7 +181,7 @@ def _bytes(path: Path, data: bytes) -> Path:
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "MAX_WORKBOOK_BYTES", 8 * 2**20)  # the real limit, 512 MiB, takes long to write
-    folder, mapping = setup(tmp_path)
+    folder, mapping = data_and_mapping(tmp_path)
     huge = f"<sst {SST}><si><t>{'a' * (9 * 2**20)}</t></si></sst>"
     table = shared_strings(tmp_path, huge)
     assert table.stat().st_size < 2**20  # a small file ...
@@ -192,7 +192,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize("strings", [False, True], ids=["inline-strings", "shared-strings"])
 def test_an_ordinary_workbook_still_imports(tmp_path: Path, strings: bool) -> None:
-    folder, mapping = setup(tmp_path)
+    folder, mapping = data_and_mapping(tmp_path)
     table = workbook(tmp_path / "register.xlsx")
     if strings:
         declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -219,7 +219,7 @@ def test_an_ordinary_workbook_still_imports(tmp_path: Path, strings: bool) -> No
 def test_a_value_that_would_become_a_path_is_a_row_error(
     tmp_path: Path, title: str, program: str, message: str
 ) -> None:
-    folder, mapping = setup(tmp_path, MAPPING + PROGRAMS)
+    folder, mapping = data_and_mapping(tmp_path, MAPPING + PROGRAMS)
     shutil.rmtree(folder / "programs")
     table = workbook(tmp_path / "register.xlsx", [[title, program, "m.chen"], ["Good", "fine-program", "m.chen"]])
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
@@ -235,7 +235,7 @@ def test_a_value_that_would_become_a_path_is_a_row_error(
 
 @pytest.mark.parametrize("value", ["/", "..", "a/b", "../x", "Bad Id", "index"])
 def test_an_id_that_is_not_an_id_is_a_row_error_without_make_id(tmp_path: Path, value: str) -> None:
-    folder, mapping_file = setup(tmp_path, MAPPING.replace("{column: Title, make_id: true}", "Title"))
+    folder, mapping_file = data_and_mapping(tmp_path, MAPPING.replace("{column: Title, make_id: true}", "Title"))
     table = workbook(tmp_path / "register.xlsx", [[value, "front-door", "m.chen"]])
     code, output = pmo("import", str(table), "--mapping", str(mapping_file), "--data", str(folder))
     assert code == 1, output
@@ -245,7 +245,7 @@ def test_an_id_that_is_not_an_id_is_a_row_error_without_make_id(tmp_path: Path, 
 
 
 def test_an_empty_id_is_a_row_error(tmp_path: Path) -> None:
-    folder, mapping = setup(tmp_path)
+    folder, mapping = data_and_mapping(tmp_path)
     table = workbook(tmp_path / "register.xlsx", [["", "front-door", "m.chen"], ["Good", "front-door", "m.chen"]])
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
     assert code == 1 and "row 2: id ← Title: empty, and required" in output, output
@@ -269,7 +269,7 @@ def test_openpyxl_alone_also_refuses_them_cleanly(
     """Without the check before it, openpyxl reads through defusedxml; its errors, at load or while a sheet
     is iterated, are still a file error."""
     monkeypatch.setattr(importer, "check_workbook", lambda path: None)
-    folder, mapping = setup(tmp_path)
+    folder, mapping = data_and_mapping(tmp_path)
     table = make(tmp_path)
     code, output = pmo("import", str(table), "--mapping", str(mapping), "--data", str(folder))
     assert code == 1, output
