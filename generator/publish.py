@@ -243,8 +243,8 @@ def check_branch(root: Path, branch: str, remote: str, *, push: bool = False) ->
         tip = _git_answer(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
         if head and tip and (_is_ancestor(root, tip, head) or _is_ancestor(root, head, tip)):
             raise ConfigurationError(
-                f"the branch {branch!r} holds the sources (its history and that of commit {head[:7]}, where the "
-                f"data comes from, are one line); {rule}"
+                f"the branch {branch!r} holds the sources (it contains, or is contained in, commit {head[:7]}, "
+                f"which the data comes from), so the site would be committed on top of them; {rule}"
             )
     if push and remote not in git(["remote"], root).split():
         raise ConfigurationError(f"this repository has no remote {remote!r}: name one that `git remote` lists")
