@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .diff import Cell, Diff, sections, summary
-from .markup import Markup, tag
+from . import fmt
+from .diff import Cell, Diff, rag_summary, sections, summary
+from .markup import Markup, join, tag
 from .md import front_matter, heading, link, paragraph, project_path, section, table
 from .text import plain
 
@@ -56,13 +57,20 @@ def changes_page(a: Analysis, changes: Changes) -> str:
     parts.append(paragraph(summary(diff)))
     if diff.empty:
         parts.append(paragraph("No project, date, budget, risk or change request changed."))
+    if diff.rag:
+        parts.append(paragraph(rag_summary(diff)))
     for s in sections(diff):
         rows = [[_cell(a, cell) for cell in row] for row in s.rows]
-        parts.append(section(s.title, table(s.headers, rows, s.align)))
+        note = paragraph(s.note) if s.note else ""
+        parts.append(section(s.title, note + table(s.headers, rows, s.align)))
     return "\n".join(parts)
 
 
 def _cell(a: Analysis, cell: Cell) -> Markup:
+    if cell.rags is not None:
+        return join([fmt.rag(cell.rags[0]), " → ", fmt.rag(cell.rags[1])])
+    if cell.lines:
+        return tag("ul", *(tag("li", plain(line)) for line in cell.lines), class_="pmo-reasons")
     text = plain(cell.text)
     if cell.code:
         return tag("code", text)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import fmt
+from .kpi import Verdict, rag_verdicts, why_undefined
 
 if TYPE_CHECKING:
     from .analyse import Analysis
-    from .model import Milestone, Project, Risk
+    from .kpi import Row
+    from .model import Milestone, Project, RagOverride, RagRules, Risk, Threshold
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,31 @@ class ValueChange:
     name: str
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of why a RAG changed, in words: a threshold crossed, a stale report, an override set or lifted."""
+
+    kind: str  # spi | cpi | slip_days | override | phase | report | stale
+    text: str
+
+
+# Why a RAG changed: in the data (a report, a date, a budget, an override, the RAG rules), or only because
+# time passed (the reporting date moved; the project's figures and the rules stayed as they were).
+DATA, TIME = "data", "time"
+
+
+@dataclass(frozen=True)
+class RagChange:
+    """A RAG that changed, and why; None is "no RAG" (not started, or no longer active)."""
+
+    project: str
+    name: str
+    before: str | None
+    after: str | None
+    cause: str  # DATA or TIME
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -108,7 +135,7 @@ class Diff:
     head: Side
     currency: str
     projects: list[ProjectChange] = field(default_factory=list)
-    rag: list[ValueChange] = field(default_factory=list)
+    rag: list[RagChange] = field(default_factory=list)
     phase: list[ValueChange] = field(default_factory=list)
     dates: list[DateChange] = field(default_factory=list)
     budget: list[BudgetChange] = field(default_factory=list)
@@ -144,7 +171,7 @@ def compare(base: Analysis, head: Analysis, base_label: str, head_label: str) ->
                 diff.phase.append(ValueChange(pid, new.name, old.phase, new.phase))
         rag_before, rag_after = _rag(base, pid), _rag(head, pid)
         if rag_before != rag_after:
-            diff.rag.append(ValueChange(pid, new.name, rag_before, rag_after))
+            diff.rag.append(_rag_change(base, head, old, new))
         diff.dates.extend(_finish(old, new))
         diff.dates.extend(_milestones(old, new))
         if old.budget != new.budget:
@@ -162,6 +189,141 @@ _PROJECT_ORDER = {"added": 0, "closed": 1, "cancelled": 2, "removed": 3}
 def _rag(a: Analysis, pid: str) -> str | None:
     value = a.rows[pid]["rag"]
     return None if fmt.missing(value) else str(value)
+
+
+def _rag_change(base: Analysis, head: Analysis, old: Project, new: Project) -> RagChange:
+    was, now = base.rows[new.id], head.rows[new.id]
+    reasons = [*_activity(was, now, old, new, head), *_override(old.rag_override, new.rag_override)]
+    if new.rag_override is None and not fmt.missing(now["rag"]):
+        reasons += _verdicts(was, now, base.settings.rag, head.settings.rag, derived_before=_derived(was, old))
+        reasons += _report(was, now, head)
+    time_only = _rag_inputs(old) == _rag_inputs(new) and _rules(base) == _rules(head)
+    return RagChange(new.id, new.name, _rag(base, new.id), _rag(head, new.id), TIME if time_only else DATA, tuple(reasons))
+
+
+def _rag_inputs(p: Project) -> tuple[Any, ...]:
+    """What a project's RAG is computed from, besides the reporting date and the portfolio's rules."""
+    reports = tuple((r.date, r.percent_complete, r.actual_cost) for r in p.status)
+    return (p.phase, p.start, p.finish, p.expected_finish, p.budget, p.rag_override, reports)
+
+
+def _rules(a: Analysis) -> tuple[Any, ...]:
+    return (a.settings.rag, a.settings.stale_after_days)
+
+
+def _derived(row: Row, project: Project) -> bool:
+    """Whether the row's RAG was derived from its figures (not overridden, and there is one)."""
+    return project.rag_override is None and not fmt.missing(row["rag"])
+
+
+def _activity(was: Row, now: Row, old: Project, new: Project, head: Analysis) -> list[Reason]:
+    """A RAG judges delivery in progress from a status report: starting, ending or the first report change it."""
+    out = []
+    if was["active"] != now["active"]:
+        ended = "" if now["active"] else ": no RAG outside delivery"
+        out.append(Reason("phase", f"phase {fmt.phase(old.phase)} → {fmt.phase(new.phase)}{ended}"))
+    elif now["active"] and fmt.missing(was["ac"]) != fmt.missing(now["ac"]):
+        text = (
+            f"no status report on or before {fmt.date(head.settings.as_of)}"
+            if fmt.missing(now["ac"])
+            else f"first status report, {fmt.date(now['status_date'])}"
+        )
+        out.append(Reason("report", text))
+    return out
+
+
+def _override(was: RagOverride | None, now: RagOverride | None) -> list[Reason]:
+    if was == now:
+        return []
+    if now is None:
+        assert was is not None
+        return [Reason("override", f"RAG override {was.rag.capitalize()} lifted: the RAG is derived again")]
+    if was is None:
+        return [Reason("override", f"RAG override {now.rag.capitalize()} set: {now.reason}")]
+    moved = f"{was.rag.capitalize()} → {now.rag.capitalize()}" if was.rag != now.rag else now.rag.capitalize()
+    return [Reason("override", f"RAG override {moved}: {now.reason}")]
+
+
+_VERDICT_NAMES = {"spi": "SPI", "cpi": "CPI", "slip_days": "slip"}
+
+
+def _verdicts(was: Row, now: Row, rules_was: RagRules, rules_now: RagRules, derived_before: bool) -> list[Reason]:
+    """The verdicts that moved the derived RAG: each SPI, CPI or slip verdict whose level changed; when the RAG
+    was not derived before (an override lifted, a first report), what the derived one rests on now."""
+    after = rag_verdicts(now, rules_now)
+    if not derived_before:
+        shown = [v for v in after if v.level]
+        if not shown:
+            return [Reason("spi", "SPI, CPI and slip within their thresholds")]
+        return [Reason(v.kpi, _verdict_text(None, v, now, None, rules_now)) for v in shown]
+    before = rag_verdicts(was, rules_was)
+    return [
+        Reason(v.kpi, _verdict_text(b, v, now, rules_was, rules_now))
+        for b, v in zip(before, after, strict=True)
+        if b.rag != v.rag
+    ]
+
+
+def _verdict_text(
+    was: Verdict | None, now: Verdict, row: Row, rules_was: RagRules | None, rules_now: RagRules
+) -> str:
+    """"SPI 0.93 → 0.88, below the amber threshold 0.90"; "slip 12 → 25 days, over the amber threshold 20"."""
+    kpi = now.kpi
+    t_now: Threshold = getattr(rules_now, kpi)
+    t_was: Threshold | None = getattr(rules_was, kpi) if rules_was else None
+    worse = was is None or now.level > was.level
+    crossed = now.rag if worse else (was.rag if was else "amber")  # the threshold passed, on the way up or down
+    limit = getattr(t_now, crossed)
+    shown = _values(kpi, was.value if was else None, now.value, limit)
+    if fmt.missing(now.value):
+        return f"{shown}: {why_undefined(kpi, row)}, so it gives no verdict"
+    if kpi == "slip_days":
+        relation = ("at" if now.value == limit else "over") if worse else "back under"
+    else:
+        relation = "below" if worse else ("back at" if now.value == limit else "back above")
+    before_limit = getattr(t_was, crossed) if t_was else limit
+    moved = f" (was {_number(kpi, before_limit, before_limit)})" if before_limit != limit else ""
+    return f"{shown}, {relation} the {crossed} threshold {_number(kpi, limit, limit)}{moved}"
+
+
+def _values(kpi: str, was: float | None, now: float, limit: float) -> str:
+    name = _VERDICT_NAMES[kpi]
+    unit = " days" if kpi == "slip_days" else ""
+    after = _number(kpi, now, limit)
+    if was is None or _number(kpi, was, limit) == after:
+        return f"{name} {after}{unit if after != fmt.NA else ''}"
+    return f"{name} {_number(kpi, was, limit)} → {after}{unit if after != fmt.NA else ''}"
+
+
+def _number(kpi: str, value: float, limit: float) -> str:
+    """A ratio to two decimals, or as many more as it takes not to look equal to the threshold it is compared with."""
+    if fmt.missing(value):
+        return fmt.NA
+    if kpi == "slip_days":
+        return fmt.number(value)
+    for decimals in (2, 3, 4):
+        text = f"{value:.{decimals}f}"
+        if value == limit or text != f"{limit:.{decimals}f}":
+            return text
+    return text
+
+
+def _report(was: Row, now: Row, head: Analysis) -> list[Reason]:
+    """The status report the figures come from: a newer one, or how old the current one has grown."""
+    out = []
+    if was["status_date"] is not None and now["status_date"] not in (None, was["status_date"]):
+        out.append(
+            Reason("report", f"status report {fmt.date(was['status_date'])} → {fmt.date(now['status_date'])}")
+        )
+    if now["stale"] and not fmt.missing(now["status_age_days"]):
+        out.append(
+            Reason(
+                "stale",
+                f"latest status report {fmt.date(now['status_date'])} is {int(now['status_age_days'])} days old "
+                f"at {fmt.date(head.settings.as_of)}, stale after {head.settings.stale_after_days}",
+            )
+        )
+    return out
 
 
 def _days(before: dt.date | None, after: dt.date | None) -> int | None:
@@ -274,6 +436,8 @@ class Cell:
     text: str
     project: str | None = None
     code: bool = False  # an id, shown as code
+    rags: tuple[str | None, str | None] | None = None  # a RAG change: badges on the page, the text elsewhere
+    lines: tuple[str, ...] = ()  # reasons: one line each on the page, the text ("; "-joined) elsewhere
 
 
 @dataclass(frozen=True)
@@ -282,6 +446,16 @@ class Section:
     headers: list[str]
     align: str
     rows: list[list[Cell]]
+    note: str = ""  # a sentence under the title
+
+
+def rag_cell(before: str | None, after: str | None) -> Cell:
+    return Cell(f"{_rag_text(before)} → {_rag_text(after)}", rags=(before, after))
+
+
+def reasons_cell(reasons: tuple[Reason, ...]) -> Cell:
+    lines = tuple(r.text for r in reasons)
+    return Cell("; ".join(lines), lines=lines)
 
 
 def sections(diff: Diff) -> list[Section]:
@@ -310,11 +484,19 @@ def sections(diff: Diff) -> list[Section]:
                 for c in diff.projects
             ],
         ),
-        Section(
-            "RAG",
-            ["Project", "Before", "After"],
-            "lll",
-            [[project(c.project, c.name), Cell(_rag_text(c.before)), Cell(_rag_text(c.after))] for c in diff.rag],
+        *(
+            Section(
+                title,
+                ["Project", "RAG", "Why"],
+                "lll",
+                [
+                    [project(c.project, c.name), rag_cell(c.before, c.after), reasons_cell(c.reasons)]
+                    for c in diff.rag
+                    if c.cause == cause
+                ],
+                _time_note(diff) if cause == TIME else "",
+            )
+            for cause, title in ((DATA, "RAG changed in the data"), (TIME, "RAG changed because time passed"))
         ),
         Section(
             "Phase",
@@ -383,6 +565,27 @@ def sections(diff: Diff) -> list[Section]:
     return [s for s in out if s.rows]
 
 
+def _time_note(diff: Diff) -> str:
+    moved = (
+        f"The reporting date moved from {fmt.date(diff.base.as_of)} to {fmt.date(diff.head.as_of)}"
+        if diff.base.as_of != diff.head.as_of
+        else "The reporting date is the same"
+    )
+    return (
+        f"{moved}; these projects' data and the RAG rules did not. Their RAG is measured at the new date: "
+        "planned value grows with time, while earned value and cost wait for the next status report."
+    )
+
+
+def rag_summary(diff: Diff) -> str:
+    """How many RAGs changed, and how many of them only because time passed; empty when none did."""
+    if not diff.rag:
+        return ""
+    by_time = sum(c.cause == TIME for c in diff.rag)
+    total = f"{len(diff.rag)} {'project' if len(diff.rag) == 1 else 'projects'}"
+    return f"RAG changed for {total}: {len(diff.rag) - by_time} in the data, {by_time} only because time passed."
+
+
 _PROJECT_WORDS = {"added": "added", "closed": "closed", "cancelled": "cancelled", "removed": "removed from the data"}
 
 
@@ -444,8 +647,13 @@ def to_markdown(diff: Diff) -> str:
     lines += [summary(diff, markdown_text), ""]
     if diff.empty:
         return "\n".join([*lines, "No changes to projects, dates, budgets, risks or change requests.", ""])
+    if diff.rag:
+        lines += [rag_summary(diff), ""]
     for s in sections(diff):
-        lines += [f"## {s.title}", "", "| " + " | ".join(s.headers) + " |"]
+        lines += [f"## {s.title}", ""]
+        if s.note:
+            lines += [s.note, ""]
+        lines.append("| " + " | ".join(s.headers) + " |")
         lines.append("|" + "|".join("---:" if a == "r" else "---" for a in s.align) + "|")
         for row in s.rows:
             lines.append("| " + " | ".join(_markdown_cell(c) for c in row) + " |")

@@ -7,6 +7,7 @@ divisor is zero or whose input is missing is NaN here and "n/a" with its reason 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from .model import ACTIVE_PHASES
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .model import Project, Settings
+    from .model import Project, RagRules, Settings
 
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
 Row = Mapping[str, Any]  # one project's facts and KPIs, as a pandas row or a plain dict
@@ -156,6 +157,38 @@ def derived_rag(spi: pd.Series, cpi: pd.Series, slip: pd.Series, settings: Setti
     slip_verdict = np.select([slip >= rules.slip_days.red, slip >= rules.slip_days.amber], [2, 1], 0)
     level = np.maximum(level, slip_verdict)
     return level.map(dict(enumerate(RAGS)))
+
+
+VERDICT_KPIS = ("spi", "cpi", "slip_days")  # the inputs of the derived RAG, in the order pages name them
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one input of the derived RAG says about a project: its value and the level it gives."""
+
+    kpi: str  # one of VERDICT_KPIS
+    value: float  # NaN when undefined: then it gives no verdict of its own (green)
+    rag: str  # green | amber | red
+
+    @property
+    def level(self) -> int:
+        return RAG_ORDER[self.rag]
+
+
+def rag_verdicts(row: Row, rules: RagRules) -> list[Verdict]:
+    """One project's SPI, CPI and slip verdicts, decided as derived_rag decides them (its scalar twin, for
+    saying why: the derived RAG is the worst of them, for an active project with a status report)."""
+    verdicts = []
+    for kpi in VERDICT_KPIS:
+        value = row[kpi]
+        value = np.nan if value is None else float(value)
+        t = getattr(rules, kpi)
+        if kpi == "slip_days":  # more slip is worse: the threshold itself already counts
+            level = 2 if value >= t.red else 1 if value >= t.amber else 0
+        else:
+            level = 2 if value < t.red else 1 if value < t.amber else 0
+        verdicts.append(Verdict(kpi, value, RAGS[level]))  # NaN compares False: green
+    return verdicts
 
 
 def contributions(scores: dict[str, int], settings: Settings) -> dict[str, float]:

@@ -20,6 +20,8 @@ from generator.diff import (
     ChangeRequestChange,
     DateChange,
     ProjectChange,
+    RagChange,
+    Reason,
     RiskState,
     ValueChange,
     compare,
@@ -158,7 +160,8 @@ def test_projects_added_closed_cancelled_and_removed(diff) -> None:
 
 def test_rag_changes(diff) -> None:
     # the override makes CRM amber; Alpha and Beta had no report, so no RAG before or after their end
-    assert diff.rag == [ValueChange("crm", "Patient CRM", "red", "amber")]
+    reason = Reason("override", "RAG override Amber set: Recovery plan agreed")
+    assert diff.rag == [RagChange("crm", "Patient CRM", "red", "amber", "data", (reason,))]
 
 
 def test_finish_and_milestone_dates_that_moved(diff) -> None:
@@ -220,14 +223,14 @@ def test_no_change_is_an_empty_diff() -> None:
 def test_markdown_lists_every_section(diff) -> None:
     text = to_markdown(diff)
     assert text.startswith("# Changes from before to after\n")
-    for title in ("Projects", "RAG", "Phase", "Dates", "Budget", "Risks", "Change requests"):
+    for title in ("Projects", "RAG changed in the data", "Phase", "Dates", "Budget", "Risks", "Change requests"):
         assert f"\n## {title}\n" in text
     assert "| Patient CRM | Finish (forecast) | 2026-05-20 | 2026-06-30 | +41 d |" in text
     assert "| Patient CRM | €100,000 | €120,000 | +€20,000 |" in text
     assert "| Patient CRM | R1 Vendor capacity | re-scored | 12 (3 × 4) → 16 (4 × 4) |" in text
     assert "| Patient CRM | CR-3 Extra report | decided | pending → approved | €5,000 | 0 d |" in text
     assert "| Old one | `old-one` | removed from the data | Execution |" in text
-    assert "| Patient CRM | Red | Amber |" in text
+    assert "| Patient CRM | Red → Amber | RAG override Amber set: Recovery plan agreed |" in text
 
 
 def test_json_has_the_same_lists(diff) -> None:
