@@ -198,7 +198,9 @@ def _rag_change(base: Analysis, head: Analysis, old: Project, new: Project) -> R
         reasons += _verdicts(was, now, base.settings.rag, head.settings.rag, derived_before=_derived(was, old))
         reasons += _report(was, now, head)
     time_only = _rag_inputs(old) == _rag_inputs(new) and _rules(base) == _rules(head)
-    return RagChange(new.id, new.name, _rag(base, new.id), _rag(head, new.id), TIME if time_only else DATA, tuple(reasons))
+    return RagChange(
+        new.id, new.name, _rag(base, new.id), _rag(head, new.id), TIME if time_only else DATA, tuple(reasons)
+    )
 
 
 def _rag_inputs(p: Project) -> tuple[Any, ...]:
@@ -264,10 +266,8 @@ def _verdicts(was: Row, now: Row, rules_was: RagRules, rules_now: RagRules, deri
     ]
 
 
-def _verdict_text(
-    was: Verdict | None, now: Verdict, row: Row, rules_was: RagRules | None, rules_now: RagRules
-) -> str:
-    """"SPI 0.93 → 0.88, below the amber threshold 0.90"; "slip 12 → 25 days, over the amber threshold 20"."""
+def _verdict_text(was: Verdict | None, now: Verdict, row: Row, rules_was: RagRules | None, rules_now: RagRules) -> str:
+    """ "SPI 0.93 → 0.88, below the amber threshold 0.90"; "slip 12 → 25 days, over the amber threshold 20"."""
     kpi = now.kpi
     t_now: Threshold = getattr(rules_now, kpi)
     t_was: Threshold | None = getattr(rules_was, kpi) if rules_was else None
@@ -312,9 +312,7 @@ def _report(was: Row, now: Row, head: Analysis) -> list[Reason]:
     """The status report the figures come from: a newer one, or how old the current one has grown."""
     out = []
     if was["status_date"] is not None and now["status_date"] not in (None, was["status_date"]):
-        out.append(
-            Reason("report", f"status report {fmt.date(was['status_date'])} → {fmt.date(now['status_date'])}")
-        )
+        out.append(Reason("report", f"status report {fmt.date(was['status_date'])} → {fmt.date(now['status_date'])}"))
     if now["stale"] and not fmt.missing(now["status_age_days"]):
         out.append(
             Reason(

@@ -197,7 +197,7 @@ _GENERAL: tuple[Abbreviation, ...] = (
     Abbreviation(
         "SRO",
         "Senior responsible owner",
-        "The person accountable for a project's benefits; at Northwind Health, the sponsor.",
+        "The person accountable for a project's benefits; in this handbook, the sponsor.",
         "roles/sponsor.md",
     ),
     Abbreviation(

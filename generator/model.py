@@ -298,7 +298,9 @@ class Funding(Strict):
 class Settings(Strict):
     """portfolio.yaml: the organization and the rules of the portfolio."""
 
-    organization: Text = _doc("The organization's name, shown in the site header.", "Northwind Health", min_length=1)
+    organization: Text = _doc(
+        "The organization's name: the site's title, header and footer.", "Example Health", min_length=1
+    )
     as_of: IsoDate = _doc("The status date of this reporting period: every KPI is computed at it.", "2026-10-31")
     currency: Annotated[str, BeforeValidator(_currency)] = _doc(
         "The ISO 4217 code of the currency every amount is in.",

@@ -27,6 +27,7 @@ from .regular import refuse_special_files
 from .search import add_to_index, search_entry
 from .shared_nav import share_navigation
 from .site import CSS, NOT_IN_NAV, THEME_OVERRIDES
+from .site_name import NAMED, named
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -71,12 +72,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
+        self.naming: dict[str, str] | None = None  # site_name and the like as mkdocs.yml says them, {organization}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.data_dir = (base / self.config.portfolio).resolve()
         self.handbook_dir = (base / self.config.handbook).resolve()
         self.user_nav = config.nav is not None
+        if self.naming is None:  # on_config runs again for the build: keep the templates, not their filled-in text
+            self.naming = {key: config[key] for key in NAMED if isinstance(config[key], str)}
         if not config.use_directory_urls:
             raise PluginError(
                 "the pmo plugin needs use_directory_urls: true (the default): its tables link to directory URLs"
@@ -118,6 +122,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         except ConfigurationError as exc:
             self.failure = exc
             raise PluginError(str(exc)) from None
+        for key, value in named(self.naming or {}, portfolio.settings).items():
+            config[key] = value
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
         self.blocks, self.index_page, self.search_entries = {}, {}, []

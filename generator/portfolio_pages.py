@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ def register_page(a: Analysis) -> str:
     )
 
 
+_OWN_TITLE = re.compile(r"\s*#[ \t]")  # a hand-written home page that starts with its own h1
 COUNTS = attributes(data_pmo_counts=True)  # pmo.css: a table of one row of counts, in narrow columns
 
 
@@ -125,7 +127,8 @@ def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) 
     t = a.totals
     cur = a.settings.currency
     org = plain(a.settings.organization)
-    header = intro.rstrip() + "\n\n" if intro else heading(join([org, " IT portfolio"]), 1)
+    title = heading(join([org, " IT portfolio"]), 1)  # unless docs/index.md opens with a title of its own
+    header = ("" if _OWN_TITLE.match(intro) else title) + intro.rstrip() + "\n\n" if intro else title
     figures = tiles(
         [
             (str(t.active), f"active projects of {t.projects}"),

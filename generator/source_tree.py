@@ -22,6 +22,7 @@ from .outputs import write_marker
 from .pipeline import docs_files, read_portfolio, site_tree
 from .portfolio_pages import HOME
 from .site import CSS, NOT_IN_NAV, THEME_OVERRIDES
+from .site_name import named
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -49,6 +50,7 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path, force: bool = False) 
     audience = cast("Audience", plugin.config.audience)
     tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history)
     tips = Tooltips() if plugin.config.tooltips else None
+    naming = named(plugin.naming or {}, portfolio.settings)  # the site's name, written in for builders without pmo
     with staging_dir(out_dir, "generating") as staging:
         docs = staging / "docs"
         for uri in hand_written:
@@ -63,7 +65,8 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path, force: bool = False) 
             _copy(path, docs / uri)
         _write_overrides(config, staging / OVERRIDES)
         (staging / "mkdocs.yml").write_text(
-            _config_text(config, tree.nav, plugin.user_nav, abbreviations=tips is not None), encoding="utf-8"
+            _config_text(config, tree.nav, plugin.user_nav, abbreviations=tips is not None, naming=naming),
+            encoding="utf-8",
         )
         count = sum(1 for p in docs.rglob("*") if p.is_file())
         write_marker(staging, "generate")
@@ -112,9 +115,12 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _config_text(config: MkDocsConfig, nav: list[Any], user_nav: bool, abbreviations: bool) -> str:
-    """The user's mkdocs.yml as written, with the pmo plugin's work folded in: its nav, its stylesheet and, for
-    the tooltips, the `abbr` extension that reads the pages' abbreviation definitions."""
+def _config_text(
+    config: MkDocsConfig, nav: list[Any], user_nav: bool, abbreviations: bool, naming: dict[str, str]
+) -> str:
+    """The user's mkdocs.yml as written, with the pmo plugin's work folded in: the site's name from the data, its
+    nav, its stylesheet and, for the tooltips, the `abbr` extension that reads the pages' abbreviation
+    definitions."""
     path = Path(config.config_file_path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -122,6 +128,7 @@ def _config_text(config: MkDocsConfig, nav: list[Any], user_nav: bool, abbreviat
         raise ConfigurationError(
             f"{path}: pmo generate can only carry over a plain-YAML mkdocs.yml (no !!python or !ENV tags): {exc}"
         ) from None
+    raw.update(naming)
     raw["docs_dir"] = "docs"
     raw["site_dir"] = "site"
     theme = raw.get("theme") or {}

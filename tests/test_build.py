@@ -228,6 +228,41 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
     build = mkdocs_build("--strict", "-q", cwd=out)
     assert build.returncode == 0, build.stderr
     assert "Patient CRM" in (out / "site/projects/crm/index.html").read_text()
+    # the site's name is written in from portfolio.yaml: a builder without the plugin shows it as the plugin does
+    written = yaml.safe_load(config)
+    assert written["site_name"] == "Mini Health IT portfolio"
+    assert written["copyright"] == "Mini Health IT portfolio · data as of 2026-03-02"
+    assert "<title>Patient CRM - Mini Health IT portfolio</title>" in (out / "site/projects/crm/index.html").read_text()
+
+
+def test_the_site_is_named_after_the_portfolios_organization(mini_site: Path) -> None:
+    home = (mini_site / "index.html").read_text()
+    assert "<title>Home - Mini Health IT portfolio</title>" in home
+    assert "<h1>Mini Health IT portfolio</h1>" in home  # docs/index.md has no title of its own
+    assert re.search(r'md-header__topic">\s*<span class="md-ellipsis">\s*Mini Health IT portfolio', home)
+    assert re.search(r'md-copyright__highlight">\s*Mini Health IT portfolio · data as of 2026-03-02', home)
+
+
+def test_the_shipped_configuration_and_pages_name_no_organization() -> None:
+    shipped = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*.md"), *(ROOT / "methodology").rglob("*")]
+    shipped += (ROOT / "generator" / "assets" / "default-site").rglob("*")
+    named = [str(p.relative_to(ROOT)) for p in shipped if p.is_file() and b"Northwind" in p.read_bytes()]
+    assert named == []
+    assert yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_name"] == "{organization} IT portfolio"
+
+
+def test_an_organization_name_is_text_in_the_title_header_and_footer() -> None:
+    from generator.model import Settings
+    from generator.site_name import named
+
+    settings = Settings(organization="AT&T <img src=x onerror=alert(1)>", as_of="2026-03-02")
+    filled = named(
+        {"site_name": "{organization} IT portfolio", "copyright": "© {organization}", "x": "{as_of}"}, settings
+    )
+    assert filled == {
+        "site_name": "AT&amp;T &lt;img src=x onerror=alert(1)&gt; IT portfolio",
+        "copyright": "© AT&amp;T &lt;img src=x onerror=alert(1)&gt;",
+    }
 
 
 def test_plain_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:

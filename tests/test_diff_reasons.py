@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator.blocks import unmark
 from generator.changes_page import CHANGES, Baseline
 from generator.cli import main
-from generator.diff import DATA, TIME, Reason, RagChange, compare, to_markdown
+from generator.diff import DATA, TIME, RagChange, Reason, compare, to_markdown
 from generator.kpi import RAGS, rag_verdicts
 from generator.pipeline import prepare, read_portfolio, site_tree
 
@@ -65,7 +65,9 @@ def later(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same reporting date, Delta's cost up and a hostile override on CRM."""
-    folder = write(tmp_path_factory.mktemp("reasons") / "edited", DELTA.replace("actual_cost: 1500", "actual_cost: 2000"))
+    folder = write(
+        tmp_path_factory.mktemp("reasons") / "edited", DELTA.replace("actual_cost: 1500", "actual_cost: 2000")
+    )
     crm = folder / "projects" / "crm.yaml"
     override = json.dumps({"rag": "green", "reason": OVERRIDE_REASON})
     crm.write_text(crm.read_text().replace("budget: 100000\n", f"budget: 100000\nrag_override: {override}\n"))
@@ -119,7 +121,9 @@ def test_a_recovery_and_a_changed_threshold(base: Path, tmp_path: Path) -> None:
 
 
 def test_slip_and_a_value_that_only_rounds_to_its_threshold(base: Path, tmp_path: Path) -> None:
-    late = write(tmp_path / "late", DELTA.replace("finish: 2026-12-31\n", "finish: 2026-12-31\nforecast_finish: 2027-01-14\n"))
+    late = write(
+        tmp_path / "late", DELTA.replace("finish: 2026-12-31\n", "finish: 2026-12-31\nforecast_finish: 2027-01-14\n")
+    )
     assert rag_changes(base, late)["delta"].reasons == (
         Reason("slip_days", "slip 0 → 14 days, at the amber threshold 14"),
     )
@@ -180,9 +184,7 @@ def test_the_page_shows_badges_and_reasons_grouped(base: Path, later: Path, edit
     page = changes_page(base, later)
     assert "RAG changed because time passed" in page and "RAG changed in the data" not in page
     row = next(line for line in page.splitlines() if ">Delta</a>" in line)
-    assert (
-        '<span class="pmo-rag pmo-rag-green">Green</span> → <span class="pmo-rag pmo-rag-red">Red</span>' in row
-    )
+    assert '<span class="pmo-rag pmo-rag-green">Green</span> → <span class="pmo-rag pmo-rag-red">Red</span>' in row
     assert '<ul class="pmo-reasons"><li>SPI 0.97 → 0.56, below the red threshold 0.85</li><li>latest' in row
     page = changes_page(base, edited)
     assert page.index("RAG changed in the data") < page.index(">Delta</a>")

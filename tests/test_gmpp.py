@@ -111,11 +111,20 @@ def test_money_dates_and_text(portfolio: Portfolio) -> None:
     assert portfolio.settings.as_of.isoformat() == "2022-03-31" and portfolio.settings.currency == "GBP"
 
 
-def test_a_site_is_built(imported: tuple[Path, str], tmp_path: Path, in_root: Path) -> None:
+@pytest.fixture(scope="module")
+def site(imported: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site `pmo build` makes of the GMPP data with the repository's own mkdocs.yml, docs and handbook."""
     folder, _ = imported
-    out = tmp_path / "site"
-    code, output = pmo("build", "--data", str(folder), "--out", str(out))
+    out = tmp_path_factory.mktemp("gmpp-site") / "site"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(ROOT)
+        code, output = pmo("build", "--data", str(folder), "--out", str(out))
     assert code == 0, output
+    return out
+
+
+def test_a_site_is_built(site: Path) -> None:
+    out = site
     pages = {p.parent.name for p in (out / "projects").glob("*/index.html")}
     assert len(pages) == 235
     assert {p.parent.name for p in (out / "programs").glob("*/index.html")} >= {"mod", "moj", "dft", "hmt"}
@@ -124,6 +133,31 @@ def test_a_site_is_built(imported: tuple[Path, str], tmp_path: Path, in_root: Pa
     assert re.search(r'n/a<span class="pmo-na-why"> \(Withheld by the source: Exempt under Section 43', page)
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "(44 withheld budgets not counted)" in home
+
+
+ORGANIZATION = "UK Government Major Projects Portfolio"  # mapping.yaml's organization
+
+
+def test_the_site_carries_its_own_organizations_name_and_no_other(site: Path) -> None:
+    """Nothing of the sample's organization is left in the title, the header, the home page or the footer (the
+    shipped mkdocs.yml, docs and handbook name none): every byte of every file of the site is searched."""
+    named = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and b"Northwind" in p.read_bytes()
+    ]
+    assert named == []
+    for page in ("index.html", "projects/index.html", "handbook/index.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert re.search(rf"<title>[^<]* - {ORGANIZATION} IT portfolio</title>", text), page
+        header = text[text.index('<div class="md-header__topic">') :][:300]
+        assert f"{ORGANIZATION} IT portfolio" in header, page
+        footer = text[text.index('<div class="md-copyright__highlight">') :][:300]
+        assert f"{ORGANIZATION} IT portfolio · data as of 2022-03-31" in footer, page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{ORGANIZATION} IT portfolio</h1>" in home
+    assert home.index("<h1>") < home.index("Every IT project, program and request of the organization")
+    assert f'<meta name="description" content="The IT project portfolio and PMO handbook of {ORGANIZATION}.">' in home
 
 
 def _rewrite(rows: list[list[str]]) -> bytes:
