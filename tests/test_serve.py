@@ -76,11 +76,15 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
         page = handbook / "lifecycle.md"
         page.write_text(page.read_text() + "\n\nA sentence added while serving.\n")
         assert "A sentence added while serving." in wait_for(f"{base}/handbook/lifecycle/", "A sentence added")
+        settings = data / "portfolio.yaml"  # the site's name follows the data too
+        settings.write_text(settings.read_text().replace("organization: Mini Health", "organization: Maxi Care"))
+        assert "<title>Home - Maxi Care IT portfolio</title>" in wait_for(f"{base}/", "Maxi Care IT portfolio")
 
 
 def test_serve_without_a_mkdocs_yml_uses_the_built_in_site_as_build_does(tmp_path: Path) -> None:
     shutil.copytree(MINI, tmp_path / "portfolio")
     shutil.copytree(ROOT / "methodology", tmp_path / "methodology")
     with serving(tmp_path) as base:
-        assert "<title>Patient CRM" in wait_for(f"{base}/projects/crm/", "Patient CRM")
+        page = wait_for(f"{base}/projects/crm/", "Patient CRM")
+        assert "<title>Patient CRM - Mini Health IT portfolio</title>" in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["methodology", "portfolio"]  # nothing written here
