@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .diff import Cell, Diff, rag_summary, sections, summary
-from .markup import Markup, join, tag
+from .markup import Markup, tag
 from .md import front_matter, heading, link, paragraph, project_path, section, table
 from .text import plain
 
@@ -67,10 +67,11 @@ def changes_page(a: Analysis, changes: Changes) -> str:
 
 
 def _cell(a: Analysis, cell: Cell) -> Markup:
-    if cell.rags is not None:
-        return join([fmt.rag(cell.rags[0]), " → ", fmt.rag(cell.rags[1])])
-    if cell.lines:
-        return tag("ul", *(tag("li", plain(line)) for line in cell.lines), class_="pmo-reasons")
+    if cell.rags is not None:  # both badges on one line
+        return tag("span", fmt.rag(cell.rags[0]), " → ", fmt.rag(cell.rags[1]), class_="pmo-rag-change")
+    if cell.lines:  # a line each, begun as a sentence
+        items = (tag("li", plain(line[:1].upper() + line[1:])) for line in cell.lines)
+        return tag("ul", *items, class_="pmo-reasons")
     text = plain(cell.text)
     if cell.code:
         return tag("code", text)

@@ -184,8 +184,9 @@ def test_the_page_shows_badges_and_reasons_grouped(base: Path, later: Path, edit
     page = changes_page(base, later)
     assert "RAG changed because time passed" in page and "RAG changed in the data" not in page
     row = next(line for line in page.splitlines() if ">Delta</a>" in line)
-    assert '<span class="pmo-rag pmo-rag-green">Green</span> → <span class="pmo-rag pmo-rag-red">Red</span>' in row
-    assert '<ul class="pmo-reasons"><li>SPI 0.97 → 0.56, below the red threshold 0.85</li><li>latest' in row
+    badges = '<span class="pmo-rag pmo-rag-green">Green</span> → <span class="pmo-rag pmo-rag-red">Red</span>'
+    assert f'<span class="pmo-rag-change">{badges}</span>' in row
+    assert '<ul class="pmo-reasons"><li>SPI 0.97 → 0.56, below the red threshold 0.85</li><li>Latest' in row
     page = changes_page(base, edited)
     assert page.index("RAG changed in the data") < page.index(">Delta</a>")
     crm = next(line for line in page.splitlines() if ">Patient CRM</a>" in line and "pmo-reasons" in line)
