@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import fmt
-from .kpi import Verdict, rag_verdicts, why_undefined
+from .kpi import RAGS, Verdict, rag_verdicts, why_undefined
 
 if TYPE_CHECKING:
     from .analyse import Analysis
     from .kpi import Row
-    from .model import Milestone, Project, RagOverride, RagRules, Risk, Threshold
+    from .model import Milestone, Project, RagOverride, RagRules, Risk
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class ValueChange:
 class Reason:
     """One part of why a RAG changed, in words: a threshold crossed, a stale report, an override set or lifted."""
 
-    kind: str  # spi | cpi | slip_days | override | phase | report | stale
+    kind: str  # spi | cpi | slip_days | within (all three) | override | phase | report | stale
     text: str
 
 
@@ -197,15 +197,17 @@ def _rag_change(base: Analysis, head: Analysis, old: Project, new: Project) -> R
     if new.rag_override is None and not fmt.missing(now["rag"]):
         reasons += _verdicts(was, now, base.settings.rag, head.settings.rag, derived_before=_derived(was, old))
         reasons += _report(was, now, head)
-    time_only = _rag_inputs(old) == _rag_inputs(new) and _rules(base) == _rules(head)
+    until = max(base.settings.as_of, head.settings.as_of)
+    time_only = _rag_inputs(old, until) == _rag_inputs(new, until) and _rules(base) == _rules(head)
     return RagChange(
         new.id, new.name, _rag(base, new.id), _rag(head, new.id), TIME if time_only else DATA, tuple(reasons)
     )
 
 
-def _rag_inputs(p: Project) -> tuple[Any, ...]:
-    """What a project's RAG is computed from, besides the reporting date and the portfolio's rules."""
-    reports = tuple((r.date, r.percent_complete, r.actual_cost) for r in p.status)
+def _rag_inputs(p: Project, until: dt.date) -> tuple[Any, ...]:
+    """What a project's RAG is computed from, besides the reporting date and the portfolio's rules (reports
+    dated after `until`, the later reporting date, count on neither side)."""
+    reports = tuple((r.date, r.percent_complete, r.actual_cost) for r in p.status if r.date <= until)
     return (p.phase, p.start, p.finish, p.expected_finish, p.budget, p.rag_override, reports)
 
 
@@ -237,11 +239,11 @@ def _activity(was: Row, now: Row, old: Project, new: Project, head: Analysis) ->
 def _override(was: RagOverride | None, now: RagOverride | None) -> list[Reason]:
     if was == now:
         return []
-    if now is None:
-        assert was is not None
+    if was is not None and now is None:
         return [Reason("override", f"RAG override {was.rag.capitalize()} lifted: the RAG is derived again")]
-    if was is None:
+    if was is None and now is not None:
         return [Reason("override", f"RAG override {now.rag.capitalize()} set: {now.reason}")]
+    assert was is not None and now is not None
     moved = f"{was.rag.capitalize()} → {now.rag.capitalize()}" if was.rag != now.rag else now.rag.capitalize()
     return [Reason("override", f"RAG override {moved}: {now.reason}")]
 
@@ -256,8 +258,8 @@ def _verdicts(was: Row, now: Row, rules_was: RagRules, rules_now: RagRules, deri
     if not derived_before:
         shown = [v for v in after if v.level]
         if not shown:
-            return [Reason("spi", "SPI, CPI and slip within their thresholds")]
-        return [Reason(v.kpi, _verdict_text(None, v, now, None, rules_now)) for v in shown]
+            return [Reason("within", "SPI, CPI and slip within their thresholds")]
+        return [Reason(v.kpi, _verdict_text(None, v, now, rules_now, rules_now)) for v in shown]
     before = rag_verdicts(was, rules_was)
     return [
         Reason(v.kpi, _verdict_text(b, v, now, rules_was, rules_now))
@@ -266,33 +268,24 @@ def _verdicts(was: Row, now: Row, rules_was: RagRules, rules_now: RagRules, deri
     ]
 
 
-def _verdict_text(was: Verdict | None, now: Verdict, row: Row, rules_was: RagRules | None, rules_now: RagRules) -> str:
-    """ "SPI 0.93 → 0.88, below the amber threshold 0.90"; "slip 12 → 25 days, over the amber threshold 20"."""
-    kpi = now.kpi
-    t_now: Threshold = getattr(rules_now, kpi)
-    t_was: Threshold | None = getattr(rules_was, kpi) if rules_was else None
-    worse = was is None or now.level > was.level
-    crossed = now.rag if worse else (was.rag if was else "amber")  # the threshold passed, on the way up or down
-    limit = getattr(t_now, crossed)
-    shown = _values(kpi, was.value if was else None, now.value, limit)
+def _verdict_text(was: Verdict | None, now: Verdict, row: Row, rules_was: RagRules, rules_now: RagRules) -> str:
+    """In words, with the numbers: "SPI 0.93 → 0.88, below the amber threshold 0.90"."""
+    kpi, worse = now.kpi, was is None or now.level > was.level
+    # the threshold passed: on the way down the one of the level reached, on the way up the one just above it
+    crossed = now.rag if worse else RAGS[now.level + 1]
+    limit, limit_before = getattr(getattr(rules_now, kpi), crossed), getattr(getattr(rules_was, kpi), crossed)
+    shown = _VERDICT_NAMES[kpi] + " " + _number(kpi, now.value, limit)
+    if was is not None and _number(kpi, was.value, limit) != _number(kpi, now.value, limit):
+        shown = f"{_VERDICT_NAMES[kpi]} {_number(kpi, was.value, limit)} → {_number(kpi, now.value, limit)}"
     if fmt.missing(now.value):
         return f"{shown}: {why_undefined(kpi, row)}, so it gives no verdict"
     if kpi == "slip_days":
+        shown += " days"
         relation = ("at" if now.value == limit else "over") if worse else "back under"
     else:
         relation = "below" if worse else ("back at" if now.value == limit else "back above")
-    before_limit = getattr(t_was, crossed) if t_was else limit
-    moved = f" (was {_number(kpi, before_limit, before_limit)})" if before_limit != limit else ""
+    moved = f" (was {_number(kpi, limit_before, limit_before)})" if limit_before != limit else ""
     return f"{shown}, {relation} the {crossed} threshold {_number(kpi, limit, limit)}{moved}"
-
-
-def _values(kpi: str, was: float | None, now: float, limit: float) -> str:
-    name = _VERDICT_NAMES[kpi]
-    unit = " days" if kpi == "slip_days" else ""
-    after = _number(kpi, now, limit)
-    if was is None or _number(kpi, was, limit) == after:
-        return f"{name} {after}{unit if after != fmt.NA else ''}"
-    return f"{name} {_number(kpi, was, limit)} → {after}{unit if after != fmt.NA else ''}"
 
 
 def _number(kpi: str, value: float, limit: float) -> str:
@@ -304,7 +297,7 @@ def _number(kpi: str, value: float, limit: float) -> str:
     for decimals in (2, 3, 4):
         text = f"{value:.{decimals}f}"
         if value == limit or text != f"{limit:.{decimals}f}":
-            return text
+            break
     return text
 
 

@@ -89,6 +89,9 @@ def test_a_cost_crossing_a_threshold_is_data_with_its_numbers(base: Path, edited
     delta = rag_changes(base, edited)["delta"]
     assert (delta.before, delta.after, delta.cause) == ("green", "red", DATA)
     assert delta.reasons == (Reason("cpi", "CPI 1.07 → 0.80, below the red threshold 0.85"),)
+    # back from red to green: above the amber threshold, so above the red one too
+    recovered = rag_changes(edited, base)["delta"]
+    assert recovered.reasons == (Reason("cpi", "CPI 0.80 → 1.07, back above the amber threshold 0.95"),)
 
 
 def test_an_override_set_and_lifted(base: Path, edited: Path) -> None:
@@ -192,3 +195,15 @@ def test_the_page_shows_badges_and_reasons_grouped(base: Path, later: Path, edit
     crm = next(line for line in page.splitlines() if ">Patient CRM</a>" in line and "pmo-reasons" in line)
     assert "<img" not in crm and "&#60;img" in crm  # the override's reason is text
     assert "RAG override Green set: Board said so" in html.unescape(crm)
+
+
+def test_a_month_on_the_sample_flips_rags_by_time_alone_each_with_its_reason(tmp_path: Path) -> None:
+    """The issue's case: as_of moved on, no data changed; many RAGs move, every one grouped as time, with why."""
+    later = tmp_path / "portfolio"
+    shutil.copytree(SAMPLE, later)
+    settings = later / "portfolio.yaml"
+    settings.write_text(settings.read_text().replace("as_of: 2026-10-31", "as_of: 2026-12-15"))
+    changes = rag_changes(SAMPLE, later)
+    assert len(changes) > 10
+    assert all(c.cause == TIME and c.reasons for c in changes.values())
+    assert all(any(r.kind == "stale" for r in c.reasons) for c in changes.values() if c.after in ("amber", "red"))
