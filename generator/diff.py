@@ -573,8 +573,13 @@ def rag_summary(diff: Diff) -> str:
     if not diff.rag:
         return ""
     by_time = sum(c.cause == TIME for c in diff.rag)
-    total = f"{len(diff.rag)} {'project' if len(diff.rag) == 1 else 'projects'}"
-    return f"RAG changed for {total}: {len(diff.rag) - by_time} in the data, {by_time} only because time passed."
+    by_data = len(diff.rag) - by_time
+    total = f"RAG changed for {len(diff.rag)} {'project' if len(diff.rag) == 1 else 'projects'}"
+    if not by_time:
+        return f"{total}, in the data."
+    if not by_data:
+        return f"{total}, {'all ' if by_time > 1 else ''}only because time passed."
+    return f"{total}: {by_data} in the data, {by_time} only because time passed."
 
 
 _PROJECT_WORDS = {"added": "added", "closed": "closed", "cancelled": "cancelled", "removed": "removed from the data"}

@@ -162,10 +162,11 @@ def test_markdown_groups_time_apart_and_keeps_data_text_inert(base: Path, later:
         "| Delta | Green → Red | SPI 0.97 → 0.56, below the red threshold 0.85; latest status report 2026-02-28 "
         "is 46 days old at 2026-04-15, stale after 40 |" in timed
     )
-    assert "only because time passed." in timed
+    assert "RAG changed for 1 project, only because time passed." in timed
     data = to_markdown(compare(*(prepare(read_portfolio(f), "pmo") for f in (base, edited)), "a", "b"))
     assert "\n## RAG changed in the data\n" in data and "time passed\n" not in data
     assert "| Delta | Green → Red | CPI 1.07 → 0.80, below the red threshold 0.85 |" in data
+    assert "RAG changed for 2 projects, in the data." in data
     row = next(line for line in data.splitlines() if line.startswith("| Patient CRM | Red → Green"))
     assert "<" not in row.replace("\\<", "") and "\\<img" in row and "\\[x\\]" in row and "\\| \\*\\*b" in row
 

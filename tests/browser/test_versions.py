@@ -48,7 +48,8 @@ def versioned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         publish = ["publish", "--strict"]
         assert CliRunner().invoke(main, publish).exit_code == 0
         _set(portfolio / "portfolio.yaml", "as_of: 2026-09-30", "as_of: 2026-10-31")
-        _set(portfolio / "projects" / "crm.yaml", "budget: 100000", "budget: 125000")
+        override = "rag_override: {rag: amber, reason: Recovery plan agreed}"
+        _set(portfolio / "projects" / "crm.yaml", "budget: 100000", f"budget: 125000\n{override}")
         commit_all(repo, "October")
         result = CliRunner().invoke(main, publish)
         assert result.exit_code == 0, result.output
@@ -76,6 +77,10 @@ def test_version_selector_lists_and_switches_versions(
     page.goto(versioned_site.address("/2026-10/changes/"), wait_until="networkidle")
     expect(page.locator("article h1")).to_have_text("Changes since 2026-09")
     expect(page.locator("article")).to_contain_text("+€25,000")
+    change = page.locator("article tr", has=page.locator(".pmo-rag-change"))  # the badges, and why
+    expect(change.locator(".pmo-rag-red")).to_be_visible()
+    expect(change.locator(".pmo-rag-amber")).to_be_visible()
+    expect(change.locator(".pmo-reasons li")).to_have_text(["RAG override Amber set: Recovery plan agreed"])
     page.locator(".md-version").hover()
     page.screenshot(path=screenshots / "versions-changes-desktop.png", full_page=True)
     page.locator(".md-version").hover()  # the list opens on hover
