@@ -72,7 +72,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
-        self.naming: dict[str, str] | None = None  # site_name and the like as mkdocs.yml says them, {organization}
+        self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent

@@ -127,8 +127,9 @@ def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) 
     t = a.totals
     cur = a.settings.currency
     org = plain(a.settings.organization)
-    title = heading(join([org, " IT portfolio"]), 1)  # unless docs/index.md opens with a title of its own
-    header = ("" if _OWN_TITLE.match(intro) else title) + intro.rstrip() + "\n\n" if intro else title
+    header = intro.rstrip() + "\n\n" if intro else ""
+    if not (intro and _OWN_TITLE.match(intro)):  # docs/index.md may open with a title of its own
+        header = heading(join([org, " IT portfolio"]), 1) + header
     figures = tiles(
         [
             (str(t.active), f"active projects of {t.projects}"),
