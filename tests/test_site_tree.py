@@ -60,6 +60,9 @@ def test_hand_written_home_text_opens_the_dashboard(portfolio) -> None:
     tree = site_tree(portfolio, "org", None, {"index.md": "# Our portfolio\n\nWelcome text.\n"})
     home = unmark(tree.pages["index.md"])
     assert home.index("Welcome text.") < home.index("## Key figures")
+    assert "IT portfolio</h1>" not in home  # its own title stands; without one, the organization's opens it
+    untitled = unmark(site_tree(portfolio, "org", None, {"index.md": "Welcome text.\n"}).pages["index.md"])
+    assert untitled.index("<h1>Mini Health IT portfolio</h1>") < untitled.index("Welcome text.")
 
 
 def test_pmo_audience_sees_and_marks_pmo_only_items(portfolio) -> None:
