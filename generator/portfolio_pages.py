@@ -10,9 +10,9 @@ from .blocks import html_block
 from .changes_page import CHANGES
 from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
+from .export import Register, export_bytes, page_data, register
 from .kpi import RAGS, priority_score
 from .kpi_definitions import BAND_TEXT
-from .export import Register, export_bytes, page_data, register
 from .markup import Markup, attributes, join, script_json, tag
 from .md import (
     EMPTY,

@@ -20,9 +20,12 @@
     if (numbers) return a - b;
     return String(a).localeCompare(String(b));
   }
-  // Text as it is compared: lower case, without accents ("Müller" is found by "muller").
+  // Text as it is compared: lower case, without accents ("García" is found by "garcia", "Sørensen" by
+  // "sorensen": letters that are no letter plus accent are spelled out).
+  var LETTERS = { "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "þ": "th", "ð": "d" };
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[øæœßłđıþð]/g, function (letter) { return LETTERS[letter]; });
   }
 
   // --- the address --------------------------------------------------------------------------------------------
