@@ -85,6 +85,7 @@ CAPACITY = "capacity.md"  # the page is capacity_page.py's; named here because t
 
 
 REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
+EXPORT_DATA = "pmo-register-data"  # the id of the register's typed rows in the page
 
 
 def register_files(table: Register) -> dict[str, bytes]:
@@ -129,8 +130,9 @@ def register_page(a: Analysis, table: Register | None = None) -> str:
         + "with its heading; filter with the lists and the Find box. The page's address keeps the filters and "
         + "the sort: copy it to share the view.\n\n"
         + form
-        + _downloads(len(ids), table)
+        + _downloads(len(ids))
         + register_table
+        + html_block(script_json(page_data(table), id=EXPORT_DATA))  # after the table: shown before this is read
         + page_scripts(REGISTER, TABLES_JS)
     )
 
@@ -145,9 +147,9 @@ _SHOWN_BUTTONS = join(
 )
 
 
-def _downloads(count: int, table: Register) -> str:
+def _downloads(count: int) -> str:
     """Links to the whole register's files, and buttons for the rows shown (hidden until tables.js runs:
-    without it there is nothing to write them), with the typed rows the script writes them from."""
+    without it there is nothing to write them), which the script writes from the typed rows of EXPORT_DATA."""
     up = "../" * page_url(REGISTER).count("/")
     whole = join([tag("a", label, href=up + path, download=True) for label, path in _WHOLE], " · ")
     shown = tag(
@@ -156,12 +158,11 @@ def _downloads(count: int, table: Register) -> str:
         _SHOWN_BUTTONS,
         hidden=True,
         data_pmo_export="pmo-register-table",
-        data_pmo_source="pmo-register-data",
+        data_pmo_source=EXPORT_DATA,
         data_pmo_name="register-shown",
     )
     return html_block(
         tag("p", f"Download all {count} projects, every column: ", whole, ".", shown, class_="pmo-downloads")
-        + script_json(page_data(table), id="pmo-register-data")
     )
 
 
