@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -64,6 +65,25 @@ def number_formats(sheet: Any) -> dict[int, set[str]]:
     return formats
 
 
+def in_flight(page: Page) -> set[object]:
+    """The requests of `page` not yet answered, kept up to date."""
+    pending: set[object] = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def reload(page: Page, pending: set[object]) -> None:
+    """Reload once no request is in flight: Chromium fetches the favicon again each time history.replaceState
+    changes the address, and a reload would cut that request off (a failed request to the recorder)."""
+    page.wait_for_timeout(200)  # the favicon request starts a moment after the address changes
+    deadline = time.monotonic() + 10
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    page.reload(wait_until="networkidle")
+
+
 def no_problems(recorder: Recorder, what: str) -> None:
     problems = recorder.problems() + recorder.dialogs
     if problems:
@@ -109,6 +129,7 @@ def test_a_link_opens_the_view_it_names(sample_site: Site, new_context: OpenCont
 
 def test_sort_is_kept_in_the_address_over_a_reload_and_back(sample_site: Site, new_context: OpenContext) -> None:
     page, recorder = open_at(new_context, sample_site, "/projects/?phase=execution")
+    pending = in_flight(page)
     finish = page.locator("#pmo-register-table thead th:nth-child(7)")
     finish.locator("button").click()
     finish.locator("button").click()
@@ -116,7 +137,7 @@ def test_sort_is_kept_in_the_address_over_a_reload_and_back(sample_site: Site, n
     dates = page.locator(f"{ROWS} td:nth-child(7)").all_inner_texts()
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
     order = shown_ids(page)
-    page.reload(wait_until="networkidle")
+    reload(page, pending)
     assert shown_ids(page) == order and finish.get_attribute("aria-sort") == "descending"
     assert page.locator("select[name=phase]").input_value() == "execution"
     page.locator(f"{ROWS} td:first-child a").first.click()  # to a project, and Back
@@ -243,3 +264,23 @@ def test_register_with_filters_screenshot(width: int, sample_site: Site, browser
         page.screenshot(path=screenshots / f"register-filtered-{width}.png", full_page=True)
     finally:
         context.close()
+
+
+def test_lessons_keep_their_find_and_each_tables_sort_in_the_address(
+    sample_site: Site, new_context: OpenContext
+) -> None:
+    """Several sortable tables on one page: each table's sort has its own parameter, named by the table's id."""
+    page, recorder = open_at(new_context, sample_site, "/handbook/lessons/?find=Champion")
+    pending = in_flight(page)
+    rows = page.locator("table[id^=pmo-lessons-] tbody tr:not([hidden])")
+    assert rows.count() > 0 and all("champion" in text.lower() for text in rows.all_inner_texts())
+    assert page.locator("form.pmo-filters input[name=find]").input_value() == "Champion"
+    page.fill("form.pmo-filters input[name=find]", "")
+    wait_for_query(page, "find", None)
+    table = page.locator("table[id^=pmo-lessons-]").first
+    table_id = table.get_attribute("id")
+    table.locator("thead th:nth-child(1) button").click()
+    assert list(query(page)) == [f"sort-{table_id}"] and query(page)[f"sort-{table_id}"][0].endswith("-asc")
+    reload(page, pending)
+    assert table.locator("thead th:nth-child(1)").get_attribute("aria-sort") == "ascending"
+    no_problems(recorder, "lessons")
