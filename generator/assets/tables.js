@@ -159,13 +159,18 @@
     });
     if (query && query.name) query.value = given(query.name);
     var pending = 0;
-    function changed() {
+    function typed() {
       apply();
       clearTimeout(pending); // typing: one address per pause, not one per key
       pending = setTimeout(function () { remember(state()); }, 150);
     }
+    function changed() { // a list chosen, or the box left (a click on a link): the address at once
+      clearTimeout(pending);
+      apply();
+      remember(state());
+    }
     form.addEventListener("change", changed);
-    form.addEventListener("input", changed);
+    form.addEventListener("input", typed);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
     remember(state()); // drops what the lists do not know

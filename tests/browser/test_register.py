@@ -252,7 +252,7 @@ def test_risks_keep_their_filters_in_the_address_too(sample_site: Site, new_cont
     no_problems(recorder, "risks")
 
 
-@pytest.mark.parametrize("width", [390, 1440])
+@pytest.mark.parametrize("width", [390, 1440, 1920])
 def test_register_with_filters_screenshot(width: int, sample_site: Site, browser: object, screenshots: Path) -> None:
     """The filtered register at a phone's and a desktop's width, for a person to look at: the controls fit."""
     context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")  # type: ignore[attr-defined]
