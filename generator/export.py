@@ -201,6 +201,22 @@ def to_json(table: Register) -> str:
     return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+# For the register page ----------------------------------------------------------------------------
+
+
+def page_data(table: Register) -> dict[str, object]:
+    """The register's typed rows for the page's own script (tables.js), which writes the CSV and workbook of
+    the rows shown exactly as `to_csv` and `to_xlsx` write the cells: dates as ISO text, kinds by column."""
+    return {
+        "columns": HEADER,
+        "kinds": [kind for _, kind in COLUMNS],
+        "formula_start": "".join(_FORMULA_START),
+        "formats": _XLSX_FORMATS,
+        "as_of": table.as_of.isoformat(),
+        "rows": [[v.isoformat() if isinstance(v, dt.date) else v for v in row] for row in table.rows],
+    }
+
+
 # XLSX ---------------------------------------------------------------------------------------------
 
 

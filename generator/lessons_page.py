@@ -119,7 +119,7 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
             "p",
             f"{total} lesson{'s' if total != 1 else ''} from "
             f"{len({pid for entries in groups.values() for pid, _ in entries})} projects, in {len(order)} categories. "
-            "The search finds words of the lessons, their projects and their categories.",
+            "The Find box finds words of the lessons, their projects and their categories.",
         )
     )
     accepted = join((tag("code", c) for c in LESSON_CATEGORIES), ", ")
@@ -133,7 +133,7 @@ def lessons_library(context: Context, args: dict[str, str]) -> str:
             ". Any other is listed under Other until the PMO adds it to the library.",
         )
     )
-    form = filter_form(tables, choices, total, search=True)
+    form = filter_form(tables, choices, total, search=True, hint="lesson, project, category")
     return intro + form + "".join(parts) + known + page_scripts(here, TABLES_JS)
 
 

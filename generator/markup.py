@@ -14,6 +14,7 @@ text or a `data-` attribute instead.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ __all__ = [
     "constant",
     "escape",
     "join",
+    "script_json",
     "tag",
     "to_html",
     "trusted",
@@ -130,3 +132,14 @@ _NAMES: dict[str, str] = {}  # keyword → attribute name: class_ → class, dat
 def join(parts: Iterable[object], separator: str | Markup = "") -> Markup:
     """The parts one after the other (each escaped unless Markup), `separator` between them."""
     return trusted(to_html(separator).join(map(to_html, parts)))
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(value: object, **attrs: object) -> Markup:
+    """`value` as strict JSON in a `<script type="application/json">` element. HTML's character references mean
+    nothing inside a script element, so "<", ">" and "&" are written as JSON escapes instead: no text from the
+    data can close the element (`</script>`) or open a comment in it."""
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_SCRIPT_SAFE)
+    return tag("script", trusted(payload), type="application/json", **attrs)

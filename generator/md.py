@@ -170,11 +170,16 @@ FILTER_LABELS = {"rag": "RAG", "cell": "Heat map cell"}
 
 
 def filter_form(
-    table_id: str, choices: Mapping[str, Sequence[tuple[str, str | Markup]]], shown: int, search: bool = False
+    table_id: str,
+    choices: Mapping[str, Sequence[tuple[str, str | Markup]]],
+    shown: int,
+    search: bool = False,
+    hint: str = "",
 ) -> str:
     """Lists that filter the rows of table `table_id` (or of several, ids separated by spaces) by their
-    data-<name> attributes (tables.js does the work). `choices` maps each name to (value, label) pairs;
-    `search` adds a box that keeps the rows containing its words."""
+    data-<name> attributes (tables.js does the work, and keeps the choices in the page's address). `choices`
+    maps each name to (value, label) pairs; `search` adds a box that keeps the rows containing its words,
+    `hint` says in it what they are matched against."""
     selects = [
         tag(
             "label",
@@ -189,11 +194,19 @@ def filter_form(
         )
         for name, options in choices.items()
     ]
-    if search:
-        selects.insert(0, tag("label", "Search ", tag("input", type="search", name="q", autocomplete="off")))
+    if search:  # not "q": Material's search opens on a page whose address has a q
+        box = tag("input", type="search", name="find", autocomplete="off", placeholder=hint or None)
+        selects.insert(0, tag("label", "Find ", box))
     controls = join([*selects, ""], " ")
     return html_block(
-        tag("form", controls, tag("output", f"{shown} shown"), class_="pmo-filters", data_pmo_filters=table_id)
+        tag(
+            "form",
+            controls,
+            tag("output", f"{shown} shown"),
+            class_="pmo-filters",
+            data_pmo_filters=table_id,
+            autocomplete="off",  # the address holds the choices: a reload must not restore older ones
+        )
     )
 
 

@@ -11,9 +11,10 @@ from .blocks import html_block
 from .changes_page import CHANGES
 from .charts import chart_scripts
 from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
+from .export import Register, export_bytes, page_data, register
 from .kpi import RAGS, priority_score
 from .kpi_definitions import BAND_TEXT
-from .markup import Markup, attributes, join, tag
+from .markup import Markup, attributes, join, script_json, tag
 from .md import (
     EMPTY,
     facts,
@@ -25,6 +26,7 @@ from .md import (
     md_link,
     objective_path,
     page_scripts,
+    page_url,
     paragraph,
     program_path,
     project_path,
@@ -83,9 +85,22 @@ TABLES_JS = "assets/pmo/tables.js"
 CAPACITY = "capacity.md"  # the page is capacity_page.py's; named here because the home page links to it
 
 
-def register_page(a: Analysis) -> str:
-    """Every project in one table, sortable by any column and filtered by program, phase and RAG in the
-    browser (with the site's own script; without it the page is the full table)."""
+REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
+EXPORT_DATA = "pmo-register-data"  # the id of the register's typed rows in the page
+
+
+def register_files(table: Register) -> dict[str, bytes]:
+    """The whole register as the page's downloads, by their path in the site: `pmo export`'s bytes."""
+    return {REGISTER_CSV: export_bytes(table, "csv"), REGISTER_XLSX: export_bytes(table, "xlsx")}
+
+
+def register_page(a: Analysis, table: Register | None = None) -> str:
+    """Every project in one table, sortable by any column and filtered by program, phase, RAG and text in the
+    browser (with the site's own script; without it the page is the full table). The filters and the sort
+    live in the page's address; the whole register downloads as CSV and XLSX (register_files), and the rows
+    shown as the same columns, written in the browser from the typed rows the page carries (`table`, the
+    export's)."""
+    table = table or register(a)
     ids = list(a.projects.sort_values(["program", "name"]).index)
     rows = a.rows
     row_attrs = [
@@ -93,6 +108,7 @@ def register_page(a: Analysis) -> str:
             data_program=rows[pid]["program"],
             data_phase=rows[pid]["phase"],
             data_rag=rows[pid]["rag"] if isinstance(rows[pid]["rag"], str) else "n/a",
+            data_pmo_id=pid,
         )
         for pid in ids
     ]
@@ -102,9 +118,9 @@ def register_page(a: Analysis) -> str:
         "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
     }
-    form = filter_form("pmo-register-table", choices, len(ids))
+    form = filter_form("pmo-register-table", choices, len(ids), search=True, hint="name, id, manager, program")
     table_attrs = attributes(id="pmo-register-table", data_pmo_sortable=True)
-    register = html_block(
+    register_table = html_block(
         table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", table_attrs, row_attrs)
     )
     return (
@@ -112,10 +128,42 @@ def register_page(a: Analysis) -> str:
         + heading("Project register", 1)
         + f"Every project in the portfolio ({len(ids)}), as of {fmt.date(a.settings.as_of)}. "
         + "RAG is derived from SPI, CPI and schedule slip unless the PMO set an override. Sort by any column "
-        + "with its heading; filter with the lists.\n\n"
+        + "with its heading; filter with the lists and the Find box. The page's address keeps the filters and "
+        + "the sort: copy it to share the view.\n\n"
         + form
-        + register
+        + _downloads(len(ids))
+        + register_table
+        + html_block(script_json(page_data(table), id=EXPORT_DATA))  # after the table: shown before this is read
         + page_scripts(REGISTER, TABLES_JS)
+    )
+
+
+_WHOLE = (("CSV", REGISTER_CSV), ("XLSX", REGISTER_XLSX))
+_SHOWN_BUTTONS = join(
+    [
+        tag("button", "CSV", type="button", class_="pmo-download", data_pmo_format="csv"),
+        tag("button", "XLSX", type="button", class_="pmo-download", data_pmo_format="xlsx"),
+    ],
+    " ",
+)
+
+
+def _downloads(count: int) -> str:
+    """Links to the whole register's files, and buttons for the rows shown (hidden until tables.js runs:
+    without it there is nothing to write them), which the script writes from the typed rows of EXPORT_DATA."""
+    up = "../" * page_url(REGISTER).count("/")
+    whole = join([tag("a", label, href=up + path, download=True) for label, path in _WHOLE], " · ")
+    shown = tag(
+        "span",
+        " The rows shown: ",
+        _SHOWN_BUTTONS,
+        hidden=True,
+        data_pmo_export="pmo-register-table",
+        data_pmo_source=EXPORT_DATA,
+        data_pmo_name="register-shown",
+    )
+    return html_block(
+        tag("p", f"Download all {count} projects, every column: ", whole, ".", shown, class_="pmo-downloads")
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import export
 from . import portfolio_pages as pages
 from .benefits_page import BENEFITS, benefits_page
 from .capacity_page import CAPACITY, capacity_page, team_page
@@ -79,7 +80,9 @@ def build_tree(
     tree.pages[pages.HOME] = pages.home_page(a, home_intro, changes.title if changes else None)
     if changes is not None:
         tree.pages[CHANGES] = changes_page(a, changes)
-    tree.pages[pages.REGISTER] = pages.register_page(a)
+    register = export.register(a)
+    tree.pages[pages.REGISTER] = pages.register_page(a, register)
+    tree.assets.update(pages.register_files(register))
     tree.pages[pages.PROGRAMS] = pages.programs_page(a)
     tree.pages[pages.OBJECTIVES] = pages.objectives_page(a)
     tree.pages[pages.REQUESTS] = pages.requests_page(a)

@@ -290,7 +290,9 @@ def test_no_abbreviation_is_left_without_its_tooltip_on_the_site(built: Path) ->
 class _ProseText(HTMLParser):
     """The text of a page's article that a reader sees as prose: not in code, a tooltip already, or a control."""
 
-    SKIP = frozenset({"script", "style", "code", "pre", "kbd", "samp", "abbr", "select", "option", "textarea", "svg"})
+    SKIP = frozenset(
+        {"script", "style", "code", "pre", "kbd", "samp", "abbr", "select", "option", "textarea", "button", "svg"}
+    )
     VOID = frozenset({"br", "img", "input", "hr", "wbr", "col", "source", "meta", "link"})
 
     def __init__(self) -> None:

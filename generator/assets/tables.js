@@ -1,7 +1,11 @@
-// Sorting and filtering for generated tables, served from this site. Tables marked data-pmo-sortable get
-// header buttons that sort their rows; a form marked data-pmo-filters hides the rows that do not match.
+// Sorting, filtering and downloads for generated tables, served from this site. Tables marked
+// data-pmo-sortable get header buttons that sort their rows; a form marked data-pmo-filters hides the rows that
+// do not match. Both keep their state in the page's address (history.replaceState, no reload), so a link or a
+// reload opens the same view; a value the page does not know is ignored. An element marked data-pmo-export
+// offers the rows shown as CSV and XLSX, written here from the typed rows of the JSON script it names.
 (function () {
   var RAG = { green: 1, amber: 2, red: 3 };
+  var slice = function (list) { return Array.prototype.slice.call(list); };
   function key(cell) {
     var text = (cell.dataset.sort || cell.textContent || "").trim();
     if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
@@ -16,8 +20,55 @@
     if (numbers) return a - b;
     return String(a).localeCompare(String(b));
   }
-  function sortable(table) {
-    var headers = table.querySelectorAll("thead th");
+  // Text as it is compared: lower case, without accents ("García" is found by "garcia", "Sørensen" by
+  // "sorensen": letters that are no letter plus accent are spelled out).
+  var LETTERS = { "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "þ": "th", "ð": "d" };
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[øæœßłđıþð]/g, function (letter) { return LETTERS[letter]; });
+  }
+
+  // --- the address --------------------------------------------------------------------------------------------
+  function given(name) {
+    var value = new URLSearchParams(window.location.search).get(name);
+    return value === null ? "" : value.slice(0, 200);
+  }
+  // Writes `state` (name → value, "" for none) into the address, leaving every other parameter as it is.
+  function remember(state) {
+    var query = new URLSearchParams(window.location.search);
+    Object.keys(state).forEach(function (name) {
+      if (state[name]) query.set(name, state[name]);
+      else query.delete(name);
+    });
+    var search = query.toString();
+    var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash)
+      history.replaceState(history.state, "", url);
+  }
+
+  // --- sorting ------------------------------------------------------------------------------------------------
+  // The address names a column by its heading ("?sort=finish-desc"); with several sortable tables on a page,
+  // each table's parameter carries its id.
+  function sortable(table, alone) {
+    var headers = slice(table.querySelectorAll("thead th"));
+    var names = headers.map(function (th, column) {
+      return th.dataset.pmoKey || fold(th.textContent).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") ||
+        String(column + 1);
+    });
+    var parameter = alone ? "sort" : table.id ? "sort-" + table.id : "";
+    function sortBy(column, ascending) {
+      headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+      headers[column].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = slice(body.rows).map(function (row, index) {
+        return { row: row, key: key(row.cells[column]), index: index };
+      });
+      rows.sort(function (r1, r2) {
+        var order = compare(r1.key, r2.key);
+        return (ascending ? order : -order) || r1.index - r2.index;
+      });
+      rows.forEach(function (entry) { body.appendChild(entry.row); });
+    }
     headers.forEach(function (th, column) {
       var button = document.createElement("button");
       button.type = "button";
@@ -27,17 +78,35 @@
       th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          var order = compare(key(r1.cells[column]), key(r2.cells[column]));
-          return ascending ? order : -order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
+        sortBy(column, ascending);
+        if (parameter) {
+          var state = {};
+          state[parameter] = names[column] + (ascending ? "-asc" : "-desc");
+          remember(state);
+        }
       });
     });
+    var wanted = parameter && /^(.+)-(asc|desc)$/.exec(given(parameter));
+    var column = wanted ? names.indexOf(wanted[1]) : -1;
+    if (column >= 0) sortBy(column, wanted[2] === "asc");
+  }
+
+  // --- filtering ----------------------------------------------------------------------------------------------
+  var texts = new WeakMap();
+  // The words a row shows, folded, once per row: without the reasons of n/a, read only by screen readers.
+  function rowText(row) {
+    var text = texts.get(row);
+    if (text === undefined) {
+      var parts = [];
+      var walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        var parent = walker.currentNode.parentElement;
+        if (!(parent && parent.closest(".pmo-na-why"))) parts.push(walker.currentNode.nodeValue);
+      }
+      text = fold(parts.join(" "));
+      texts.set(row, text);
+    }
+    return text;
   }
   function filters(form) {
     // data-pmo-filters names one table or several (ids separated by spaces); a table that keeps no row is
@@ -47,20 +116,21 @@
     if (!tables.length) return;
     var count = form.querySelector("output");
     var query = form.querySelector("input[type=search]");
+    var selects = slice(form.querySelectorAll("select"));
     function apply() {
       var shown = 0;
-      var words = query ? query.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+      var words = query ? fold(query.value).split(/\s+/).filter(Boolean) : [];
       tables.forEach(function (table) {
         var kept = 0;
         // the words of a table's heading (a category of lessons) belong to each of its rows
         var heading = table.dataset.pmoHeading && document.getElementById(table.dataset.pmoHeading);
-        var context = heading ? " " + heading.textContent.toLowerCase() : "";
-        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-          var keep = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
+        var context = heading ? " " + fold(heading.textContent) : "";
+        slice(table.tBodies[0].rows).forEach(function (row) {
+          var keep = selects.every(function (select) {
             return !select.value || row.dataset[select.name] === select.value;
           });
           if (keep && words.length) {
-            var text = row.textContent.toLowerCase() + context;
+            var text = rowText(row) + context;
             keep = words.every(function (word) { return text.indexOf(word) >= 0; });
           }
           row.hidden = !keep;
@@ -68,21 +138,237 @@
         });
         if (tables.length > 1) {
           table.hidden = !kept;
-          var title = table.dataset.pmoHeading && document.getElementById(table.dataset.pmoHeading);
-          if (title) title.hidden = !kept;
+          if (heading) heading.hidden = !kept;
         }
         shown += kept;
       });
       if (count) count.textContent = shown + " shown";
     }
-    form.addEventListener("change", apply);
-    form.addEventListener("input", apply);
+    function state() {
+      var choices = {};
+      selects.forEach(function (select) { choices[select.name] = select.value; });
+      if (query && query.name) choices[query.name] = query.value.trim() ? query.value : "";
+      return choices;
+    }
+    // The address's choices: only a value one of the lists offers (compared as text, never put into a selector
+    // or the page's markup); the search box takes any text, as its value.
+    selects.forEach(function (select) {
+      var wanted = given(select.name);
+      var known = slice(select.options).some(function (option) { return option.value === wanted; });
+      select.value = known ? wanted : "";
+    });
+    if (query && query.name) query.value = given(query.name);
+    var pending = 0;
+    function typed() {
+      apply();
+      clearTimeout(pending); // typing: one address per pause, not one per key
+      pending = setTimeout(function () { remember(state()); }, 150);
+    }
+    function changed() { // a list chosen, or the box left (a click on a link): the address at once
+      clearTimeout(pending);
+      apply();
+      remember(state());
+    }
+    form.addEventListener("change", changed);
+    form.addEventListener("input", typed);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
+    remember(state()); // drops what the lists do not know
   }
+
+  // --- downloads of the rows shown ----------------------------------------------------------------------------
+  // The cells as generator/export.py writes them: the same columns, values and formula guard.
+  function pythonNumber(x) {
+    // repr() of a Python number: integers in full, scientific notation below 1e-4 with a two-digit exponent
+    if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+    if (Math.abs(x) >= 1e-4) return String(x);
+    var parts = x.toExponential().split("e");
+    var exponent = Math.abs(parseInt(parts[1], 10));
+    return parts[0] + "e" + (parts[1].charAt(0) === "-" ? "-" : "+") + (exponent < 10 ? "0" : "") + exponent;
+  }
+  function csvText(data, rows) {
+    function cell(value, column) {
+      if (value === null || value === undefined) return "";
+      if (typeof value === "boolean") return value ? "true" : "false";
+      if (typeof value === "number") return pythonNumber(value);
+      var text = String(value);
+      // a spreadsheet reads a cell starting with = + - @ tab or CR as a formula: an apostrophe makes it text
+      if (data.kinds[column] === "text" && text && data.formula_start.indexOf(text.charAt(0)) >= 0) text = "'" + text;
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+    var lines = rows.map(function (row) { return row.map(cell).join(","); });
+    return [data.columns.join(",")].concat(lines).join("\r\n") + "\r\n";
+  }
+
+  var XML_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g; // not allowed in XML: U+FFFD
+  function xml(text) {
+    return String(text).replace(XML_UNSAFE, "\ufffd").replace(/&/g, "&amp;").replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  function letters(column) {
+    var name = "";
+    for (var n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+    return name;
+  }
+  var MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  var RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  var PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships";
+  var BUILT_IN = { "0": 1, "0.00": 2, "#,##0": 3 }; // Excel's own number formats; the others get ids from 164
+  // A workbook of one sheet, as export.to_xlsx writes it: a bold, frozen header row with an autofilter, typed
+  // cells (text is always text, never a formula), dates as dates, undefined left empty.
+  function workbook(data, rows, sheet) {
+    var styles = { bold: 1 };
+    var formats = [], custom = [];
+    Object.keys(data.formats).forEach(function (kind) {
+      var code = data.formats[kind];
+      var id = BUILT_IN[code] || 164 + custom.length;
+      if (!BUILT_IN[code]) custom.push('<numFmt numFmtId="' + id + '" formatCode="' + xml(code) + '"/>');
+      styles[kind] = 2 + formats.length;
+      formats.push('<xf numFmtId="' + id + '" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>');
+    });
+    var widths = data.columns.map(function (name) { return name.length + 2; });
+    function cell(value, column, row) {
+      if (value === null || value === undefined) return "";
+      var kind = data.kinds[column], ref = ' r="' + letters(column) + row + '"';
+      var style = styles[kind] ? ' s="' + styles[kind] + '"' : "";
+      var shown = String(value);
+      if (typeof value === "number") shown = value.toLocaleString("en-US", { maximumFractionDigits: 6 });
+      widths[column] = Math.max(widths[column], shown.length);
+      if (typeof value === "boolean") return "<c" + ref + ' t="b"><v>' + (value ? 1 : 0) + "</v></c>";
+      if (typeof value === "number") return "<c" + ref + style + "><v>" + value + "</v></c>";
+      if (kind === "date") {
+        var day = Date.UTC(+value.slice(0, 4), +value.slice(5, 7) - 1, +value.slice(8, 10)) / 86400000 + 25569;
+        return "<c" + ref + style + "><v>" + day + "</v></c>";
+      }
+      return "<c" + ref + ' t="inlineStr"><is><t xml:space="preserve">' + xml(value) + "</t></is></c>";
+    }
+    var header = data.columns.map(function (name, column) {
+      return "<c" + ' r="' + letters(column) + '1" s="1" t="inlineStr"><is><t>' + xml(name) + "</t></is></c>";
+    }).join("");
+    var body = rows.map(function (values, index) {
+      return '<row r="' + (index + 2) + '">' + values.map(function (v, c) { return cell(v, c, index + 2); }).join("") +
+        "</row>";
+    }).join("");
+    var last = letters(data.columns.length - 1);
+    var cols = widths.map(function (width, column) {
+      var n = column + 1;
+      return '<col min="' + n + '" max="' + n + '" width="' + Math.min(Math.max(width + 2, 8), 50) + '" customWidth="1"/>';
+    }).join("");
+    var head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+    var range = "$A$1:$" + last + "$" + (rows.length + 1);
+    return [
+      ["[Content_Types].xml", head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+        '<Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/xl/workbook.xml" ' +
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+        '<Override PartName="/xl/worksheets/sheet1.xml" ' +
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
+        '<Override PartName="/xl/styles.xml" ' +
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'],
+      ["_rels/.rels", head + '<Relationships xmlns="' + PACKAGE + '"><Relationship Id="rId1" Type="' + RELS +
+        '/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
+      ["xl/workbook.xml", head + '<workbook xmlns="' + MAIN + '" xmlns:r="' + RELS + '"><sheets><sheet name="' +
+        xml(sheet) + '" sheetId="1" r:id="rId1"/></sheets><definedNames><definedName name="_xlnm._FilterDatabase" ' +
+        'localSheetId="0" hidden="1">\'' + xml(sheet) + "'!" + range + "</definedName></definedNames></workbook>"],
+      ["xl/_rels/workbook.xml.rels", head + '<Relationships xmlns="' + PACKAGE + '"><Relationship Id="rId1" Type="' +
+        RELS + '/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="' + RELS +
+        '/styles" Target="styles.xml"/></Relationships>'],
+      ["xl/styles.xml", head + '<styleSheet xmlns="' + MAIN + '"><numFmts count="' + custom.length + '">' +
+        custom.join("") + '</numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/>' +
+        '<sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/>' +
+        '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/>' +
+        '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" ' +
+        'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="' + (2 + formats.length) + '"><xf numFmtId="0" ' +
+        'fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" ' +
+        'xfId="0" applyFont="1"/>' + formats.join("") + '</cellXfs><cellStyles count="1"><cellStyle ' +
+        'name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'],
+      ["xl/worksheets/sheet1.xml", head + '<worksheet xmlns="' + MAIN + '" xmlns:r="' + RELS + '"><sheetViews>' +
+        '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews><cols>' + cols +
+        '</cols><sheetData><row r="1">' + header + "</row>" + body + '</sheetData><autoFilter ref="A1:' + last +
+        (rows.length + 1) + '"/></worksheet>'],
+    ];
+  }
+
+  // A zip archive of stored (uncompressed) files, each with its CRC-32, all dated `day` (YYYY-MM-DD).
+  var CRC = [];
+  for (var n = 0; n < 256; n++) {
+    var c = n;
+    for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    CRC[n] = c >>> 0;
+  }
+  function crc32(bytes) {
+    var crc = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) crc = CRC[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+  function zip(files, day) {
+    var encoder = new TextEncoder();
+    var date = ((Math.max(+day.slice(0, 4), 1980) - 1980) << 9) | (+day.slice(5, 7) << 5) | +day.slice(8, 10);
+    var parts = [], directory = [], offset = 0;
+    function record(size, fields) { // fields: [bytes, value] pairs, little-endian
+      var view = new DataView(new ArrayBuffer(size)), at = 0;
+      fields.forEach(function (field) {
+        if (field[0] === 4) view.setUint32(at, field[1], true);
+        else view.setUint16(at, field[1], true);
+        at += field[0];
+      });
+      return new Uint8Array(view.buffer);
+    }
+    files.forEach(function (file) {
+      var name = encoder.encode(file[0]), data = encoder.encode(file[1]), crc = crc32(data);
+      var common = [[2, 20], [2, 0], [2, 0], [2, 0], [2, date], [4, crc], [4, data.length], [4, data.length],
+        [2, name.length], [2, 0]];
+      parts.push(record(30, [[4, 0x04034b50]].concat(common)), name, data);
+      directory.push(record(46, [[4, 0x02014b50], [2, 20]].concat(common, [[2, 0], [2, 0], [2, 0], [4, 0],
+        [4, offset]])), name);
+      offset += 30 + name.length + data.length;
+    });
+    var size = directory.reduce(function (total, part) { return total + part.length; }, 0);
+    var end = record(22, [[4, 0x06054b50], [2, 0], [2, 0], [2, files.length], [2, files.length], [4, size],
+      [4, offset], [2, 0]]);
+    return parts.concat(directory, [end]);
+  }
+
+  function save(parts, type, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob(parts, { type: type }));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+  }
+  function exporter(box) {
+    var table = document.getElementById(box.dataset.pmoExport);
+    var source = document.getElementById(box.dataset.pmoSource);
+    if (!table || !source) return;
+    var data = JSON.parse(source.textContent);
+    var id = data.columns.indexOf("id"), byId = {};
+    data.rows.forEach(function (row) { byId[row[id]] = row; });
+    var name = box.dataset.pmoName || "table";
+    box.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-pmo-format]");
+      if (!button) return;
+      var rows = slice(table.tBodies[0].rows)
+        .filter(function (row) { return !row.hidden; })
+        .map(function (row) { return byId[row.dataset.pmoId]; })
+        .filter(Boolean);
+      if (button.dataset.pmoFormat === "csv")
+        save([csvText(data, rows)], "text/csv;charset=utf-8", name + ".csv");
+      else
+        save(zip(workbook(data, rows, "Register"), data.as_of),
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx");
+    });
+    box.hidden = false;
+  }
+
   function init() {
-    document.querySelectorAll("table[data-pmo-sortable]").forEach(sortable);
+    var tables = document.querySelectorAll("table[data-pmo-sortable]");
+    tables.forEach(function (table) { sortable(table, tables.length === 1); });
     document.querySelectorAll("form[data-pmo-filters]").forEach(filters);
+    document.querySelectorAll("[data-pmo-export]").forEach(exporter);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
