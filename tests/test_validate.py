@@ -256,12 +256,53 @@ def test_the_errors_of_one_file_do_not_hide_its_other_problems(mini: Path, edit:
 
 
 def test_a_file_whose_required_field_is_wrong_still_reports_its_other_errors(mini: Path, edit: Edit) -> None:
-    """Without a valid required field no model can be made, so its references wait; its own errors do not."""
+    """Without a valid required field no model can be made; its references are checked from the raw file."""
     edit("projects/crm.yaml", "phase: execution", "phase: running")
     edit("projects/crm.yaml", "summary: One CRM", "sumary: One CRM")
     edit("projects/crm.yaml", "sponsor: m.chen", "sponsor: m.chenn")
     found = {(p.line, p.field) for p in problems(mini)}
-    assert found == {(4, "phase"), (9, "sumary")}, found
+    assert found == {(4, "phase"), (7, "sponsor"), (9, "sumary")}, found
+
+
+def test_schema_errors_and_unknown_ids_of_one_file_are_reported_in_one_run(mini: Path, edit: Edit) -> None:
+    """A schema error that leaves no model (a wrong required field) does not hold back the file's unknown ids:
+    one CI run shows all three, each once, with file, line, field and a suggestion."""
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/crm.yaml", "program: front-door", "program: frontdoor")
+    edit("projects/crm.yaml", "manager: a.okafor", "manager: a.okafr")
+    assert [str(p) for p in problems(mini)] == [
+        f"{mini}/projects/crm.yaml:2: program: " + 'unknown program "frontdoor"; did you mean "front-door"?',
+        f"{mini}/projects/crm.yaml:4: phase: expected one of proposal, approved, planning, execution, closing, "
+        'closed, cancelled, on-hold; got "running"; did you mean "planning"?',
+        f"{mini}/projects/crm.yaml:8: manager: " + 'unknown person "a.okafr"; did you mean "a.okafor"?',
+    ]
+
+
+def test_references_of_a_file_without_a_model_skip_the_values_that_failed(mini: Path, edit: Edit) -> None:
+    """A list item with a wrong value leaves no model either: the other items' references are still checked,
+    and a reference whose own value is malformed gets its schema message only, not also "unknown"."""
+    edit("projects/crm.yaml", "probability: 3", "probability: 7")
+    edit("projects/crm.yaml", "owner: a.okafor, status: open, due", "owner: Not An Id, status: open, due")
+    edit("projects/crm.yaml", "{team: web-platform,", "{team: webplatform,")
+    edit("projects/crm.yaml", "{strategic_fit: 5,", "{strategic_fitt: 5,")
+    found = {(p.line, p.field): p.message for p in problems(mini)}
+    assert found == {
+        (16, "scores.strategic_fitt"): 'unknown scoring criterion "strategic_fitt"; did you mean "strategic_fit"?',
+        (16, "scores"): "every criterion needs a score; missing: strategic_fit",
+        (24, "risks[0].probability"): "must be at most 5, got 7",
+        (26, "issues[0].owner"): 'expected a person id of lowercase letters, digits, dots and hyphens, got "Not An Id"',
+        (34, "resources[0].team"): 'unknown team "webplatform"; did you mean "web-platform"?',
+    }, found
+
+
+def test_people_file_without_a_model_still_checks_its_teams(mini: Path, edit: Edit) -> None:
+    edit("people.yaml", "capacity_fte: 6", "capacity_fte: lots")
+    text = (mini / "people.yaml").read_text()
+    team = text.split("team: ", 1)[1].split(",", 1)[0].split("}", 1)[0].strip()
+    edit("people.yaml", f"team: {team}", f"team: {team}x")
+    found = {p.field: p.message for p in problems(mini)}
+    assert any(f.endswith(".team") and f'unknown team "{team}x"' in m for f, m in found.items()), found
+    assert any(f.endswith("capacity_fte") for f in found), found
 
 
 def test_unexpected_files_and_folders(mini: Path) -> None:
