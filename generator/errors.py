@@ -56,8 +56,14 @@ def _sort_key(p: Problem) -> tuple[str, int, str, str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' Did you mean "x"?' suffix, or "" when nothing is close enough."""
+    match = closest(word, choices)
+    return f'; did you mean "{match}"?' if match is not None else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` is most likely a misspelling of, or None when nothing is close enough."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'; did you mean "{match[0]}"?' if match else ""
+    return match[0] if match else None
 
 
 def show_value(value: object) -> str:
