@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -114,7 +115,20 @@ def build(
     if timings:
         for stage, seconds in stages.seconds.items():
             click.echo(f"{stage:>9}: {seconds:6.2f} s")
-    click.echo(f"Built {out_dir} in {time.perf_counter() - start:.1f} s.")
+    _echo(built_message(out_dir, time.perf_counter() - start))
+
+
+def built_message(out_dir: Path, seconds: float) -> str:
+    """Where the site is and how to look at it. Its links name folders (projects/crm/), which a browser opening
+    the files directly shows as listings: a local web server serves each folder's index.html."""
+    pages = sum(1 for page in out_dir.rglob("*.html") if page.name != "404.html")
+    folder = shlex.quote(str(out_dir))
+    return (
+        f"Built {pages} pages in {out_dir}{os.sep} in {seconds:.1f} s.\n"
+        f"To view it: run `python3 -m http.server -d {folder} 8000` and browse http://127.0.0.1:8000/ "
+        f"(opening {out_dir / 'index.html'} directly works for the home page only: its links name folders, "
+        "which need a web server)."
+    )
 
 
 @main.command()
