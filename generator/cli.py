@@ -400,7 +400,7 @@ def new(
     sponsor: str | None,
 ) -> None:
     """Write a new project, program or request file from the commented template."""
-    from .templates import NewFileError, new_file
+    from .templates import NewFileError, new_file, placeholders
 
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
@@ -410,7 +410,9 @@ def new(
             path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
         except NewFileError as exc:
             _fail(f"Error: {exc}", 2)
-    click.echo(f"Wrote {path}: fill in the fields marked TODO, then run pmo validate.")
+    todo = placeholders(path)
+    fill_in = f"fill in the fields marked TODO ({', '.join(todo)}), then run" if todo else "check it with"
+    _echo(f"Wrote {path}: {fill_in} pmo validate.")
 
 
 @main.command("import")
