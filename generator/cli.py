@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .errors import ConfigurationError, PortfolioError, format_problems, visible
+from .errors import ConfigurationError, PortfolioError, Problem, format_problems, visible, warning_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,6 +59,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 def validate(data_dir: Path | None, fmt: str) -> None:
     """Check every data file and cross-reference; report all problems with file, line and field."""
+    from .leftovers import leftovers
     from .load import load_portfolio
     from .validate import validate_portfolio
 
@@ -68,18 +69,37 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     raw = load_portfolio(folder)
     for sentence in raw.notes:
         _note(sentence)
+    warnings = leftovers(raw)
     try:
         portfolio = validate_portfolio(raw)
     except PortfolioError as exc:
-        _echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
+        count = f"\n{_count(exc.problems, warnings)}" if fmt == "text" else ""
+        _echo(format_problems(exc.problems, fmt, warnings) + count)
         sys.exit(1)
-    if fmt == "json":
-        click.echo("[]")
-    elif fmt == "text":
-        _echo(
-            f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
-            f"{len(portfolio.requests)} requests."
+    if fmt != "text":
+        if fmt == "json" or warnings:
+            _echo(format_problems([], fmt, warnings))
+        return
+    for warning in warnings:
+        _echo(warning_text(warning))
+    _echo(
+        f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
+        f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
+    )
+
+
+def _count(problems: list[Problem], warnings: list[Problem]) -> str:
+    """The last line of `pmo validate`: "2 problems found." and how many warnings, which do not fail the run."""
+    said = []
+    if problems:
+        said.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    if warnings:
+        said.append(
+            f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}: placeholders left in the data "
+            "(a TODO, or a 0 that stands for a value not entered; they do not fail validation)"
         )
+    text = ", and ".join(said) + "."
+    return text[0].upper() + text[1:]
 
 
 @main.command()

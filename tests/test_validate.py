@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,111 @@ def test_an_empty_value_means_not_given(mini: Path, edit: Edit) -> None:
     edit("projects/crm.yaml", "budget: 100000", "budget:")
     p = only(mini)
     assert (p.line, p.field, p.message) == (15, "budget", "required field is missing")
+
+
+# Warnings: placeholders left in valid data ------------------------------------------------------------
+
+
+def validate_cli(folder: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["validate", "--data", str(folder), *args])
+    return result.exit_code, result.output
+
+
+def test_todo_markers_are_warnings_with_file_line_and_field(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "summary: One CRM for every patient contact.", "summary: TODO")
+    edit("projects/crm.yaml", "budget: 100000", "budget: 100000  # todo: the approved figure")
+    edit("projects/crm.yaml", "name: Patient CRM", 'name: "Patient # CRM"  # not a marker')
+    code, output = validate_cli(mini)
+    assert code == 0, output
+    crm = f"{mini}/projects/crm.yaml"
+    assert output.splitlines() == [
+        f"{crm}:9: warning: summary: the value says TODO: a placeholder, replace it with the real value",
+        f'{crm}:15: warning: budget: a "# TODO" comment is left here: put in the real value, then delete the comment',
+        f"{mini}: valid — 2 projects, 1 programs, 1 requests; 2 warnings: placeholders left in the data (a TODO, "
+        "or a 0 that stands for a value not entered; they do not fail validation).",
+    ]
+    code, output = validate_cli(mini, "--format", "github")
+    assert code == 0 and output.splitlines() == [
+        f"::warning file={crm},line=9::summary: the value says TODO: a placeholder, replace it with the real value",
+        f'::warning file={crm},line=15::budget: a "# TODO" comment is left here: put in the real value, then delete '
+        "the comment",
+    ]
+    code, output = validate_cli(mini, "--format", "json")
+    assert code == 0 and [(w["line"], w["severity"]) for w in json.loads(output)] == [(9, "warning"), (15, "warning")]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "field", "message"),
+    [
+        (
+            "projects/crm.yaml",
+            "budget: 100000",
+            "budget: 0",
+            15,
+            "budget",
+            "0 on a project in phase execution: a placeholder (a project past approval has an approved budget); "
+            "enter the budget at completion, or list budget under withheld with the reason",
+        ),
+        (
+            "projects/crm.yaml",
+            "planned: 40000",
+            "planned: 0.0",
+            32,
+            "benefits[0].planned",
+            "0: a placeholder (a benefit plans some amount); enter the amount planned",
+        ),
+        (
+            "requests/chatbot.yaml",
+            "estimated_cost: 80000",
+            "estimated_cost: 0",
+            5,
+            "estimated_cost",
+            "0 on a request at stage assessed: a placeholder (an assessed request has been costed); enter the estimate",
+        ),
+    ],
+)
+def test_placeholder_zeros_are_warnings(
+    mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    edit(file, old, new)
+    code, output = validate_cli(mini)
+    assert code == 0, output
+    assert output.splitlines()[0] == f"{mini}/{file}:{line}: warning: {field}: {message}"
+    assert "1 warning: placeholders left in the data" in output
+
+
+def test_zeros_that_can_be_real_are_not_warned_about(mini: Path, edit: Edit) -> None:
+    """A proposal has no budget yet; nothing is realized of a benefit at first; a submitted request is not costed."""
+    edit("projects/crm.yaml", "phase: execution", "phase: proposal")
+    edit("projects/crm.yaml", "budget: 100000", "budget: 0")
+    edit("requests/chatbot.yaml", "stage: assessed", "stage: submitted")
+    edit("requests/chatbot.yaml", "estimated_cost: 80000", "estimated_cost: 0")
+    assert "realized: 0" in (mini / "projects/crm.yaml").read_text()
+    code, output = validate_cli(mini)
+    assert (code, "warning" in output) == (0, False), output
+
+
+def test_warnings_come_with_the_errors_of_the_same_run(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/identity.yaml", "budget: 50000", "budget: 50000  # TODO")
+    code, output = validate_cli(mini)
+    assert code == 1
+    lines = output.splitlines()
+    assert lines[0].startswith(f"{mini}/projects/crm.yaml:4: phase: expected one of")
+    assert lines[1].startswith(f"{mini}/projects/identity.yaml:9: warning: budget: ")
+    assert lines[2] == (
+        "1 problem found, and 1 warning: placeholders left in the data (a TODO, or a 0 that stands for a value not "
+        "entered; they do not fail validation)."
+    )
+
+
+def test_the_sample_portfolio_has_no_placeholders() -> None:
+    from generator.leftovers import leftovers
+
+    from .conftest import SAMPLE
+
+    assert leftovers(load_portfolio(SAMPLE)) == []
