@@ -174,11 +174,12 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
 @CONFIG
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path | None, dev_addr: str) -> None:
-    """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it. While the data
+    is invalid, the browser shows the problems over the last good preview."""
     from mkdocs.exceptions import Abort, MkDocsException
 
     from .build import default_config_text
+    from .preview import serve as preview
 
     _log_mkdocs(True)
     path = config_file or Path("mkdocs.yml")
@@ -189,9 +190,11 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
         if not path.is_file():
             _fail(f"Error: {path}: no such MkDocs configuration file", 2)
         try:
-            mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
+            preview(str(path), dev_addr)
         except (Abort, MkDocsException) as exc:
             _fail(f"Error: {exc}", 1)
+        except OSError as exc:  # the address is taken, or not this machine's
+            _fail(f"Error: cannot serve on {dev_addr}: {exc.strerror or exc}", 2)
 
 
 @main.command()
