@@ -76,17 +76,9 @@ def banner(problems: list[str], *, last_good: bool) -> str:
         else "The site cannot be built yet."
     )
     advice = " Fix these problems and save: the page reloads by itself."
-    return str(
-        tag(
-            "div",
-            tag("strong", title),
-            advice,
-            tag("pre", "\n".join(problems), style=_LIST_STYLE),
-            id="pmo-serve-error",
-            role="alert",
-            style=_BANNER_STYLE,
-        )
-    )
+    summary = tag("summary", tag("strong", title), advice, style="cursor:pointer")  # a click folds it away
+    details = tag("details", summary, tag("pre", "\n".join(problems), style=_LIST_STYLE), open=True)
+    return str(tag("div", details, id="pmo-serve-error", role="alert", style=_BANNER_STYLE))
 
 
 def failure_lines(config: MkDocsConfig, exc: BaseException) -> list[str]:
