@@ -545,8 +545,7 @@ def map_fields(
     problems: list[RowIssue] = []
     notes: list[RowIssue] = []
     groups: dict[str, dict[str, Any]] = {}  # top field → dotted part → result
-    spec_by_target = specs
-    for target, spec in spec_by_target.items():
+    for target, spec in specs.items():
         try:
             result = evaluate(spec, target_of(model, target), cells, ctx)
         except ValueProblem as exc:
@@ -558,10 +557,10 @@ def map_fields(
     for top, parts in groups.items():
         info = next((i for n, i in fields.items() if (i.alias or n) == top), None)
         required = info is not None and info.is_required()
-        top_spec = spec_by_target.get(top)
-        inner = [spec for target, spec in spec_by_target.items() if target.startswith(f"{top}.")]
+        top_spec = specs.get(top)
+        inner = [spec for target, spec in specs.items() if target.startswith(f"{top}.")]
         column = _describe(top_spec) if top_spec else " | ".join(filter(None, map(_describe, inner)))
-        inner_specs = [spec_by_target[f"{top}.{part}"] for part in parts if part]
+        inner_specs = [specs[f"{top}.{part}"] for part in parts if part]
         # the field itself, or the fields inside it (rag_override.rag, scores.value)
         value = parts[""] if "" in parts else _inner(parts, info, inner_specs)
         if isinstance(value, Withheld) or (
@@ -583,7 +582,7 @@ def map_fields(
         else:
             values[top] = value
     for top in list(values):  # after every field has its value, whatever the mapping's order
-        other = spec_by_target[top].unless_equal if top in spec_by_target else None
+        other = specs[top].unless_equal if top in specs else None
         if other is not None and values[top] == values.get(other):
             del values[top]
     order = [info.alias or name for name, info in fields.items()]

@@ -374,5 +374,6 @@ def test_a_refused_push_shows_every_line_of_the_remote_s_answer(repo: Path) -> N
     assert "remote: Pushes to gh-pages need a review.\n" in out and "remote: Ask the PMO lead.\n" in out, out
     assert "[remote rejected]" in out and "pre-receive hook declined" in out, out
     assert out.endswith(
-        "The version is committed on the local branch gh-pages: push it with `git push origin gh-pages` or run pmo publish --push again.\n"
+        "The version is committed on the local branch gh-pages: push it with `git push origin gh-pages` or run "
+        "pmo publish --push again.\n"
     ), out

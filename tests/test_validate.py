@@ -505,3 +505,16 @@ def test_the_sample_portfolio_has_no_placeholders() -> None:
     from .conftest import SAMPLE
 
     assert leftovers(load_portfolio(SAMPLE)) == []
+
+
+def test_the_handbook_s_warning_example_is_what_pmo_validate_prints(
+    mini: Path, edit: Edit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import ROOT
+
+    edit("projects/crm.yaml", "budget: 100000", "budget: 0")
+    monkeypatch.chdir(mini.parent)
+    code, output = validate_cli(Path("portfolio"))
+    page = (ROOT / "methodology" / "editing-the-portfolio.md").read_text()
+    example = page.split("labelled `warning:`.")[1].split("```\n")[1]
+    assert code == 0 and output.splitlines()[0] == example.strip()
