@@ -28,13 +28,15 @@ COSTED_STAGES = ("assessed", "approved")
 
 
 def leftovers(raw: RawPortfolio) -> list[Problem]:
-    """Every placeholder left in the portfolio's readable files, one warning per field."""
+    """Every placeholder left in the portfolio's readable files: one warning per line (a value and the TODO
+    comment beside it are one placeholder)."""
     found: list[Problem] = []
     sources = [("", source) for source in raw.files.values()]
     sources += [(folder, source) for folder, files in raw.folders.items() for source in files.values()]
     for folder, source in sources:
         warned: dict[int | None, Problem] = {}
-        for loc, message in [*_todo_values(source.data), *_zeros(folder, source.data)]:
+        values = _todo_values(source.data) if "TODO" in source.text else iter(())  # a value says it in the text
+        for loc, message in [*values, *_zeros(folder, source.data)]:
             line = source.line_of(loc)
             warned.setdefault(line, Problem(source.display, line, field_path(loc), message))
         for line, loc in _todo_comments(source):
@@ -99,12 +101,14 @@ def _is_zero(value: Any) -> bool:
 
 def _todo_comments(source: SourceFile) -> Iterator[tuple[int, Path_]]:
     """(line, the field on that line) of each comment starting with TODO."""
+    if "todo" not in source.text.lower():  # most files: no line to read character by character
+        return
     at_line: dict[int, Path_] = {}
     for loc, line in source.lines.items():
         if len(loc) >= len(at_line.get(line, ())):
             at_line[line] = loc  # the innermost field that starts on the line
     for number, line in enumerate(source.text.splitlines(), 1):
-        comment = _comment(line)
+        comment = _comment(line) if "#" in line else None
         if comment is not None and _COMMENT_TODO.match(comment):
             yield number, at_line.get(number, ())
 
