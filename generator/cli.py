@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .errors import ConfigurationError, PortfolioError, format_problems, visible
+from .errors import ConfigurationError, PortfolioError, Problem, format_problems, visible, warning_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,6 +59,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 def validate(data_dir: Path | None, fmt: str) -> None:
     """Check every data file and cross-reference; report all problems with file, line and field."""
+    from .leftovers import leftovers
     from .load import load_portfolio
     from .validate import validate_portfolio
 
@@ -67,18 +69,37 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     raw = load_portfolio(folder)
     for sentence in raw.notes:
         _note(sentence)
+    warnings = leftovers(raw)
     try:
         portfolio = validate_portfolio(raw)
     except PortfolioError as exc:
-        _echo(exc.report() if fmt == "text" else format_problems(exc.problems, fmt))
+        count = f"\n{_count(exc.problems, warnings)}" if fmt == "text" else ""
+        _echo(format_problems(exc.problems, fmt, warnings) + count)
         sys.exit(1)
-    if fmt == "json":
-        click.echo("[]")
-    elif fmt == "text":
-        _echo(
-            f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
-            f"{len(portfolio.requests)} requests."
+    if fmt != "text":
+        if fmt == "json" or warnings:
+            _echo(format_problems([], fmt, warnings))
+        return
+    for warning in warnings:
+        _echo(warning_text(warning))
+    _echo(
+        f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
+        f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
+    )
+
+
+def _count(problems: list[Problem], warnings: list[Problem]) -> str:
+    """The last line of `pmo validate`: "2 problems found." and how many warnings, which do not fail the run."""
+    said = []
+    if problems:
+        said.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    if warnings:
+        said.append(
+            f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}: placeholders left in the data "
+            "(a TODO, or a 0 that stands for a value not entered; they do not fail validation)"
         )
+    text = ", and ".join(said) + "."
+    return text[0].upper() + text[1:]
 
 
 @main.command()
@@ -114,7 +135,20 @@ def build(
     if timings:
         for stage, seconds in stages.seconds.items():
             click.echo(f"{stage:>9}: {seconds:6.2f} s")
-    click.echo(f"Built {out_dir} in {time.perf_counter() - start:.1f} s.")
+    _echo(built_message(out_dir, time.perf_counter() - start))
+
+
+def built_message(out_dir: Path, seconds: float) -> str:
+    """Where the site is and how to look at it. Its links name folders (projects/crm/), which a browser opening
+    the files directly shows as listings: a local web server serves each folder's index.html."""
+    pages = sum(1 for page in out_dir.rglob("*.html") if page.name != "404.html")
+    folder = shlex.quote(str(out_dir))
+    return (
+        f"Built {pages} pages in {out_dir}{os.sep} in {seconds:.1f} s.\n"
+        f"To view it: run `python3 -m http.server -d {folder} 8000` and browse http://127.0.0.1:8000/ "
+        f"(opening {out_dir / 'index.html'} directly works for the home page only: its links name folders, "
+        "which need a web server)."
+    )
 
 
 @main.command()
@@ -140,11 +174,12 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
 @CONFIG
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path | None, dev_addr: str) -> None:
-    """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it. While the data
+    is invalid, the browser shows the problems over the last good preview."""
     from mkdocs.exceptions import Abort, MkDocsException
 
     from .build import default_config_text
+    from .preview import serve as preview
 
     _log_mkdocs(True)
     path = config_file or Path("mkdocs.yml")
@@ -155,9 +190,11 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
         if not path.is_file():
             _fail(f"Error: {path}: no such MkDocs configuration file", 2)
         try:
-            mkdocs_serve(str(path), dev_addr=dev_addr, livereload=True)
+            preview(str(path), dev_addr)
         except (Abort, MkDocsException) as exc:
             _fail(f"Error: {exc}", 1)
+        except OSError as exc:  # the address is taken, or not this machine's
+            _fail(f"Error: cannot serve on {dev_addr}: {exc.strerror or exc}", 2)
 
 
 @main.command()
@@ -386,7 +423,7 @@ def new(
     sponsor: str | None,
 ) -> None:
     """Write a new project, program or request file from the commented template."""
-    from .templates import NewFileError, new_file
+    from .templates import NewFileError, new_file, placeholders
 
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
@@ -396,7 +433,9 @@ def new(
             path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
         except NewFileError as exc:
             _fail(f"Error: {exc}", 2)
-    click.echo(f"Wrote {path}: fill in the fields marked TODO, then run pmo validate.")
+    todo = placeholders(path)
+    fill_in = f"fill in the fields marked TODO ({', '.join(todo)}), then run" if todo else "check it with"
+    _echo(f"Wrote {path}: {fill_in} pmo validate.")
 
 
 @main.command("import")

@@ -56,8 +56,14 @@ def _sort_key(p: Problem) -> tuple[str, int, str, str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' Did you mean "x"?' suffix, or "" when nothing is close enough."""
+    match = closest(word, choices)
+    return f'; did you mean "{match}"?' if match is not None else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` is most likely a misspelling of, or None when nothing is close enough."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'; did you mean "{match[0]}"?' if match else ""
+    return match[0] if match else None
 
 
 def show_value(value: object) -> str:
@@ -84,20 +90,30 @@ def visible(text: str, lines: bool = True) -> str:
     return _UNSHOWN.sub(escape, text)
 
 
-def format_problems(problems: list[Problem], fmt: str) -> str:
-    """Render problems as text (one per line), JSON, or GitHub workflow annotations."""
+def format_problems(problems: list[Problem], fmt: str, warnings: list[Problem] | None = None) -> str:
+    """Render problems (and warnings, which do not fail a run) as text (one per line), JSON, or GitHub workflow
+    annotations. In JSON every entry has a "severity", error or warning."""
+    warnings = warnings or []
     if fmt == "json":
-        return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+        entries = [{**asdict(p), "severity": "error"} for p in problems]
+        entries += [{**asdict(p), "severity": "warning"} for p in warnings]
+        return json.dumps(entries, indent=2, ensure_ascii=False)
     if fmt == "github":
-        out = []
-        for p in problems:
-            loc = f"file={_gh_escape_property(p.file)}"
-            if p.line is not None:
-                loc += f",line={p.line}"
-            text = f"{p.field}: {p.message}" if p.field else p.message
-            out.append(f"::error {loc}::{_gh_escape_data(text)}")
-        return "\n".join(out)
-    return "\n".join(str(p) for p in problems)
+        return "\n".join([*(_annotation("error", p) for p in problems), *(_annotation("warning", p) for p in warnings)])
+    return "\n".join([*(str(p) for p in problems), *(warning_text(p) for p in warnings)])
+
+
+def warning_text(p: Problem) -> str:
+    """A warning as one line, labelled: `portfolio/projects/a.yaml:31: warning: budget: …`."""
+    return str(Problem(p.file, p.line, "", f"warning: {p.field}: {p.message}" if p.field else f"warning: {p.message}"))
+
+
+def _annotation(kind: str, p: Problem) -> str:
+    loc = f"file={_gh_escape_property(p.file)}"
+    if p.line is not None:
+        loc += f",line={p.line}"
+    text = f"{p.field}: {p.message}" if p.field else p.message
+    return f"::{kind} {loc}::{_gh_escape_data(text)}"
 
 
 def _gh_escape_data(text: str) -> str:

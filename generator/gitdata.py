@@ -49,9 +49,16 @@ def git_bytes(args: list[str], cwd: Path) -> bytes:
     except OSError as exc:  # no git, or no such folder
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if result.returncode != 0:
-        err = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(err.splitlines()[-1] if err else f"git {args[0]} failed")
+        raise GitError(git_failure(args[0], result.stderr.decode("utf-8", "replace")))
     return result.stdout
+
+
+def git_failure(command: str, stderr: str) -> str:
+    """git's whole message, every line of it: its last line alone ("and the repository exists.") says nothing."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return f"git {command} failed" + (f": {lines[0]}" if lines else "")
+    return f"git {command} failed:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _env() -> dict[str, str]:

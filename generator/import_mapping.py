@@ -12,17 +12,25 @@ import re
 import typing
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from .errors import PortfolioError, Problem, did_you_mean
+from .errors import PortfolioError, Problem, closest, did_you_mean, show_value
 from .model import Boolean, Person, Program, Settings, Strict, _doc
 from .validate import ENTITY_MODELS, _message, _problem, _unwrap
+from .yaml_guard import SourceFile, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from .yaml_guard import SourceFile
 
 Kind = Literal["project", "program", "request"]
 MODELS: dict[str, type[BaseModel]] = {
@@ -137,17 +145,37 @@ class FieldSpec(Strict):
 
     def column_names(self) -> list[str]:
         """Every column this field reads."""
+        return [name for _, name in self.column_refs()]
+
+    def column_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every column this field reads, with the key of the spec that names it (for messages)."""
         if self.column is not None:
-            return [self.column]
+            return [(("column",), self.column)]
         if self.columns is not None:
-            return list(self.columns)
+            return [(("columns", i), name) for i, name in enumerate(self.columns)]
         if self.template is not None:
-            return [match.group(1) for match in _PLACEHOLDER.finditer(self.template) if match.group(1) is not None]
+            found = (match.group(1) for match in _PLACEHOLDER.finditer(self.template))
+            return [(("template",), name) for name in found if name is not None]
         return []
 
 
+def _column_shorthand(value: Any) -> Any:
+    """`name: Title` is short for `name: {column: Title}`. Read as one type, not a union of two, so a mistake
+    inside a field's mapping gets one message, at its own key (a union reports it once per alternative)."""
+    if isinstance(value, str):
+        return {"column": value}
+    if not isinstance(value, dict):
+        raise PydanticCustomError(
+            "spec_type",
+            "expected a column's header, or a mapping with one of column, columns, template or value; got {got}",
+            {"got": show_value(value)},
+        )
+    return value
+
+
 Spec = Annotated[
-    FieldSpec | str,
+    FieldSpec,
+    BeforeValidator(_column_shorthand, json_schema_input_type=FieldSpec | str),
     Field(description="A column's header, or a mapping saying where the value comes from.", examples=["project_name"]),
 ]
 
@@ -205,6 +233,21 @@ class ImportMapping(Strict):
         {"organization": {"value": "UK Government Major Projects Portfolio"}, "as_of": {"template": "{year}-03-31"}},
         default=None,
     )
+    _source: SourceFile | None = PrivateAttr(default=None)  # the file it was read from, to locate messages
+
+    def sections(self) -> list[tuple[str, dict[str, FieldSpec]]]:
+        """The mapping's field sections by their key: fields, and programs and portfolio when given."""
+        return [("fields", self.fields), ("programs", self.programs or {}), ("portfolio", self.portfolio or {})]
+
+    def problem(self, loc: tuple[str | int, ...], message: str) -> Problem:
+        """A problem located in the mapping file (its line and key), when the mapping was read from one."""
+        return _problem(self._source, loc, message)
+
+    def spec_loc(self, section: str, target: str, inner: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Where a key of a field's spec is written: at the field itself for the `name: Title` shorthand."""
+        written = self._source.data.get(section) if self._source is not None else None
+        shorthand = isinstance(written, dict) and isinstance(written.get(target), str)
+        return (section, target) if shorthand or self._source is None else (section, target, *inner)
 
     @field_validator("vocabularies")
     @classmethod
@@ -234,14 +277,9 @@ def same_word(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def spec_of(value: FieldSpec | str) -> FieldSpec:
-    return FieldSpec(column=value) if isinstance(value, str) else value
-
-
 def load_mapping(path: Path) -> ImportMapping:
     """Read and check a mapping file; raises PortfolioError with every problem, located by line."""
     from .load import display_path
-    from .yaml_guard import YamlProblem, read_yaml
 
     shown = display_path(path)
     try:
@@ -258,20 +296,22 @@ def load_mapping(path: Path) -> ImportMapping:
         raise PortfolioError(
             _problem(source, tuple(err["loc"]), _message(ImportMapping, err)) for err in exc.errors()
         ) from None
-    problems = check_targets(mapping, source)
+    mapping._source = source
+    problems = check_targets(mapping)
     if problems:
         raise PortfolioError(problems)
     return mapping
 
 
-def check_targets(mapping: ImportMapping, source: SourceFile | None = None) -> list[Problem]:
-    """Every mapped field exists in its model, every vocabulary named exists, the required fields are mapped."""
+def check_targets(mapping: ImportMapping) -> list[Problem]:
+    """Every mapped field exists in its model, every vocabulary named exists, the required fields are mapped.
+    A misspelt required field is one mistake: its "did you mean" says so, it is not listed as missing too."""
     problems = []
 
     def report(loc: tuple[str | int, ...], message: str) -> None:
-        problems.append(_problem(source, loc, message))
+        problems.append(mapping.problem(loc, message))
 
-    sections: list[tuple[str, dict[str, FieldSpec | str] | None, type[BaseModel]]] = [
+    sections: list[tuple[str, dict[str, FieldSpec] | None, type[BaseModel]]] = [
         ("fields", mapping.fields, MODELS[mapping.kind]),
         ("programs", mapping.programs, Program),
         ("portfolio", mapping.portfolio, Settings),
@@ -279,10 +319,13 @@ def check_targets(mapping: ImportMapping, source: SourceFile | None = None) -> l
     for section, specs, model in sections:
         if specs is None:
             continue
-        for target, raw in specs.items():
-            spec = spec_of(raw)
+        misspelt = set()
+        for target, spec in specs.items():
             if error := target_error(model, target):
                 report((section, target), error)
+                misspelt.add(
+                    closest(target.split(".")[0], (info.alias or name for name, info in model.model_fields.items()))
+                )
             if isinstance(spec.values, str) and spec.values not in mapping.vocabularies:
                 known = mapping.vocabularies
                 report((section, target, "values"), f'no vocabulary "{spec.values}"{did_you_mean(spec.values, known)}')
@@ -293,7 +336,11 @@ def check_targets(mapping: ImportMapping, source: SourceFile | None = None) -> l
             for name, info in model.model_fields.items()
             if info.is_required() and not (section == "programs" and name == "id")
         ]
-        missing = [name for name in required if name not in specs and not any(t.startswith(f"{name}.") for t in specs)]
+        missing = [
+            name
+            for name in required
+            if name not in specs and name not in misspelt and not any(t.startswith(f"{name}.") for t in specs)
+        ]
         if missing:
             report((section,), f"these required fields have no mapping: {', '.join(missing)}")
     if mapping.kind == "program" and mapping.programs is not None:

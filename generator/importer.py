@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from . import yaml_write
-from .errors import PortfolioError, Problem, visible
-from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_targets, normalize, same_word, spec_of
+from .errors import PortfolioError, Problem, closest, visible
+from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_targets, normalize, same_word
 from .load import FOLDERS as DATA_FOLDERS
 from .load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
 from .model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
@@ -46,6 +46,14 @@ _EMPTY_REASON = "empty in the source"
 
 class ImportFailure(Exception):
     """The file cannot be imported at all (unreadable, a mapped column missing): nothing is written."""
+
+
+class MappingMismatch(ImportFailure):
+    """The mapping does not fit the table (or the data model): every problem, located in the mapping file."""
+
+    def __init__(self, table: str, problems: list[Problem]) -> None:
+        self.problems = PortfolioError(problems).problems
+        super().__init__(f"the mapping does not fit {table}:\n{PortfolioError(problems).report()}")
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -222,34 +230,32 @@ def column_index(headers: Sequence[str]) -> dict[str, int]:
 
 
 def check_columns(mapping: ImportMapping, table: Table) -> dict[str, int]:
-    """Every column the mapping reads is in the file; else one error naming each missing column."""
+    """Every column the mapping reads is in the file; else one problem for each place the mapping names a
+    column the file lacks, at that place's line and key."""
     index = column_index(table.headers)
-    wanted = sorted({name for spec in _all_specs(mapping) for name in spec.column_names()})
-    missing: list[tuple[str, int]] = []
-    ambiguous: list[tuple[str, int]] = []
-    for name in wanted:
-        if normalize(name) in index:
-            continue
-        count = sum(1 for header in table.headers if normalize(header) == normalize(name))
-        (ambiguous if count > 1 else missing).append((name, count))
-    messages = []
-    if missing:
-        names = ", ".join(f'"{name}"' for name, _ in missing)
-        messages.append(
-            f"{table.name} has no column {names}, which the mapping reads; its columns are: "
-            + ", ".join(f'"{header}"' for header in table.headers if header)
-        )
-    for name, count in ambiguous:
-        choices = " or ".join(f'"{name}#{n}"' for n in range(1, count + 1))
-        messages.append(f'{table.name} has {count} columns named "{name}": write {choices} in the mapping')
-    if messages:
-        raise ImportFailure("\n".join(messages))
+    problems = []
+    wanted = set()
+    for section, specs in mapping.sections():
+        for target, spec in specs.items():
+            for inner, name in spec.column_refs():
+                wanted.add(name)
+                if normalize(name) not in index:
+                    problems.append(mapping.problem(mapping.spec_loc(section, target, inner), _no_column(table, name)))
+    if problems:
+        raise MappingMismatch(table.name, problems)
     return {normalize(name): index[normalize(name)] for name in wanted}
 
 
-def _all_specs(mapping: ImportMapping) -> Iterator[FieldSpec]:
-    for section in (mapping.fields, mapping.programs or {}, mapping.portfolio or {}):
-        yield from (spec_of(raw) for raw in section.values())
+def _no_column(table: Table, name: str) -> str:
+    count = sum(1 for header in table.headers if normalize(header) == normalize(name))
+    if count > 1:
+        choices = " or ".join(f'"{name}#{n}"' for n in range(1, count + 1))
+        return f'{table.name} has {count} columns named "{name}": write {choices}'
+    headers = {normalize(header): header for header in table.headers if header}
+    match = closest(normalize(name), headers)
+    if match is not None:
+        return f'{table.name} has no column "{name}"; did you mean "{headers[match]}"?'
+    return f'{table.name} has no column "{name}"; its columns are: ' + ", ".join(f'"{h}"' for h in headers.values())
 
 
 # Values -------------------------------------------------------------------------------------------
@@ -526,7 +532,7 @@ def _describe(spec: FieldSpec) -> str:
 
 
 def map_fields(
-    specs: dict[str, FieldSpec | str],
+    specs: dict[str, FieldSpec],
     model: type[BaseModel],
     row: int,
     cells: list[Cell],
@@ -539,8 +545,7 @@ def map_fields(
     problems: list[RowIssue] = []
     notes: list[RowIssue] = []
     groups: dict[str, dict[str, Any]] = {}  # top field → dotted part → result
-    spec_by_target = {target: spec_of(raw) for target, raw in specs.items()}
-    for target, spec in spec_by_target.items():
+    for target, spec in specs.items():
         try:
             result = evaluate(spec, target_of(model, target), cells, ctx)
         except ValueProblem as exc:
@@ -552,10 +557,10 @@ def map_fields(
     for top, parts in groups.items():
         info = next((i for n, i in fields.items() if (i.alias or n) == top), None)
         required = info is not None and info.is_required()
-        top_spec = spec_by_target.get(top)
-        inner = [spec for target, spec in spec_by_target.items() if target.startswith(f"{top}.")]
+        top_spec = specs.get(top)
+        inner = [spec for target, spec in specs.items() if target.startswith(f"{top}.")]
         column = _describe(top_spec) if top_spec else " | ".join(filter(None, map(_describe, inner)))
-        inner_specs = [spec_by_target[f"{top}.{part}"] for part in parts if part]
+        inner_specs = [specs[f"{top}.{part}"] for part in parts if part]
         # the field itself, or the fields inside it (rag_override.rag, scores.value)
         value = parts[""] if "" in parts else _inner(parts, info, inner_specs)
         if isinstance(value, Withheld) or (
@@ -577,7 +582,7 @@ def map_fields(
         else:
             values[top] = value
     for top in list(values):  # after every field has its value, whatever the mapping's order
-        other = spec_by_target[top].unless_equal if top in spec_by_target else None
+        other = specs[top].unless_equal if top in specs else None
         if other is not None and values[top] == values.get(other):
             del values[top]
     order = [info.alias or name for name, info in fields.items()]
@@ -618,7 +623,7 @@ def _file_name_issues(mapping: ImportMapping, row: int, label: str, values: dict
             why = "is not an id (2-63 lowercase letters, digits, hyphens)"
         else:
             continue
-        column = _describe(spec_of(mapping.fields[name])) if name in mapping.fields else ""
+        column = _describe(mapping.fields[name]) if name in mapping.fields else ""
         issues.append(RowIssue(row, "" if name == "id" else label, name, column, f"{_show(value)} {why}: set make_id"))
     return issues
 
@@ -681,7 +686,7 @@ def run_import(
     cannot be imported at all; row problems are in the report and those rows are not written."""
     target_problems = check_targets(mapping)
     if target_problems:
-        raise ImportFailure("the mapping does not fit the data model:\n" + "\n".join(map(str, target_problems)))
+        raise MappingMismatch("the data model", target_problems)
     table = read_table(table_path, mapping)
     ctx = Context(mapping, check_columns(mapping, table))
     report = ImportReport(
@@ -803,7 +808,7 @@ def _rows(rows: list[int]) -> str:
 
 
 def _agreed(
-    specs: dict[str, FieldSpec | str],
+    specs: dict[str, FieldSpec],
     model: type[BaseModel],
     rows: list[int],
     cells_of: dict[int, list[Cell]],

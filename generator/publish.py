@@ -141,7 +141,13 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
             with contextlib.suppress(mike_git.GitEmptyCommit):
                 commands.set_default(default or version, branch=branch, deploy_prefix=prefix, message=message)
         if options.push:
-            mike_git.push_branch(remote, branch)
+            try:
+                mike_git.push_branch(remote, branch)
+            except mike_git.GitError as exc:
+                raise GitError(
+                    f"{_trimmed(exc)}\nThe version is committed on the local branch {branch}: push it with "
+                    f"`git push {remote} {branch}` or run pmo publish --push again."
+                ) from None
             result.pushed = True
     return result
 
@@ -290,7 +296,9 @@ def _fetch(root: Path, remote: str, branch: str) -> None:
         )
     except GitError as exc:
         if "couldn't find remote ref" not in str(exc):  # a first publish: the remote has no such branch yet
-            raise
+            raise GitError(
+                f"cannot fetch the branch {branch} from the remote {remote} before publishing: {exc}"
+            ) from None
 
 
 def _head(root: Path) -> str | None:
@@ -323,4 +331,9 @@ def _git_errors() -> Iterator[None]:
         hint = ""
         if "user.name" in str(exc) or "user.email" in str(exc):
             hint = "; a commit needs a committer: set git config user.name and user.email"
-        raise GitError(f"{exc}{hint}") from None
+        raise GitError(f"{_trimmed(exc)}{hint}") from None
+
+
+def _trimmed(exc: Exception) -> str:
+    """mike quotes git's whole message; its lines keep git's padding ("remote: …    ")."""
+    return "\n".join(line.rstrip() for line in str(exc).strip().splitlines())

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .errors import did_you_mean
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterator
+
+    from pydantic import BaseModel
 
     from .model import Event, People, Program, Project, Request, Settings
     from .yaml_guard import Path_
+
+
+@dataclass(frozen=True)
+class Unmodelled:
+    """A readable file no model could be made of (a required field or a list item is wrong): its references are
+    checked from its raw mapping, except at the places whose own value failed (their error says why)."""
+
+    folder: str  # as Finding.folder
+    entity_id: str
+    data: dict[str, Any]
+    failed: Callable[[Path_], bool]
 
 
 @dataclass
@@ -25,6 +38,7 @@ class RuleInput:
     requests: dict[str, Request]
     events: list[Event]
     known: dict[str, Collection[str] | None]
+    unmodelled: list[Unmodelled] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -41,16 +55,16 @@ def check(p: RuleInput) -> Iterator[Finding]:
     if p.people is not None:
         yield from _people(p, p.people)
     for program in p.programs.values():
-        at = _at("programs", program.id)
-        yield from _refs(at, ("manager",), [program.manager], p.known["people"], "person")
-        yield from _refs(at, ("sponsor",), [program.sponsor] if program.sponsor else [], p.known["people"], "person")
-        analyst = [program.pmo_analyst] if program.pmo_analyst else []
-        yield from _refs(at, ("pmo_analyst",), analyst, p.known["people"], "person")
-        yield from _refs(at, ("objectives",), program.objectives, p.known["objectives"], "objective", indexed=True)
+        yield from _references(_at("programs", program.id), program, p.known)
     for project in p.projects.values():
         yield from _project(p, project)
     for request in p.requests.values():
         yield from _request(p, request)
+    for file in p.unmodelled:
+        at = _at(file.folder, file.entity_id)
+        yield from _references(at, file.data, p.known, file.failed)
+        if isinstance(file.data.get("scores"), dict) and not file.failed(("scores",)):
+            yield from _scores(at, file.data["scores"], p.known["criteria"], file.failed)
     yield from _cycles(p)
     for i, event in enumerate(p.events):
         if event.end and event.end < event.start:
@@ -65,20 +79,59 @@ def _finding(at: tuple[str, str], loc: Path_, message: str) -> Finding:
     return Finding(at[0], at[1], loc, message)
 
 
-def _refs(
+# Every field that names an entry of another list: its path ("*": each item of a list), the list, what it is.
+REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {
+    "people.yaml": ((("people", "*", "team"), "teams", "team"),),
+    "programs": (
+        (("manager",), "people", "person"),
+        (("sponsor",), "people", "person"),
+        (("pmo_analyst",), "people", "person"),
+        (("objectives", "*"), "objectives", "objective"),
+    ),
+    "projects": (
+        (("program",), "programs", "program"),
+        (("objectives", "*"), "objectives", "objective"),
+        (("sponsor",), "people", "person"),
+        (("manager",), "people", "person"),
+        (("risks", "*", "owner"), "people", "person"),
+        (("issues", "*", "owner"), "people", "person"),
+        (("dependencies", "*", "project"), "projects", "project"),
+        (("resources", "*", "team"), "teams", "team"),
+    ),
+    "requests": (
+        (("requested_by",), "people", "person"),
+        (("objectives", "*"), "objectives", "objective"),
+        (("program",), "programs", "program"),
+    ),
+}
+
+
+def _references(
     at: tuple[str, str],
-    loc: Path_,
-    values: Iterable[str],
-    known: Collection[str] | None,
-    what: str,
-    indexed: bool = False,
+    node: BaseModel | dict[str, Any],
+    known: dict[str, Collection[str] | None],
+    failed: Callable[[Path_], bool] = lambda loc: False,
 ) -> Iterator[Finding]:
-    if known is None:
-        return
-    for i, value in enumerate(values):
-        if value not in known:
-            where = (*loc, i) if indexed else loc
-            yield _finding(at, where, f'unknown {what} "{value}"{did_you_mean(value, sorted(known))}')
+    """The references of one file, read from its model or, for a file without one, from its raw mapping."""
+    for path, names, what in REFERENCES[at[0]]:
+        ids = known[names]
+        if ids is None:
+            continue
+        for loc, value in _values_at(node, path):
+            if isinstance(value, str) and value not in ids and not failed(loc):
+                yield _finding(at, loc, f'unknown {what} "{value}"{did_you_mean(value, sorted(ids))}')
+
+
+def _values_at(node: Any, path: tuple[str, ...], loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    if not path:
+        yield loc, node
+    elif path[0] == "*":
+        for i, item in enumerate(node if isinstance(node, list) else []):
+            yield from _values_at(item, path[1:], (*loc, i))
+    else:
+        child = node.get(path[0]) if isinstance(node, dict) else getattr(node, path[0], None)
+        if child is not None:
+            yield from _values_at(child, path[1:], (*loc, path[0]))
 
 
 def _duplicates(at: tuple[str, str], loc: Path_, ids: list[str], what: str) -> Iterator[Finding]:
@@ -109,16 +162,19 @@ def _people(p: RuleInput, people: People) -> Iterator[Finding]:
     at = _at("people.yaml", "")
     yield from _duplicates(at, ("people",), [person.id for person in people.people], "person")
     yield from _duplicates(at, ("teams",), [team.id for team in people.teams], "team")
-    for i, person in enumerate(people.people):
-        if person.team:
-            yield from _refs(at, ("people", i, "team"), [person.team], p.known["teams"], "team")
+    yield from _references(at, people, p.known)
 
 
-def _scores(at: tuple[str, str], scores: dict[str, int], criteria: Collection[str] | None) -> Iterator[Finding]:
+def _scores(
+    at: tuple[str, str],
+    scores: dict[str, Any],
+    criteria: Collection[str] | None,
+    failed: Callable[[Path_], bool] = lambda loc: False,
+) -> Iterator[Finding]:
     if criteria is None:
         return
     for key in scores:
-        if key not in criteria:
+        if isinstance(key, str) and key not in criteria and not failed(("scores", key)):
             yield _finding(at, ("scores", key), f'unknown scoring criterion "{key}"{did_you_mean(key, criteria)}')
     missing = [c for c in criteria if c not in scores]
     if scores and missing:
@@ -127,10 +183,7 @@ def _scores(at: tuple[str, str], scores: dict[str, int], criteria: Collection[st
 
 def _project(p: RuleInput, project: Project) -> Iterator[Finding]:
     at = _at("projects", project.id)
-    yield from _refs(at, ("program",), [project.program], p.known["programs"], "program")
-    yield from _refs(at, ("objectives",), project.objectives, p.known["objectives"], "objective", indexed=True)
-    yield from _refs(at, ("sponsor",), [project.sponsor], p.known["people"], "person")
-    yield from _refs(at, ("manager",), [project.manager], p.known["people"], "person")
+    yield from _references(at, project, p.known)
     yield from _scores(at, project.scores, p.known["criteria"])
     if project.start and project.finish and project.finish < project.start:
         yield _finding(at, ("finish",), f"finish {project.finish} is before start {project.start}")
@@ -148,26 +201,17 @@ def _project(p: RuleInput, project: Project) -> Iterator[Finding]:
             )
     for name in ("risks", "issues", "changes"):
         yield from _duplicates(at, (name,), [item.id for item in getattr(project, name)], name[:-1])
-    for name in ("risks", "issues"):
-        for i, item in enumerate(getattr(project, name)):
-            yield from _refs(at, (name, i, "owner"), [item.owner], p.known["people"], "person")
     for i, dep in enumerate(project.dependencies):
         if dep.project == project.id:
             yield _finding(at, ("dependencies", i, "project"), "a project cannot depend on itself")
-        else:
-            yield from _refs(at, ("dependencies", i, "project"), [dep.project], p.known["projects"], "project")
     for i, res in enumerate(project.resources):
-        yield from _refs(at, ("resources", i, "team"), [res.team], p.known["teams"], "team")
         if res.to < res.from_:
             yield _finding(at, ("resources", i, "to"), f'"{res.to}" is before "from" ({res.from_})')
 
 
 def _request(p: RuleInput, request: Request) -> Iterator[Finding]:
     at = _at("requests", request.id)
-    yield from _refs(at, ("requested_by",), [request.requested_by], p.known["people"], "person")
-    yield from _refs(at, ("objectives",), request.objectives, p.known["objectives"], "objective", indexed=True)
-    if request.program:
-        yield from _refs(at, ("program",), [request.program], p.known["programs"], "program")
+    yield from _references(at, request, p.known)
     yield from _scores(at, request.scores, p.known["criteria"])
 
 

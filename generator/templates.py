@@ -42,16 +42,25 @@ _WIDTH = 110
 _ISO = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 
 
+_PLACEHOLDERS_NOTE = (
+    "# Required fields come first. Their values are placeholders that keep the file valid: replace each one",
+    '# marked TODO. Optional fields follow, commented out: delete the "# " before one to use it.',
+)
+_GIVEN_NOTE = ('# Required fields come first. Optional fields follow, commented out: delete the "# " to use one.',)
+
+
 class NewFileError(Exception):
     """The file cannot be made: a bad or taken id, an unknown reference, no portfolio to fill it from."""
 
 
 @dataclass(frozen=True)
 class Filled:
-    """A required field's value in a template, and where it came from (said in its TODO comment)."""
+    """A required field's value in a template, and where it came from (said in its TODO comment). A value the
+    user gave (`pmo new --manager`) is theirs, not a placeholder: it gets no TODO."""
 
     value: Any
     note: str
+    given: bool = False
 
 
 def yaml_template(kind: Kind, entity_id: str, filled: dict[str, Filled], schema: str | None = None) -> str:
@@ -63,8 +72,7 @@ def yaml_template(kind: Kind, entity_id: str, filled: dict[str, Filled], schema:
     lines += [
         f"# {INTRO[kind]}",
         f"# The file name is the id: {FOLDERS[kind]}/{entity_id}.yaml (it becomes the page's address, so it stays).",
-        "# Required fields come first. Their values are placeholders that keep the file valid: replace each one",
-        '# marked TODO. Optional fields follow, commented out: delete the "# " before one to use it.',
+        *(_PLACEHOLDERS_NOTE if not all(value.given for value in filled.values()) else _GIVEN_NOTE),
         '# Check with `pmo validate`. The handbook page "Editing the portfolio" explains the editor support.',
         "",
     ]
@@ -74,7 +82,7 @@ def yaml_template(kind: Kind, entity_id: str, filled: dict[str, Filled], schema:
             lines += _describe(name, info)
             value = filled[name]
             entry = yaml_write.field(name, _dates(value.value)).rstrip("\n")
-            lines.append(f"{entry}  # TODO: {value.note}" if "\n" not in entry else entry)
+            lines.append(f"{entry}  # TODO: {value.note}" if "\n" not in entry and not value.given else entry)
             lines.append("")
     lines.append("# Optional fields ------------------------------------------------------------------------------")
     lines.append("")
@@ -193,7 +201,9 @@ def fill(
     sponsor: str | None = None,
 ) -> dict[str, Filled]:
     """Values for the required fields that make the new file valid here, each saying where it came from."""
-    filled = {"name": Filled(name or entity_id.replace("-", " ").capitalize(), "the name shown on every page")}
+    filled = {
+        "name": Filled(name or entity_id.replace("-", " ").capitalize(), "the name shown on every page", bool(name))
+    }
     if kind == "program":
         filled["manager"] = _person(manager, portfolio, "the program manager", "")
         return filled
@@ -206,7 +216,7 @@ def fill(
         filled["requested_by"] = _person(manager, portfolio, "who asks for it", "")
         filled["submitted"] = Filled(as_of, "the day it was submitted (here: the portfolio's as_of)")
         return filled
-    filled["program"] = Filled(program_id, f"the program ({'given' if program else 'here: the first program'})")
+    filled["program"] = Filled(program_id, "the program (here: the first program)", program is not None)
     filled["phase"] = Filled("proposal", "where the project is in its lifecycle")
     lead = program_data.get("manager") if isinstance(program_data.get("manager"), str) else None
     backer = program_data.get("sponsor") if isinstance(program_data.get("sponsor"), str) else lead
@@ -234,7 +244,7 @@ def _person(given: str | None, portfolio: Known, role: str, fallback: str | None
     if given is not None:
         if given not in portfolio.people:
             raise NewFileError(f'no person "{given}" in people.yaml')
-        return Filled(given, f"{role} (a person id from people.yaml)")
+        return Filled(given, role, given=True)
     if fallback and fallback in portfolio.people:
         return Filled(fallback, f"{role} (here: {fallback_note})")
     if not portfolio.people:
@@ -300,6 +310,12 @@ def new_file(
     except FileExistsError:
         raise NewFileError(f"{target} exists already") from None
     return target
+
+
+def placeholders(path: Path) -> list[str]:
+    """The fields of a file `pmo new` wrote that still hold a placeholder (marked TODO)."""
+    marked = re.compile(r"^([a-z_]+):.*  # TODO: ", re.M)
+    return marked.findall(path.read_text(encoding="utf-8"))
 
 
 TEMPLATES = "assets/templates"

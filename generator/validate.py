@@ -62,6 +62,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
     calendar = _model(Calendar, calendar_file, problems) if calendar_file else Calendar()
     entities: dict[str, dict[str, Any]] = {}
     sources = {(name, ""): source for name, source in raw.files.items()}
+    unmodelled = [("people.yaml", "")] if people is None and "people.yaml" in raw.files else []
     for name, model in ENTITY_MODELS.items():
         entities[name] = {}
         for entity_id, source in raw.folders.get(name, {}).items():
@@ -69,6 +70,8 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
             entity = _entity(model, entity_id, source, problems)
             if entity is not None:
                 entities[name][entity_id] = entity
+            elif ID_RE.match(entity_id) and entity_id not in RESERVED_IDS:
+                unmodelled.append((name, entity_id))
     checks = rules.RuleInput(
         settings=settings,
         people=people,
@@ -77,6 +80,9 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         requests=entities["requests"],
         events=calendar.events if calendar else [],
         known=known_ids(raw),
+        unmodelled=[
+            _unmodelled(folder, entity_id, sources[(folder, entity_id)], problems) for folder, entity_id in unmodelled
+        ],
     )
     for finding in rules.check(checks):
         problems.append(_problem(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
@@ -92,6 +98,16 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         events=calendar.events,
         sources=sources,
     )
+
+
+def _unmodelled(folder: str, entity_id: str, source: SourceFile, problems: list[Problem]) -> rules.Unmodelled:
+    """A file without a model, for the reference checks of its fields whose own value is valid."""
+    failed_fields = {p.field for p in problems if p.file == source.display and p.field}
+
+    def failed(loc: Path_) -> bool:
+        return any(field_path(loc[:end]) in failed_fields for end in range(1, len(loc) + 1))
+
+    return rules.Unmodelled(folder, entity_id, source.data, failed)
 
 
 _PERSON_ID_PROBLEM = re.compile(r'^expected a person id of .*, got "(?P<got>[^"]+)"$')

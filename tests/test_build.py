@@ -417,3 +417,19 @@ def test_a_custom_dir_comes_before_pmos_templates_in_the_site_and_the_tree(tmp_p
 )
 def test_the_tree_adds_abbr_to_either_form_of_markdown_extensions(extensions: Any, expected: Any) -> None:
     assert _with_abbr(extensions) == expected
+
+
+def test_build_says_where_the_site_is_and_how_to_view_it(tmp_path: Path, in_root: Path) -> None:
+    """The message names the --out folder as given, the pages it holds, and a command that serves it."""
+    out = tmp_path / "elsewhere" / "my site"
+    code, output = pmo("build", "--data", str(MINI), "--out", str(out))
+    assert code == 0, output
+    pages = len([p for p in out.rglob("*.html") if p.name != "404.html"])
+    first, second = output.strip().splitlines()[-2:]
+    assert re.fullmatch(rf"Built {pages} pages in {re.escape(str(out))}/ in \d+\.\d s\.", first), first
+    assert second == (
+        f"To view it: run `python3 -m http.server -d '{out}' 8000` and browse http://127.0.0.1:8000/ "
+        f"(opening {out}/index.html directly works for the home page only: its links name folders, "
+        "which need a web server)."
+    )
+    assert pages > 20 and (out / "index.html").is_file()

@@ -196,6 +196,6 @@ def test_a_year_without_a_mapped_column_is_refused_by_name(tmp_path: Path) -> No
     drop = rows[0].index("end_date")
     table = tmp_path / "gmpp-2019.csv"
     table.write_bytes(_rewrite([[cell for i, cell in enumerate(row) if i != drop] for row in rows[:3]]))
-    with pytest.raises(ImportFailure, match='has no column "end_date", which the mapping reads'):
+    with pytest.raises(ImportFailure, match=r'fields\.finish: gmpp-2019\.csv has no column "end_date"'):
         run_import(table, load_mapping(MAPPING), tmp_path / "portfolio")
     assert not (tmp_path / "portfolio").exists()

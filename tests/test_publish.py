@@ -346,3 +346,34 @@ def test_a_branch_of_its_own_and_plain_names_are_accepted(repo: Path) -> None:
     code, out = pmo("publish", "--branch", "site/pages", "--version", "v2.1_rc-1", "--alias", "stable")
     assert code == 0, out
     assert Pages(repo, "site/pages").versions() == [("v2.1_rc-1", ["stable"])]
+
+
+def test_a_failed_fetch_shows_the_whole_git_message_and_what_pmo_was_doing(repo: Path, tmp_path: Path) -> None:
+    """git explains a missing remote over several lines; the last one alone ("and the repository exists.")
+    says nothing. Every line is shown, after what pmo asked git to do."""
+    missing = tmp_path / "no-such-remote.git"
+    git(repo, "remote", "set-url", "origin", str(missing))
+    code, out = pmo("publish", "--push")
+    assert code == 1, out
+    assert out.startswith(
+        "Error: cannot fetch the branch gh-pages from the remote origin before publishing: git fetch failed:\n"
+        f"  fatal: '{missing}' does not appear to be a git repository\n"
+        "  fatal: Could not read from remote repository.\n"
+        "  Please make sure you have the correct access rights\n"
+        "  and the repository exists.\n"
+    ), out
+
+
+def test_a_refused_push_shows_every_line_of_the_remote_s_answer(repo: Path) -> None:
+    hook = repo.parent / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'Pushes to gh-pages need a review.' >&2\necho 'Ask the PMO lead.' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    code, out = pmo("publish", "--push")
+    assert code == 1, out
+    assert out.startswith("Error: failed to push branch gh-pages to origin:\n"), out
+    assert "remote: Pushes to gh-pages need a review.\n" in out and "remote: Ask the PMO lead.\n" in out, out
+    assert "[remote rejected]" in out and "pre-receive hook declined" in out, out
+    assert out.endswith(
+        "The version is committed on the local branch gh-pages: push it with `git push origin gh-pages` or run "
+        "pmo publish --push again.\n"
+    ), out

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,13 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
+    """The page at `url`, an error page included ("" when nothing answers)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.read().decode()
     except OSError:
         return ""
 
@@ -45,21 +50,28 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
 
 
 @contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """`pmo serve` run in `folder`, on a free port: its address."""
+def serving(folder: Path, terminal: Path | None = None) -> Iterator[str]:
+    """`pmo serve` run in `folder`, on a free port: its address. What it prints goes to `terminal`, if given.
+    The server is stopped however the test ends."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with contextlib.ExitStack() as stack:
+        output = stack.enter_context(terminal.open("wb")) if terminal else subprocess.DEVNULL
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=folder,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
 
 
 def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
@@ -88,3 +100,47 @@ def test_serve_without_a_mkdocs_yml_uses_the_built_in_site_as_build_does(tmp_pat
         page = wait_for(f"{base}/projects/crm/", "Patient CRM")
         assert "<title>Patient CRM - Mini Health IT portfolio</title>" in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["methodology", "portfolio"]  # nothing written here
+
+
+def break_crm(data: Path) -> None:
+    """Two mistakes, one quoting markup back: the browser must show it as text."""
+    crm = data / "projects" / "crm.yaml"
+    text = crm.read_text()
+    crm.write_text(text.replace("phase: execution", "phase: running").replace("manager: a.okafor", "manager: a.<b>x"))
+
+
+def test_invalid_data_while_serving_keeps_the_last_good_preview_with_the_errors_over_it(tmp_path: Path) -> None:
+    data = tmp_path / "portfolio"
+    shutil.copytree(MINI, data)
+    shutil.copytree(ROOT / "methodology", tmp_path / "methodology")
+    terminal = tmp_path / "terminal.txt"
+    with serving(tmp_path, terminal) as base:
+        wait_for(f"{base}/projects/crm/", "Patient CRM")
+        break_crm(data)
+        page = wait_for(f"{base}/projects/crm/", 'id="pmo-serve-error"')
+        assert "<title>Patient CRM" in page  # the last good page, under the banner
+        banner = page[page.index('id="pmo-serve-error"') :]
+        assert "this preview shows the last good version" in banner
+        assert "portfolio/projects/crm.yaml:4: phase: expected one of proposal" in banner
+        assert "got &#34;a.&lt;b&gt;x&#34;" in banner and "<b>x" not in page  # escaped
+        assert 'id="pmo-serve-error"' in fetch(f"{base}/")  # on every page
+        assert "crm.yaml:4: phase: expected one of proposal" in terminal.read_text()  # and still in the terminal
+        crm = data / "projects" / "crm.yaml"
+        crm.write_text((MINI / "projects" / "crm.yaml").read_text().replace("Patient CRM", "Patient CRM fixed"))
+        fixed = wait_for(f"{base}/projects/crm/", "Patient CRM fixed")
+        assert 'id="pmo-serve-error"' not in fixed
+
+
+def test_invalid_data_at_startup_serves_a_page_of_the_errors(tmp_path: Path) -> None:
+    data = tmp_path / "portfolio"
+    shutil.copytree(MINI, data)
+    shutil.copytree(ROOT / "methodology", tmp_path / "methodology")
+    break_crm(data)
+    with serving(tmp_path) as base:
+        page = wait_for(f"{base}/projects/crm/", 'id="pmo-serve-error"')
+        assert "<title>pmo serve: the site cannot be built</title>" in page
+        assert "portfolio/projects/crm.yaml:4: phase: expected one of proposal" in page
+        assert "got &#34;a.&lt;b&gt;x&#34;" in page and "<b>x" not in page
+        assert 'id="pmo-serve-error"' in fetch(f"{base}/")  # whatever the address
+        shutil.copy(MINI / "projects" / "crm.yaml", data / "projects" / "crm.yaml")
+        assert "<title>Patient CRM" in wait_for(f"{base}/projects/crm/", "<title>Patient CRM")

@@ -113,6 +113,40 @@ def test_options_fill_the_fields(sample: Path) -> None:
     )
 
 
+def test_a_field_the_user_gave_gets_no_todo(sample: Path) -> None:
+    """--name, --program, --manager and --sponsor are the user's values, not placeholders: no TODO on them, and
+    the message names only the fields left to fill in."""
+    code, output = pmo(
+        "new", "project", "crm-2", "--data", str(sample), "--name", "CRM 2", "--program", "data-platform",
+        "--manager", "m.chen", "--sponsor", "a.rahman",
+    )  # fmt: skip
+    assert code == 0, output
+    path = sample / "projects" / "crm-2.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for field, value in [
+        ("name", '"CRM 2"'),
+        ("program", "data-platform"),
+        ("manager", "m.chen"),
+        ("sponsor", "a.rahman"),
+    ]:
+        assert f"{field}: {value}" in lines, field  # the whole line: no comment after it
+    todo = [line.split(":")[0] for line in lines if "# TODO" in line]
+    assert todo == ["phase", "start", "finish", "budget"]
+    assert (
+        output
+        == f"Wrote {path}: fill in the fields marked TODO (phase, start, finish, budget), then run pmo validate.\n"
+    )
+
+
+def test_a_program_given_in_full_has_no_todo_at_all(sample: Path) -> None:
+    code, output = pmo("new", "program", "new-prog", "--data", str(sample), "--name", "New", "--manager", "m.chen")
+    assert code == 0, output
+    path = sample / "programs" / "new-prog.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "TODO" not in text and "placeholders" not in text
+    assert output == f"Wrote {path}: check it with pmo validate.\n"
+
+
 def test_schema_line_points_at_the_repository_schema(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(MINI, repo / "portfolio")

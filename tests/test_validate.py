@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -256,12 +257,53 @@ def test_the_errors_of_one_file_do_not_hide_its_other_problems(mini: Path, edit:
 
 
 def test_a_file_whose_required_field_is_wrong_still_reports_its_other_errors(mini: Path, edit: Edit) -> None:
-    """Without a valid required field no model can be made, so its references wait; its own errors do not."""
+    """Without a valid required field no model can be made; its references are checked from the raw file."""
     edit("projects/crm.yaml", "phase: execution", "phase: running")
     edit("projects/crm.yaml", "summary: One CRM", "sumary: One CRM")
     edit("projects/crm.yaml", "sponsor: m.chen", "sponsor: m.chenn")
     found = {(p.line, p.field) for p in problems(mini)}
-    assert found == {(4, "phase"), (9, "sumary")}, found
+    assert found == {(4, "phase"), (7, "sponsor"), (9, "sumary")}, found
+
+
+def test_schema_errors_and_unknown_ids_of_one_file_are_reported_in_one_run(mini: Path, edit: Edit) -> None:
+    """A schema error that leaves no model (a wrong required field) does not hold back the file's unknown ids:
+    one CI run shows all three, each once, with file, line, field and a suggestion."""
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/crm.yaml", "program: front-door", "program: frontdoor")
+    edit("projects/crm.yaml", "manager: a.okafor", "manager: a.okafr")
+    assert [str(p) for p in problems(mini)] == [
+        f"{mini}/projects/crm.yaml:2: program: " + 'unknown program "frontdoor"; did you mean "front-door"?',
+        f"{mini}/projects/crm.yaml:4: phase: expected one of proposal, approved, planning, execution, closing, "
+        'closed, cancelled, on-hold; got "running"; did you mean "planning"?',
+        f"{mini}/projects/crm.yaml:8: manager: " + 'unknown person "a.okafr"; did you mean "a.okafor"?',
+    ]
+
+
+def test_references_of_a_file_without_a_model_skip_the_values_that_failed(mini: Path, edit: Edit) -> None:
+    """A list item with a wrong value leaves no model either: the other items' references are still checked,
+    and a reference whose own value is malformed gets its schema message only, not also "unknown"."""
+    edit("projects/crm.yaml", "probability: 3", "probability: 7")
+    edit("projects/crm.yaml", "owner: a.okafor, status: open, due", "owner: Not An Id, status: open, due")
+    edit("projects/crm.yaml", "{team: web-platform,", "{team: webplatform,")
+    edit("projects/crm.yaml", "{strategic_fit: 5,", "{strategic_fitt: 5,")
+    found = {(p.line, p.field): p.message for p in problems(mini)}
+    assert found == {
+        (16, "scores.strategic_fitt"): 'unknown scoring criterion "strategic_fitt"; did you mean "strategic_fit"?',
+        (16, "scores"): "every criterion needs a score; missing: strategic_fit",
+        (24, "risks[0].probability"): "must be at most 5, got 7",
+        (26, "issues[0].owner"): 'expected a person id of lowercase letters, digits, dots and hyphens, got "Not An Id"',
+        (34, "resources[0].team"): 'unknown team "webplatform"; did you mean "web-platform"?',
+    }, found
+
+
+def test_people_file_without_a_model_still_checks_its_teams(mini: Path, edit: Edit) -> None:
+    edit("people.yaml", "capacity_fte: 6", "capacity_fte: lots")
+    text = (mini / "people.yaml").read_text()
+    team = text.split("team: ", 1)[1].split(",", 1)[0].split("}", 1)[0].strip()
+    edit("people.yaml", f"team: {team}", f"team: {team}x")
+    found = {p.field: p.message for p in problems(mini)}
+    assert any(f.endswith(".team") and f'unknown team "{team}x"' in m for f, m in found.items()), found
+    assert any(f.endswith("capacity_fte") for f in found), found
 
 
 def test_unexpected_files_and_folders(mini: Path) -> None:
@@ -355,3 +397,124 @@ def test_an_empty_value_means_not_given(mini: Path, edit: Edit) -> None:
     edit("projects/crm.yaml", "budget: 100000", "budget:")
     p = only(mini)
     assert (p.line, p.field, p.message) == (15, "budget", "required field is missing")
+
+
+# Warnings: placeholders left in valid data ------------------------------------------------------------
+
+
+def validate_cli(folder: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["validate", "--data", str(folder), *args])
+    return result.exit_code, result.output
+
+
+def test_todo_markers_are_warnings_with_file_line_and_field(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "summary: One CRM for every patient contact.", "summary: TODO")
+    edit("projects/crm.yaml", "budget: 100000", "budget: 100000  # todo: the approved figure")
+    edit("projects/crm.yaml", "name: Patient CRM", 'name: "Patient # CRM"  # not a marker')
+    code, output = validate_cli(mini)
+    assert code == 0, output
+    crm = f"{mini}/projects/crm.yaml"
+    assert output.splitlines() == [
+        f"{crm}:9: warning: summary: the value says TODO: a placeholder, replace it with the real value",
+        f'{crm}:15: warning: budget: a "# TODO" comment is left here: put in the real value, then delete the comment',
+        f"{mini}: valid — 2 projects, 1 programs, 1 requests; 2 warnings: placeholders left in the data (a TODO, "
+        "or a 0 that stands for a value not entered; they do not fail validation).",
+    ]
+    code, output = validate_cli(mini, "--format", "github")
+    assert code == 0 and output.splitlines() == [
+        f"::warning file={crm},line=9::summary: the value says TODO: a placeholder, replace it with the real value",
+        f'::warning file={crm},line=15::budget: a "# TODO" comment is left here: put in the real value, then delete '
+        "the comment",
+    ]
+    code, output = validate_cli(mini, "--format", "json")
+    assert code == 0 and [(w["line"], w["severity"]) for w in json.loads(output)] == [(9, "warning"), (15, "warning")]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "field", "message"),
+    [
+        (
+            "projects/crm.yaml",
+            "budget: 100000",
+            "budget: 0",
+            15,
+            "budget",
+            "0 on a project in phase execution: a placeholder (a project past approval has an approved budget); "
+            "enter the budget at completion, or list budget under withheld with the reason",
+        ),
+        (
+            "projects/crm.yaml",
+            "planned: 40000",
+            "planned: 0.0",
+            32,
+            "benefits[0].planned",
+            "0: a placeholder (a benefit plans some amount); enter the amount planned",
+        ),
+        (
+            "requests/chatbot.yaml",
+            "estimated_cost: 80000",
+            "estimated_cost: 0",
+            5,
+            "estimated_cost",
+            "0 on a request at stage assessed: a placeholder (an assessed request has been costed); enter the estimate",
+        ),
+    ],
+)
+def test_placeholder_zeros_are_warnings(
+    mini: Path, edit: Edit, file: str, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    edit(file, old, new)
+    code, output = validate_cli(mini)
+    assert code == 0, output
+    assert output.splitlines()[0] == f"{mini}/{file}:{line}: warning: {field}: {message}"
+    assert "1 warning: placeholders left in the data" in output
+
+
+def test_zeros_that_can_be_real_are_not_warned_about(mini: Path, edit: Edit) -> None:
+    """A proposal has no budget yet; nothing is realized of a benefit at first; a submitted request is not costed."""
+    edit("projects/crm.yaml", "phase: execution", "phase: proposal")
+    edit("projects/crm.yaml", "budget: 100000", "budget: 0")
+    edit("requests/chatbot.yaml", "stage: assessed", "stage: submitted")
+    edit("requests/chatbot.yaml", "estimated_cost: 80000", "estimated_cost: 0")
+    assert "realized: 0" in (mini / "projects/crm.yaml").read_text()
+    code, output = validate_cli(mini)
+    assert (code, "warning" in output) == (0, False), output
+
+
+def test_warnings_come_with_the_errors_of_the_same_run(mini: Path, edit: Edit) -> None:
+    edit("projects/crm.yaml", "phase: execution", "phase: running")
+    edit("projects/identity.yaml", "budget: 50000", "budget: 50000  # TODO")
+    code, output = validate_cli(mini)
+    assert code == 1
+    lines = output.splitlines()
+    assert lines[0].startswith(f"{mini}/projects/crm.yaml:4: phase: expected one of")
+    assert lines[1].startswith(f"{mini}/projects/identity.yaml:9: warning: budget: ")
+    assert lines[2] == (
+        "1 problem found, and 1 warning: placeholders left in the data (a TODO, or a 0 that stands for a value not "
+        "entered; they do not fail validation)."
+    )
+
+
+def test_the_sample_portfolio_has_no_placeholders() -> None:
+    from generator.leftovers import leftovers
+
+    from .conftest import SAMPLE
+
+    assert leftovers(load_portfolio(SAMPLE)) == []
+
+
+def test_the_handbook_s_warning_example_is_what_pmo_validate_prints(
+    mini: Path, edit: Edit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import ROOT
+
+    edit("projects/crm.yaml", "budget: 100000", "budget: 0")
+    monkeypatch.chdir(mini.parent)
+    code, output = validate_cli(Path("portfolio"))
+    page = (ROOT / "methodology" / "editing-the-portfolio.md").read_text()
+    example = page.split("labelled `warning:`.")[1].split("```\n")[1]
+    assert code == 0 and output.splitlines()[0] == example.strip()
