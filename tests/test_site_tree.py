@@ -59,7 +59,7 @@ def test_clash_with_a_hand_written_page_is_an_error(portfolio) -> None:
 def test_hand_written_home_text_opens_the_dashboard(portfolio) -> None:
     tree = site_tree(portfolio, "org", None, {"index.md": "# Our portfolio\n\nWelcome text.\n"})
     home = unmark(tree.pages["index.md"])
-    assert home.index("Welcome text.") < home.index("## Key figures")
+    assert home.index("Welcome text.") < home.index('<div class="pmo-cockpit">')
 
 
 def test_pmo_audience_sees_and_marks_pmo_only_items(portfolio) -> None:
