@@ -204,7 +204,7 @@ def key_figures(r: Rollup, settings: Settings, previous: Previous | None = None)
         ),
         Figure(
             na_or(fmt.money(r.active_spent, cur, compact=True), "active_spent"),
-            f"spent of {budget} budget of active projects{withheld_budgets(r, active=True)}",
+            f"spent of {budget} budget of active projects{withheld_budgets(r)}",
             change=moved("active_spent", money_size),
         ),
         Figure(
@@ -229,7 +229,7 @@ def share(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
-def withheld_budgets(r: Rollup, active: bool = False) -> str:
-    """The caveat of a budget total that leaves out budgets the source of the data withholds."""
-    n = r.active_budget_withheld if active else r.budget_withheld
+def withheld_budgets(r: Rollup) -> str:
+    """The caveat of the active projects' budget total, which leaves out budgets the source of the data withholds."""
+    n = r.active_budget_withheld
     return f" ({n} withheld budget{'s' if n != 1 else ''} not counted)" if n else ""

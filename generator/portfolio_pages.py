@@ -140,7 +140,7 @@ def home_page(
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else heading(join([org, " IT portfolio"]), 1)
     shown = [ph for ph in PHASES if t.by_phase[ph]]
-    # one row of counts: narrow columns, so that every phase fits beside the table of contents
+    # one row of counts: narrow columns, so that every phase fits on a laptop's screen
     by_phase = html_block(
         table_html([fmt.phase(ph) for ph in shown], [[str(t.by_phase[ph]) for ph in shown]], "r" * len(shown), COUNTS)
     )
