@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .charts import FIT_X, chart_block, chart_scripts, inline
-from .dashboard import share, tiles
+from .cockpit import na_or, share
+from .dashboard import tiles
 from .markup import Markup, join
 from .md import front_matter, heading, link, marked, program_path, project_path, section, table, table_html
 from .text import plain
@@ -49,8 +50,8 @@ def benefits_page(a: Analysis) -> str:
     overdue = states.count("overdue")
     figures = tiles(
         [
-            (fmt.money(t.benefits_planned, cur, compact=True), "financial benefits planned"),
-            (fmt.money(t.benefits_realized, cur, compact=True), "realized so far"),
+            (na_or(fmt.money(t.benefits_planned, cur, compact=True), "benefits_planned"), "financial benefits planned"),
+            (na_or(fmt.money(t.benefits_realized, cur, compact=True), "benefits_realized"), "realized so far"),
             (fmt.percent(share(t.benefits_realized / t.benefits_planned) if t.benefits_planned else None), "realized"),
             (str(len(entries)), "benefits recorded"),
             (str(overdue), "overdue: due date passed, not realized in full"),

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 from . import fmt
 from .blocks import html_block
 from .charts import FIT_X, chart_block, inline
+from .cockpit import Figure, figure_tiles, key_figures, rag_counts, risk_figure
 from .kpi import RAGS
-from .kpi_definitions import BAND_TEXT
-from .markup import Markup, join, tag
 from .md import table_html
 from .model import PHASES
 from .rollups import KINDS
@@ -17,51 +16,18 @@ from .text import plain
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+    from .markup import Markup
     from .rollups import Rollup
 
 
 def tiles(items: list[tuple[str | Markup, str | Markup]]) -> str:
-    """Key figures as a grid of tiles."""
-    cells = join(
-        tag(
-            "div",
-            tag("span", value, class_="pmo-tile-value"),
-            tag("span", label, class_="pmo-tile-label"),
-            class_="pmo-tile",
-        )
-        for value, label in items
-    )
-    return html_block(tag("div", cells, class_="pmo-tiles"))
-
-
-def share(value: float | None) -> float | None:
-    """A 0..1 share as a percentage, None staying None (n/a)."""
-    return None if value is None else 100 * value
-
-
-def withheld_budgets(r: Rollup, active: bool = False) -> str:
-    """The caveat of a budget total that leaves out budgets the source of the data withholds."""
-    n = r.active_budget_withheld if active else r.budget_withheld
-    return f" ({n} withheld budget{'s' if n != 1 else ''} not counted)" if n else ""
+    """Key figures as a grid of tiles, none judged by a threshold."""
+    return figure_tiles(Figure(value, label) for value, label in items)
 
 
 def kpi_tiles(a: Analysis, r: Rollup) -> str:
-    """The figures a program or objective is judged by, as tiles."""
-    cur = a.settings.currency
-    return tiles(
-        [
-            (f"{r.active}", f"active projects of {r.projects}"),
-            (str(r.by_rag["red"]), "active projects red"),
-            (fmt.money(r.budget, cur, compact=True), "budget, not cancelled" + withheld_budgets(r)),
-            (fmt.money(r.spent, cur, compact=True), "spent to date"),
-            (fmt.ratio(r.spi), "SPI (Σ EV / Σ PV)"),
-            (fmt.ratio(r.cpi), "CPI (Σ EV / Σ AC)"),
-            (fmt.percent(share(r.within_budget)), f"active projects within {BAND_TEXT} of budget"),
-            (fmt.percent(share(r.within_schedule)), f"active projects within {BAND_TEXT} of schedule"),
-            (str(r.open_risks), f"open risks, exposure {fmt.number(r.risk_exposure)}"),
-            (fmt.money(r.benefits_realized, cur, compact=True), f"of {fmt.money(r.benefits_planned, cur)} benefits"),
-        ]
-    )
+    """The figures a program or objective is judged by: its RAG counts and its key figures, coloured by threshold."""
+    return html_block(rag_counts(r, None)) + figure_tiles([*key_figures(r, a.settings), risk_figure(r)])
 
 
 def by_program_charts(a: Analysis) -> str:

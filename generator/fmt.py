@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +28,26 @@ def money(value: Any, currency: str, compact: bool = False) -> str:
     sign = "−" if amount < 0 else ""
     amount = abs(amount)
     symbol = CURRENCY_SYMBOLS.get(currency)
-    if compact and amount >= 1_000_000:
-        digits = f"{amount / 1_000_000:,.1f} M"
-    elif compact and amount >= 10_000:
-        digits = f"{amount / 1_000:,.0f} k"
-    else:
-        digits = f"{amount:,.0f}"
+    digits = _compact(amount) if compact else f"{amount:,.0f}"
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
+
+
+# Compact units, smallest first: (size, unit, decimals). An amount takes the first unit whose rounded value stays
+# below 1,000, so that 999,950,000 reads "1.0 bn", never "1,000.0 M".
+_UNITS = ((Decimal(1_000), "k", 0), (Decimal(1_000_000), "M", 1), (Decimal(1_000_000_000), "bn", 1))
+
+
+def _compact(amount: float) -> str:
+    """A non-negative amount as people write it: 9,999 in full, then 12 k, 1.2 M, 494.2 bn (rounded half up)."""
+    if amount < 10_000:
+        return f"{amount:,.0f}"
+    exact = Decimal(amount)  # a float's exact value: the rounding at a boundary is the decimal one
+    with localcontext(prec=400):  # room for every digit of the largest float
+        for size, unit, decimals in _UNITS:
+            scaled = (exact / size).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+            if scaled < 1_000 or unit == "bn":
+                return f"{scaled:,.{decimals}f} {unit}"
+    raise AssertionError("unreachable: the last unit takes any amount")
 
 
 def number(value: Any, decimals: int = 0) -> str:

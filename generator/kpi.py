@@ -56,6 +56,15 @@ def project_frame(projects: list[Project], settings: Settings) -> pd.DataFrame:
             "open_risks": np.array([sum(r.status == "open" for r in p.risks) for p in projects], dtype=int),
             "satisfaction": np.array([latest for latest, _ in satisfaction], dtype=float),
             "satisfaction_trend": np.array([trend for _, trend in satisfaction], dtype=float),
+            "risks_recorded": np.array([len(p.risks) for p in projects], dtype=int),
+            "financial_benefits": np.array(
+                [sum(b.kind == "financial" for b in p.benefits) for p in projects], dtype=int
+            ),
+            # a finish forecast is known when given, or when a status report stands by the baseline finish
+            "forecast_known": [
+                p.forecast_finish is not None or (s is not None and "forecast_finish" not in p.withheld)
+                for p, s in zip(projects, current, strict=True)
+            ],
             "benefits_planned": np.array([_benefits(p, "planned") for p in projects], dtype=float),
             "benefits_realized": np.array([_benefits(p, "realized") for p in projects], dtype=float),
             "priority_score": np.array([np.nan if s is None else s for s in scores], dtype=float),

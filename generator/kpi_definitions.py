@@ -334,10 +334,11 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
         None,
         GROUPS,
         f"Share within schedule = active projects with a slip ≤ {BAND_TEXT} of their planned duration / active "
-        "projects with a planned duration (`start` to `finish`, in days)",
+        "projects with a planned duration (`start` to `finish`, in days) and a known forecast (a "
+        "`forecast_finish`, or a status report that keeps the baseline finish)",
         f"How much of the portfolio is on course to finish no later than {BAND_TEXT} of its planned duration after "
         "the baseline finish.",
-        "when no active project has a planned duration",
+        "when no active project has a planned duration and a known forecast",
         level="group",
         anchor="share-within-schedule",
     ),

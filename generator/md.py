@@ -36,13 +36,16 @@ def paragraph(*content: str | Markup) -> str:
 EMPTY = paragraph(tag("em", "None recorded."))
 
 
-def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
+def front_matter(title: str, searchable: bool = True, hide: tuple[str, ...] = (), **meta: str) -> str:
     """YAML front matter with a plain-text title; values are HTML-escaped since themes print them raw.
 
     Listing pages are not `searchable`: they repeat what the project pages say, and indexing them is a
-    large share of a big build."""
+    large share of a big build. `hide` names parts of Material's layout the page does without ("navigation",
+    "toc"), constants of the code."""
     lines = ["---", f'title: "{_yaml_text(title)}"']
     lines += [f'{key}: "{_yaml_text(value)}"' for key, value in meta.items()]
+    if hide:
+        lines += ["hide:", *(f"  - {part}" for part in hide)]
     if not searchable:
         lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""]) + "\n"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .analyse import Analysis, analyse
 from .audience import Audience, for_audience
 from .changes_page import Changes
+from .cockpit import Previous
 from .diff import compare
 from .load import load_portfolio
 from .portfolio_pages import HOME
@@ -88,14 +89,15 @@ def site_tree(
     `baseline`, on a published version, the previous version to list the changes since. Raises
     ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
-    changes = None
+    changes, previous = None, None
     if baseline is not None:
         changes = Changes(baseline.version, None, baseline.unavailable)
         if baseline.portfolio is not None:
             with (timings or Timings()).stage("diff"):
                 before = prepare(baseline.portfolio, audience)  # the previous site showed this audience only
                 changes = Changes(baseline.version, compare(before, analysis, baseline.version, baseline.current))
-    extras = SiteExtras(history or {}, changes)
+                previous = Previous(baseline.version, before.totals)
+    extras = SiteExtras(history or {}, changes, previous)
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree

@@ -10,10 +10,10 @@ from . import fmt
 from .blocks import html_block
 from .changes_page import CHANGES
 from .charts import chart_scripts
-from .dashboard import by_program_charts, kpi_tiles, share, spend_chart, tiles, withheld_budgets
+from .cockpit import first_screen
+from .dashboard import by_program_charts, kpi_tiles, spend_chart
 from .export import Register, export_bytes, page_data, register
 from .kpi import RAGS, priority_score
-from .kpi_definitions import BAND_TEXT
 from .markup import Markup, attributes, join, script_json, tag
 from .md import (
     EMPTY,
@@ -42,6 +42,7 @@ from .text import one_line, plain, rich
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+    from .cockpit import Previous
     from .kpi import Row
     from .model import Event
 
@@ -171,49 +172,61 @@ _OWN_TITLE = re.compile(r"\s*#[ \t]")  # a hand-written home page that starts wi
 COUNTS = attributes(data_pmo_counts=True)  # pmo.css: a table of one row of counts, in narrow columns
 
 
-def home_page(a: Analysis, intro: str | None, changes_title: str | None = None) -> str:
+ATTENTION_SHOWN = 8  # rows of "Needs attention" on the first screen; the full list is further down
+ALL_ATTENTION = "all-needing-attention"  # the anchor of the full list
+
+
+def home_page(
+    a: Analysis,
+    intro: str | None,
+    changes_title: str | None = None,
+    previous: Previous | None = None,
+    start_here: str | None = None,
+) -> str:
+    """The first screen shows trouble: RAG counts, the key figures coloured by threshold with their change since
+    the `previous` published version, and the top of "Needs attention"; `start_here` is the handbook's page for
+    new readers. The rest follows: capacity, programs, phases, run and change, the full attention list."""
     t = a.totals
-    cur = a.settings.currency
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else ""
     if not (intro and _OWN_TITLE.match(intro)):  # docs/index.md may open with a title of its own
         header = heading(join([org, " IT portfolio"]), 1) + header
-    figures = tiles(
-        [
-            (str(t.active), f"active projects of {t.projects}"),
-            (fmt.money(t.active_budget, cur, compact=True), "budget of active projects" + withheld_budgets(t, True)),
-            (fmt.money(t.active_spent, cur, compact=True), "spent to date on them"),
-            (str(t.by_rag["red"]), "active projects red"),
-            (fmt.percent(share(t.within_budget)), f"of active projects within {BAND_TEXT} of budget"),
-            (fmt.percent(share(t.within_schedule)), f"of active projects within {BAND_TEXT} of schedule"),
-            (fmt.ratio(t.spi), "portfolio SPI (Σ EV / Σ PV)"),
-            (fmt.ratio(t.cpi), "portfolio CPI (Σ EV / Σ AC)"),
-            (fmt.money(t.budget, cur, compact=True), "budget of all projects, not cancelled" + withheld_budgets(t)),
-            (fmt.money(t.spent, cur, compact=True), "spent to date, all projects"),
-            (fmt.money(t.benefits_realized, cur, compact=True), f"of {fmt.money(t.benefits_planned, cur)} benefits"),
-            (str(t.open_risks), f"open risks, exposure {fmt.number(t.risk_exposure)}"),
-        ]
-    )
     shown = [ph for ph in PHASES if t.by_phase[ph]]
-    # one row of counts: narrow columns, so that every phase fits beside the table of contents
+    # one row of counts: narrow columns, so that every phase fits on a laptop's screen
     by_phase = html_block(
         table_html([fmt.phase(ph) for ph in shown], [[str(t.by_phase[ph]) for ph in shown]], "r" * len(shown), COUNTS)
     )
-    by_rag = html_block(table_html([fmt.rag(r) for r in RAGS], [[str(t.by_rag[r]) for r in RAGS]], "ccc", COUNTS))
+    attention = needing_attention(a)
     return (
-        front_matter("Home", searchable=False)
+        front_matter("Home", searchable=False, hide=("navigation", "toc"))  # the screen's width for the figures
         + header
         + f"The portfolio at a glance as of **{fmt.date(a.settings.as_of)}**, the end of the current reporting "
         + f"period. See the {md_link(HOME, REGISTER, 'project register')} for every project.\n\n"
+        + _start_here(start_here)
         + _changes_link(changes_title)
-        + section("Key figures", figures)
-        + section("Projects by phase", by_phase)
-        + section("Active projects by RAG", by_rag)
-        + section("Needs attention", _attention(a))
+        + first_screen(a, previous, _attention_top(a, attention))
         + section("Capacity", _capacity(a))
         + section("Programs", _program_table(a, HOME) + "\n" + by_program_charts(a))
+        + section("Projects by phase", by_phase)
         + section("Run and change", spend_chart(a, a.totals))
+        + _attention_all(a, attention)
         + chart_scripts(HOME)
+    )
+
+
+def _start_here(page: str | None) -> str:
+    """The way into the handbook for a new reader, on the first screen."""
+    if page is None:
+        return ""
+    return html_block(
+        tag(
+            "p",
+            tag("strong", "New here?"),
+            " ",
+            link(HOME, page, "Start here"),
+            ": what to read first for your role, and your first week.",
+            class_="pmo-start-here",
+        )
     )
 
 
@@ -237,23 +250,60 @@ def attention_reasons(a: Analysis, row: Row) -> list[str]:
     return reasons
 
 
-def _attention(a: Analysis) -> str:
-    """Red first, then by how far the finish slipped, then by name."""
+Attention = list[tuple[str, "Row", list[str]]]  # project id, its row, why it needs a look
+
+
+def needing_attention(a: Analysis) -> Attention:
+    """The active projects that need a look, most severe first: red, then amber, then no status yet, then green;
+    within each, the furthest slipped first, then by name."""
     found = [(pid, row, attention_reasons(a, row)) for pid, row in a.rows.items() if row["active"]]
     found = [item for item in found if item[2]]
-    found.sort(key=lambda item: (item[1]["rag"] != "red", -item[1]["slip_days"], item[1]["name"]))
+    found.sort(key=lambda item: (_SEVERITY.get(item[1]["rag"], 2), -_slip(item[1]), item[1]["name"]))
+    return found
+
+
+_SEVERITY = {"red": 0, "amber": 1, "green": 3}  # no RAG (no status report yet) between amber and green
+
+
+def _slip(row: Row) -> float:
+    return 0.0 if fmt.missing(row["slip_days"]) else float(row["slip_days"])
+
+
+def _attention_table(a: Analysis, found: Attention) -> Markup:
     rows = [
         (
             link(HOME, project_path(pid), plain(row["name"])),
             fmt.rag(row["rag"]),
-            plain(a.person_name(row["manager"])),
             "; ".join(reasons),
+            plain(a.person_name(row["manager"])),
         )
         for pid, row, reasons in found
     ]
-    if not rows:
-        return "No active project is red, slipping or late with its status report.\n"
-    return table(["Project", "RAG", "Manager", "Why"], rows)
+    return tag("div", table_html(["Project", "RAG", "Why", "Manager"], rows), class_="pmo-attention")
+
+
+def _attention_top(a: Analysis, found: Attention) -> Markup:
+    """The most severe few, with a link to the full list when there are more."""
+    if not found:
+        return tag("p", "No active project is red, slipping or late with its status report.")
+    top = _attention_table(a, found[:ATTENTION_SHOWN])
+    if len(found) <= ATTENTION_SHOWN:
+        return top
+    more = tag(
+        "p",
+        f"The {ATTENTION_SHOWN} most severe of {len(found)}: ",
+        tag("a", f"all {len(found)} needing attention", href=f"#{ALL_ATTENTION}"),
+        ".",
+        class_="pmo-attention-more",
+    )
+    return join([more, top])
+
+
+def _attention_all(a: Analysis, found: Attention) -> str:
+    if len(found) <= ATTENTION_SHOWN:
+        return ""
+    body = html_block(_attention_table(a, found))
+    return section(f"All {len(found)} needing attention", body, anchor=ALL_ATTENTION)
 
 
 def _capacity(a: Analysis) -> str:

@@ -8,7 +8,8 @@ from . import fmt
 from .benefits_page import benefit_amount, benefit_state
 from .blocks import html_block
 from .charts import chart_scripts
-from .kpi import milestone_slip, why_undefined
+from .cockpit import index_tone, slip_tone
+from .kpi import milestone_slip, rag_verdicts, why_undefined
 from .markup import Markup, constant, join, tag
 from .md import (
     EMPTY,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .analyse import Analysis
     from .gitdata import DataChange
     from .kpi import Row
-    from .model import Project, Risk, WithheldField
+    from .model import Project, Risk, Threshold, WithheldField
 
 
 def project_page(a: Analysis, project_id: str, history: DataChange | None = None) -> str:
@@ -43,14 +44,14 @@ def project_page(a: Analysis, project_id: str, history: DataChange | None = None
     parts = [
         front_matter(p.name, description=p.summary or p.name),
         heading(plain(p.name), 1),
-        _badges(a, p, row),
-        _header(a, p, here),
+        summary_card(a, p, row),
     ]
-    if history is not None:
-        parts.append(_last_change(history))
     if p.summary:
         parts.append(paragraph(tag("strong", plain(p.summary))))
     parts.append(rich(p.description))
+    parts.append(_header(a, p, here))
+    if history is not None:
+        parts.append(_last_change(history))
     parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
     milestones = milestones_chart(a, p)
     parts.append(section("Milestones", milestones + _milestones(p)))
@@ -87,26 +88,106 @@ SET_BY_HAND = constant("Set by hand")
 DERIVED = constant("Derived from SPI, CPI and schedule slip")
 
 
-def _badges(a: Analysis, p: Project, row: Row) -> str:
+def summary_card(a: Analysis, p: Project, row: Row) -> str:
+    """What a reader needs first, before the roles and the detail: the RAG and why, phase, slip, SPI, CPI,
+    budget adherence, the latest status report and the next milestone. Slip, SPI and CPI are coloured by the
+    thresholds that derive the RAG, and say their verdict in words."""
+    rules = a.settings.rag
+    items = [
+        _card_item("RAG", _rag_text(a, p, row), wide=True),
+        _card_item("Phase", join([fmt.phase(p.phase), " · ", p.kind.capitalize(), " work", pmo_mark(p)])),
+        _card_item("Schedule slip", *_slip(p, row, rules.slip_days)),
+        _card_item("SPI", _kpi(row, "spi", fmt.ratio(row["spi"])), index_tone(row["spi"], rules.spi)),
+        _card_item("CPI", _kpi(row, "cpi", fmt.ratio(row["cpi"])), index_tone(row["cpi"], rules.cpi)),
+        _card_item(
+            "Budget adherence (EAC / BAC)",
+            _kpi(row, "budget_adherence", fmt.percent(row["budget_adherence"], 1)),
+        ),
+        _card_item("Latest status", _latest_status(a, p, row), wide=True),
+        _card_item("Next milestone", _next_milestone(p), wide=True),
+    ]
+    return html_block(tag("section", join(items), class_="pmo-card", aria_label="Summary"))
+
+
+def _slip(p: Project, row: Row, threshold: Threshold) -> tuple[str | Markup, tuple[str, str] | None]:
+    """The finish slip and its verdict; n/a without a baseline finish or any forecast (no `forecast_finish`, no
+    status report standing by the baseline), where the slip would be a fake 0."""
+    if p.finish is None:
+        return _withheld(p, "finish", fmt.NA), None
+    if not row["forecast_known"]:
+        return fmt.na("no forecast finish and no status report yet"), None
+    return fmt.days(row["slip_days"]), slip_tone(row["slip_days"], threshold)
+
+
+def _card_item(label: str, value: str | Markup, tone: tuple[str, str] | None = None, wide: bool = False) -> Markup:
+    classes = ["pmo-card-item"]
+    if wide:
+        classes.append("pmo-card-wide")
+    parts: list[Markup] = [tag("span", label, class_="pmo-card-label"), tag("span", value, class_="pmo-card-value")]
+    if tone is not None:
+        classes.append(f"pmo-tone-{tone[0]}")
+        parts.append(tag("span", tone[1], class_=f"pmo-tile-verdict pmo-rag pmo-rag-{tone[0]}"))
+    return tag("div", *parts, class_=" ".join(classes))
+
+
+def _rag_text(a: Analysis, p: Project, row: Row) -> Markup:
+    """The RAG shown everywhere, then the derived one with the thresholds it crossed, and the reported one."""
+    derived = row["derived_rag"]
+    parts: list[str | Markup] = []
     if p.rag_override:
-        rag = join([fmt.rag(p.rag_override.rag, SET_BY_HAND), " (override: ", plain(p.rag_override.reason), ")"])
+        parts += [
+            fmt.rag(p.rag_override.rag, SET_BY_HAND),
+            " set by hand: ",
+            plain(p.rag_override.reason.rstrip(". ")),
+            ". ",
+        ]
+        parts += ["Derived: ", fmt.rag(derived, DERIVED), " "]
     else:
-        rag = fmt.rag(row["derived_rag"], DERIVED)
+        parts += [fmt.rag(derived, DERIVED), " "]
+    parts.append(derived_reason(a, row))
     reported = row["reported_rag"]
-    if not fmt.missing(reported) and reported != row["rag"]:
-        rag += join([" · reported by the project: ", fmt.rag(reported)])
-    kind = p.kind.capitalize()
-    return paragraph(
-        tag("strong", "RAG"),
-        " ",
-        rag,
-        " · ",
-        tag("strong", "Phase"),
-        f" {fmt.phase(p.phase)} · ",
-        tag("strong", kind),
-        " work",
-        pmo_mark(p),
-    )
+    parts += [". Reported by the project: ", fmt.rag(reported) if not fmt.missing(reported) else "no report yet", "."]
+    return join(parts)
+
+
+def derived_reason(a: Analysis, row: Row) -> str:
+    """Why the derived RAG is what it is: each threshold of portfolio.yaml crossed, or why there is none."""
+    if not row["active"]:
+        return f"no RAG: the project is {fmt.phase(row['phase']).lower()}, not active"
+    if fmt.missing(row["ac"]):
+        return "no RAG yet: no status report on or before the reporting date"
+    rules = a.settings.rag
+    crossed = []
+    for verdict in rag_verdicts(row, rules):  # decided as the derived RAG itself is decided
+        if verdict.rag == "green":
+            continue
+        limit = getattr(getattr(rules, verdict.kpi), verdict.rag)
+        if verdict.kpi == "slip_days":
+            crossed.append(f"the finish slipped {int(verdict.value)} days, {limit:g} or more ({verdict.rag})")
+        else:
+            crossed.append(f"{verdict.kpi.upper()} {fmt.ratio(verdict.value)} is below {limit:g} ({verdict.rag})")
+    return "because " + "; ".join(crossed) if crossed else "SPI, CPI and schedule slip are within their thresholds"
+
+
+def _latest_status(a: Analysis, p: Project, row: Row) -> Markup:
+    current = p.status_at(a.settings.as_of)
+    if current is None:
+        return fmt.na("no status report on or before the reporting date yet")
+    age = int(row["status_age_days"])
+    stale = f", {age} days old: stale" if row["stale"] else ""
+    when = join([tag("strong", fmt.date(current.date)), stale, " · ", fmt.rag(current.rag), " "])
+    return join([when, one_line(current.summary, 240)])
+
+
+def _next_milestone(p: Project) -> str | Markup:
+    """The open milestone expected soonest, with its date and slip."""
+    open_ones = [m for m in p.milestones if m.actual is None]
+    if not open_ones:
+        return "all reached" if p.milestones else "none planned"
+    m = min(open_ones, key=lambda m: (m.expected, m.name))
+    slip = milestone_slip(m.baseline, m.forecast, m.actual)
+    expected = "forecast" if m.forecast else "baseline"
+    return join([plain(m.name), f" · {expected} {fmt.date(m.expected)} (slip {fmt.days(slip)})"])
 
 
 def _header(a: Analysis, p: Project, here: str) -> str:

@@ -29,27 +29,44 @@ class Rollup:
     by_rag: dict[str, int]  # active projects: green, amber, red and "n/a" (no status report yet)
     by_kind: dict[str, int]
     budget: float  # BAC of the projects not cancelled
-    spent: float  # AC to date of every project, cancelled ones too: that money is gone
+    # A sum over no known value is None (n/a, for the reason in WHY_NA), never a fake 0.
+    spent: float | None  # AC to date of every project, cancelled ones too: that money is gone
     active_budget: float
-    active_spent: float
+    active_spent: float | None
     spi: float | None  # Σ EV / Σ PV over the active projects with a status report
     cpi: float | None  # Σ EV / Σ AC over the same projects
     # Shares (0..1) of the active projects within 10 % of budget (|VAC| ≤ 10 % of BAC) and of schedule (slip ≤
-    # 10 % of the planned duration), each over the active projects for which it is defined; None when none is.
+    # 10 % of the planned duration, with a known forecast), each over the active projects for which it is
+    # defined; None when none is.
     within_budget: float | None
     within_schedule: float | None
     budget_by_kind: dict[str, float]  # not cancelled
     spent_by_kind: dict[str, float]
-    benefits_planned: float  # financial benefits only: other kinds have their own units
-    benefits_realized: float
-    open_risks: int
-    risk_exposure: float  # Σ probability × impact of the open risks
+    benefits_planned: float | None  # financial benefits only: other kinds have their own units
+    benefits_realized: float | None
+    open_risks: int | None  # None when no project records any risk, open or closed
+    risk_exposure: float | None  # Σ probability × impact of the open risks
     budget_withheld: int = 0  # projects not cancelled whose budget the source withholds: not in `budget`
     active_budget_withheld: int = 0  # the same among the active projects: not in `active_budget`
 
     @property
     def attention(self) -> int:
         return self.by_rag["red"]
+
+
+# Why a figure of a roll-up is None, by field: the reason an "n/a" on a page gives.
+WHY_NA = {
+    "spent": "no project has a status report with its actual cost",
+    "active_spent": "no active project has a status report with its actual cost",
+    "spi": "no active project with a status report has planned value yet",
+    "cpi": "no active project with a status report has booked cost yet",
+    "within_budget": "no active project has a cost forecast (a status report with cost booked) and a budget",
+    "within_schedule": "no active project has a planned duration and a finish forecast or status report",
+    "benefits_planned": "no project records a financial benefit",
+    "benefits_realized": "no project records a financial benefit",
+    "open_risks": "no project records its risks",
+    "risk_exposure": "no project records its risks",
+}
 
 
 def indicators(frame: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +77,7 @@ def indicators(frame: pd.DataFrame) -> pd.DataFrame:
     measured = active & frame["ac"].notna()
     bac, ac = frame["bac"], frame["ac"].fillna(0)  # no report yet: nothing spent
     budget_defined = active & frame["vac"].notna() & (bac > 0)
-    schedule_defined = active & (frame["planned_days"] > 0)
+    schedule_defined = active & (frame["planned_days"] > 0) & frame["forecast_known"]
     columns: dict[str, pd.Series | int] = {
         "projects": 1,
         "active": active,
@@ -68,8 +85,10 @@ def indicators(frame: pd.DataFrame) -> pd.DataFrame:
         "budget_withheld": live & bac.isna(),
         "active_budget_withheld": active & bac.isna(),
         "spent": ac,
+        "spent_known": frame["ac"].notna(),
         "active_budget": bac.where(active, 0),
         "active_spent": ac.where(active, 0),
+        "active_spent_known": active & frame["ac"].notna(),
         "ev": frame["ev"].where(measured, 0),
         "pv": frame["pv"].where(measured, 0),
         "ac": ac.where(measured, 0),
@@ -79,6 +98,8 @@ def indicators(frame: pd.DataFrame) -> pd.DataFrame:
         "within_schedule": schedule_defined & (frame["slip_days"] <= BAND * frame["planned_days"]),
         "benefits_planned": frame["benefits_planned"],
         "benefits_realized": frame["benefits_realized"],
+        "benefits_known": frame["financial_benefits"] > 0,
+        "risks_known": frame["risks_recorded"] > 0,
         "open_risks": frame["open_risks"],
         "risk_exposure": frame["risk_exposure"],
     }
@@ -118,6 +139,9 @@ def from_sums(s: pd.Series) -> Rollup:
             quotient = float(s[numerator] / s[denominator])
         return quotient if math.isfinite(quotient) else None
 
+    def known(total: str, count: str) -> float | None:
+        return float(s[total]) if s[count] else None
+
     return Rollup(
         projects=int(s["projects"]),
         active=int(s["active"]),
@@ -125,19 +149,19 @@ def from_sums(s: pd.Series) -> Rollup:
         by_rag={r: int(s[f"rag:{r}"]) for r in (*RAGS, "n/a")},
         by_kind={kind: int(s[f"kind:{kind}"]) for kind in KINDS},
         budget=float(s["budget"]),
-        spent=float(s["spent"]),
+        spent=known("spent", "spent_known"),
         active_budget=float(s["active_budget"]),
-        active_spent=float(s["active_spent"]),
+        active_spent=known("active_spent", "active_spent_known"),
         spi=ratio("ev", "pv"),
         cpi=ratio("ev", "ac"),
         within_budget=ratio("within_budget", "budget_defined"),
         within_schedule=ratio("within_schedule", "schedule_defined"),
         budget_by_kind={kind: float(s[f"budget:{kind}"]) for kind in KINDS},
         spent_by_kind={kind: float(s[f"spent:{kind}"]) for kind in KINDS},
-        benefits_planned=float(s["benefits_planned"]),
-        benefits_realized=float(s["benefits_realized"]),
-        open_risks=int(s["open_risks"]),
-        risk_exposure=float(s["risk_exposure"]),
+        benefits_planned=known("benefits_planned", "benefits_known"),
+        benefits_realized=known("benefits_realized", "benefits_known"),
+        open_risks=int(s["open_risks"]) if s["risks_known"] else None,
+        risk_exposure=known("risk_exposure", "risks_known"),
         budget_withheld=int(s["budget_withheld"]),
         active_budget_withheld=int(s["active_budget_withheld"]),
     )

@@ -17,7 +17,7 @@ from .capacity_page import CAPACITY, capacity_page, team_page
 from .changes_page import CHANGES, Changes, changes_page
 from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
-from .handbook import add_handbook
+from .handbook import HANDBOOK, add_handbook
 from .md import objective_path, program_path, project_path, request_path, team_path
 from .performance import PERFORMANCE, performance_page
 from .prioritization import PRIORITIZATION, prioritization_page
@@ -28,6 +28,7 @@ from .templates import TEMPLATES, download_templates, known_from
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+    from .cockpit import Previous
     from .gitdata import DataChange
 
 ASSET_DIR = Path(__file__).parent / "assets"
@@ -64,6 +65,7 @@ class SiteExtras:
 
     history: dict[str, DataChange] = field(default_factory=dict)  # project id → its data file's last change
     changes: Changes | None = None
+    previous: Previous | None = None  # the previous version's figures, when its data is at hand
 
 
 def build_tree(
@@ -77,7 +79,9 @@ def build_tree(
     extras = extras or SiteExtras()
     tree = SiteTree()
     changes = extras.changes
-    tree.pages[pages.HOME] = pages.home_page(a, home_intro, changes.title if changes else None)
+    tree.pages[pages.HOME] = pages.home_page(
+        a, home_intro, changes.title if changes else None, extras.previous, start_page(handbook_dir)
+    )
     if changes is not None:
         tree.pages[CHANGES] = changes_page(a, changes)
     register = export.register(a)
@@ -124,6 +128,14 @@ def build_tree(
     if changes is not None:
         tree.nav.insert(1, {changes.title: CHANGES})
     return tree
+
+
+def start_page(handbook_dir: Path | None) -> str | None:
+    """The handbook's page for new readers: its start-here page, else its front page; None without a handbook."""
+    for name in ("start-here.md", "index.md"):
+        if handbook_dir is not None and (handbook_dir / name).is_file():
+            return f"{HANDBOOK}/{name}"
+    return None
 
 
 def _edit(tree: SiteTree, a: Analysis, page: str, folder: str, entity_id: str) -> None:

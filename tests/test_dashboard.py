@@ -50,8 +50,10 @@ def test_program_and_objective_pages_carry_their_key_figures(analysis) -> None:
     page = unmark(program_page(analysis, program))
     r = analysis.program_totals[program]
     assert "## Key figures" in page
-    tile = f'<span class="pmo-tile-value">{r.active}</span><span class="pmo-tile-label">active projects of {len(ids)}'
-    assert tile in page
+    assert f"{r.active} active projects of {len(ids)}, by RAG" in page
+    red = f'<div class="pmo-ragcount pmo-rag pmo-rag-red"><span class="pmo-ragcount-value">{r.by_rag["red"]}</span>'
+    assert red in page
+    assert f'<span class="pmo-tile-value">{r.open_risks}</span><span class="pmo-tile-label">open risks' in page
     objective = analysis.settings.objectives[0].id
     assert "## Key figures" in unmark(objective_page(analysis, objective))
 

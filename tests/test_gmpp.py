@@ -133,6 +133,11 @@ def test_a_site_is_built(site: Path) -> None:
     assert re.search(r'n/a<span class="pmo-na-why"> \(Withheld by the source: Exempt under Section 43', page)
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "(44 withheld budgets not counted)" in home
+    # no data behind spend, benefits, earned value or forecasts: n/a and why, never £0 or 100 %
+    values = re.findall(r'<span class="pmo-tile-value">(.*?)</span><span class="pmo-tile-label">', home)
+    assert len(values) == 6 and all(v.startswith('<span class="pmo-na">n/a<span class="pmo-na-why"> (') for v in values)
+    assert "no project records a financial benefit" in home and "status report with its actual cost" in home
+    assert "spent of £494.2 bn budget of active projects" in home  # not £494,181.0 M
 
 
 ORGANIZATION = "UK Government Major Projects Portfolio"  # mapping.yaml's organization

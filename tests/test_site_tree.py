@@ -59,7 +59,7 @@ def test_clash_with_a_hand_written_page_is_an_error(portfolio) -> None:
 def test_hand_written_home_text_opens_the_dashboard(portfolio) -> None:
     tree = site_tree(portfolio, "org", None, {"index.md": "# Our portfolio\n\nWelcome text.\n"})
     home = unmark(tree.pages["index.md"])
-    assert home.index("Welcome text.") < home.index("## Key figures")
+    assert home.index("Welcome text.") < home.index('<div class="pmo-cockpit">')
     assert "IT portfolio</h1>" not in home  # its own title stands; without one, the organization's opens it
     untitled = unmark(site_tree(portfolio, "org", None, {"index.md": "Welcome text.\n"}).pages["index.md"])
     assert untitled.index("<h1>Mini Health IT portfolio</h1>") < untitled.index("Welcome text.")
