@@ -185,8 +185,109 @@ def _performance_design() -> dict[str, Any]:
         points,
         on_plan.encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
         on_plan.encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
-    ).properties(width="container", height=360)
+        *_point_labels("projects", "spi:Q", "cpi:Q", [alt.Tooltip("label:N", title="Project")]),
+    ).properties(width="container", height=SCATTER_HEIGHT)
     return _bare(chart.to_dict())
+
+
+SCATTER_HEIGHT = 360
+# The points of a scatter chart that matter are named beside them, without a hover: the rows whose "tag" is set,
+# on the side it names (right, left, above, below; place_labels picks it so that no two names overlap, nor a name
+# another point). A phone's narrower chart keeps only the rows also marked "narrow".
+LABEL_SIDES = {  # side: align, baseline, dx, dy
+    "r": ("left", "middle", 10, 0),
+    "l": ("right", "middle", -10, 0),
+    "t": ("center", "bottom", 0, -10),
+    "b": ("center", "top", 0, 10),
+}
+LABEL_LIMIT = 150  # px; a longer name ends in "…" (the tooltip and the table have it whole)
+WIDE_PLOT, NARROW_PLOT = 600, 280  # the plot widths (px) the labels are placed for: a desktop's and a phone's
+BUBBLE_AREA = (40, 900)  # px², the circles' sizes from the smallest to the largest amount
+
+Box = tuple[float, float, float, float]
+
+
+def _point_labels(data: str, x: str, y: str, tooltip: list[Any]) -> list[Any]:
+    import altair as alt
+
+    shown = alt.condition(f"width >= {WIDE_PLOT} || datum.narrow", alt.value(1), alt.value(0))
+    return [
+        alt.Chart(alt.Data(name=data))
+        .transform_filter(f"datum.tag == '{side}'")
+        .mark_text(style="pmo-label", align=align, baseline=baseline, dx=dx, dy=dy, limit=LABEL_LIMIT)
+        .encode(x=x, y=y, text=alt.Text("text:N"), opacity=shown, tooltip=tooltip)
+        for side, (align, baseline, dx, dy) in LABEL_SIDES.items()
+    ]
+
+
+def place_labels(
+    points: Sequence[dict[str, Any]],
+    named: Sequence[dict[str, Any]],
+    axes: tuple[str, str, str],
+    domains: tuple[tuple[float, float], tuple[float, float]],
+    limit: int,
+) -> None:
+    """Tag the first `limit` of the `named` points (most important first) whose "text" fits beside them, without
+    overlapping a name already placed, another point or the plot's edge: "tag" is the side, "narrow" whether it
+    fits a phone's chart too. `axes` names the x, y and size fields of `points`, every point of the chart.
+    Positions are estimated from the axes' domains and the plot's size: Vega-Lite avoids no collision itself."""
+    x, y, size = axes
+    largest = max((p[size] for p in points), default=0) or 1
+    placed: dict[int, list[Box]] = {}
+    for plot in (WIDE_PLOT, NARROW_PLOT):
+
+        def at(point: dict[str, Any], plot: int = plot) -> tuple[float, float]:
+            (x0, x1), (y0, y1) = domains
+            return (point[x] - x0) / ((x1 - x0) or 1) * plot, (1 - (point[y] - y0) / ((y1 - y0) or 1)) * SCATTER_HEIGHT
+
+        def radius(point: dict[str, Any]) -> float:
+            low, high = BUBBLE_AREA
+            return math.sqrt((low + (high - low) * max(point[size], 0) / largest) / math.pi)
+
+        circles = {id(p): _around(*at(p), radius(p)) for p in points}
+        placed[plot] = []
+        for point in named:
+            if plot == NARROW_PLOT and point.get("tag") is None:
+                continue
+            if plot == WIDE_PLOT and len(placed[plot]) >= limit:
+                break
+            sides = [point["tag"]] if plot == NARROW_PLOT else list(LABEL_SIDES)
+            own = circles[id(point)]  # a point drawn over this one (same place) is this one's to name
+            others = [box for box in circles.values() if not _inside_box(_centre(box), own)] + placed[plot]
+            for side in sides:
+                box = _label_box(point["text"], *at(point), side)
+                fits = box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT
+                if fits and not any(_overlap(box, other) for other in others):
+                    placed[plot].append(box)
+                    if plot == WIDE_PLOT:
+                        point["tag"] = side
+                    point["narrow"] = plot == NARROW_PLOT
+                    break
+
+
+def _label_box(text: str, x: float, y: float, side: str) -> Box:
+    """Where a name drawn on this side of a point at (x, y) lands, about: 6.3 px a character at 11 px, 14 px high."""
+    width = min(len(text) * 6.3, LABEL_LIMIT)
+    _, _, dx, dy = LABEL_SIDES[side]
+    left = {"r": x + dx, "l": x + dx - width}.get(side, x - width / 2)
+    top = {"t": y + dy - 14, "b": y + dy}.get(side, y - 7)
+    return left, top, left + width, top + 14
+
+
+def _around(x: float, y: float, r: float) -> Box:
+    return x - r, y - r, x + r, y + r
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _inside_box(point: tuple[float, float], box: Box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _bare(spec: dict[str, Any]) -> dict[str, Any]:
@@ -596,7 +697,8 @@ def _value_risk_design() -> dict[str, Any]:
             ],
         )
     )
-    return _bare(alt.layer(points).properties(width="container", height=360).to_dict())
+    labels = _point_labels("items", "value:Q", "risk:Q", [alt.Tooltip("label:N", title="Item")])
+    return _bare(alt.layer(points, *labels).properties(width="container", height=SCATTER_HEIGHT).to_dict())
 
 
 # Utilization bands of the capacity heat map: what is over capacity must stand out, in color and in words.

@@ -31,7 +31,7 @@
       view: { stroke: c.grid },
       style: {
         "pmo-ink": { color: c.text, fill: c.text },
-        "pmo-label": { fill: c.text, fontSize: 11 },
+        "pmo-label": { color: c.text, fill: c.text, fontSize: 11 },
         "pmo-today": { color: c.today },
         "pmo-band": { color: c.band, fill: c.band },
         "pmo-baseline": { fill: c.baseline, color: c.baseline },
