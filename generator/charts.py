@@ -98,7 +98,9 @@ def _roadmap_design() -> dict[str, Any]:
         sort=None,
         axis=alt.Axis(
             labelLimit=260,
-            labelFontWeight=alt.condition("indata('rows', 'header', datum.value)", alt.value("bold"), alt.value("normal")),
+            labelFontWeight=alt.condition(
+                "indata('rows', 'header', datum.value)", alt.value("bold"), alt.value("normal")
+            ),
             labelFontSize=alt.condition("indata('rows', 'header', datum.value)", alt.value(12), alt.value(11)),
             ticks=False,
             domain=False,
@@ -153,9 +155,7 @@ def _roadmap_design() -> dict[str, Any]:
         )
     )
     return _bare(
-        alt.layer(bands, baseline, forecast, milestones, *_as_of_marks())
-        .properties(width="container")
-        .to_dict()
+        alt.layer(bands, baseline, forecast, milestones, *_as_of_marks()).properties(width="container").to_dict()
     ) | {"params": [{"name": "x_from", "value": None}, {"name": "x_to", "value": None}]}
 
 

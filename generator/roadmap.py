@@ -30,7 +30,8 @@ def _dated(a: Analysis, ids: list[str]) -> tuple[list[str], int]:
     in_phase = [pid for pid in ids if a.rows[pid]["phase"] in ACTIVE_PHASES]
     undated = {pid for pid in in_phase if fmt.missing(a.rows[pid]["start"]) or fmt.missing(a.rows[pid]["finish"])}
     dated = sorted(
-        (pid for pid in in_phase if pid not in undated), key=lambda pid: (a.rows[pid]["start"], a.rows[pid]["name"], pid)
+        (pid for pid in in_phase if pid not in undated),
+        key=lambda pid: (a.rows[pid]["start"], a.rows[pid]["name"], pid),
     )
     return dated, len(undated)
 
