@@ -97,7 +97,7 @@ def _roadmap_design() -> dict[str, Any]:
         title=None,
         sort=None,
         axis=alt.Axis(
-            labelLimit=260,
+            labelLimit=alt.ExprRef(expr="containerSize()[0] < 600 ? 120 : 260"),  # a phone keeps room for the bars
             labelFontWeight=alt.condition(
                 "indata('rows', 'header', datum.value)", alt.value("bold"), alt.value("normal")
             ),
@@ -359,7 +359,8 @@ def _risk_heatmap_design() -> dict[str, Any]:
 
 
 def _as_of_marks() -> tuple[Any, Any]:
-    """A dashed rule at the reporting date (dataset "as_of": [{"date": …}]) and, at its top, the date written out."""
+    """A dashed rule at the reporting date (dataset "as_of": [{"date": …}]) and, at its top, the date written out
+    before it (the reporting date is mostly in a chart's later part: after it, the name would run off the edge)."""
     import altair as alt
 
     as_of = alt.Chart(alt.Data(name="as_of"))
@@ -367,7 +368,7 @@ def _as_of_marks() -> tuple[Any, Any]:
     rule = as_of.mark_rule(style="pmo-today", strokeDash=[4, 3], strokeWidth=2).encode(x="date:T", tooltip=tooltip)
     label = (
         as_of.transform_calculate(text="'as of ' + utcFormat(toDate(datum.date), '%-d %b %Y')")
-        .mark_text(style="pmo-today", align="left", baseline="top", dx=4, dy=2, fontSize=11, fontWeight="bold")
+        .mark_text(style="pmo-today", align="right", baseline="top", dx=-4, dy=2, fontSize=11, fontWeight="bold")
         .encode(x="date:T", y=alt.value(0), text="text:N", tooltip=tooltip)
     )
     return rule, label
@@ -425,7 +426,9 @@ def _milestones_design() -> dict[str, Any]:
     import altair as alt
 
     base = alt.Chart(alt.Data(name="milestones"))
-    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))  # the table below has the full names
+    # the table below has the full names; a phone keeps room for the dates
+    limit = alt.ExprRef(expr="containerSize()[0] < 600 ? 110 : 180")
+    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=limit))
     tooltip = [
         alt.Tooltip("m:N", title="Milestone"),
         _day("b:T", "Baseline"),
@@ -470,7 +473,9 @@ def _rag_history_design() -> dict[str, Any]:
         alt.Chart(alt.Data(name="reports"))
         .transform_fold(list(RAG_ROWS), as_=["key", "rag"])
         .transform_calculate(row=label)
-        .mark_square(size=220, opacity=1, style="pmo-gap", strokeWidth=1)
+        .mark_square(
+            size=alt.ExprRef(expr="containerSize()[0] < 600 ? 100 : 220"), opacity=1, style="pmo-gap", strokeWidth=1
+        )
         .encode(
             x=alt.X("d:T", scale=alt.Scale(type="utc", padding=14), axis=TIME_AXIS),
             y=alt.Y("row:N", title=None, sort=list(RAG_ROWS.values()), axis=alt.Axis(labelLimit=200)),

@@ -313,7 +313,7 @@ def objective_page(a: Analysis, objective_id: str) -> str:
     ids = sorted(a.by_objective.get(objective_id, []), key=lambda pid: a.rows[pid]["name"])
     programs = [p for p in sorted(a.portfolio.programs.values(), key=lambda p: p.name) if objective_id in p.objectives]
     program_list = join(tag("li", link(here, program_path(p.id), plain(p.name))) for p in programs)
-    roadmap = roadmap_chart(a, ids, here, "roadmap", f"{objective.name} roadmap", grouped=True)
+    roadmap = roadmap_chart(a, ids, here, "roadmap", f"{objective.name} roadmap")
     return (
         front_matter(objective.name)
         + heading(plain(objective.name), 1)

@@ -50,9 +50,9 @@ def time_span(a: Analysis) -> tuple[dt.date, dt.date]:
     return first.replace(day=1), after
 
 
-def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str, grouped: bool = False) -> str:
-    """The Gantt chart of these projects (active ones only), with its text alternative and data table; `grouped`
-    puts them under a header row per program."""
+def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
+    """The Gantt chart of these projects (active ones only) under a header row per program, with its text
+    alternative and data table."""
     active, undated = _dated(a, ids)
     note = ""
     if undated:
@@ -63,14 +63,14 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str,
     programs = a.portfolio.programs
     groups: dict[str, list[str]] = {}
     for pid in active:
-        groups.setdefault(a.rows[pid]["program"] if grouped else "", []).append(pid)
-    order = sorted(groups, key=lambda program: (programs[program].name, program) if program else ("", ""))
-    labels = _row_labels(a, active, [programs[p].name for p in order if p])
+        groups.setdefault(a.rows[pid]["program"], []).append(pid)
+    order = sorted(groups, key=lambda program: (programs[program].name, program))
+    grouped = len(order) > 1  # the table says each project's program when there are several
+    labels = _row_labels(a, active, [programs[p].name for p in order])
     rows: list[dict[str, Any]] = []
     milestones, table_rows = [], []
     for program in order:
-        if program:
-            rows.append({"row": labels[program], "header": programs[program].name})
+        rows.append({"row": labels[program], "header": programs[program].name})
         for pid in groups[program]:
             rows.append(_project_row(a, pid, labels[pid], page))
             for m in a.project(pid).milestones:
@@ -130,7 +130,7 @@ def _table_row(a: Analysis, pid: str, label: str, page: str, grouped: bool) -> t
 def roadmap_page(a: Analysis) -> str:
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     ids = [pid for program in programs for pid in a.by_program.get(program.id, [])]
-    chart = roadmap_chart(a, ids, ROADMAP, "roadmap", "Active projects by program", grouped=True)
+    chart = roadmap_chart(a, ids, ROADMAP, "roadmap", "Active projects by program")
     program_links = " · ".join(link(ROADMAP, program_path(p.id), plain(p.name)) for p in programs)
     return (
         front_matter("Roadmap", searchable=False)

@@ -40,7 +40,8 @@ def test_roadmap_spec_is_valid_vega_lite(analysis) -> None:
     assert spec["title"] == "Clinical Systems"
     assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
     active = [pid for pid in ids if analysis.rows[pid]["active"]]
-    assert len(spec["datasets"]["rows"]) == len(active)  # one program: no header row
+    assert len(spec["datasets"]["rows"]) == 1 + len(active)  # the program's header row, its projects
+    assert spec["datasets"]["rows"][0] == {"row": "Clinical Systems", "header": "Clinical Systems"}
     assert spec["datasets"]["as_of"] == [{"date": "2026-10-31"}]
     milestones = sum(len(analysis.project(pid).milestones) for pid in active)
     assert len(spec["datasets"]["milestones"]) == milestones
