@@ -232,19 +232,17 @@ def place_labels(
     fits a phone's chart too. `axes` names the x, y and size fields of `points`, every point of the chart.
     Positions are estimated from the axes' domains and the plot's size: Vega-Lite avoids no collision itself."""
     x, y, size = axes
+    (x0, x1), (y0, y1) = domains
     largest = max((p[size] for p in points), default=0) or 1
+    low, high = BUBBLE_AREA
+    radius = {id(p): math.sqrt((low + (high - low) * max(p[size], 0) / largest) / math.pi) for p in points}
     placed: dict[int, list[Box]] = {}
     for plot in (WIDE_PLOT, NARROW_PLOT):
 
         def at(point: dict[str, Any], plot: int = plot) -> tuple[float, float]:
-            (x0, x1), (y0, y1) = domains
             return (point[x] - x0) / ((x1 - x0) or 1) * plot, (1 - (point[y] - y0) / ((y1 - y0) or 1)) * SCATTER_HEIGHT
 
-        def radius(point: dict[str, Any]) -> float:
-            low, high = BUBBLE_AREA
-            return math.sqrt((low + (high - low) * max(point[size], 0) / largest) / math.pi)
-
-        circles = {id(p): _around(*at(p), radius(p)) for p in points}
+        circles = {id(p): _around(*at(p), radius[id(p)]) for p in points}
         placed[plot] = []
         for point in named:
             if plot == NARROW_PLOT and point.get("tag") is None:

@@ -43,7 +43,7 @@ def time_span(a: Analysis) -> tuple[dt.date, dt.date]:
     days = [a.settings.as_of]
     for pid in dated:
         row = a.rows[pid]
-        days += [row["start"], row["finish"], row["forecast_finish"]]
+        days += [day for day in (row["start"], row["finish"], row["forecast_finish"]) if not fmt.missing(day)]
         days += [m.expected for m in a.project(pid).milestones]
     first, last = min(days), max(days)
     after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
