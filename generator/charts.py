@@ -228,39 +228,43 @@ def place_labels(
     limit: int,
 ) -> None:
     """Tag the first `limit` of the `named` points (most important first) whose "text" fits beside them, without
-    overlapping a name already placed, another point or the plot's edge: "tag" is the side, "narrow" whether it
-    fits a phone's chart too. `axes` names the x, y and size fields of `points`, every point of the chart.
-    Positions are estimated from the axes' domains and the plot's size: Vega-Lite avoids no collision itself."""
+    overlapping a name already placed, another point or the plot's edge: "tag" is the side (one that fits a
+    phone's chart too if there is one), "narrow" whether it fits there. `axes` names the x, y and size fields of
+    `points`, every point of the chart. Positions are estimated from the axes' domains and the plot's size:
+    Vega-Lite avoids no collision itself."""
     x, y, size = axes
     (x0, x1), (y0, y1) = domains
     largest = max((p[size] for p in points), default=0) or 1
     low, high = BUBBLE_AREA
     radius = {id(p): math.sqrt((low + (high - low) * max(p[size], 0) / largest) / math.pi) for p in points}
-    placed: dict[int, list[Box]] = {}
-    for plot in (WIDE_PLOT, NARROW_PLOT):
 
-        def at(point: dict[str, Any], plot: int = plot) -> tuple[float, float]:
-            return (point[x] - x0) / ((x1 - x0) or 1) * plot, (1 - (point[y] - y0) / ((y1 - y0) or 1)) * SCATTER_HEIGHT
+    def at(point: dict[str, Any], plot: int) -> tuple[float, float]:
+        return (point[x] - x0) / ((x1 - x0) or 1) * plot, (1 - (point[y] - y0) / ((y1 - y0) or 1)) * SCATTER_HEIGHT
 
-        circles = {id(p): _around(*at(p), radius[id(p)]) for p in points}
-        placed[plot] = []
-        for point in named:
-            if plot == NARROW_PLOT and point.get("tag") is None:
-                continue
-            if plot == WIDE_PLOT and len(placed[plot]) >= limit:
-                break
-            sides = [point["tag"]] if plot == NARROW_PLOT else list(LABEL_SIDES)
-            own = circles[id(point)]  # a point drawn over this one (same place) is this one's to name
-            others = [box for box in circles.values() if not _inside_box(_centre(box), own)] + placed[plot]
-            for side in sides:
-                box = _label_box(point["text"], *at(point), side)
-                fits = box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT
-                if fits and not any(_overlap(box, other) for other in others):
-                    placed[plot].append(box)
-                    if plot == WIDE_PLOT:
-                        point["tag"] = side
-                    point["narrow"] = plot == NARROW_PLOT
-                    break
+    plots = (WIDE_PLOT, NARROW_PLOT)
+    circles = {plot: {id(p): _around(*at(p, plot), radius[id(p)]) for p in points} for plot in plots}
+    placed: dict[int, list[Box]] = {plot: [] for plot in plots}
+
+    def free(point: dict[str, Any], side: str, plot: int) -> Box | None:
+        """The name's box on this side in this plot, if it is free."""
+        box = _label_box(point["text"], *at(point, plot), side)
+        own = circles[plot][id(point)]  # a point drawn over this one (same place) is this one's to name
+        others = [c for c in circles[plot].values() if not _inside_box(_centre(c), own)] + placed[plot]
+        inside = box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT
+        return box if inside and not any(_overlap(box, other) for other in others) else None
+
+    for point in named:
+        if len(placed[WIDE_PLOT]) >= limit:
+            break
+        fitting = [
+            (side, box, free(point, side, NARROW_PLOT)) for side in LABEL_SIDES if (box := free(point, side, WIDE_PLOT))
+        ]
+        if fitting:
+            side, wide, narrow = next((f for f in fitting if f[2]), fitting[0])
+            point["tag"], point["narrow"] = side, narrow is not None
+            placed[WIDE_PLOT].append(wide)
+            if narrow:
+                placed[NARROW_PLOT].append(narrow)
 
 
 def _label_box(text: str, x: float, y: float, side: str) -> Box:
