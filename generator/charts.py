@@ -12,6 +12,7 @@ would cost megabytes and MkDocs time. `full_spec` does the same merge in Python,
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import json
 import math
@@ -52,48 +53,110 @@ def write_templates() -> None:
         (TEMPLATE_DIR / f"{name}.vl.json").write_text(text, encoding="utf-8")
 
 
+# A time axis reads by its months: a tick at the first of each month (a quarter or a year when months are too
+# narrow, never weeks: the minimum step is 28 days) with the month's name written after it, inside the month, so a
+# date at a month's end sits at the end of its month's label. Dates are ISO days on a UTC scale: a browser west of
+# Greenwich would otherwise draw 2026-03-31 (midnight UTC) on 30 March.
+MONTH_MS = 28 * 24 * 3600 * 1000
+TIME_AXIS = {
+    "format": "%b %Y",
+    "labelAngle": 0,
+    "labelAlign": "left",
+    "labelOffset": 3,
+    "labelOverlap": True,
+    "labelSeparation": 8,
+    "labelBound": True,  # a month name that would run past the axis end is left out
+    "tickMinStep": MONTH_MS,
+    "title": None,
+}
+UTC = {"type": "utc"}
+# A monthly period "2026-10" written as its month, "Oct 2026".
+MONTH_AXIS = {"labelAngle": 0, "labelOverlap": True, "labelExpr": "utcFormat(toDate(datum.value + '-01'), '%b %Y')"}
+
+
+def _day(field: str, title: str) -> Any:
+    """A tooltip line with a date as its ISO day, read in UTC like the axis."""
+    import altair as alt
+
+    return alt.Tooltip(field, title=title, timeUnit="utcyearmonthdate", format="%Y-%m-%d")
+
+
 def _roadmap_design() -> dict[str, Any]:
+    """Projects as bars on one time axis, grouped under a header row per program. A row of dataset "rows" is a
+    program's header {"row": name, "header": name} or a project {"row", "program", "phase", "start", "finish"
+    (forecast), "baseline" (baseline finish), "rag", "href"}; under each forecast bar a thin grey bar runs from the
+    start to the baseline finish. The x domain is the params x_from/x_to (ms): program roadmaps share the
+    portfolio's, so they can be compared."""
     import altair as alt
 
     rag = alt.Scale(domain=list(RAG_COLORS), range=list(RAG_COLORS.values()))
-    bars = (
-        alt.Chart(alt.Data(name="projects"))
-        .mark_bar(cornerRadius=2, height={"band": 0.7})
-        .encode(
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-            x2="finish:T",
-            color=alt.Color("rag:N", scale=rag, title="RAG", legend=alt.Legend(orient="top")),
-            tooltip=[
-                alt.Tooltip("label:N", title="Project"),
-                alt.Tooltip("phase:N", title="Phase"),
-                alt.Tooltip("start:T", title="Start", format="%Y-%m-%d"),
-                alt.Tooltip("finish:T", title="Forecast finish", format="%Y-%m-%d"),
-                alt.Tooltip("baseline:T", title="Baseline finish", format="%Y-%m-%d"),
-                alt.Tooltip("rag:N", title="RAG"),
-            ],
-        )
+    rows = alt.Chart(alt.Data(name="rows"))
+    header = "isValid(datum.header)"
+    y = alt.Y(
+        "row:N",
+        title=None,
+        sort=None,
+        axis=alt.Axis(
+            labelLimit=alt.ExprRef(expr="containerSize()[0] < 600 ? 120 : 260"),  # a phone keeps room for the bars
+            labelFontWeight=alt.condition(
+                "indata('rows', 'header', datum.value)", alt.value("bold"), alt.value("normal")
+            ),
+            labelFontSize=alt.condition("indata('rows', 'header', datum.value)", alt.value(12), alt.value(11)),
+            ticks=False,
+            domain=False,
+        ),
+    )
+    x = alt.X(
+        "start:T",
+        scale=alt.Scale(type="utc", domainMin=alt.ExprRef("x_from"), domainMax=alt.ExprRef("x_to"), nice=False),
+        axis=alt.Axis(**TIME_AXIS, orient="top"),
+    )
+    # Every row, header or project, goes through this first layer: the y domain keeps the rows' order.
+    bands = rows.mark_rect(style="pmo-band").encode(
+        y=y,
+        x=alt.value(0),
+        x2=alt.value("width"),
+        opacity=alt.condition(header, alt.value(1), alt.value(0)),
+        tooltip=[alt.Tooltip("row:N", title="Row")],
+    )
+    project = rows.transform_filter(f"!({header})")
+    tooltip = [
+        alt.Tooltip("row:N", title="Project"),
+        alt.Tooltip("program:N", title="Program"),
+        alt.Tooltip("phase:N", title="Phase"),
+        _day("start:T", "Start"),
+        _day("baseline:T", "Baseline finish"),
+        _day("finish:T", "Forecast finish"),
+        alt.Tooltip("rag:N", title="RAG"),
+    ]
+    baseline = project.mark_bar(style="pmo-baseline", height=4, yOffset=8, cornerRadius=1).encode(
+        y=y, x=x, x2="baseline:T", tooltip=tooltip
+    )
+    forecast = project.mark_bar(cornerRadius=2, height=12, yOffset=-2, cursor="pointer").encode(
+        y=y,
+        x=x,
+        x2="finish:T",
+        color=alt.Color("rag:N", scale=rag, title="RAG", legend=alt.Legend(orient="bottom")),
+        href=alt.Href("href:N"),
+        tooltip=tooltip,
     )
     milestones = (
         alt.Chart(alt.Data(name="milestones"))
-        .mark_point(shape="diamond", filled=True, size=60, color="#212121")
+        .mark_point(shape="diamond", filled=True, size=50, style="pmo-ink", yOffset=-2)
         .encode(
-            y=alt.Y("label:N", sort=None),
+            y=alt.Y("row:N", sort=None),
             x=alt.X("date:T"),
             tooltip=[
-                alt.Tooltip("label:N", title="Project"),
+                alt.Tooltip("row:N", title="Project"),
                 alt.Tooltip("milestone:N", title="Milestone"),
-                alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+                _day("date:T", "Date"),
                 alt.Tooltip("state:N", title="State"),
             ],
         )
     )
-    today = (
-        alt.Chart(alt.Data(name="as_of"))
-        .mark_rule(color="#3949ab", strokeDash=[4, 3], strokeWidth=2)
-        .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Reporting date", format="%Y-%m-%d")])
-    )
-    return _bare(alt.layer(bars, milestones, today).properties(width="container").to_dict())
+    return _bare(
+        alt.layer(bands, baseline, forecast, milestones, *_as_of_marks()).properties(width="container").to_dict()
+    ) | {"params": [{"name": "x_from", "value": None}, {"name": "x_to", "value": None}]}
 
 
 def _performance_design() -> dict[str, Any]:
@@ -122,8 +185,111 @@ def _performance_design() -> dict[str, Any]:
         points,
         on_plan.encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
         on_plan.encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
-    ).properties(width="container", height=360)
+        *_point_labels("projects", "spi:Q", "cpi:Q", [alt.Tooltip("label:N", title="Project")]),
+    ).properties(width="container", height=SCATTER_HEIGHT)
     return _bare(chart.to_dict())
+
+
+SCATTER_HEIGHT = 360
+# The points of a scatter chart that matter are named beside them, without a hover: the rows whose "tag" is set,
+# on the side it names (right, left, above, below; place_labels picks it so that no two names overlap, nor a name
+# another point). A phone's narrower chart keeps only the rows also marked "narrow".
+LABEL_SIDES = {  # side: align, baseline, dx, dy
+    "r": ("left", "middle", 10, 0),
+    "l": ("right", "middle", -10, 0),
+    "t": ("center", "bottom", 0, -10),
+    "b": ("center", "top", 0, 10),
+}
+LABEL_LIMIT = 150  # px; a longer name ends in "…" (the tooltip and the table have it whole)
+WIDE_PLOT, NARROW_PLOT = 600, 280  # the plot widths (px) the labels are placed for: a desktop's and a phone's
+BUBBLE_AREA = (40, 900)  # px², the circles' sizes from the smallest to the largest amount
+
+Box = tuple[float, float, float, float]
+
+
+def _point_labels(data: str, x: str, y: str, tooltip: list[Any]) -> list[Any]:
+    import altair as alt
+
+    shown = alt.condition(f"width >= {WIDE_PLOT} || datum.narrow", alt.value(1), alt.value(0))
+    return [
+        alt.Chart(alt.Data(name=data))
+        .transform_filter(f"datum.tag == '{side}'")
+        .mark_text(style="pmo-label", align=align, baseline=baseline, dx=dx, dy=dy, limit=LABEL_LIMIT)
+        .encode(x=x, y=y, text=alt.Text("text:N"), opacity=shown, tooltip=tooltip)
+        for side, (align, baseline, dx, dy) in LABEL_SIDES.items()
+    ]
+
+
+def place_labels(
+    points: Sequence[dict[str, Any]],
+    named: Sequence[dict[str, Any]],
+    axes: tuple[str, str, str],
+    domains: tuple[tuple[float, float], tuple[float, float]],
+    limit: int,
+) -> None:
+    """Tag the first `limit` of the `named` points (most important first) whose "text" fits beside them, without
+    overlapping a name already placed, another point or the plot's edge: "tag" is the side (one that fits a
+    phone's chart too if there is one), "narrow" whether it fits there. `axes` names the x, y and size fields of
+    `points`, every point of the chart. Positions are estimated from the axes' domains and the plot's size:
+    Vega-Lite avoids no collision itself."""
+    x, y, size = axes
+    (x0, x1), (y0, y1) = domains
+    largest = max((p[size] for p in points), default=0) or 1
+    low, high = BUBBLE_AREA
+    radius = {id(p): math.sqrt((low + (high - low) * max(p[size], 0) / largest) / math.pi) for p in points}
+
+    def at(point: dict[str, Any], plot: int) -> tuple[float, float]:
+        return (point[x] - x0) / ((x1 - x0) or 1) * plot, (1 - (point[y] - y0) / ((y1 - y0) or 1)) * SCATTER_HEIGHT
+
+    plots = (WIDE_PLOT, NARROW_PLOT)
+    circles = {plot: {id(p): _around(*at(p, plot), radius[id(p)]) for p in points} for plot in plots}
+    placed: dict[int, list[Box]] = {plot: [] for plot in plots}
+
+    def free(point: dict[str, Any], side: str, plot: int) -> Box | None:
+        """The name's box on this side in this plot, if it is free."""
+        box = _label_box(point["text"], *at(point, plot), side)
+        own = circles[plot][id(point)]  # a point drawn over this one (same place) is this one's to name
+        others = [c for c in circles[plot].values() if not _inside_box(_centre(c), own)] + placed[plot]
+        inside = box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT
+        return box if inside and not any(_overlap(box, other) for other in others) else None
+
+    for point in named:
+        if len(placed[WIDE_PLOT]) >= limit:
+            break
+        fitting = [
+            (side, box, free(point, side, NARROW_PLOT)) for side in LABEL_SIDES if (box := free(point, side, WIDE_PLOT))
+        ]
+        if fitting:
+            side, wide, narrow = next((f for f in fitting if f[2]), fitting[0])
+            point["tag"], point["narrow"] = side, narrow is not None
+            placed[WIDE_PLOT].append(wide)
+            if narrow:
+                placed[NARROW_PLOT].append(narrow)
+
+
+def _label_box(text: str, x: float, y: float, side: str) -> Box:
+    """Where a name drawn on this side of a point at (x, y) lands, about: 6.3 px a character at 11 px, 14 px high."""
+    width = min(len(text) * 6.3, LABEL_LIMIT)
+    _, _, dx, dy = LABEL_SIDES[side]
+    left = {"r": x + dx, "l": x + dx - width}.get(side, x - width / 2)
+    top = {"t": y + dy - 14, "b": y + dy}.get(side, y - 7)
+    return left, top, left + width, top + 14
+
+
+def _around(x: float, y: float, r: float) -> Box:
+    return x - r, y - r, x + r, y + r
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _inside_box(point: tuple[float, float], box: Box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _bare(spec: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +332,7 @@ def _risk_heatmap_design() -> dict[str, Any]:
     import altair as alt
 
     cells = alt.Chart(alt.Data(name="cells"))
-    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=2, cursor="pointer").encode(
+    squares = cells.mark_rect(style="pmo-gap", strokeWidth=2, cursor="pointer").encode(
         x=alt.X("impact:O", title="Impact", sort=[1, 2, 3, 4, 5], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("probability:O", title="Probability", sort=[5, 4, 3, 2, 1]),
         color=alt.Color(
@@ -184,7 +350,8 @@ def _risk_heatmap_design() -> dict[str, Any]:
             alt.Tooltip("count:Q", title="Open risks"),
         ],
     )
-    counts = cells.mark_text(fontSize=14, fontWeight="bold").encode(
+    # dark figures in both palettes: the cells are light in both
+    counts = cells.mark_text(fontSize=14, fontWeight="bold", color="#212121").encode(
         x=alt.X("impact:O", sort=[1, 2, 3, 4, 5]),
         y=alt.Y("probability:O", sort=[5, 4, 3, 2, 1]),
         text=alt.Text("label:N"),
@@ -193,15 +360,20 @@ def _risk_heatmap_design() -> dict[str, Any]:
     return _bare(alt.layer(squares, counts).properties(width=300, height=300).to_dict())
 
 
-def _as_of_rule() -> Any:
-    """A dashed rule at the reporting date (dataset "as_of": [{"date": …}])."""
+def _as_of_marks() -> tuple[Any, Any]:
+    """A dashed rule at the reporting date (dataset "as_of": [{"date": …}]) and, at its top, the date written out
+    before it (the reporting date is mostly in a chart's later part: after it, the name would run off the edge)."""
     import altair as alt
 
-    return (
-        alt.Chart(alt.Data(name="as_of"))
-        .mark_rule(color="#3949ab", strokeDash=[4, 3], strokeWidth=2)
-        .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Reporting date", format="%Y-%m-%d")])
+    as_of = alt.Chart(alt.Data(name="as_of"))
+    tooltip = [_day("date:T", "Reporting date")]
+    rule = as_of.mark_rule(style="pmo-today", strokeDash=[4, 3], strokeWidth=2).encode(x="date:T", tooltip=tooltip)
+    label = (
+        as_of.transform_calculate(text="'as of ' + utcFormat(toDate(datum.date), '%-d %b %Y')")
+        .mark_text(style="pmo-today", align="right", baseline="top", dx=-4, dy=2, fontSize=11, fontWeight="bold")
+        .encode(x="date:T", y=alt.value(0), text="text:N", tooltip=tooltip)
     )
+    return rule, label
 
 
 def _fit_x(chart: Any) -> Any:
@@ -225,7 +397,7 @@ def _s_curve_design() -> dict[str, Any]:
         .transform_calculate(series=label)
         .mark_line(point=True)
         .encode(
-            x=alt.X("d:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X("d:T", scale=UTC, axis=TIME_AXIS),
             y=alt.Y("value:Q", title="Cumulative amount", axis=alt.Axis(format="~s")),
             color=alt.Color(
                 "series:N",
@@ -237,13 +409,13 @@ def _s_curve_design() -> dict[str, Any]:
                 "series:N", title=None, scale=alt.Scale(domain=names, range=["circle", "square", "diamond"])
             ),
             tooltip=[
-                alt.Tooltip("d:T", title="Date", format="%Y-%m-%d"),
+                _day("d:T", "Date"),
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("value:Q", title="Amount", format=",.0f"),
             ],
         )
     )
-    return _bare(_fit_x(alt.layer(lines, _as_of_rule()).properties(height=240)).to_dict())
+    return _bare(_fit_x(alt.layer(lines, *_as_of_marks()).properties(height=240)).to_dict())
 
 
 MILESTONE_STATES = {"done": "#3949ab", "on time": "#1b7f3b", "late": "#c62828"}
@@ -256,21 +428,23 @@ def _milestones_design() -> dict[str, Any]:
     import altair as alt
 
     base = alt.Chart(alt.Data(name="milestones"))
-    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))  # the table below has the full names
+    # the table below has the full names; a phone keeps room for the dates
+    limit = alt.ExprRef(expr="containerSize()[0] < 600 ? 110 : 180")
+    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=limit))
     tooltip = [
         alt.Tooltip("m:N", title="Milestone"),
-        alt.Tooltip("b:T", title="Baseline", format="%Y-%m-%d"),
-        alt.Tooltip("e:T", title="Actual or forecast", format="%Y-%m-%d"),
+        _day("b:T", "Baseline"),
+        _day("e:T", "Actual or forecast"),
         alt.Tooltip("s:N", title="State"),
         alt.Tooltip("slip:Q", title="Slip (days)"),
     ]
     span = base.mark_rule(color="#9e9e9e", strokeWidth=2).encode(
         y=y,
-        x=alt.X("b:T", title=None, scale=alt.Scale(padding=12), axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        x=alt.X("b:T", scale=alt.Scale(type="utc", padding=12), axis=TIME_AXIS),
         x2="e:T",
         tooltip=tooltip,
     )
-    baseline = base.mark_point(shape="circle", size=70, filled=False, color="#424242", strokeWidth=2).encode(
+    baseline = base.mark_point(shape="circle", size=70, filled=False, style="pmo-ink", strokeWidth=2).encode(
         y=y, x="b:T", tooltip=tooltip
     )
     expected = base.mark_point(shape="diamond", size=90, filled=True, opacity=1).encode(
@@ -284,7 +458,7 @@ def _milestones_design() -> dict[str, Any]:
         ),
         tooltip=tooltip,
     )
-    chart = alt.layer(span, baseline, expected, _as_of_rule()).properties(height=alt.Step(26))
+    chart = alt.layer(span, baseline, expected, *_as_of_marks()).properties(height=alt.Step(26))
     return _bare(_fit_x(chart).to_dict())
 
 
@@ -301,9 +475,11 @@ def _rag_history_design() -> dict[str, Any]:
         alt.Chart(alt.Data(name="reports"))
         .transform_fold(list(RAG_ROWS), as_=["key", "rag"])
         .transform_calculate(row=label)
-        .mark_square(size=220, opacity=1, stroke="#ffffff", strokeWidth=1)
+        .mark_square(
+            size=alt.ExprRef(expr="containerSize()[0] < 600 ? 100 : 220"), opacity=1, style="pmo-gap", strokeWidth=1
+        )
         .encode(
-            x=alt.X("d:T", title=None, scale=alt.Scale(padding=14), axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X("d:T", scale=alt.Scale(type="utc", padding=14), axis=TIME_AXIS),
             y=alt.Y("row:N", title=None, sort=list(RAG_ROWS.values()), axis=alt.Axis(labelLimit=200)),
             color=alt.Color(
                 "rag:N",
@@ -312,7 +488,7 @@ def _rag_history_design() -> dict[str, Any]:
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("d:T", title="Status report", format="%Y-%m-%d"),
+                _day("d:T", "Status report"),
                 alt.Tooltip("row:N", title="RAG"),
                 alt.Tooltip("rag:N", title="Value"),
                 alt.Tooltip("spi:Q", title="SPI", format=".2f"),
@@ -334,7 +510,7 @@ def _portfolio_trend_design() -> dict[str, Any]:
         .transform_filter("isValid(datum.value)")
         .mark_line(point=True)
         .encode(
-            x=alt.X("p:O", title="Period", sort=None, axis=alt.Axis(labelAngle=-45)),
+            x=alt.X("p:O", title=None, sort=None, axis=MONTH_AXIS),
             y=alt.Y("value:Q", title="Index", scale=alt.Scale(zero=False, nice=True)),
             color=alt.Color(
                 "index:N",
@@ -369,7 +545,7 @@ def _rag_counts_design() -> dict[str, Any]:
         .transform_fold(["green", "amber", "red"], as_=["rag", "count"])
         .mark_bar()
         .encode(
-            x=alt.X("p:O", title="Period", sort=None, axis=alt.Axis(labelAngle=-45)),
+            x=alt.X("p:O", title=None, sort=None, axis=MONTH_AXIS),
             y=alt.Y("count:Q", title="Projects", stack="zero"),
             color=alt.Color(
                 "rag:N",
@@ -528,7 +704,8 @@ def _value_risk_design() -> dict[str, Any]:
             ],
         )
     )
-    return _bare(alt.layer(points).properties(width="container", height=360).to_dict())
+    labels = _point_labels("items", "value:Q", "risk:Q", [alt.Tooltip("label:N", title="Item")])
+    return _bare(alt.layer(points, *labels).properties(width="container", height=SCATTER_HEIGHT).to_dict())
 
 
 # Utilization bands of the capacity heat map: what is over capacity must stand out, in color and in words.
@@ -572,7 +749,7 @@ def _capacity_heatmap_design() -> dict[str, Any]:
     narrow = alt.ExprRef(expr="containerSize()[0] < 600 ? 96 : 220")
     y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=narrow))
     cells = alt.Chart(alt.Data(name="cells"))
-    squares = cells.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
+    squares = cells.mark_rect(style="pmo-gap", strokeWidth=1).encode(
         x=x,
         y=y,
         color=alt.Color(
@@ -734,19 +911,27 @@ def performance_spec(title: str, projects: Sequence[dict[str, Any]]) -> dict[str
 
 def roadmap_spec(
     title: str,
-    projects: Sequence[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     milestones: Sequence[dict[str, Any]],
     as_of: dt.date,
+    span: tuple[dt.date, dt.date],
 ) -> dict[str, Any]:
-    """A Gantt chart: one bar per project (start to forecast finish, colored by RAG), its milestones as
-    diamonds, and a rule at the reporting date."""
+    """A Gantt chart: a bar per project (start to forecast finish, colored by RAG, linking to the project) over a
+    thin baseline bar, header rows for programs, milestones as diamonds, a rule at the reporting date; the x axis
+    runs over `span`, the same on every roadmap."""
     return inline(
         "roadmap",
         title,
-        {"projects": list(projects), "milestones": list(milestones), "as_of": [{"date": str(as_of)}]},
+        {"rows": list(rows), "milestones": list(milestones), "as_of": [{"date": str(as_of)}]},
         height={"step": 24},
         autosize={"type": "fit-x", "contains": "padding"},
+        params=[{"name": "x_from", "value": utc_ms(span[0])}, {"name": "x_to", "value": utc_ms(span[1])}],
     )
+
+
+def utc_ms(day: dt.date) -> int:
+    """Midnight UTC of a day, in milliseconds since the epoch: what a UTC time scale counts in."""
+    return calendar.timegm(day.timetuple()) * 1000
 
 
 def s_curve_spec(title: str, values: Sequence[dict[str, Any]], as_of: dt.date) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .charts import chart_block, chart_scripts, performance_spec, portfolio_trend_spec, rag_counts_spec
+from .charts import chart_block, chart_scripts, performance_spec, place_labels, portfolio_trend_spec, rag_counts_spec
 from .markup import tag
 from .md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from .text import plain
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from .analyse import Analysis
@@ -33,6 +34,7 @@ def performance_page(a: Analysis) -> str:
         }
         for pid, row in sorted(measured)
     ]
+    _name_the_worst(a, points)
     quadrants = {
         "on schedule and on budget": sum(1 for p in points if p["spi"] >= 1 and p["cpi"] >= 1),
         "behind schedule": sum(1 for p in points if p["spi"] < 1 <= p["cpi"]),
@@ -80,6 +82,30 @@ def performance_page(a: Analysis) -> str:
         + section("Trend", trend_section(a))
         + chart_scripts(PERFORMANCE)
     )
+
+
+NAMED = 8  # at most so many projects are named on the chart
+
+
+def _name_the_worst(a: Analysis, points: list[dict[str, Any]]) -> None:
+    """Name on the chart the red projects and those with an SPI or CPI below its red threshold, worst first."""
+    red = a.settings.rag
+    worst = sorted(
+        (p for p in points if p["rag"] == "red" or p["spi"] < red.spi.red or p["cpi"] < red.cpi.red),
+        key=lambda p: (min(p["spi"], p["cpi"]), p["label"]),
+    )
+    for point in worst:
+        point["text"] = point["label"]
+    if points:
+        domains = (_padded(p["spi"] for p in points), _padded(p["cpi"] for p in points))
+        place_labels(points, worst, ("spi", "cpi", "budget"), domains, NAMED)
+
+
+def _padded(values: Iterable[float]) -> tuple[float, float]:
+    """About the domain Vega gives the axis (zero: false, nice): the data's range and a little."""
+    low, high = min(values := list(values)), max(values)
+    margin = (high - low) * 0.05 or 0.05
+    return low - margin, high + margin
 
 
 def trend_section(a: Analysis) -> str:

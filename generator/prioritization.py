@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import fmt
-from .charts import FIT_X, chart_block, chart_scripts, inline, priority_spec
+from .charts import FIT_X, chart_block, chart_scripts, inline, place_labels, priority_spec
 from .kpi import contributions, cut_line, priority_score, value_and_risk
 from .md import front_matter, heading, link, md_link, project_path, request_path, section, table, table_html
 from .text import plain
@@ -141,9 +141,18 @@ def prioritization_page(a: Analysis) -> str:
     )
 
 
+TOP_RANKS = 5  # the value and risk chart names these ranks, and every candidate above the cut line …
+NAMED = 10  # … up to so many
+
+
 def _value_risk(bubbles: list[dict[str, Any]], currency: str) -> str:
     """Value against delivery risk, sized by cost: the quick wins sit bottom right."""
     quick = sum(1 for b in bubbles if b["value"] >= 3 > b["risk"])
+    # named on the chart: the candidates above the cut line and the first ranks, in rank order
+    named = [b for b in bubbles if b["funded"] == "above the cut line" or b["rank"] <= TOP_RANKS]
+    for bubble in named:
+        bubble["text"] = f"{bubble['rank']}. {bubble['label']}"
+    place_labels(bubbles, named, ("value", "risk", "cost"), ((1, 5), (1, 5)), NAMED)
     summary = (
         f"Value against delivery risk for {len(bubbles)} scored candidates, circles sized by cost; "
         f"{quick} combine a value of 3 or more with a risk below 3."

@@ -1,13 +1,15 @@
-"""Stage 4, render: the roadmap — a Gantt chart of the active projects, per program."""
+"""Stage 4, render: the roadmap — one Gantt chart of the active projects, grouped by program, on the time axis
+every roadmap of the site shares."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import fmt
 from .charts import chart_block, chart_scripts, roadmap_spec
-from .md import front_matter, heading, link, md_link, program_path, project_path, section, table_html
+from .md import front_matter, heading, href, link, program_path, project_path, table_html
 from .model import ACTIVE_PHASES
 from .text import plain
 
@@ -15,71 +17,126 @@ if TYPE_CHECKING:
     from .analyse import Analysis
 
 ROADMAP = "roadmap.md"
+LEGEND = (
+    "Each bar runs from a project's start to its forecast finish, colored by RAG; the thin grey bar under it runs "
+    "to the baseline finish, so a bar longer than its grey line is late. Diamonds are milestones, the dashed line "
+    "is the reporting date; a bar opens its project."
+)
 
 
-def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
-    """The Gantt chart of these projects (active ones only), with its text alternative and data table."""
+def _dated(a: Analysis, ids: list[str]) -> tuple[list[str], int]:
+    """The active projects among `ids` that have a start and a baseline finish, by start; and how many have not
+    (a source may withhold dates: such a project has no bar to draw)."""
     in_phase = [pid for pid in ids if a.rows[pid]["phase"] in ACTIVE_PHASES]
-    # a project whose dates the source withholds has no bar to draw: it is counted under the chart instead
     undated = {pid for pid in in_phase if fmt.missing(a.rows[pid]["start"]) or fmt.missing(a.rows[pid]["finish"])}
-    note = ""
-    if undated:
-        count = "1 active project" if len(undated) == 1 else f"{len(undated)} active projects"
-        note = f"{count} without a start or baseline finish (withheld by the source) not shown.\n"
-    active = sorted(
+    dated = sorted(
         (pid for pid in in_phase if pid not in undated),
         key=lambda pid: (a.rows[pid]["start"], a.rows[pid]["name"], pid),
     )
+    return dated, len(undated)
+
+
+def time_span(a: Analysis) -> tuple[dt.date, dt.date]:
+    """The months every roadmap of the site shows: from the first of the month of the earliest start of an active
+    project to the first of the month after the latest finish, milestone or the reporting date."""
+    dated, _ = _dated(a, list(a.rows))
+    days = [a.settings.as_of]
+    for pid in dated:
+        row = a.rows[pid]
+        days += [day for day in (row["start"], row["finish"], row["forecast_finish"]) if not fmt.missing(day)]
+        days += [m.expected for m in a.project(pid).milestones]
+    first, last = min(days), max(days)
+    after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return first.replace(day=1), after
+
+
+def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
+    """The Gantt chart of these projects (active ones only) under a header row per program, with its text
+    alternative and data table."""
+    active, undated = _dated(a, ids)
+    note = ""
+    if undated:
+        count = "1 active project" if undated == 1 else f"{undated} active projects"
+        note = f"{count} without a start or baseline finish (withheld by the source) not shown.\n"
     if not active:
         return note or "_No active project._\n"
-    names = Counter(a.rows[pid]["name"] for pid in active)
-    labels = {pid: a.rows[pid]["name"] + (f" ({pid})" if names[a.rows[pid]["name"]] > 1 else "") for pid in active}
-    projects, milestones, rows = [], [], []
+    programs = a.portfolio.programs
+    groups: dict[str, list[str]] = {}
     for pid in active:
-        row = a.rows[pid]
-        rag = row["rag"] if isinstance(row["rag"], str) else "n/a"
-        projects.append(
-            {
-                "label": labels[pid],
-                "phase": fmt.phase(row["phase"]),
-                "start": str(row["start"]),
-                "finish": str(row["forecast_finish"]),
-                "baseline": str(row["finish"]),
-                "rag": rag,
-            }
-        )
-        for m in a.project(pid).milestones:
-            state = "done" if m.actual else ("late" if m.expected > m.baseline else "on time")
-            milestones.append({"label": labels[pid], "milestone": m.name, "date": str(m.expected), "state": state})
-        rows.append(
-            (
-                link(page, project_path(pid), plain(labels[pid])),
-                fmt.date(row["start"]),
-                fmt.date(row["finish"]),
-                fmt.date(row["forecast_finish"]),
-                fmt.rag(row["rag"]),
-            )
-        )
+        groups.setdefault(a.rows[pid]["program"], []).append(pid)
+    order = sorted(groups, key=lambda program: (programs[program].name, program))
+    grouped = len(order) > 1  # the table says each project's program when there are several
+    labels = _row_labels(a, active, [programs[p].name for p in order])
+    rows: list[dict[str, Any]] = []
+    milestones, table_rows = [], []
+    for program in order:
+        rows.append({"row": labels[program], "header": programs[program].name})
+        for pid in groups[program]:
+            rows.append(_project_row(a, pid, labels[pid], page))
+            for m in a.project(pid).milestones:
+                state = "done" if m.actual else ("late" if m.expected > m.baseline else "on time")
+                milestones.append({"row": labels[pid], "milestone": m.name, "date": str(m.expected), "state": state})
+            table_rows.append(_table_row(a, pid, labels[pid], page, grouped))
     late = sum(1 for pid in active if a.rows[pid]["slip_days"] > 0)
+    first = min(a.rows[pid]["start"] for pid in active)
     summary = (
-        f"{title}: {len(active)} active projects from {fmt.date(a.rows[active[0]]['start'])}; "
+        f"{title}: {len(active)} active projects from {fmt.date(first)}; "
         f"{late} forecast to finish after their baseline; reporting date {fmt.date(a.settings.as_of)}."
     )
-    data = table_html(["Project", "Start", "Baseline finish", "Forecast finish", "RAG"], rows)
-    return chart_block(name, roadmap_spec(title, projects, milestones, a.settings.as_of), summary, data) + note
+    headers = ["Project", *(["Program"] if grouped else []), "Start", "Baseline finish", "Forecast finish", "RAG"]
+    data = table_html(headers, table_rows)
+    spec = roadmap_spec(title, rows, milestones, a.settings.as_of, time_span(a))
+    return chart_block(name, spec, summary, data) + note
+
+
+def _row_labels(a: Analysis, active: list[str], headers: list[str]) -> dict[str, str]:
+    """A distinct label per row, keyed by project or program id: the chart's rows are its labels, so a project
+    sharing its name with another project or with a program header gets its id added."""
+    names = Counter([a.rows[pid]["name"] for pid in active] + headers)
+    labels = {pid: a.rows[pid]["name"] + (f" ({pid})" if names[a.rows[pid]["name"]] > 1 else "") for pid in active}
+    for program in {a.rows[pid]["program"] for pid in active}:
+        name = a.portfolio.programs[program].name
+        labels[program] = name + (f" ({program})" if names[name] > 1 else "")
+    return labels
+
+
+def _project_row(a: Analysis, pid: str, label: str, page: str) -> dict[str, Any]:
+    row = a.rows[pid]
+    return {
+        "row": label,
+        "program": a.portfolio.programs[row["program"]].name,
+        "phase": fmt.phase(row["phase"]),
+        "start": str(row["start"]),
+        "finish": str(row["forecast_finish"]),
+        "baseline": str(row["finish"]),
+        "rag": row["rag"] if isinstance(row["rag"], str) else "n/a",
+        "href": href(page, project_path(pid)),  # relative: it works wherever the site is served, versions too
+    }
+
+
+def _table_row(a: Analysis, pid: str, label: str, page: str, grouped: bool) -> tuple[Any, ...]:
+    row = a.rows[pid]
+    program = a.portfolio.programs[row["program"]].name
+    return (
+        link(page, project_path(pid), plain(label)),
+        *([link(page, program_path(row["program"]), plain(program))] if grouped else []),
+        fmt.date(row["start"]),
+        fmt.date(row["finish"]),
+        fmt.date(row["forecast_finish"]),
+        fmt.rag(row["rag"]),
+    )
 
 
 def roadmap_page(a: Analysis) -> str:
-    parts = [
-        front_matter("Roadmap", searchable=False),
-        heading("Roadmap", 1),
-        f"Active projects by program, from start to forecast finish, colored by RAG; diamonds are milestones "
-        f"and the dashed line is the reporting date, {fmt.date(a.settings.as_of)}.\n\n",
-    ]
-    for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name):
-        ids = a.by_program.get(program.id, [])
-        chart = roadmap_chart(a, ids, ROADMAP, program.id, program.name)
-        program_link = md_link(ROADMAP, program_path(program.id), "Program page")
-        parts.append(section(plain(program.name), f"{program_link}\n\n{chart}", anchor=program.id))
-    parts.append(chart_scripts(ROADMAP))
-    return "".join(parts)
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    ids = [pid for program in programs for pid in a.by_program.get(program.id, [])]
+    chart = roadmap_chart(a, ids, ROADMAP, "roadmap", "Active projects by program")
+    program_links = " · ".join(link(ROADMAP, program_path(p.id), plain(p.name)) for p in programs)
+    return (
+        front_matter("Roadmap", searchable=False)
+        + heading("Roadmap", 1)
+        + f"Active projects by program on one time axis; reporting date {fmt.date(a.settings.as_of)}. {LEGEND}\n\n"
+        + chart
+        + (f"\nProgram pages: {program_links}\n\n" if programs else "")
+        + chart_scripts(ROADMAP)
+    )

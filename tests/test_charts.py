@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -39,10 +40,85 @@ def test_roadmap_spec_is_valid_vega_lite(analysis) -> None:
     assert spec["title"] == "Clinical Systems"
     assert all("tooltip" in layer["encoding"] for layer in spec["layer"])
     active = [pid for pid in ids if analysis.rows[pid]["active"]]
-    assert len(spec["datasets"]["projects"]) == len(active)
+    assert len(spec["datasets"]["rows"]) == 1 + len(active)  # the program's header row, its projects
+    assert spec["datasets"]["rows"][0] == {"row": "Clinical Systems", "header": "Clinical Systems"}
     assert spec["datasets"]["as_of"] == [{"date": "2026-10-31"}]
     milestones = sum(len(analysis.project(pid).milestones) for pid in active)
     assert len(spec["datasets"]["milestones"]) == milestones
+
+
+def test_the_roadmap_is_one_chart_grouped_by_program_with_baselines_and_links(analysis) -> None:
+    from generator.roadmap import roadmap_page
+
+    page = roadmap_page(analysis)
+    (spec,) = specs(page)
+    alt.LayerChart.from_dict(spec, validate=True)
+    rows = spec["datasets"]["rows"]
+    headers = [r["row"] for r in rows if "header" in r]
+    assert headers == sorted(p.name for p in analysis.portfolio.programs.values())
+    projects = [r for r in rows if "header" not in r]
+    assert len(projects) == sum(1 for row in analysis.rows.values() if row["active"])
+    # each project sits under its program's header
+    program = None
+    for r in rows:
+        program = r.get("header", program)
+        assert r.get("program", program) == program
+    ehr = next(r for r in projects if r["row"] == "EHR upgrade to version 24")
+    assert ehr["href"] == "../projects/ehr-upgrade/"
+    assert (ehr["baseline"], ehr["finish"]) == ("2027-02-26", "2027-03-26")
+    layers = {json.dumps(layer["encoding"].get("x2", {})) for layer in spec["layer"]}
+    assert '{"field": "baseline"}' in layers and '{"field": "finish"}' in layers  # baseline and forecast bars
+    assert any("href" in layer["encoding"] for layer in spec["layer"])
+
+
+def test_every_roadmap_shares_the_portfolio_time_axis(analysis) -> None:
+    from generator.charts import utc_ms
+    from generator.portfolio_pages import program_page
+    from generator.roadmap import roadmap_page
+
+    def axis(page: str) -> list:
+        (spec,) = specs(page)
+        return spec["params"]
+
+    portfolio = axis(roadmap_page(analysis))
+    # the first of the earliest start's month to the first of the month after the latest finish, midnight UTC
+    span = [utc_ms(dt.date(2025, 4, 1)), utc_ms(dt.date(2028, 1, 1))]
+    assert portfolio == [{"name": "x_from", "value": span[0]}, {"name": "x_to", "value": span[1]}]
+    assert span == [1743465600000, 1830297600000]
+    for program in analysis.portfolio.programs:
+        assert axis(program_page(analysis, program)) == portfolio, program
+
+
+def test_time_axes_are_utc_with_month_names_inside_their_months() -> None:
+    from generator.charts import TIME_AXIS
+
+    for name in ("roadmap", "s_curve", "milestones", "rag_history"):
+        xs = [layer["encoding"]["x"] for layer in template(name)["layer"] if "scale" in layer["encoding"].get("x", {})]
+        assert xs and all(x["scale"]["type"] == "utc" and x["axis"].items() >= TIME_AXIS.items() for x in xs), name
+        tooltips = [t for layer in template(name)["layer"] for t in layer["encoding"]["tooltip"]]
+        assert all(t.get("timeUnit") == "utcyearmonthdate" for t in tooltips if t["type"] == "temporal"), name
+    assert TIME_AXIS["labelAlign"] == "left" and TIME_AXIS["tickMinStep"] >= 28 * 24 * 3600 * 1000
+
+
+def test_scatter_labels_name_the_points_that_matter_without_overlapping(analysis) -> None:
+    from generator.charts import place_labels
+    from generator.prioritization import prioritization_page
+
+    page, _trend = unmark(performance_page(analysis)).split("## Trend")
+    (spec,) = specs(page)
+    named = [p for p in spec["datasets"]["projects"] if "tag" in p]
+    assert {p["label"] for p in named} >= {"Staff rostering system", "Closed-loop e-prescribing rollout"}
+    assert all(p["rag"] == "red" or min(p["spi"], p["cpi"]) < 0.85 for p in named)
+    _priority, bubbles = specs(prioritization_page(analysis))
+    tagged = {b["rank"] for b in bubbles["datasets"]["items"] if "tag" in b}
+    assert {1, 2, 3} <= tagged  # the three above the cut line
+    # two points side by side: the second name goes where it does not cover the first
+    points = [{"x": 1.0, "y": 1.0, "s": 1, "text": "First"}, {"x": 1.1, "y": 1.0, "s": 1, "text": "Second"}]
+    place_labels(points, points, ("x", "y", "s"), ((0, 2), (0, 2)), 5)
+    assert [p["tag"] for p in points] == ["l", "r"]
+    crowded = [{"x": 1.0, "y": 1.0, "s": 1, "text": f"Project {i}"} for i in range(6)]
+    place_labels(crowded, crowded, ("x", "y", "s"), ((0, 2), (0, 2)), 5)
+    assert sum(1 for p in crowded if "tag" in p) == 4  # right, left, above, below: then no room
 
 
 def test_roadmap_block_has_a_text_alternative_and_a_data_table(analysis) -> None:
@@ -203,7 +279,7 @@ def test_templates_reach_the_browser_once_as_a_script(analysis) -> None:
 def test_a_page_chart_names_its_template_instead_of_repeating_it(analysis) -> None:
     ids = analysis.by_program["clinical-systems"]
     (inline,) = inline_specs(roadmap_chart(analysis, ids, "roadmap.md", "x", "Clinical Systems"))
-    assert set(inline) == {"template", "title", "datasets", "height", "autosize"}
+    assert set(inline) == {"template", "title", "datasets", "height", "autosize", "params"}
     spec = full_spec(inline)
     assert "template" not in spec and spec["layer"] == template("roadmap")["layer"]
     assert spec["height"] == {"step": 24}  # the page's override wins over the template

@@ -21,7 +21,7 @@ CHART_PAGES = {
     "/projects/ehr-upgrade/": ["chart-milestones", "chart-s-curve", "chart-rag-history"],
     "/programs/clinical-systems/": ["chart-roadmap"],
     "/performance/": ["chart-spi-cpi", "chart-trend", "chart-rag-counts"],
-    "/roadmap/": ["chart-clinical-systems"],
+    "/roadmap/": ["chart-roadmap"],
     "/prioritization/": ["chart-priority", "chart-value-risk"],
     "/risks/": ["chart-risk-heatmap"],
     "/capacity/": ["chart-capacity-heatmap"],
