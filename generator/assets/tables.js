@@ -216,6 +216,8 @@
   var BUILT_IN = { "0": 1, "0.00": 2, "#,##0": 3 }; // Excel's own number formats; the others get ids from 164
   // A workbook of one sheet, as export.to_xlsx writes it: a bold, frozen header row with an autofilter, typed
   // cells (text is always text, never a formula), dates as dates, undefined left empty.
+  // This mirrors generator/xlsx_writer.py part for part, byte for byte (tests/test_xlsx_writer.py runs both):
+  // change one, change the other.
   function workbook(data, rows, sheet) {
     var styles = { bold: 1 };
     var formats = [], custom = [];
@@ -233,14 +235,16 @@
       var style = styles[kind] ? ' s="' + styles[kind] + '"' : "";
       var shown = String(value);
       if (typeof value === "number") shown = value.toLocaleString("en-US", { maximumFractionDigits: 6 });
-      widths[column] = Math.max(widths[column], shown.length);
+      // characters, as Python counts them (an emoji is one, not two)
+      widths[column] = Math.max(widths[column], Array.from(shown).length);
       if (typeof value === "boolean") return "<c" + ref + ' t="b"><v>' + (value ? 1 : 0) + "</v></c>";
-      if (typeof value === "number") return "<c" + ref + style + "><v>" + value + "</v></c>";
+      if (typeof value === "number") return "<c" + ref + style + "><v>" + pythonNumber(value) + "</v></c>";
       if (kind === "date") {
         var day = Date.UTC(+value.slice(0, 4), +value.slice(5, 7) - 1, +value.slice(8, 10)) / 86400000 + 25569;
         return "<c" + ref + style + "><v>" + day + "</v></c>";
       }
-      return "<c" + ref + ' t="inlineStr"><is><t xml:space="preserve">' + xml(value) + "</t></is></c>";
+      if (shown.length > 32767) shown = Array.from(shown).slice(0, 32767).join(""); // Excel's most in a cell
+      return "<c" + ref + ' t="inlineStr"><is><t xml:space="preserve">' + xml(shown) + "</t></is></c>";
     }
     var header = data.columns.map(function (name, column) {
       return "<c" + ' r="' + letters(column) + '1" s="1" t="inlineStr"><is><t>' + xml(name) + "</t></is></c>";
@@ -256,10 +260,13 @@
     }).join("");
     var head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
     var range = "$A$1:$" + last + "$" + (rows.length + 1);
+    var stamp = data.as_of + "T00:00:00Z"; // the properties' times are as_of's, never the clock
     return [
       ["[Content_Types].xml", head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
         '<Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/docProps/core.xml" ' +
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
         '<Override PartName="/xl/workbook.xml" ' +
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
         '<Override PartName="/xl/worksheets/sheet1.xml" ' +
@@ -267,10 +274,19 @@
         '<Override PartName="/xl/styles.xml" ' +
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'],
       ["_rels/.rels", head + '<Relationships xmlns="' + PACKAGE + '"><Relationship Id="rId1" Type="' + RELS +
-        '/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
+        '/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="' + PACKAGE +
+        '/metadata/core-properties" Target="docProps/core.xml"/></Relationships>'],
+      ["docProps/core.xml", head + '<cp:coreProperties ' +
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>' + xml(data.title) + "</dc:title>" +
+        '<dc:creator>pmo-portfolio</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">' + stamp +
+        '</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">' + stamp +
+        "</dcterms:modified></cp:coreProperties>"],
       ["xl/workbook.xml", head + '<workbook xmlns="' + MAIN + '" xmlns:r="' + RELS + '"><sheets><sheet name="' +
         xml(sheet) + '" sheetId="1" r:id="rId1"/></sheets><definedNames><definedName name="_xlnm._FilterDatabase" ' +
-        'localSheetId="0" hidden="1">\'' + xml(sheet) + "'!" + range + "</definedName></definedNames></workbook>"],
+        'localSheetId="0" hidden="1">\'' + xml(sheet.replace(/'/g, "''")) + "'!" + range +
+        "</definedName></definedNames></workbook>"],
       ["xl/_rels/workbook.xml.rels", head + '<Relationships xmlns="' + PACKAGE + '"><Relationship Id="rId1" Type="' +
         RELS + '/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="' + RELS +
         '/styles" Target="styles.xml"/></Relationships>'],
@@ -283,7 +299,8 @@
         'fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" ' +
         'xfId="0" applyFont="1"/>' + formats.join("") + '</cellXfs><cellStyles count="1"><cellStyle ' +
         'name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'],
-      ["xl/worksheets/sheet1.xml", head + '<worksheet xmlns="' + MAIN + '" xmlns:r="' + RELS + '"><sheetViews>' +
+      ["xl/worksheets/sheet1.xml", head + '<worksheet xmlns="' + MAIN + '" xmlns:r="' + RELS + '"><dimension ref="A1:' +
+        last + (rows.length + 1) + '"/><sheetViews>' +
         '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews><cols>' + cols +
         '</cols><sheetData><row r="1">' + header + "</row>" + body + '</sheetData><autoFilter ref="A1:' + last +
