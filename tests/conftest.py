@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -78,3 +79,14 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = CliRunner().invoke(main, ["build", "--out", str(out), "--strict"])
     assert result.exit_code == 0, result.output
     return out
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A missing tool: a failure in CI, which must run every test, a skip with the reason on a developer's machine."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set: every test must run there)", pytrace=False)
+    pytest.skip(reason)

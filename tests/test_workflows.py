@@ -9,15 +9,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import pytest
 import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, unavailable
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 DEFAULT_ACTIONLINT = (
@@ -26,17 +25,6 @@ DEFAULT_ACTIONLINT = (
 )
 README_INSTALL, README_TESTS = "python3 -m pip install -e '.[test]'", "python3 -m pytest -n auto"
 LOCKED_INSTALL = ("python3 -m pip install -r .ci/requirements-uv.txt", "uv sync --locked")
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-
-
-def unavailable(reason: str) -> NoReturn:
-    """A missing tool: a failure in CI, a skip with the reason on a developer's machine."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI is set: the workflows must be linted there)", pytrace=False)
-    pytest.skip(reason)
 
 
 def actionlint() -> list[str]:

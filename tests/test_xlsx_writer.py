@@ -27,7 +27,7 @@ from generator import export
 from generator.export import COLUMNS, HEADER, Register, page_data, register, save_workbook, to_xlsx
 from generator.pipeline import prepare, read_portfolio
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, unavailable
 
 TABLES_JS = export.__file__.rsplit("/", 1)[0] + "/assets/tables.js"
 HOSTILE_TEXT = [
@@ -213,7 +213,7 @@ process.stdout.write(JSON.stringify({ parts, zip: bytes.toString("base64") }));
 def browser_workbook(table: Register, sheet: str = "Register") -> tuple[dict[str, str], bytes]:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed: the browser's writer is compared in tests/browser/test_register.py")
+        unavailable("Node.js is not installed: the browser's writer is compared in tests/browser/test_register.py")
     stdin = json.dumps({"data": page_data(table), "sheet": sheet})
     done = subprocess.run(
         [node, "-e", _NODE_SCRIPT, TABLES_JS], input=stdin, capture_output=True, text=True, check=False

@@ -14,14 +14,14 @@ import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 
-from ..conftest import ROOT, SAMPLE
+from ..conftest import ROOT, SAMPLE, unavailable
 from ..hostile import write_hostile_portfolio
 from .support import VIEWPORTS, Recorder, Site
 
@@ -42,17 +42,6 @@ CHROMIUM_ARGS = [
 DEFAULT_AXE = Path(os.environ.get("AXE_DIR") or Path.home() / ".cache" / "pmo-axe") / "node_modules/axe-core/axe.min.js"
 
 SCREENSHOTS = pytest.StashKey[Path]()
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-
-
-def unavailable(reason: str) -> NoReturn:
-    """A missing browser tool: a failure in CI, a skip with the reason on a developer's machine."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI is set: the browser suite must run there)", pytrace=False)
-    pytest.skip(reason)
 
 
 # --- the tools ----------------------------------------------------------------------------------------------------
