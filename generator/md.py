@@ -150,7 +150,8 @@ def table_html(
             for row in rows
         )
     body = "\n".join(f"<tr{more}>{row}</tr>" for row, more in zip(cells, extra, strict=True))
-    opening = f"{_opening(align[:ALIGNED_COLUMNS], _kinds(tuple(map(str, headers[:ALIGNED_COLUMNS]))))}{to_html(attrs)}>"
+    kinds = _kinds(tuple(map(str, headers[:ALIGNED_COLUMNS])))
+    opening = f"{_opening(align[:ALIGNED_COLUMNS], kinds)}{to_html(attrs)}>"
     if caption:
         opening += f"\n{tag('caption', caption)}"
     return trusted(f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
@@ -176,14 +177,14 @@ def _opening(align: str, kinds: str) -> str:
 # Columns named by their heading, for pmo.css: an id, a date, a month or a slip is one token that never wraps
 # inside ("2026-03-31" would break at its hyphens); long free text gets a column wide enough to read, so that a
 # mitigation is a few lines in a wide column rather than many in a narrow one.
-TOKEN_HEADINGS = frozenset(
-    ["Id", "Date", "Month", "Start", "End", "From", "To", "Due", "Submitted", "Finish", "Forecast", "Baseline"]
-    + ["Actual", "Baseline finish", "Forecast finish", "Slip"]
-)
-PROSE_HEADINGS = frozenset(
-    ["Mitigation", "Summary", "Description", "Note", "Why", "Risk", "Issue", "Change", "Decision", "Lesson"]
-    + ["Recommendation"]
-)
+TOKEN_HEADINGS = frozenset({
+    "Id", "Date", "Month", "Start", "End", "From", "To", "Due", "Submitted", "Finish", "Forecast", "Baseline",
+    "Actual", "Slip", "Baseline finish", "Forecast finish",
+})  # fmt: skip
+PROSE_HEADINGS = frozenset({
+    "Mitigation", "Summary", "Description", "Note", "Why", "Risk", "Issue", "Change", "Decision", "Lesson",
+    "Recommendation",
+})  # fmt: skip
 
 
 @lru_cache(maxsize=512)

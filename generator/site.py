@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
-LAYOUT_JS = f"{ASSETS}/layout.js"  # loaded on every page by the theme override main.html
+# loaded on portfolio pages by the theme override main.html: every column of their tables visible
+WIDE_CSS, LAYOUT_JS = f"{ASSETS}/wide.css", f"{ASSETS}/layout.js"
 # Templates that replace the theme's own (after a custom_dir, before the theme): main.html, partials/source.html
 THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
@@ -109,6 +110,7 @@ def build_tree(
     if source:
         tree.edit_sources[pages.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
+    tree.assets[WIDE_CSS] = (ASSET_DIR / "wide.css").read_bytes()
     tree.assets[LAYOUT_JS] = (ASSET_DIR / "layout.js").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
     tree.assets[TEMPLATES_JS] = templates_script()

@@ -1,8 +1,9 @@
-// Labels each cell of a wide page's tables with its column heading (data-label), which pmo.css shows before the
-// cell when a phone lays the table out as cards, one card per row. The headings' text is read here rather than
-// written into every cell: a project page has hundreds of cells.
+// Portfolio pages (wide.css): on a phone a table of three columns or more is laid out as cards, one per row. This
+// marks such tables (data-pmo-cards) and labels each cell with its column's heading (data-label, shown by wide.css
+// before the cell's content, which it wraps in one box). The headings are read here rather than written into each
+// cell of the HTML: a project page has hundreds of cells.
 (function () {
-  function label(table) {
+  function cards(table) {
     var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.replace(/\s+/g, " ").trim();
     });
@@ -10,14 +11,19 @@
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.rows, function (row) {
         Array.prototype.forEach.call(row.cells, function (cell, column) {
-          if (headings[column]) cell.setAttribute("data-label", headings[column]);
+          cell.setAttribute("data-label", headings[column] || "");
+          // the cell's content as one box, which moves below the label when it does not fit beside it
+          var content = document.createElement("span");
+          content.className = "pmo-cell";
+          while (cell.firstChild) content.appendChild(cell.firstChild);
+          cell.appendChild(content);
         });
       });
     });
+    table.setAttribute("data-pmo-cards", "");
   }
   function init() {
-    if (!document.querySelector('meta[name="pmo-layout"][content="wide"]')) return;
-    document.querySelectorAll("article table:not([class])").forEach(label);
+    document.querySelectorAll("article table:not([class])").forEach(cards);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
