@@ -115,10 +115,11 @@ def test_token_and_prose_columns_are_named_by_their_headings() -> None:
     html = table_html(headers, [["p", "R1", "r", "2026-03-31", "1", "m", "2026-04-30"]], "llllrll")
     assert html.startswith('<table tabindex="0" data-pmo-num="5" data-pmo-tok="2 4 7" data-pmo-prose="3 6">')
     assert "class=" not in html and "<td>2026-03-31</td>" in html
-    css = (Path(generator.__file__).parent / "assets" / "pmo.css").read_text()
+    assets = Path(generator.__file__).parent / "assets"
+    css, wide = (assets / "pmo.css").read_text(), (assets / "wide.css").read_text()  # wide: portfolio pages only
     for n in range(1, ALIGNED_COLUMNS + 1):
         assert f'table[data-pmo-tok~="{n}"] > tbody > tr > :nth-child({n})' in css
-        assert f'table[data-pmo-prose~="{n}"] > * > tr > :nth-child({n})' in css
+        assert f'table[data-pmo-prose~="{n}"] > * > tr > :nth-child({n})' in wide
 
 
 def test_portfolio_pages_ask_for_the_wide_layout_and_handbook_pages_do_not() -> None:
