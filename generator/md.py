@@ -48,8 +48,8 @@ def front_matter(title: str, searchable: bool = True, **meta: str) -> str:
     return "\n".join([*lines, "---", ""]) + "\n"
 
 
-# Every page written through front_matter is a portfolio page: the theme override (assets/theme/main.html) marks it
-# so that pmo.css gives its tables the screen's width. Handbook and hand-written pages keep a reading width.
+# Every page written through front_matter is a portfolio page: the theme override (assets/theme/main.html) loads
+# wide.css and layout.js on it, which give its tables the screen's width. Handbook pages keep a reading width.
 WIDE_LAYOUT = "pmo_layout: wide"
 
 
@@ -174,9 +174,9 @@ def _opening(align: str, kinds: str) -> str:
     return f"<table{attributes(tabindex='0', **named)}"
 
 
-# Columns named by their heading, for pmo.css: an id, a date, a month or a slip is one token that never wraps
-# inside ("2026-03-31" would break at its hyphens); long free text gets a column wide enough to read, so that a
-# mitigation is a few lines in a wide column rather than many in a narrow one.
+# Columns named by their heading, for pmo.css and wide.css: an id, a date, a month or a slip is one token that
+# never wraps inside ("2026-03-31" would break at its hyphens); long free text gets a column wide enough to read,
+# so that a mitigation is a few lines in a wide column rather than many in a narrow one.
 TOKEN_HEADINGS = frozenset({
     "Id", "Date", "Month", "Start", "End", "From", "To", "Due", "Submitted", "Finish", "Forecast", "Baseline",
     "Actual", "Slip", "Baseline finish", "Forecast finish",
