@@ -42,13 +42,18 @@ def front_matter(title: str, searchable: bool = True, hide: tuple[str, ...] = ()
     Listing pages are not `searchable`: they repeat what the project pages say, and indexing them is a
     large share of a big build. `hide` names parts of Material's layout the page does without ("navigation",
     "toc"), constants of the code."""
-    lines = ["---", f'title: "{_yaml_text(title)}"']
+    lines = ["---", f'title: "{_yaml_text(title)}"', WIDE_LAYOUT]
     lines += [f'{key}: "{_yaml_text(value)}"' for key, value in meta.items()]
     if hide:
         lines += ["hide:", *(f"  - {part}" for part in hide)]
     if not searchable:
         lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""]) + "\n"
+
+
+# Every page written through front_matter is a portfolio page: the theme override (assets/theme/main.html) loads
+# wide.css and layout.js on it, which give its tables the screen's width. Handbook pages keep a reading width.
+WIDE_LAYOUT = "pmo_layout: wide"
 
 
 def _yaml_text(value: str) -> str:
@@ -148,21 +153,47 @@ def table_html(
             for row in rows
         )
     body = "\n".join(f"<tr{more}>{row}</tr>" for row, more in zip(cells, extra, strict=True))
-    opening = f"{_opening(align[:ALIGNED_COLUMNS])}{to_html(attrs)}>"
+    kinds = _kinds(tuple(map(str, headers[:ALIGNED_COLUMNS])))
+    opening = f"{_opening(align[:ALIGNED_COLUMNS], kinds)}{to_html(attrs)}>"
     if caption:
         opening += f"\n{tag('caption', caption)}"
     return trusted(f"{opening}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
 
 
 @lru_cache(maxsize=256)
-def _opening(align: str) -> str:
-    """The start of a table's opening tag, naming its aligned columns (a few alignments serve every table)."""
+def _opening(align: str, kinds: str) -> str:
+    """The start of a table's opening tag, naming its aligned columns (a few alignments serve every table) and
+    the columns its headings say hold tokens or prose (`kinds`, from _kinds)."""
     named = {
         name: columns
-        for name, letter in (("data-pmo-num", "r"), ("data-pmo-mid", "c"))
-        if (columns := " ".join(str(n) for n, a in enumerate(align, 1) if a == letter))
+        for name, letter, letters in (
+            ("data-pmo-num", "r", align),
+            ("data-pmo-mid", "c", align),
+            ("data-pmo-tok", "t", kinds),
+            ("data-pmo-prose", "p", kinds),
+        )
+        if (columns := " ".join(str(n) for n, a in enumerate(letters, 1) if a == letter))
     }
     return f"<table{attributes(tabindex='0', **named)}"
+
+
+# Columns named by their heading, for pmo.css and wide.css: an id, a date, a month or a slip is one token that
+# never wraps inside ("2026-03-31" would break at its hyphens); long free text gets a column wide enough to read,
+# so that a mitigation is a few lines in a wide column rather than many in a narrow one.
+TOKEN_HEADINGS = frozenset({
+    "Id", "Date", "Month", "Start", "End", "From", "To", "Due", "Submitted", "Finish", "Forecast", "Baseline",
+    "Actual", "Slip", "Baseline finish", "Forecast finish",
+})  # fmt: skip
+PROSE_HEADINGS = frozenset({
+    "Mitigation", "Summary", "Description", "Note", "Why", "Risk", "Issue", "Change", "Decision", "Lesson",
+    "Recommendation",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=512)
+def _kinds(headers: tuple[str, ...]) -> str:
+    """A letter per column: "t" a token column, "p" a prose column, "-" any other (headings as HTML)."""
+    return "".join("t" if h in TOKEN_HEADINGS else "p" if h in PROSE_HEADINGS else "-" for h in headers)
 
 
 ALIGNED_COLUMNS = 20  # pmo.css aligns columns 1 to 20 by number

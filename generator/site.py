@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
-# Templates that replace the theme's own (after a custom_dir, before the theme): partials/source.html
+# loaded on portfolio pages by the theme override main.html: every column of their tables visible
+WIDE_CSS, LAYOUT_JS = f"{ASSETS}/wide.css", f"{ASSETS}/layout.js"
+# Templates that replace the theme's own (after a custom_dir, before the theme): main.html, partials/source.html
 THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
@@ -115,6 +117,8 @@ def build_tree(
     if source:
         tree.edit_sources[pages.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
+    tree.assets[WIDE_CSS] = (ASSET_DIR / "wide.css").read_bytes()
+    tree.assets[LAYOUT_JS] = (ASSET_DIR / "layout.js").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
     tree.assets[TEMPLATES_JS] = templates_script()
     tree.assets[pages.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()

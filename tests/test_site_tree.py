@@ -14,7 +14,7 @@ from generator.md import ALIGNED_COLUMNS, section, table_html
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.text import plain
 
-from .conftest import MINI, SAMPLE
+from .conftest import MINI, ROOT, SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_a_heading_with_its_own_anchor_keeps_it_in_the_source_tree() -> None:
 
 def test_table_columns_are_aligned_by_the_table_not_by_each_cell() -> None:
     html = table_html(["Name", "Cost", "Done", "Note"], [["a", "1", "x", "n"], ["b", "2", "", "m"]], "lrcl")
-    assert html.startswith('<table tabindex="0" data-pmo-num="2" data-pmo-mid="3">')
+    assert html.startswith('<table tabindex="0" data-pmo-num="2" data-pmo-mid="3" data-pmo-prose="4">')
     assert "class=" not in html
     css = (Path(generator.__file__).parent / "assets" / "pmo.css").read_text()
     for n in range(1, ALIGNED_COLUMNS + 1):  # a rule for every column a table may align
@@ -109,3 +109,25 @@ def test_table_columns_are_aligned_by_the_table_not_by_each_cell() -> None:
     assert ".md-typeset table:not([class]) > * > tr > .pmo-num {" in css
     with pytest.raises(ValueError, match="a row of 1 cells in a table of 2 columns"):
         table_html(["x", "y"], [["1"]])
+
+
+def test_token_and_prose_columns_are_named_by_their_headings() -> None:
+    """Ids and dates never wrap inside (pmo.css: nowrap on the columns in data-pmo-tok); long text gets a wide
+    column (data-pmo-prose); both named once on the table, a rule per column number in pmo.css."""
+    headers = ["Project", "Id", "Risk", "Due", "Cost", "Mitigation", "Baseline finish"]
+    html = table_html(headers, [["p", "R1", "r", "2026-03-31", "1", "m", "2026-04-30"]], "llllrll")
+    assert html.startswith('<table tabindex="0" data-pmo-num="5" data-pmo-tok="2 4 7" data-pmo-prose="3 6">')
+    assert "class=" not in html and "<td>2026-03-31</td>" in html
+    assets = Path(generator.__file__).parent / "assets"
+    css, wide = (assets / "pmo.css").read_text(), (assets / "wide.css").read_text()  # wide: portfolio pages only
+    for n in range(1, ALIGNED_COLUMNS + 1):
+        assert f'table[data-pmo-tok~="{n}"] > tbody > tr > :nth-child({n})' in css
+        assert f'table[data-pmo-prose~="{n}"] > * > tr > :nth-child({n})' in wide
+
+
+def test_portfolio_pages_ask_for_the_wide_layout_and_handbook_pages_do_not() -> None:
+    tree = site_tree(read_portfolio(SAMPLE), "org", ROOT / "methodology", {})
+    wide = {path for path, text in tree.pages.items() if "\npmo_layout: wide\n" in text.split("\n---\n", 1)[0]}
+    assert {"index.md", "projects/index.md", "risks.md", "prioritization.md", "projects/ehr-upgrade.md"} <= wide
+    assert all(not path.startswith("handbook/") for path in wide)
+    assert any(path.startswith("handbook/") for path in tree.pages)

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.demo import write_demo
 
 from ..conftest import ROOT, SAMPLE, unavailable
 from ..hostile import write_hostile_portfolio
@@ -150,6 +151,15 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     data = write_hostile_portfolio(folder / "portfolio")
     out = build(data, folder / "site", "pmo")
     yield from serve("hostile", out)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A 200-project demo portfolio (`pmo demo`), built for the organization: long registers, long ids."""
+    folder = tmp_path_factory.mktemp("browser-demo")
+    write_demo(folder / "portfolio", 200)
+    out = build(folder / "portfolio", folder / "site", "org")
+    yield from serve("demo", out)
 
 
 # --- one context per test -----------------------------------------------------------------------------------------
