@@ -15,8 +15,16 @@ from .text import plain
 if TYPE_CHECKING:
     from .analyse import Analysis
     from .model import Benefit
+    from .rollups import Rollup
 
 BENEFITS = "benefits.md"
+
+
+def realized_share(r: Rollup) -> float | None:
+    """Benefits realized over planned, None (n/a) with nothing planned or no realization recorded."""
+    if not r.benefits_planned or r.benefits_realized is None:
+        return None
+    return r.benefits_realized / r.benefits_planned
 
 
 def benefit_amount(value: float, benefit: Benefit, currency: str) -> str | Markup:
@@ -52,7 +60,7 @@ def benefits_page(a: Analysis) -> str:
         [
             (na_or(fmt.money(t.benefits_planned, cur, compact=True), "benefits_planned"), "financial benefits planned"),
             (na_or(fmt.money(t.benefits_realized, cur, compact=True), "benefits_realized"), "realized so far"),
-            (fmt.percent(share(t.benefits_realized / t.benefits_planned) if t.benefits_planned else None), "realized"),
+            (fmt.percent(share(realized_share(t))), "realized"),
             (str(len(entries)), "benefits recorded"),
             (str(overdue), "overdue: due date passed, not realized in full"),
         ]
@@ -62,7 +70,7 @@ def benefits_page(a: Analysis) -> str:
         r = a.program_totals[program.id]
         if not r.benefits_planned and not r.benefits_realized:
             continue
-        realized = r.benefits_realized / r.benefits_planned if r.benefits_planned else None
+        realized = realized_share(r)
         for measure, amount in (("Planned", r.benefits_planned), ("Realized", r.benefits_realized)):
             data.append({"group": program.name, "measure": measure, "amount": amount, "realized": realized})
         rows.append(

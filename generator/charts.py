@@ -58,7 +58,7 @@ def write_templates() -> None:
 # date at a month's end sits at the end of its month's label. Dates are ISO days on a UTC scale: a browser west of
 # Greenwich would otherwise draw 2026-03-31 (midnight UTC) on 30 March.
 MONTH_MS = 28 * 24 * 3600 * 1000
-TIME_AXIS = {
+TIME_AXIS: dict[str, Any] = {
     "format": "%b %Y",
     "labelAngle": 0,
     "labelAlign": "left",
@@ -194,7 +194,7 @@ SCATTER_HEIGHT = 360
 # The points of a scatter chart that matter are named beside them, without a hover: the rows whose "tag" is set,
 # on the side it names (right, left, above, below; place_labels picks it so that no two names overlap, nor a name
 # another point). A phone's narrower chart keeps only the rows also marked "narrow".
-LABEL_SIDES = {  # side: align, baseline, dx, dy
+LABEL_SIDES: dict[str, tuple[Any, Any, int, int]] = {  # side: align, baseline, dx, dy
     "r": ("left", "middle", 10, 0),
     "l": ("right", "middle", -10, 0),
     "t": ("center", "bottom", 0, -10),

@@ -88,7 +88,8 @@ def slip_tone(days: float | None, threshold: Threshold) -> tuple[Tone, str] | No
 
 
 def judged(value: str | Markup, label: str | Markup, tone: tuple[Tone, str] | None, change: Markup) -> Figure:
-    return Figure(value, label, *(tone or (None, "")), change=change)
+    verdict_tone, verdict = tone or (None, "")
+    return Figure(value, label, verdict_tone, verdict, change=change)
 
 
 def change(now: float | None, before: float | None, since: str, size: Callable[[float], str]) -> Markup:

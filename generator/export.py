@@ -94,7 +94,7 @@ HEADER: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP's CSV injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGITS = 6  # rounding that removes float noise (112500.00000000001) far below anything shown
-_XLSX_FORMATS: dict[Kind, str] = {
+_XLSX_FORMATS: dict[str, str] = {  # by Kind
     "date": "yyyy-mm-dd",
     "int": "0",
     "money": "#,##0",

@@ -107,8 +107,8 @@ def _todo_comments(source: SourceFile) -> Iterator[tuple[int, Path_]]:
     for loc, line in source.lines.items():
         if len(loc) >= len(at_line.get(line, ())):
             at_line[line] = loc  # the innermost field that starts on the line
-    for number, line in enumerate(source.text.splitlines(), 1):
-        comment = _comment(line) if "#" in line else None
+    for number, text in enumerate(source.text.splitlines(), 1):
+        comment = _comment(text) if "#" in text else None
         if comment is not None and _COMMENT_TODO.match(comment):
             yield number, at_line.get(number, ())
 

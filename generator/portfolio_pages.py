@@ -256,7 +256,7 @@ Attention = list[tuple[str, "Row", list[str]]]  # project id, its row, why it ne
 def needing_attention(a: Analysis) -> Attention:
     """The active projects that need a look, most severe first: red, then amber, then no status yet, then green;
     within each, the furthest slipped first, then by name."""
-    found = [(pid, row, attention_reasons(a, row)) for pid, row in a.rows.items() if row["active"]]
+    found: Attention = [(pid, row, attention_reasons(a, row)) for pid, row in a.rows.items() if row["active"]]
     found = [item for item in found if item[2]]
     found.sort(key=lambda item: (_SEVERITY.get(item[1]["rag"], 2), -_slip(item[1]), item[1]["name"]))
     return found

@@ -156,7 +156,8 @@ def _core(title: str, as_of: dt.date) -> str:
 
 def _styles(formats: Mapping[str, str]) -> str:
     """Fonts 0 plain and 1 bold; cellXfs 0 plain, 1 the bold header, then one per kind with its number format."""
-    custom, xfs = [], []
+    custom: list[str] = []
+    xfs: list[str] = []
     for code in formats.values():
         number = _BUILT_IN.get(code) or 164 + len(custom)
         if code not in _BUILT_IN:
