@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .capacity import Capacity, capacity_plan
 from .kpi import project_frame
+from .model import ACTIVE_PHASES
 from .rollups import Rollup, from_sums, indicators, rollups
 from .trends import by_project, history_frame, portfolio_trend
 
@@ -85,6 +87,21 @@ class Analysis:
     def project(self, project_id: str) -> Project:
         return self.portfolio.projects[project_id]
 
+    @cached_property
+    def time_span(self) -> tuple[dt.date, dt.date]:
+        """The months every roadmap of the site shows, so that they can be compared: from the first of the month of
+        the earliest start of an active project to the first of the month after the latest finish, milestone or
+        the reporting date. Computed once: every program and objective page draws a roadmap."""
+        days = [self.settings.as_of]
+        for pid, row in self.rows.items():
+            if row["phase"] not in ACTIVE_PHASES or not (_known(row["start"]) and _known(row["finish"])):
+                continue  # no bar to draw (a source may withhold dates)
+            days += [day for day in (row["start"], row["finish"], row["forecast_finish"]) if _known(day)]
+            days += [m.expected for m in self.project(pid).milestones]
+        first, last = min(days), max(days)
+        after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        return first.replace(day=1), after
+
 
 def analyse(portfolio: Portfolio, audience: Audience) -> Analysis:
     projects = sorted(portfolio.projects.values(), key=lambda p: p.id)
@@ -109,3 +126,8 @@ def analyse(portfolio: Portfolio, audience: Audience) -> Analysis:
         by_objective=dict(by_objective),
         needed_by=dict(needed_by),
     )
+
+
+def _known(value: Any) -> bool:
+    """A date that is there: not None, NaN or NaT (none of which equals itself)."""
+    return value is not None and value == value

@@ -248,10 +248,13 @@ def place_labels(
     def free(point: dict[str, Any], side: str, plot: int) -> Box | None:
         """The name's box on this side in this plot, if it is free."""
         box = _label_box(point["text"], *at(point, plot), side)
+        if not (box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT):
+            return None
+        if any(_overlap(box, other) for other in placed[plot]):
+            return None
         own = circles[plot][id(point)]  # a point drawn over this one (same place) is this one's to name
-        others = [c for c in circles[plot].values() if not _inside_box(_centre(c), own)] + placed[plot]
-        inside = box[0] >= 0 and box[2] <= plot and box[1] >= 0 and box[3] <= SCATTER_HEIGHT
-        return box if inside and not any(_overlap(box, other) for other in others) else None
+        hit = (c for c in circles[plot].values() if _overlap(box, c) and not _inside_box(_centre(c), own))
+        return None if any(hit) else box
 
     for point in named:
         if len(placed[WIDE_PLOT]) >= limit:

@@ -3,7 +3,6 @@ every roadmap of the site shares."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -34,20 +33,6 @@ def _dated(a: Analysis, ids: list[str]) -> tuple[list[str], int]:
         key=lambda pid: (a.rows[pid]["start"], a.rows[pid]["name"], pid),
     )
     return dated, len(undated)
-
-
-def time_span(a: Analysis) -> tuple[dt.date, dt.date]:
-    """The months every roadmap of the site shows: from the first of the month of the earliest start of an active
-    project to the first of the month after the latest finish, milestone or the reporting date."""
-    dated, _ = _dated(a, list(a.rows))
-    days = [a.settings.as_of]
-    for pid in dated:
-        row = a.rows[pid]
-        days += [day for day in (row["start"], row["finish"], row["forecast_finish"]) if not fmt.missing(day)]
-        days += [m.expected for m in a.project(pid).milestones]
-    first, last = min(days), max(days)
-    after = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    return first.replace(day=1), after
 
 
 def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
@@ -85,7 +70,7 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
     )
     headers = ["Project", *(["Program"] if grouped else []), "Start", "Baseline finish", "Forecast finish", "RAG"]
     data = table_html(headers, table_rows)
-    spec = roadmap_spec(title, rows, milestones, a.settings.as_of, time_span(a))
+    spec = roadmap_spec(title, rows, milestones, a.settings.as_of, a.time_span)
     return chart_block(name, spec, summary, data) + note
 
 
