@@ -45,6 +45,21 @@ def template(name: str) -> dict[str, Any]:
     return json.loads((TEMPLATE_DIR / f"{name}.vl.json").read_text(encoding="utf-8"))
 
 
+def row_labels(phone: int, wide: int) -> Any:
+    """A label limit for a chart's row names: short on a phone (containers under 600 px), so the marks keep room;
+    the tooltip and the table under the chart have the full names."""
+    import altair as alt
+
+    return alt.ExprRef(expr=f"containerSize()[0] < 600 ? {phone} : {wide}")
+
+
+def phone_columns(phone: int) -> Any:
+    """A top legend's columns: all its entries on one line, but `phone` a line on a phone (under 600 px)."""
+    import altair as alt
+
+    return alt.ExprRef(expr=f"containerSize()[0] < 600 ? {phone} : 0")
+
+
 def write_templates() -> None:
     """Regenerate the stored templates from their Altair designs."""
     TEMPLATE_DIR.mkdir(exist_ok=True)
@@ -97,7 +112,7 @@ def _roadmap_design() -> dict[str, Any]:
         title=None,
         sort=None,
         axis=alt.Axis(
-            labelLimit=alt.ExprRef(expr="containerSize()[0] < 600 ? 120 : 260"),  # a phone keeps room for the bars
+            labelLimit=row_labels(120, 260),
             labelFontWeight=alt.condition(
                 "indata('rows', 'header', datum.value)", alt.value("bold"), alt.value("normal")
             ),
@@ -309,7 +324,7 @@ def _priority_design() -> dict[str, Any]:
         alt.Chart(alt.Data(name="items"))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=row_labels(120, 260))),
             x=alt.X("score:Q", title="Priority score", scale=alt.Scale(domain=[0, 5])),
             color=alt.Color(
                 "funded:N",
@@ -431,9 +446,7 @@ def _milestones_design() -> dict[str, Any]:
     import altair as alt
 
     base = alt.Chart(alt.Data(name="milestones"))
-    # the table below has the full names; a phone keeps room for the dates
-    limit = alt.ExprRef(expr="containerSize()[0] < 600 ? 110 : 180")
-    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=limit))
+    y = alt.Y("m:N", title=None, sort=None, axis=alt.Axis(labelLimit=row_labels(110, 180)))
     tooltip = [
         alt.Tooltip("m:N", title="Milestone"),
         _day("b:T", "Baseline"),
@@ -483,7 +496,7 @@ def _rag_history_design() -> dict[str, Any]:
         )
         .encode(
             x=alt.X("d:T", scale=alt.Scale(type="utc", padding=14), axis=TIME_AXIS),
-            y=alt.Y("row:N", title=None, sort=list(RAG_ROWS.values()), axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("row:N", title=None, sort=list(RAG_ROWS.values()), axis=alt.Axis(labelLimit=row_labels(110, 200))),
             color=alt.Color(
                 "rag:N",
                 title="RAG",
@@ -590,13 +603,13 @@ def _by_program_design(title: str, colors: dict[str, str]) -> Any:
             alt.Chart(alt.Data(name="counts"))
             .mark_bar()
             .encode(
-                y=alt.Y("program:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+                y=alt.Y("program:N", title=None, sort=None, axis=alt.Axis(labelLimit=row_labels(110, 220))),
                 x=alt.X("count:Q", title="Projects", stack="zero", axis=alt.Axis(tickMinStep=1)),
                 color=alt.Color(
                     "category:N",
                     title=title,
                     scale=alt.Scale(domain=list(colors), range=list(colors.values())),
-                    legend=alt.Legend(orient="top"),
+                    legend=alt.Legend(orient="top", columns=phone_columns(3)),  # a phone: rows of 3
                 ),
                 order=alt.Order("order:Q"),
                 tooltip=[
@@ -671,7 +684,7 @@ def _benefits_design() -> dict[str, Any]:
 
     return _paired_bars_design(
         "benefits",
-        alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+        alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=row_labels(110, 220))),
         "Program",
         {"Planned": "#a5d6a7", "Realized": "#1b7f3b"},
         "Financial benefits",
@@ -749,8 +762,7 @@ def _capacity_heatmap_design() -> dict[str, Any]:
     # On a phone team names are cut short (the tooltip has them) and the percentages hidden once a cell is too
     # narrow to hold one (the table below the chart has them all).
     x = alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelExpr=_MONTH_LABEL))
-    narrow = alt.ExprRef(expr="containerSize()[0] < 600 ? 96 : 220")
-    y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=narrow))
+    y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=row_labels(96, 220)))
     cells = alt.Chart(alt.Data(name="cells"))
     squares = cells.mark_rect(style="pmo-gap", strokeWidth=1).encode(
         x=x,
@@ -789,7 +801,7 @@ def _team_load_design() -> dict[str, Any]:
                 title="Project",
                 sort=None,
                 scale=alt.Scale(range=SERIES_COLORS),
-                legend=alt.Legend(orient="bottom", columns=2),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=row_labels(140, 260)),
             ),
             order=alt.Order("rank:Q"),
             tooltip=[

@@ -107,3 +107,27 @@ def test_heat_map_cell_filters_the_risk_register(sample_site: Site, new_context:
         assert rows.nth(i).locator("td:nth-child(8)").inner_text() == "open"
     assert f"{probability}-{impact}" == cell
     assert not recorder.problems(), "\n".join(recorder.problems())
+
+
+@pytest.mark.parametrize("path", list(CHART_PAGES))
+def test_every_chart_fits_a_phone_screen(path: str, sample_site: Site, new_context: OpenContext) -> None:
+    """On a 390 px phone each chart's drawing (title, legend, row names and marks) stays inside its container:
+    row names are cut short there (the table under the chart has them in full), never the chart itself."""
+    page, _ = open_at(new_context, sample_site, path, "mobile")
+    widths = {}
+    for chart_id in page.locator(".pmo-chart").evaluate_all("charts => charts.map(c => c.id)"):
+        svg = drawn(page, chart_id).locator("svg").first
+        # the text Vega shows (titles, legends, axis labels; not those it hides with opacity 0) against the box it
+        # has: text beyond the box is cut off
+        widths[chart_id] = svg.evaluate(
+            """s => {
+                const room = s.parentElement.getBoundingClientRect();
+                const shown = [...s.querySelectorAll("text")].filter(t => !t.closest('[opacity="0"]')
+                    && getComputedStyle(t).opacity !== "0" && t.textContent.trim());
+                const right = Math.max(0, ...shown.map(t => t.getBoundingClientRect().right - room.left));
+                const left = Math.min(room.width, ...shown.map(t => t.getBoundingClientRect().left - room.left));
+                return [Math.round(left), Math.round(right), Math.round(room.width)];
+            }"""
+        )
+    cut = {chart_id: w for chart_id, w in widths.items() if w[0] < -1 or w[1] > w[2] + 1}
+    assert widths and not cut, f"{path}: charts cut on a phone (drawn from, to; room): {cut}"
