@@ -10,6 +10,7 @@ from .cockpit import na_or, share
 from .dashboard import tiles
 from .markup import Markup, join
 from .md import front_matter, heading, link, marked, program_path, project_path, section, table, table_html
+from .rollups import WHY_NA
 from .text import plain
 
 if TYPE_CHECKING:
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
     from .rollups import Rollup
 
 BENEFITS = "benefits.md"
+
+
+def _realized_percent(r: Rollup) -> str | Markup:
+    realized = realized_share(r)
+    if realized is not None:
+        return fmt.percent(share(realized))
+    return fmt.na(WHY_NA["benefits_planned"] if r.benefits_planned is None else "no financial benefit planned")
 
 
 def realized_share(r: Rollup) -> float | None:
@@ -60,7 +68,7 @@ def benefits_page(a: Analysis) -> str:
         [
             (na_or(fmt.money(t.benefits_planned, cur, compact=True), "benefits_planned"), "financial benefits planned"),
             (na_or(fmt.money(t.benefits_realized, cur, compact=True), "benefits_realized"), "realized so far"),
-            (fmt.percent(share(realized_share(t))), "realized"),
+            (_realized_percent(t), "realized"),
             (str(len(entries)), "benefits recorded"),
             (str(overdue), "overdue: due date passed, not realized in full"),
         ]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .blocks import BLOCK_START, html_block
-from .markup import Markup, tag
+from .markup import Markup, in_script, tag
 from .md import page_scripts
 
 if TYPE_CHECKING:
@@ -983,7 +983,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: Marku
     The spec travels as JSON in a non-executable script element; "<", ">" and "&" are escaped in it so that
     no text from the data can close the element. `data_table` is bare HTML (md.table_html), not a block."""
     assert data_table is None or BLOCK_START not in data_table, "a block inside a block ends the outer one early"
-    payload = spec_json(spec).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    payload = in_script(spec_json(spec))
     summary = " ".join(summary.split())
     details = tag("details", DATA_TABLE, _NEWLINE, data_table) if data_table else ""
     return html_block(
@@ -992,8 +992,7 @@ def chart_block(name: str, spec: dict[str, Any], summary: str, data_table: Marku
             _NEWLINE,
             tag("div", class_="pmo-chart", id=f"chart-{name}", role="img", aria_label=summary),
             _NEWLINE,
-            # The JSON is escaped above for the script element, where HTML's character references mean nothing.
-            tag("script", Markup(payload), type="application/json", class_="pmo-chart-spec", data_for=f"chart-{name}"),
+            tag("script", payload, type="application/json", class_="pmo-chart-spec", data_for=f"chart-{name}"),
             _NEWLINE,
             tag("figcaption", summary),
             _NEWLINE,

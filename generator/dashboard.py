@@ -11,7 +11,7 @@ from .cockpit import Figure, figure_tiles, key_figures, rag_counts, risk_figure
 from .kpi import RAGS
 from .md import table_html
 from .model import PHASES
-from .rollups import KINDS
+from .rollups import KINDS, WHY_NA
 from .text import plain
 
 if TYPE_CHECKING:
@@ -75,29 +75,36 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
     """Run versus change: budget and spend to date per kind of work, with shares of each total."""
     cur = a.settings.currency
     data = []
-    for measure, values in (("Budget", r.budget_by_kind), ("Spent to date", r.spent_by_kind)):
+    spent = r.spent_by_kind
+    measures = [("Budget", r.budget_by_kind), *([("Spent to date", spent)] if spent is not None else [])]
+    for measure, values in measures:
         total = sum(values.values())
         for kind in KINDS:
             share_of = values[kind] / total if total else None
             data.append({"kind": kind.capitalize(), "measure": measure, "amount": values[kind], "share": share_of})
+    no_spend = fmt.na(WHY_NA["spent"])
     rows = [
         (
             kind.capitalize(),
             str(r.by_kind[kind]),
-            fmt.money(r.budget_by_kind[kind], cur),
+            fmt.money(r.budget_by_kind[kind], cur, compact=True),
             fmt.percent(_percent_of(r.budget_by_kind, kind), 1),
-            fmt.money(r.spent_by_kind[kind], cur),
-            fmt.percent(_percent_of(r.spent_by_kind, kind), 1),
+            fmt.money(spent[kind], cur, compact=True) if spent is not None else no_spend,
+            fmt.percent(_percent_of(spent, kind), 1) if spent is not None else no_spend,
         )
         for kind in KINDS
     ]
     headers = ["Work", "Projects", "Budget, not cancelled", "Share", "Spent to date", "Share"]
-    change, run = (_percent_of(r.spent_by_kind, kind) for kind in KINDS)
-    summary = "Run versus change: " + (
-        f"{fmt.percent(change, 0)} of the money spent to date went to change work, {fmt.percent(run, 0)} to run."
-        if change is not None and run is not None
-        else "nothing is spent yet."
-    )
+    change, run = (_percent_of(spent, kind) if spent is not None else None for kind in KINDS)
+    if spent is None:
+        summary = f"Run versus change: budget only; spend is n/a: {WHY_NA['spent']}."
+    elif change is not None and run is not None:
+        summary = (
+            f"Run versus change: {fmt.percent(change, 0)} of the money spent to date went to change work, "
+            f"{fmt.percent(run, 0)} to run."
+        )
+    else:
+        summary = "Run versus change: nothing is spent yet."
     spec = inline("spend", "Run versus change", {"spend": data}, autosize=FIT_X)
     return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrrr"))
 

@@ -274,9 +274,10 @@ def _verdict_text(was: Verdict | None, now: Verdict, row: Row, rules_was: RagRul
     # the threshold passed: on the way down the one of the level reached, on the way up the one just above it
     crossed = now.rag if worse else RAGS[now.level + 1]
     limit, limit_before = getattr(getattr(rules_now, kpi), crossed), getattr(getattr(rules_was, kpi), crossed)
-    shown = _VERDICT_NAMES[kpi] + " " + _number(kpi, now.value, limit)
-    if was is not None and _number(kpi, was.value, limit) != _number(kpi, now.value, limit):
-        shown = f"{_VERDICT_NAMES[kpi]} {_number(kpi, was.value, limit)} → {_number(kpi, now.value, limit)}"
+    value = fmt.beside_threshold(kpi, now.value, limit)
+    shown = f"{_VERDICT_NAMES[kpi]} {value}"
+    if was is not None and (before := fmt.beside_threshold(kpi, was.value, limit)) != value:
+        shown = f"{_VERDICT_NAMES[kpi]} {before} → {value}"
     if fmt.missing(now.value):
         return f"{shown}: {why_undefined(kpi, row)}, so it gives no verdict"
     if kpi == "slip_days":
@@ -284,21 +285,8 @@ def _verdict_text(was: Verdict | None, now: Verdict, row: Row, rules_was: RagRul
         relation = ("at" if now.value == limit else "over") if worse else "back under"
     else:
         relation = "below" if worse else ("back at" if now.value == limit else "back above")
-    moved = f" (was {_number(kpi, limit_before, limit_before)})" if limit_before != limit else ""
-    return f"{shown}, {relation} the {crossed} threshold {_number(kpi, limit, limit)}{moved}"
-
-
-def _number(kpi: str, value: float, limit: float) -> str:
-    """A ratio to two decimals, or as many more as it takes not to look equal to the threshold it is compared with."""
-    if fmt.missing(value):
-        return fmt.NA
-    if kpi == "slip_days":
-        return fmt.number(value)
-    for decimals in (2, 3, 4):
-        text = f"{value:.{decimals}f}"
-        if value == limit or text != f"{limit:.{decimals}f}":
-            break
-    return text
+    moved = f" (was {fmt.beside_threshold(kpi, limit_before, limit_before)})" if limit_before != limit else ""
+    return f"{shown}, {relation} the {crossed} threshold {fmt.beside_threshold(kpi, limit, limit)}{moved}"
 
 
 def _report(was: Row, now: Row, head: Analysis) -> list[Reason]:

@@ -107,3 +107,17 @@ def na(reason: str | Markup) -> Markup:
     """An undefined KPI, with its reason on hover and for screen readers: visible text that pmo.css shows
     only on hover, never a title (the theme shows a title as HTML, and the reason may be data text)."""
     return tag("span", NA, tag("span", " (", reason, ")", class_="pmo-na-why"), class_="pmo-na")
+
+
+def beside_threshold(kpi: str, value: float, limit: float) -> str:
+    """A KPI compared with its threshold: days as a number; a ratio to two decimals, or as many more as it takes
+    not to look equal to the threshold (0.949 is below 0.95, "0.95" would say it is not)."""
+    if missing(value):
+        return NA
+    if kpi == "slip_days":
+        return number(value)
+    for decimals in (2, 3, 4):
+        text = f"{value:.{decimals}f}"
+        if value == limit or text != f"{limit:.{decimals}f}":
+            break
+    return text

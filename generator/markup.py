@@ -141,5 +141,10 @@ def script_json(value: object, **attrs: object) -> Markup:
     """`value` as strict JSON in a `<script type="application/json">` element. HTML's character references mean
     nothing inside a script element, so "<", ">" and "&" are written as JSON escapes instead: no text from the
     data can close the element (`</script>`) or open a comment in it."""
-    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_SCRIPT_SAFE)
-    return tag("script", trusted(payload), type="application/json", **attrs)
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return tag("script", in_script(payload), type="application/json", **attrs)
+
+
+def in_script(json_text: str) -> Markup:
+    """JSON text made safe inside a script element (see script_json), for JSON serialized its own way."""
+    return trusted(json_text.translate(_SCRIPT_SAFE))

@@ -347,7 +347,7 @@ class Person(Strict):
     name: Text = _doc("The person's full name, as shown on pages.", "Mei Chen")
     role: Text = _doc("The person's role or job title.", "Chief nursing information officer", default="")
     team: Id | None = _doc("The id of the team (below) the person belongs to.", "web-platform", default=None)
-    email: Text | None = _doc("The person's e-mail address.", "m.chen@northwind.example", default=None)
+    email: Text | None = _doc("The person's e-mail address.", "m.chen@example.org", default=None)
 
 
 class Team(Strict):

@@ -352,7 +352,9 @@ def _program_table(a: Analysis, here: str) -> str:
                 plain(a.person_name(program.manager)),
                 str(len(ids)),
                 _health(a, ids),
-                fmt.money(sum(a.rows[pid]["bac"] for pid in ids if a.rows[pid]["phase"] != "cancelled"), cur),
+                fmt.money(
+                    sum(a.rows[pid]["bac"] for pid in ids if a.rows[pid]["phase"] != "cancelled"), cur, compact=True
+                ),
             )
         )
     headers = ["Program", "Manager", "Projects", "Active projects by RAG", "Budget, not cancelled"]

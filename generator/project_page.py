@@ -165,7 +165,8 @@ def derived_reason(a: Analysis, row: Row) -> str:
         if verdict.kpi == "slip_days":
             crossed.append(f"the finish slipped {int(verdict.value)} days, {limit:g} or more ({verdict.rag})")
         else:
-            crossed.append(f"{verdict.kpi.upper()} {fmt.ratio(verdict.value)} is below {limit:g} ({verdict.rag})")
+            value = fmt.beside_threshold(verdict.kpi, verdict.value, limit)
+            crossed.append(f"{verdict.kpi.upper()} {value} is below {limit:g} ({verdict.rag})")
     return "because " + "; ".join(crossed) if crossed else "SPI, CPI and schedule slip are within their thresholds"
 
 

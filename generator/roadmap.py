@@ -51,11 +51,12 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
         groups.setdefault(a.rows[pid]["program"], []).append(pid)
     order = sorted(groups, key=lambda program: (programs[program].name, program))
     grouped = len(order) > 1  # the table says each project's program when there are several
-    labels = _row_labels(a, active, [programs[p].name for p in order])
+    labels, header_labels = _row_labels(a, active, order)
     rows: list[dict[str, Any]] = []
     milestones, table_rows = [], []
     for program in order:
-        rows.append({"row": labels[program], "header": programs[program].name})
+        header = header_labels[program]
+        rows.append({"row": header, "header": header})  # the spec styles a row whose label is a header's
         for pid in groups[program]:
             rows.append(_project_row(a, pid, labels[pid], page))
             for m in a.project(pid).milestones:
@@ -74,15 +75,14 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
     return chart_block(name, spec, summary, data) + note
 
 
-def _row_labels(a: Analysis, active: list[str], headers: list[str]) -> dict[str, str]:
-    """A distinct label per row, keyed by project or program id: the chart's rows are its labels, so a project
-    sharing its name with another project or with a program header gets its id added."""
-    names = Counter([a.rows[pid]["name"] for pid in active] + headers)
-    labels = {pid: a.rows[pid]["name"] + (f" ({pid})" if names[a.rows[pid]["name"]] > 1 else "") for pid in active}
-    for program in {a.rows[pid]["program"] for pid in active}:
-        name = a.portfolio.programs[program].name
-        labels[program] = name + (f" ({program})" if names[name] > 1 else "")
-    return labels
+def _row_labels(a: Analysis, active: list[str], programs: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """A distinct label per row, for projects and for program headers apart (a program may share its id with a
+    project): the chart's rows are its labels, so a name shared by two rows gets its id added."""
+    named = {program: a.portfolio.programs[program].name for program in programs}
+    names = Counter([a.rows[pid]["name"] for pid in active] + list(named.values()))
+    projects = {pid: a.rows[pid]["name"] + (f" ({pid})" if names[a.rows[pid]["name"]] > 1 else "") for pid in active}
+    headers = {program: name + (f" (program {program})" if names[name] > 1 else "") for program, name in named.items()}
+    return projects, headers
 
 
 def _project_row(a: Analysis, pid: str, label: str, page: str) -> dict[str, Any]:

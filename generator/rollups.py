@@ -41,7 +41,7 @@ class Rollup:
     within_budget: float | None
     within_schedule: float | None
     budget_by_kind: dict[str, float]  # not cancelled
-    spent_by_kind: dict[str, float]
+    spent_by_kind: dict[str, float] | None  # None with no actual cost known (WHY_NA["spent"])
     benefits_planned: float | None  # financial benefits only: other kinds have their own units
     benefits_realized: float | None
     open_risks: int | None  # None when no project records any risk, open or closed
@@ -157,7 +157,7 @@ def from_sums(s: pd.Series) -> Rollup:
         within_budget=ratio("within_budget", "budget_defined"),
         within_schedule=ratio("within_schedule", "schedule_defined"),
         budget_by_kind={kind: float(s[f"budget:{kind}"]) for kind in KINDS},
-        spent_by_kind={kind: float(s[f"spent:{kind}"]) for kind in KINDS},
+        spent_by_kind={kind: float(s[f"spent:{kind}"]) for kind in KINDS} if s["spent_known"] else None,
         benefits_planned=known("benefits_planned", "benefits_known"),
         benefits_realized=known("benefits_realized", "benefits_known"),
         open_risks=int(s["open_risks"]) if s["risks_known"] else None,

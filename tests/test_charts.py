@@ -71,6 +71,31 @@ def test_the_roadmap_is_one_chart_grouped_by_program_with_baselines_and_links(an
     assert any("href" in layer["encoding"] for layer in spec["layer"])
 
 
+def test_a_program_named_or_keyed_like_its_project_keeps_both_rows(tmp_path) -> None:
+    """A program may share its id and its name with one of its projects: the project keeps its own row under the
+    header, and the header, told apart by its id, is still styled as one."""
+    import shutil
+
+    from generator.roadmap import roadmap_page
+
+    data = shutil.copytree(MINI, tmp_path / "data")
+    (data / "programs" / "front-door.yaml").rename(data / "programs" / "crm.yaml")
+    for project in (data / "projects").glob("*.yaml"):
+        project.write_text(project.read_text().replace("program: front-door", "program: crm"))
+    a = prepare(read_portfolio(data), "org")
+    crm = a.rows["crm"]["name"]
+    program = data / "programs" / "crm.yaml"
+    program.write_text(program.read_text().replace("name: Digital front door", f"name: {crm}"))
+    a = prepare(read_portfolio(data), "org")
+    rows = specs(roadmap_page(a))[0]["datasets"]["rows"]
+    labels = [r["row"] for r in rows]
+    assert len(labels) == len(set(labels)) == 1 + sum(1 for row in a.rows.values() if row["active"])
+    (header,) = [r for r in rows if "header" in r]
+    assert header == {"row": f"{crm} (program crm)", "header": f"{crm} (program crm)"}
+    (project,) = [r for r in rows if r.get("href") == "../projects/crm/"]
+    assert project["row"] == f"{crm} (crm)"
+
+
 def test_every_roadmap_shares_the_portfolio_time_axis(analysis) -> None:
     from generator.charts import utc_ms
     from generator.portfolio_pages import program_page

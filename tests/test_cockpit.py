@@ -298,3 +298,13 @@ def test_summary_card_says_na_and_why(portfolio: Portfolio) -> None:
     assert "none planned" in items["Next milestone"]
     held = card_items(summary_card(a, withheld, a.rows["held"]))
     assert "Withheld by the source: Exempt under Section 43" in held["Schedule slip"]
+
+
+def test_a_ratio_just_below_its_threshold_never_reads_as_equal_to_it(analysis: Analysis) -> None:
+    from generator.project_page import derived_reason
+
+    red = analysis.settings.rag.spi.red
+    row = {**analysis.rows["ehr-upgrade"], "spi": red - 0.0001, "cpi": 1.0, "slip_days": 0}
+    assert f"SPI {red - 0.0001:.4f} is below {red:g} (red)" in derived_reason(analysis, row)  # not "0.85 is below 0.85"
+    assert fmt.beside_threshold("spi", 0.93, 0.95) == "0.93" and fmt.beside_threshold("spi", 0.949, 0.95) == "0.949"
+    assert fmt.beside_threshold("slip_days", 28.0, 14) == "28" and fmt.beside_threshold("spi", None, 0.95) == "n/a"

@@ -138,6 +138,20 @@ def test_a_site_is_built(site: Path) -> None:
     assert len(values) == 6 and all(v.startswith('<span class="pmo-na">n/a<span class="pmo-na-why"> (') for v in values)
     assert "no project records a financial benefit" in home and "status report with its actual cost" in home
     assert "spent of £494.2 bn budget of active projects" in home  # not £494,181.0 M
+    # the run-versus-change table and chart say n/a for spend too, not £0 or "nothing spent" (the run budget's £0 is
+    # real: no project is run work)
+    assert "nothing is spent" not in home
+    benefits = (out / "benefits" / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(
+        r'<div class="pmo-tile"><span class="pmo-tile-value">(.*?)</span><span class="pmo-tile-label">', benefits
+    )
+    assert (
+        tiles[2]
+        == '<span class="pmo-na">n/a<span class="pmo-na-why"> (no project records a financial benefit)</span></span>'
+    )
+    assert home.count("<td>£0</td>") == 1
+    assert "<td>£494.2 bn</td>" in home and "494,181" not in home  # the summary tables read as people write too
+    assert "spend is n/a: no project has a status report with its actual cost" in home
 
 
 ORGANIZATION = "UK Government major projects"  # mapping.yaml's organization: the title reads "… IT portfolio"
