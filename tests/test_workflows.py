@@ -25,6 +25,7 @@ DEFAULT_ACTIONLINT = (
 )
 README_INSTALL, README_TESTS = "python3 -m pip install -e '.[test]'", "python3 -m pytest -n auto"
 LOCKED_INSTALL = ("python3 -m pip install -r .ci/requirements-uv.txt", "uv sync --locked")
+CHECK = "bash .ci/check"  # everything CI checks, as a contributor runs it
 
 
 def actionlint() -> list[str]:
@@ -124,7 +125,10 @@ def test_ci_runs_the_readme_test_command_in_a_new_environment_then_the_lowest_ve
     assert f"{README_INSTALL} && {README_TESTS}" in (ROOT / "README.md").read_text()
     newest = script[script.index("    newest)") : script.index("    lowest)")]
     assert 'python3 -m venv "$venv"' in newest and '. "$venv/bin/activate"' in newest  # nothing reused
-    assert newest.index(README_INSTALL) < newest.index(".ci/versions.py newest") < newest.index(README_TESTS)
+    assert newest.index(README_INSTALL) < newest.index(".ci/versions.py newest") < newest.index(CHECK)
+    assert (ROOT / ".ci" / "check").read_text().rstrip().endswith(f'{README_TESTS} "$@"')  # after the lints
+    locked = script[script.index("    locked)") : script.index("    *)")]
+    assert locked.index(".ci/versions.py locked") < locked.index(CHECK)  # what pull requests run
     assert "--resolution lowest-direct" in script and "uv sync --locked --extra test" in script
     assert 'runs=("${@:-newest}")' in script and "runs+=(lowest)" in script  # both by default
     assert "uv lock --check" in script and 'failed+=("$name")' in script  # every run runs; a stale lock fails
@@ -188,3 +192,57 @@ def test_the_pull_request_diff_runs_in_this_repository(in_root: Path) -> None:
     result = CliRunner().invoke(main, ["diff", "HEAD"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Changes from HEAD to the working tree")
+
+
+def fake_check(tmp_path: Path, pyproject: str, failing: str = "") -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """.ci/check run in a copy of the repository's skeleton, with a `python3` and a `lint-imports` that only log
+    their arguments (and fail on the one named `failing`): the steps it runs, in order."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(ROOT / ".ci" / "check", tmp_path / ".ci" / "check")
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    tools, log = tmp_path / "bin", tmp_path / "log"
+    tools.mkdir()
+    for name in ("python3", "lint-imports"):
+        tool = tools / name
+        tool.write_text(
+            "#!/bin/sh\n"
+            f'if [ "$1" = -c ]; then echo "{tools}"; exit 0; fi\n'  # where the environment's scripts are
+            f'echo "{name} $*" >> "{log}"\n' + (f'case "{name} $*" in "{failing}"*) exit 3;; esac\n' if failing else "")
+        )
+        tool.chmod(0o755)
+    environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", str(tmp_path / ".ci" / "check"), "-k", "x"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    return result, [line.strip() for line in log.read_text().splitlines()] if log.exists() else []
+
+
+LINTS = ["python3 -m ruff check .", "python3 -m ruff format --check .", "python3 -m mypy generator"]
+
+
+def test_the_check_runs_every_lint_then_the_tests(tmp_path: Path) -> None:
+    result, ran = fake_check(tmp_path, '[project]\nname = "x"\n')
+    assert result.returncode == 0, result.stderr
+    assert ran == [*LINTS, f"{README_TESTS} -k x"]  # no import-linter contract: no lint-imports
+
+
+def test_the_check_runs_import_linter_once_pyproject_states_the_layers(tmp_path: Path) -> None:
+    result, ran = fake_check(tmp_path, '[tool.importlinter]\nroot_package = "generator"\n')
+    assert result.returncode == 0, result.stderr
+    assert ran == [*LINTS, "lint-imports", f"{README_TESTS} -k x"]
+
+
+def test_the_check_stops_at_the_first_failing_step(tmp_path: Path) -> None:
+    result, ran = fake_check(tmp_path, "", failing="python3 -m ruff format")
+    assert result.returncode == 3 and ran == LINTS[:2]
+    assert "== python3 -m ruff format --check ." in result.stdout  # the step that failed is named
+
+
+def test_the_contributing_guides_name_the_check() -> None:
+    for guide in ("CONTRIBUTING.md", "docs/contributing.md"):
+        assert CHECK in (ROOT / guide).read_text(), guide
