@@ -17,6 +17,23 @@ SAMPLE = ROOT / "portfolio"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files (tests/golden/) from what the code makes now; review them with git diff",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text the code made with tests/golden/`name` (see tests/golden.py); rewrite it with --update-golden."""
+    from .golden import GOLDEN, compare
+
+    update = bool(request.config.getoption("--update-golden"))
+    return lambda name, made: compare(GOLDEN / name, made, update)
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """An editable copy of the small valid portfolio."""

@@ -82,23 +82,12 @@ def test_build_writes_every_page(mini_site: Path) -> None:
 
 
 def test_project_page_content(mini_site: Path) -> None:
+    # what the page says is the golden file tests/golden/mini/projects/crm.md (tests/test_golden.py); here, that
+    # it reaches the built page
     html = (mini_site / "projects/crm/index.html").read_text()
     assert "<title>Patient CRM - " in html
     assert 'class="pmo-rag pmo-rag-red"' in html  # derived: SPI 0.80
-    for text in (
-        "Design sign-off",
-        "2026-02-12",
-        "+12 d",
-        "Vendor capacity",
-        "Add SMS reminders",
-        "Fewer call-centre contacts",
-        "Vendors need a named lead.",
-        "Identity platform",
-        "€112,500",
-        "0.80",
-        "Design late by ten days.",
-    ):
-        assert text in html, text
+    assert "Design late by ten days." in html and "Vendors need a named lead." in html
     identity = (mini_site / "projects/identity/index.html").read_text()
     assert "depends on this project" in identity and 'href="../../projects/crm/"' in identity
 
