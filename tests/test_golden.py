@@ -14,7 +14,7 @@ import pytest
 
 from generator.pipeline import read_portfolio, site_tree
 
-from .conftest import MINI, SAMPLE
+from .conftest import MINI, ROOT, SAMPLE
 from .golden import GOLDEN, compare
 from .test_charts import specs
 
@@ -80,3 +80,8 @@ def test_a_missing_golden_file_fails_and_update_writes_the_bytes_as_made(tmp_pat
     assert path.read_bytes() == b"{}\r\n"  # no newline translation, on any system
     with pytest.raises(pytest.fail.Exception, match="differs"):
         compare(path, "{}\n", update=False)  # byte for byte: another line ending is a difference
+
+
+def test_the_contributing_guide_says_how_to_update_them() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    assert "python3 -m pytest tests/test_golden.py --update-golden" in guide and "git diff tests/golden" in guide
