@@ -1,9 +1,9 @@
-"""Browser suite fixtures: two built sites served on 127.0.0.1, one Chromium per session, one context per test.
+"""Browser suite fixtures: built sites served on 127.0.0.1, one Chromium per session, one context per test.
 
 Needs Debian's Chromium (/usr/bin/chromium, or the path in PMO_CHROMIUM), the `playwright` Python package (its
-own browser download is never used) and axe-core from the npm registry (AXE_CORE_JS, or the default install
-that `.ci/run` makes). Without them the tests are skipped, but when CI is set they fail: CI must not go green
-on a browser suite that never ran.
+own browser download is never used), axe-core from the npm registry (AXE_CORE_JS, or the default install that
+`.ci/run` makes) and, for the Zensical site, `zensical` (the test extra installs it). Without them the tests are
+skipped, but when CI is set they fail: CI must not go green on a browser suite that never ran.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -112,6 +114,35 @@ def build(data: Path, out: Path, audience: str) -> Path:
     return out
 
 
+def zensical_command() -> str | None:
+    """The `zensical` of this Python's environment (the test extra installs it), else one on the PATH."""
+    return shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+
+
+def zensical_version(command: str) -> str:
+    """ "Zensical 0.0.73": the release a failure names, as the Zensical a developer runs may be another."""
+    run = subprocess.run([command, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    return f"Zensical {run.stdout.strip() or '(version unknown)'}"
+
+
+def build_with_zensical(data: Path, folder: Path, audience: str) -> Path:
+    """`pmo generate` into folder/tree, then `zensical build` there, as a user moving off MkDocs would run them."""
+    command = zensical_command()
+    if command is None:
+        unavailable("zensical is not installed (pip install -e '.[test]')")
+    tree = folder / "tree"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = CliRunner().invoke(main, ["generate", "--data", str(data), "--out", str(tree), "--audience", audience])
+    assert result.exit_code == 0, result.output
+    built = subprocess.run([command, "build"], cwd=tree, capture_output=True, text=True, timeout=600, check=False)
+    # a failed build fails every test that needs the site, with Zensical's own words on what it could not do
+    assert built.returncode == 0, (
+        f"{zensical_version(command)} cannot build the `pmo generate` tree:\n{built.stdout}{built.stderr}"
+    )
+    return tree / "site"
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # the browser's own events report what matters
         pass
@@ -142,6 +173,13 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The embedded sample portfolio, built for the organization, served on a free local port."""
     out = build(SAMPLE, tmp_path_factory.mktemp("browser-sample") / "site", "org")
     yield from serve("sample", out)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The sample portfolio as `pmo generate` writes it for the organization, built by Zensical instead of MkDocs."""
+    out = build_with_zensical(SAMPLE, tmp_path_factory.mktemp("browser-zensical"), "org")
+    yield from serve("zensical", out)
 
 
 @pytest.fixture(scope="session")
