@@ -10,26 +10,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import export
-from . import portfolio_pages as pages
-from .benefits_page import BENEFITS, benefits_page
-from .capacity_page import CAPACITY, capacity_page, team_page
-from .changes_page import CHANGES, Changes, changes_page
-from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
+from .charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
-from .handbook import HANDBOOK, add_handbook
-from .md import objective_path, program_path, project_path, request_path, team_path
-from .performance import PERFORMANCE, performance_page
-from .prioritization import PRIORITIZATION, prioritization_page
-from .project_page import project_page
-from .risks_page import RISKS, risks_page
-from .roadmap import ROADMAP, roadmap_page
-from .templates import TEMPLATES, download_templates, known_from
+from .handbook.book import HANDBOOK, add_handbook
+from .io import export
+from .io.templates import TEMPLATES, download_templates, known_from
+from .pages import portfolio as pages
+from .pages.benefits import BENEFITS, benefits_page
+from .pages.capacity import CAPACITY, capacity_page, team_page
+from .pages.changes import CHANGES, Changes, changes_page
+from .pages.performance import PERFORMANCE, performance_page
+from .pages.prioritization import PRIORITIZATION, prioritization_page
+from .pages.project import project_page
+from .pages.risks import RISKS, risks_page
+from .pages.roadmap import ROADMAP, roadmap_page
+from .widgets.md import objective_path, program_path, project_path, request_path, team_path
 
 if TYPE_CHECKING:
-    from .analyse import Analysis
-    from .cockpit import Previous
-    from .gitdata import DataChange
+    from .analytics.analyse import Analysis
+    from .io.gitdata import DataChange
+    from .pages.cockpit import Previous
 
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSETS = "assets/pmo"
