@@ -15,7 +15,7 @@ from .data.validate import Portfolio, validate_portfolio
 from .pages.changes import Changes
 from .pages.cockpit import Previous
 from .pages.portfolio import HOME
-from .site import SiteExtras, SiteTree, build_tree, check_clashes
+from .site import SiteExtras, build_tree, check_clashes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .io.gitdata import DataChange
     from .pages.changes import Baseline
+    from .pages.tree import SiteTree
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .pages.prioritization import PRIORITIZATION, prioritization_page
 from .pages.project import project_page
 from .pages.risks import RISKS, risks_page
 from .pages.roadmap import ROADMAP, roadmap_page
+from .pages.tree import SiteTree
 from .widgets.md import objective_path, program_path, project_path, request_path, team_path
 
 if TYPE_CHECKING:
@@ -41,23 +42,6 @@ THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
 NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/", "teams/")
-
-
-@dataclass
-class SiteTree:
-    """The generated part of the docs tree: src path → Markdown, handbook files to copy, assets."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    assets: dict[str, bytes] = field(default_factory=dict)
-    edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
-    # Pages the theme's search indexes section by section, like hand-written ones: the handbook's pages,
-    # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
-    theme_search: set[str] = field(default_factory=set)
-    nav: list[Any] = field(default_factory=list)
-
-    def paths(self) -> list[str]:
-        return sorted({*self.pages, *self.copies, *self.assets})
 
 
 @dataclass(frozen=True)

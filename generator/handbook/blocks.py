@@ -14,12 +14,14 @@ from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, attributes, escape, join, tag
 from ..widgets.md import heading, link, paragraph, table, table_html
 from ..widgets.text import plain
+from .context import HANDBOOK
 from .glossary import ABBREVIATIONS
 from .tasks import KEY_TASKS, ROLES
+from .templates import TEMPLATES
 
 if TYPE_CHECKING:
     from ..data.model import Settings, Threshold
-    from .book import Context
+    from .context import Context
 
 _CODE = re.compile(r"`([^`]+)`")
 
@@ -169,9 +171,6 @@ def raci(context: Context, args: dict[str, str]) -> str:
 
 
 def key_tasks(context: Context, args: dict[str, str]) -> str:
-    from .book import HANDBOOK
-    from .templates import TEMPLATES
-
     rows = []
     for task in KEY_TASKS:
         templates = join(

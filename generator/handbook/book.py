@@ -16,22 +16,24 @@ become a page). Names starting with "." or "_" are otherwise not published.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..data.regular import refuse_special_files
 from ..errors import ConfigurationError
-from ..widgets.markup import Markup, escape
-from ..widgets.md import link
+from . import blocks
+from .context import HANDBOOK, Context, MarkerError, download_name
+from .lessons import lessons_library
+from .registers import register_files
+from .roles import role_holders
+from .templates import template, templates_table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
     from ..analytics.analyse import Analysis
-    from ..site import SiteTree
+    from ..pages.tree import SiteTree
 
-HANDBOOK = "handbook"
 DOWNLOADS = "_files"
 _UNORDERED = 10_000
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -41,38 +43,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 
 
-class MarkerError(Exception):
-    """A marker's arguments are wrong; the handbook reports it with the file and line."""
-
-
-@dataclass
-class Context:
-    """What a marker's renderer may use: the analysis, the page it renders into, and the handbook around it."""
-
-    analysis: Analysis
-    tree: SiteTree
-    page: str  # the page's path in the site, e.g. "handbook/kpis.md"
-    pages: frozenset[str]  # every page of the handbook, as paths in the site
-    cache: dict[str, Any] = field(default_factory=dict)  # shared by the markers of one build
-
-    def handbook_link(self, target: str, text: str | Markup) -> Markup:
-        """A link to a handbook page given by its path in the handbook ("kpis.md#spi"); only the text when the
-        handbook has no such page (the handbook folder is the organization's own and may lack it)."""
-        path, _, anchor = target.partition("#")
-        site_path = f"{HANDBOOK}/{path}"
-        return link(self.page, site_path, text, anchor) if site_path in self.pages else escape(text)
-
-    def has_page(self, target: str) -> bool:
-        return f"{HANDBOOK}/{target.partition('#')[0]}" in self.pages
-
-
 def _markers() -> dict[str, Callable[[Context, dict[str, str]], str]]:
-    # imported when used: the renderers' modules import this one (HANDBOOK, MarkerError, Context)
-    from . import blocks as blocks
-    from .lessons import lessons_library
-    from .roles import role_holders
-    from .templates import template, templates_table
-
     return {
         "abbreviations": blocks.abbreviations,
         "key-tasks": blocks.key_tasks,
@@ -142,8 +113,6 @@ def add_handbook(tree: SiteTree, analysis: Analysis, root: Path) -> list[Any]:
     pages: dict[str, Path] = {}
     refuse_special_files(root, "the handbook")
     nav = _walk(tree, root, root, pages)
-    from .registers import register_files
-
     tree.assets.update(register_files(analysis))
     known = frozenset(pages)
     cache: dict[str, Any] = {}
@@ -179,11 +148,6 @@ def _walk(tree: SiteTree, root: Path, folder: Path, pages: dict[str, Path]) -> l
             tree.copies[rel] = path
             tree.edit_sources[rel] = path
     return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
-
-
-def download_name(name: str) -> str:
-    """The published name of a download: a Markdown file would become a page, so it gets a .txt suffix."""
-    return f"{name}.txt" if name.endswith(".md") else name
 
 
 def _add_downloads(tree: SiteTree, root: Path, folder: Path) -> None:

@@ -19,7 +19,7 @@ from ..widgets.text import plain
 
 if TYPE_CHECKING:
     from ..data.model import Lesson
-    from .book import Context
+    from .context import Context
 
 # category → (title, the handbook page it concerns, as a path in the handbook with an optional anchor)
 LESSON_CATEGORIES: dict[str, tuple[str, str]] = {

@@ -12,12 +12,12 @@ from ..widgets import fmt
 from ..widgets.markup import Markup, join, tag
 from ..widgets.md import link, paragraph, program_path, project_path, table, team_path
 from ..widgets.text import plain
-from .book import MarkerError
+from .context import MarkerError
 from .tasks import ROLES, find_role
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
-    from .book import Context
+    from .context import Context
     from .tasks import Role
 
 _FINISHED = frozenset({"closed", "cancelled"})

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, escape, join, tag
 from ..widgets.md import page_url, table, table_html
-from .book import HANDBOOK, MarkerError, download_name
+from .context import HANDBOOK, MarkerError, download_name
 from .registers import BY_FILE, HELP, allowed
 from .tasks import KEY_TASKS
 
 if TYPE_CHECKING:
-    from .book import Context
+    from .context import Context
 
 FILES = f"{HANDBOOK}/templates/files"
 

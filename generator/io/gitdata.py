@@ -342,16 +342,16 @@ def portfolio_at(root: Path, revision: str, path: str, label: str | None = None)
     """The data folder `path` as it was at `revision`, validated. Problems name their files as git does,
     `label:path/to/file.yaml` (label: the revision as given). Raises UnknownRevision for an unknown revision,
     GitError when git cannot give the folder, PortfolioError for invalid data, links and submodules included."""
-    from ..data.load import display_path
+    from ..data.load import display_path, load_portfolio
+    from ..data.validate import validate_portfolio
     from ..errors import PortfolioError
-    from ..pipeline import read_portfolio
 
     label = label or revision
     commit = resolve(root, revision)
     with tempfile.TemporaryDirectory(prefix="pmo-revision-") as tmp:
         folder = extract(root, commit, path, Path(tmp), label)
         try:
-            return read_portfolio(folder)
+            return validate_portfolio(load_portfolio(folder))  # as pipeline.read_portfolio reads it
         except PortfolioError as exc:
             bases = [f"{base}{os.sep}" for base in (str(Path(tmp)), display_path(Path(tmp)))]
 
