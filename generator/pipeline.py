@@ -14,7 +14,7 @@ from .data.regular import refuse_special_files
 from .data.validate import Portfolio, validate_portfolio
 from .pages.changes import Changes
 from .pages.cockpit import Previous
-from .pages.portfolio import HOME
+from .pages.urls import HOME
 from .site import SiteExtras, build_tree, check_clashes
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ from generator.analytics.diff import (
     to_markdown,
 )
 from generator.cli import main
-from generator.pages.changes import CHANGES, Baseline
+from generator.pages.changes import Baseline
+from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.widgets.blocks import unmark
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from generator.analytics.diff import DATA, TIME, RagChange, Reason, compare, to_markdown
 from generator.analytics.kpi import RAGS, rag_verdicts
 from generator.cli import main
-from generator.pages.changes import CHANGES, Baseline
+from generator.pages.changes import Baseline
+from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.widgets.blocks import unmark
 

@@ -118,9 +118,9 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     bac, ac = frame["bac"], frame["ac"]
     pv = bac * planned_fraction(frame["elapsed_days"], frame["planned_days"])
     ev = bac * frame["percent_complete"] / 100
-    spi = _ratio(ev, pv)
-    cpi = _ratio(ev, ac)
-    eac = _ratio(bac, cpi)
+    spi = safe_ratio(ev, pv)
+    cpi = safe_ratio(ev, ac)
+    eac = safe_ratio(bac, cpi)
     kpis = frame.assign(
         pv=pv,
         ev=ev,
@@ -131,8 +131,8 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         eac=eac,
         etc=eac - ac,
         vac=bac - eac,
-        tcpi=_ratio(bac - ev, bac - ac),
-        budget_adherence=_ratio(eac * 100, bac),
+        tcpi=safe_ratio(bac - ev, bac - ac),
+        budget_adherence=safe_ratio(eac * 100, bac),
     )
     active = kpis["phase"].isin(ACTIVE_PHASES)
     # A RAG judges delivery in progress: none before the first status report, none once closed or cancelled.
@@ -148,7 +148,7 @@ def add_kpis(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return kpis.assign(derived_rag=derived, rag=rag, active=active, stale=stale)
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def safe_ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator, NaN (never inf) where the denominator is 0 or missing, or so small against the
     numerator that the quotient overflows (a cost of 1e-300 is valid data, not a meaningful divisor)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .kpi import RAGS, _ratio, days_between, derived_rag, planned_fraction
+from .kpi import RAGS, days_between, derived_rag, planned_fraction, safe_ratio
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -68,7 +68,7 @@ def history_frame(projects: Sequence[Project], settings: Settings) -> pd.DataFra
     )
     pv = frame["bac"] * planned_fraction(frame["elapsed_days"], frame["planned_days"])  # the same clamp as kpi.py
     ev = frame["bac"] * frame["percent_complete"] / 100
-    spi, cpi = _ratio(ev, pv), _ratio(ev, frame["ac"])
+    spi, cpi = safe_ratio(ev, pv), safe_ratio(ev, frame["ac"])
     no_slip = pd.Series(0.0, index=frame.index)  # see the module docstring: past forecasts are not recorded
     derived = derived_rag(spi, cpi, no_slip, settings).astype(object).where(spi.notna() | cpi.notna(), None)
     frame = frame.drop(columns=["elapsed_days", "planned_days"])
@@ -154,8 +154,8 @@ def portfolio_trend(history: pd.DataFrame, projects: Sequence[Project], settings
             "pv": pv,
             "ev": ev,
             "ac": ac,
-            "spi": _ratio(ev, pv),
-            "cpi": _ratio(ev, ac),
+            "spi": safe_ratio(ev, pv),
+            "cpi": safe_ratio(ev, ac),
             **counts,
         }
     )

@@ -203,7 +203,7 @@ PHASES: tuple[str, ...] = typing.get_args(Phase)
 ACTIVE_PHASES = frozenset({"planning", "execution", "closing", "on-hold"})
 
 
-def _doc(description: str, *examples: Any, default: Any = PydanticUndefined, **options: Any) -> Any:
+def doc(description: str, *examples: Any, default: Any = PydanticUndefined, **options: Any) -> Any:
     """A field with its description and examples: they reach the JSON Schemas (editor completion and
     hover help) and the commented templates of `pmo new`. Validation is only in the type and `options`."""
     return Field(default, description=description, examples=list(examples), **options)
@@ -232,16 +232,16 @@ class Strict(BaseModel):
 
 
 class Objective(Strict):
-    id: Id = _doc("The objective's id: its page is objectives/<id>/.", "digital-care")
-    name: Text = _doc("The objective's name, as shown on pages.", "Digital patient care")
-    description: Text = _doc("What the objective means (Markdown).", "Patients book, see and share online.", default="")
+    id: Id = doc("The objective's id: its page is objectives/<id>/.", "digital-care")
+    name: Text = doc("The objective's name, as shown on pages.", "Digital patient care")
+    description: Text = doc("What the objective means (Markdown).", "Patients book, see and share online.", default="")
 
 
 class Criterion(Strict):
-    id: CriterionId = _doc("The criterion's id (snake_case): the key in a project's `scores`.", "strategic_fit")
-    name: Text = _doc("The criterion's name, as shown on the Prioritization page.", "Strategic fit")
-    weight: float = _doc("Its weight, more than 0 and at most 1; the weights add up to 1.", 0.35, gt=0, le=1)
-    inverse: Boolean = _doc(
+    id: CriterionId = doc("The criterion's id (snake_case): the key in a project's `scores`.", "strategic_fit")
+    name: Text = doc("The criterion's name, as shown on the Prioritization page.", "Strategic fit")
+    weight: float = doc("Its weight, more than 0 and at most 1; the weights add up to 1.", 0.35, gt=0, le=1)
+    inverse: Boolean = doc(
         "true when a high score is bad (delivery risk, say): it counts as 6 − score.", True, default=False
     )
 
@@ -256,7 +256,7 @@ def _default_criteria() -> list[Criterion]:
 
 
 class Scoring(Strict):
-    criteria: list[Criterion] = _doc(
+    criteria: list[Criterion] = doc(
         "The criteria projects and requests are scored on (1 to 5 each). Default: strategic_fit, value, urgency "
         "and risk (inverse).",
         [
@@ -269,22 +269,22 @@ class Scoring(Strict):
 
 
 class Threshold(Strict):
-    amber: float = _doc(
+    amber: float = doc(
         "From here on amber: an SPI or CPI below it, or a slip of more days than it.", 0.95, ge=0, le=MAX_DAYS
     )
-    red: float = _doc(
+    red: float = doc(
         "From here on red: an SPI or CPI below it, or a slip of more days than it.", 0.85, ge=0, le=MAX_DAYS
     )
 
 
 class RagRules(Strict):
-    spi: Threshold = _doc(
+    spi: Threshold = doc(
         "Schedule performance index thresholds.", {"amber": 0.95, "red": 0.85}, default=Threshold(amber=0.95, red=0.85)
     )
-    cpi: Threshold = _doc(
+    cpi: Threshold = doc(
         "Cost performance index thresholds.", {"amber": 0.95, "red": 0.85}, default=Threshold(amber=0.95, red=0.85)
     )
-    slip_days: Threshold = _doc(
+    slip_days: Threshold = doc(
         "Days the forecast finish may lie after the baseline finish.",
         {"amber": 14, "red": 45},
         default=Threshold(amber=14, red=45),
@@ -292,45 +292,45 @@ class RagRules(Strict):
 
 
 class Funding(Strict):
-    available: Money = _doc("Money available for new work: the cut line on the Prioritization page.", 2500000)
+    available: Money = doc("Money available for new work: the cut line on the Prioritization page.", 2500000)
 
 
 class Settings(Strict):
     """portfolio.yaml: the organization and the rules of the portfolio."""
 
-    organization: Text = _doc(
+    organization: Text = doc(
         "The organization's name: the site's title, header and footer.", "Example Health", min_length=1
     )
-    as_of: IsoDate = _doc("The status date of this reporting period: every KPI is computed at it.", "2026-10-31")
-    currency: Annotated[str, BeforeValidator(_currency)] = _doc(
+    as_of: IsoDate = doc("The status date of this reporting period: every KPI is computed at it.", "2026-10-31")
+    currency: Annotated[str, BeforeValidator(_currency)] = doc(
         "The ISO 4217 code of the currency every amount is in.",
         "EUR",
         "GBP",
         default="EUR",
         json_schema_extra={"pattern": "^[A-Z]{3}$"},
     )
-    fiscal_year_start: Annotated[str, BeforeValidator(_month_day)] = _doc(
+    fiscal_year_start: Annotated[str, BeforeValidator(_month_day)] = doc(
         "The first day of the fiscal year, as MM-DD.",
         "01-01",
         "04-01",
         default="01-01",
         json_schema_extra={"pattern": "^" + _MONTH_DAY.pattern.removeprefix("\\A").removesuffix("\\Z") + "$"},
     )
-    objectives: list[Objective] = _doc(
+    objectives: list[Objective] = doc(
         "The strategic objectives projects and requests align to.",
         [{"id": "digital-care", "name": "Digital patient care"}],
         default=[],
     )
-    scoring: Scoring = _doc(
+    scoring: Scoring = doc(
         "The weighted scoring model that ranks projects and requests.",
         {"criteria": [{"id": "strategic_fit", "name": "Strategic fit", "weight": 1}]},
         default=Scoring(),
     )
-    rag: RagRules = _doc(
+    rag: RagRules = doc(
         "The thresholds of the derived RAG status.", {"spi": {"amber": 0.95, "red": 0.85}}, default=RagRules()
     )
-    funding: Funding | None = _doc("Money available for new work.", {"available": 2500000}, default=None)
-    stale_after_days: int = _doc(
+    funding: Funding | None = doc("Money available for new work.", {"available": 2500000}, default=None)
+    stale_after_days: int = doc(
         "A project whose latest status report is older than this many days is flagged stale.",
         40,
         default=40,
@@ -343,17 +343,17 @@ class Settings(Strict):
 
 
 class Person(Strict):
-    id: PersonId = _doc("The person's id, used wherever a file names a person.", "m.chen")
-    name: Text = _doc("The person's full name, as shown on pages.", "Mei Chen")
-    role: Text = _doc("The person's role or job title.", "Chief nursing information officer", default="")
-    team: Id | None = _doc("The id of the team (below) the person belongs to.", "web-platform", default=None)
-    email: Text | None = _doc("The person's e-mail address.", "m.chen@example.org", default=None)
+    id: PersonId = doc("The person's id, used wherever a file names a person.", "m.chen")
+    name: Text = doc("The person's full name, as shown on pages.", "Mei Chen")
+    role: Text = doc("The person's role or job title.", "Chief nursing information officer", default="")
+    team: Id | None = doc("The id of the team (below) the person belongs to.", "web-platform", default=None)
+    email: Text | None = doc("The person's e-mail address.", "m.chen@example.org", default=None)
 
 
 class Team(Strict):
-    id: Id = _doc("The team's id: its page is teams/<id>/.", "web-platform")
-    name: Text = _doc("The team's name, as shown on pages.", "Web platform")
-    capacity_fte: float = _doc(
+    id: Id = doc("The team's id: its page is teams/<id>/.", "web-platform")
+    name: Text = doc("The team's name, as shown on pages.", "Web platform")
+    capacity_fte: float = doc(
         "What the team can give projects each month, in full-time equivalents.",
         8.5,
         ge=MIN_CAPACITY_FTE,
@@ -362,10 +362,10 @@ class Team(Strict):
 
 
 class People(Strict):
-    people: list[Person] = _doc(
+    people: list[Person] = doc(
         "Everyone the portfolio files name.", [{"id": "m.chen", "name": "Mei Chen", "role": "Sponsor"}], min_length=1
     )
-    teams: list[Team] = _doc(
+    teams: list[Team] = doc(
         "The delivery teams and their monthly capacity.",
         [{"id": "web-platform", "name": "Web platform", "capacity_fte": 8.5}],
         default=[],
@@ -380,28 +380,28 @@ _VISIBILITY = "org: on the organization-wide site; pmo: only on the PMO's site."
 class Entity(Strict):
     """A file-backed entity: its id is its file name (an `id:` key, if given, must agree)."""
 
-    id: Id = _doc("Optional: the file name is the id. When given, it must equal the file name.", "patient-portal")
-    name: Text = _doc("The name, as shown on every page and in tables.", "Patient portal 2.0", min_length=1)
-    visibility: Visibility = _doc(_VISIBILITY, "org", "pmo", default="org")
+    id: Id = doc("Optional: the file name is the id. When given, it must equal the file name.", "patient-portal")
+    name: Text = doc("The name, as shown on every page and in tables.", "Patient portal 2.0", min_length=1)
+    visibility: Visibility = doc(_VISIBILITY, "org", "pmo", default="org")
 
 
 class Program(Entity):
-    manager: PersonId = _doc("The program manager: a person id from people.yaml.", "j.kowalski")
-    sponsor: PersonId | None = _doc("The program's sponsor: a person id from people.yaml.", "a.rahman", default=None)
-    pmo_analyst: PersonId | None = _doc(
+    manager: PersonId = doc("The program manager: a person id from people.yaml.", "j.kowalski")
+    sponsor: PersonId | None = doc("The program's sponsor: a person id from people.yaml.", "a.rahman", default=None)
+    pmo_analyst: PersonId | None = doc(
         "The PMO analyst who looks after the program: a person id from people.yaml.", "r.mensah", default=None
     )
-    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
-    description: Text = _doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
+    objectives: list[Id] = doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
+    description: Text = doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
 
 
 class Milestone(Strict):
-    name: Text = _doc("What is reached.", "Go-live")
-    baseline: IsoDate = _doc("The approved date.", "2026-11-27")
-    forecast: IsoDate | None = _doc(
+    name: Text = doc("What is reached.", "Go-live")
+    baseline: IsoDate = doc("The approved date.", "2026-11-27")
+    forecast: IsoDate | None = doc(
         "The date now expected, when it differs from the baseline.", "2027-01-29", default=None
     )
-    actual: IsoDate | None = _doc("The date it was reached.", "2027-01-29", default=None)
+    actual: IsoDate | None = doc("The date it was reached.", "2027-01-29", default=None)
 
     @property
     def expected(self) -> dt.date:
@@ -410,90 +410,90 @@ class Milestone(Strict):
 
 
 class StatusReport(Strict):
-    date: IsoDate = _doc("The status date of the report, usually a month end.", "2026-10-31")
-    rag: Rag = _doc("The RAG status the project reports: green, amber or red.", "amber")
-    percent_complete: Percent = _doc("Work done, in percent of the whole (0 to 100).", 58)
-    actual_cost: Money = _doc("Cost to date, in the portfolio's currency.", 760000)
-    satisfaction: float | None = _doc("A stakeholder survey score, 1 to 5.", 3.8, default=None, ge=1, le=5)
-    summary: Text = _doc("What happened and what comes next, in a sentence or two.", "Pilot ward live.", default="")
+    date: IsoDate = doc("The status date of the report, usually a month end.", "2026-10-31")
+    rag: Rag = doc("The RAG status the project reports: green, amber or red.", "amber")
+    percent_complete: Percent = doc("Work done, in percent of the whole (0 to 100).", 58)
+    actual_cost: Money = doc("Cost to date, in the portfolio's currency.", 760000)
+    satisfaction: float | None = doc("A stakeholder survey score, 1 to 5.", 3.8, default=None, ge=1, le=5)
+    summary: Text = doc("What happened and what comes next, in a sentence or two.", "Pilot ward live.", default="")
 
 
 class Item(Strict):
-    visibility: Visibility = _doc(_VISIBILITY, "org", "pmo", default="org")
+    visibility: Visibility = doc(_VISIBILITY, "org", "pmo", default="org")
 
 
 _OPEN = "open or closed."
 
 
 class Risk(Item):
-    id: ItemId = _doc("The risk's id, unique within the project.", "R1")
-    title: Text = _doc("What could happen.", "Key vendor capacity")
-    probability: Score = _doc("How likely, 1 (rare) to 5 (almost certain).", 3)
-    impact: Score = _doc("How bad, 1 (minor) to 5 (severe).", 4)
-    owner: PersonId = _doc("Who manages the risk: a person id.", "a.okafor")
-    status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
-    mitigation: Text = _doc("What is done about it.", "Second vendor on standby.", default="")
+    id: ItemId = doc("The risk's id, unique within the project.", "R1")
+    title: Text = doc("What could happen.", "Key vendor capacity")
+    probability: Score = doc("How likely, 1 (rare) to 5 (almost certain).", 3)
+    impact: Score = doc("How bad, 1 (minor) to 5 (severe).", 4)
+    owner: PersonId = doc("Who manages the risk: a person id.", "a.okafor")
+    status: Literal["open", "closed"] = doc(_OPEN, "open", default="open")
+    mitigation: Text = doc("What is done about it.", "Second vendor on standby.", default="")
 
 
 class Issue(Item):
-    id: ItemId = _doc("The issue's id, unique within the project.", "I1")
-    title: Text = _doc("What is wrong.", "Test environment unstable")
-    severity: Literal["low", "medium", "high", "critical"] = _doc("How serious.", "high")
-    owner: PersonId = _doc("Who resolves it: a person id.", "a.okafor")
-    status: Literal["open", "closed"] = _doc(_OPEN, "open", default="open")
-    due: IsoDate | None = _doc("When it must be resolved.", "2026-11-15", default=None)
+    id: ItemId = doc("The issue's id, unique within the project.", "I1")
+    title: Text = doc("What is wrong.", "Test environment unstable")
+    severity: Literal["low", "medium", "high", "critical"] = doc("How serious.", "high")
+    owner: PersonId = doc("Who resolves it: a person id.", "a.okafor")
+    status: Literal["open", "closed"] = doc(_OPEN, "open", default="open")
+    due: IsoDate | None = doc("When it must be resolved.", "2026-11-15", default=None)
 
 
 class Dependency(Strict):
-    project: Id = _doc("The id of the project this one depends on.", "identity-platform")
-    type: Literal["finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"] = _doc(
+    project: Id = doc("The id of the project this one depends on.", "identity-platform")
+    type: Literal["finish-to-start", "start-to-start", "finish-to-finish", "start-to-finish"] = doc(
         "How the two are linked: finish-to-start means the other project finishes before this one starts.",
         "finish-to-start",
         default="finish-to-start",
     )
-    note: Text = _doc("Why.", "SSO needed before go-live", default="")
+    note: Text = doc("Why.", "SSO needed before go-live", default="")
 
 
 class Change(Item):
-    id: ItemId = _doc("The change request's id, unique within the project.", "CR-3")
-    date: IsoDate = _doc("When it was raised.", "2026-06-12")
-    title: Text = _doc("What changes.", "Add video visits")
-    cost: SignedMoney = _doc("Its effect on cost (negative: a saving).", 120000, default=0)
-    schedule_days: Days = _doc("Its effect on the finish, in days.", 30, default=0)
-    decision: Literal["pending", "approved", "rejected", "deferred"] = _doc(
+    id: ItemId = doc("The change request's id, unique within the project.", "CR-3")
+    date: IsoDate = doc("When it was raised.", "2026-06-12")
+    title: Text = doc("What changes.", "Add video visits")
+    cost: SignedMoney = doc("Its effect on cost (negative: a saving).", 120000, default=0)
+    schedule_days: Days = doc("Its effect on the finish, in days.", 30, default=0)
+    decision: Literal["pending", "approved", "rejected", "deferred"] = doc(
         "The decision taken.", "approved", default="pending"
     )
-    decided_by: Text | None = _doc("Who decided.", "steering-committee", default=None)
+    decided_by: Text | None = doc("Who decided.", "steering-committee", default=None)
 
 
 class Benefit(Item):
-    name: Text = _doc("The benefit.", "Fewer call-centre contacts")
-    kind: Literal["financial", "non-financial"] = _doc(
+    name: Text = doc("The benefit.", "Fewer call-centre contacts")
+    kind: Literal["financial", "non-financial"] = doc(
         "financial (in the portfolio's currency) or non-financial (in `unit`).", "financial", default="financial"
     )
-    planned: Money = _doc("The amount planned.", 400000)
-    realized: Money = _doc("The amount realized so far.", 0, default=0)
-    unit: Text | None = _doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
-    due: IsoDate | None = _doc("When it should be realized in full.", "2027-12-31", default=None)
+    planned: Money = doc("The amount planned.", 400000)
+    realized: Money = doc("The amount realized so far.", 0, default=0)
+    unit: Text | None = doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
+    due: IsoDate | None = doc("When it should be realized in full.", "2027-12-31", default=None)
 
 
 class Resource(Strict):
-    team: Id = _doc("The team id (people.yaml) the work needs.", "web-platform")
-    fte: Fte = _doc("Full-time equivalents needed each month.", 3.0)
-    from_: Month = _doc("The first month, YYYY-MM.", "2026-01", alias="from")
-    to: Month = _doc("The last month, YYYY-MM.", "2026-12")
+    team: Id = doc("The team id (people.yaml) the work needs.", "web-platform")
+    fte: Fte = doc("Full-time equivalents needed each month.", 3.0)
+    from_: Month = doc("The first month, YYYY-MM.", "2026-01", alias="from")
+    to: Month = doc("The last month, YYYY-MM.", "2026-12")
 
 
 class Lesson(Item):
-    category: Id = _doc("The lessons-learned category (an id).", "vendor-management")
-    lesson: Text = _doc("What was learned.", "Fix vendor key staff in the contract.")
-    recommendation: Text = _doc("What to do next time.", "Name key personnel in every contract.", default="")
-    date: IsoDate | None = _doc("When it was recorded.", "2026-12-15", default=None)
+    category: Id = doc("The lessons-learned category (an id).", "vendor-management")
+    lesson: Text = doc("What was learned.", "Fix vendor key staff in the contract.")
+    recommendation: Text = doc("What to do next time.", "Name key personnel in every contract.", default="")
+    date: IsoDate | None = doc("When it was recorded.", "2026-12-15", default=None)
 
 
 class RagOverride(Strict):
-    rag: Rag = _doc("The RAG status that replaces the derived one.", "red")
-    reason: Text = _doc("Why: shown beside the status on every page.", "Vendor insolvency", min_length=1)
+    rag: Rag = doc("The RAG status that replaces the derived one.", "red")
+    reason: Text = doc("Why: shown beside the status on every page.", "Vendor insolvency", min_length=1)
 
 
 # Fields a published register may withhold (freedom-of-information exemptions and the like). The first
@@ -503,80 +503,80 @@ WITHHELD_REQUIRED = ("start", "finish", "budget")
 
 
 class Project(Entity):
-    program: Id = _doc("The program the project belongs to: a program id.", "digital-front-door")
-    kind: Literal["change", "run"] = _doc(
+    program: Id = doc("The program the project belongs to: a program id.", "digital-front-door")
+    kind: Literal["change", "run"] = doc(
         "change: a project; run: maintenance, operations or an internal service.", "change", default="change"
     )
-    phase: Phase = _doc("Where the project is in its lifecycle.", "execution")
-    methodology: Literal["agile", "prince2", "pmi", "hybrid"] = _doc(
+    phase: Phase = doc("Where the project is in its lifecycle.", "execution")
+    methodology: Literal["agile", "prince2", "pmi", "hybrid"] = doc(
         "How the project is run.", "agile", default="hybrid"
     )
-    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the project serves.", ["digital-care"], default=[])
-    sponsor: PersonId = _doc("The sponsor: a person id from people.yaml.", "m.chen")
-    manager: PersonId = _doc("The project manager: a person id from people.yaml.", "a.okafor")
-    summary: Text = _doc(
+    objectives: list[Id] = doc("The objective ids (portfolio.yaml) the project serves.", ["digital-care"], default=[])
+    sponsor: PersonId = doc("The sponsor: a person id from people.yaml.", "m.chen")
+    manager: PersonId = doc("The project manager: a person id from people.yaml.", "a.okafor")
+    summary: Text = doc(
         "One line, shown in tables and cards.", "Online booking for all outpatient clinics.", default=""
     )
-    description: Text = _doc("The longer story (Markdown).", "Why, what and how.", default="")
+    description: Text = doc("The longer story (Markdown).", "Why, what and how.", default="")
     # start, finish and budget are required: None only when listed under `withheld` (see _before_fields)
-    start: IsoDate | None = _doc("The planned start.", "2026-01-05")
-    finish: IsoDate | None = _doc("The baseline finish: the end date of the approved plan.", "2026-11-27")
-    forecast_finish: IsoDate | None = _doc(
+    start: IsoDate | None = doc("The planned start.", "2026-01-05")
+    finish: IsoDate | None = doc("The baseline finish: the end date of the approved plan.", "2026-11-27")
+    forecast_finish: IsoDate | None = doc(
         "The finish now expected, when it differs from the baseline.", "2027-01-29", default=None
     )
-    budget: Money | None = _doc("The budget at completion (BAC), in the portfolio's currency.", 1250000)
-    scores: dict[CriterionId, Score] = _doc(
+    budget: Money | None = doc("The budget at completion (BAC), in the portfolio's currency.", 1250000)
+    scores: dict[CriterionId, Score] = doc(
         "A score of 1 to 5 for each scoring criterion (portfolio.yaml).",
         {"strategic_fit": 5, "value": 4, "urgency": 3, "risk": 2},
         default={},
     )
-    rag_override: RagOverride | None = _doc(
+    rag_override: RagOverride | None = doc(
         "A RAG status set by hand: it wins over the derived one, and its reason is shown.",
         {"rag": "red", "reason": "Vendor insolvency"},
         default=None,
     )
-    milestones: list[Milestone] = _doc(
+    milestones: list[Milestone] = doc(
         "Key dates of the plan.", [{"name": "Go-live", "baseline": "2026-11-27", "forecast": "2027-01-29"}], default=[]
     )
-    status: list[StatusReport] = _doc(
+    status: list[StatusReport] = doc(
         "Status reports, oldest first; the last one on or before as_of is the current one.",
         [{"date": "2026-10-31", "rag": "amber", "percent_complete": 58, "actual_cost": 760000}],
         default=[],
     )
-    risks: list[Risk] = _doc(
+    risks: list[Risk] = doc(
         "The project's risks.",
         [{"id": "R1", "title": "Key vendor capacity", "probability": 3, "impact": 4, "owner": "a.okafor"}],
         default=[],
     )
-    issues: list[Issue] = _doc(
+    issues: list[Issue] = doc(
         "The project's issues.",
         [{"id": "I1", "title": "Test environment unstable", "severity": "high", "owner": "a.okafor"}],
         default=[],
     )
-    dependencies: list[Dependency] = _doc(
+    dependencies: list[Dependency] = doc(
         "Projects this one depends on.", [{"project": "identity-platform", "type": "finish-to-start"}], default=[]
     )
-    changes: list[Change] = _doc(
+    changes: list[Change] = doc(
         "Change requests and their decisions.",
         [{"id": "CR-3", "date": "2026-06-12", "title": "Add video visits", "cost": 120000, "decision": "approved"}],
         default=[],
     )
-    benefits: list[Benefit] = _doc(
+    benefits: list[Benefit] = doc(
         "The benefits the project should bring.",
         [{"name": "Fewer call-centre contacts", "planned": 400000, "due": "2027-12-31"}],
         default=[],
     )
-    resources: list[Resource] = _doc(
+    resources: list[Resource] = doc(
         "Planned demand on teams, in FTE per month.",
         [{"team": "web-platform", "fte": 3.0, "from": "2026-01", "to": "2026-12"}],
         default=[],
     )
-    lessons: list[Lesson] = _doc(
+    lessons: list[Lesson] = doc(
         "Lessons learned, usually at closing.",
         [{"category": "vendor-management", "lesson": "Fix key staff in the contract."}],
         default=[],
     )
-    withheld: dict[WithheldField, Text] = _doc(
+    withheld: dict[WithheldField, Text] = doc(
         "Values the source withholds, each with the reason it gives (imported registers). A withheld start, "
         "finish or budget stands in for the required field: the site shows n/a with this reason.",
         {"budget": "Exempt under Section 43 of the Freedom of Information Act 2000 (Commercial Interests)"},
@@ -616,33 +616,33 @@ class Project(Entity):
 
 
 class Request(Entity):
-    requested_by: PersonId = _doc("Who asks, on behalf of a department: a person id.", "p.oconnell")
-    submitted: IsoDate = _doc("When the request was submitted.", "2026-10-12")
-    stage: Literal["submitted", "assessed", "approved", "rejected", "deferred"] = _doc(
+    requested_by: PersonId = doc("Who asks, on behalf of a department: a person id.", "p.oconnell")
+    submitted: IsoDate = doc("When the request was submitted.", "2026-10-12")
+    stage: Literal["submitted", "assessed", "approved", "rejected", "deferred"] = doc(
         "Where the request is in demand management.", "assessed", default="submitted"
     )
-    estimated_cost: Money = _doc("The estimated cost, in the portfolio's currency.", 180000, default=0)
-    scores: dict[CriterionId, Score] = _doc(
+    estimated_cost: Money = doc("The estimated cost, in the portfolio's currency.", 180000, default=0)
+    scores: dict[CriterionId, Score] = doc(
         "A score of 1 to 5 for each scoring criterion (portfolio.yaml).",
         {"strategic_fit": 3, "value": 4, "urgency": 2, "risk": 2},
         default={},
     )
-    objectives: list[Id] = _doc("The objective ids (portfolio.yaml) the request serves.", ["digital-care"], default=[])
-    program: Id | None = _doc("The program that would run it: a program id.", "corporate-services", default=None)
-    summary: Text = _doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
-    description: Text = _doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
+    objectives: list[Id] = doc("The objective ids (portfolio.yaml) the request serves.", ["digital-care"], default=[])
+    program: Id | None = doc("The program that would run it: a program id.", "corporate-services", default=None)
+    summary: Text = doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
+    description: Text = doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
 
 
 # calendar.yaml -------------------------------------------------------------------------------------
 
 
 class Event(Strict):
-    title: Text = _doc("What happens.", "EHR v24 go-live")
-    kind: Literal["release", "freeze", "maintenance", "gate", "other"] = _doc("The kind of event.", "freeze")
-    start: IsoDate = _doc("The first day.", "2026-12-18")
-    end: IsoDate | None = _doc("The last day, for an event of several days.", "2027-01-04", default=None)
-    systems: list[Text] = _doc("The systems it concerns.", ["EHR", "PACS"], default=[])
-    note: Text = _doc("Anything else to know.", "Emergency changes only.", default="")
+    title: Text = doc("What happens.", "EHR v24 go-live")
+    kind: Literal["release", "freeze", "maintenance", "gate", "other"] = doc("The kind of event.", "freeze")
+    start: IsoDate = doc("The first day.", "2026-12-18")
+    end: IsoDate | None = doc("The last day, for an event of several days.", "2027-01-04", default=None)
+    systems: list[Text] = doc("The systems it concerns.", ["EHR", "PACS"], default=[])
+    note: Text = doc("Anything else to know.", "Emergency changes only.", default="")
 
     @property
     def last_day(self) -> dt.date:
@@ -650,7 +650,7 @@ class Event(Strict):
 
 
 class Calendar(Strict):
-    events: list[Event] = _doc(
+    events: list[Event] = doc(
         "Release windows, change freezes, maintenance windows and gate meetings.",
         [{"title": "Year-end change freeze", "kind": "freeze", "start": "2026-12-18", "end": "2027-01-04"}],
         default=[],

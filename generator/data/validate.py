@@ -85,7 +85,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         ],
     )
     for finding in rules.check(checks):
-        problems.append(_problem(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
+        problems.append(problem_at(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
     problems = _suggest_people_by_name(problems, raw.files.get("people.yaml"))
     if problems or settings is None or people is None or calendar is None:
         raise PortfolioError(problems)
@@ -179,7 +179,7 @@ def _entity(model: type[Entity], entity_id: str, source: SourceFile, problems: l
         return None
     if given is not None and given != entity_id:
         problems.append(
-            _problem(
+            problem_at(
                 source, ("id",), f'"{given}" does not match the file name "{source.path.name}": the file name is the id'
             )
         )  # and the rest of the file is checked as if it said the file name
@@ -197,7 +197,7 @@ def _model(model: type[M], source: SourceFile | None, problems: list[Problem], d
         return model.model_validate(given)
     except ValidationError as exc:
         errors = exc.errors()
-    problems.extend(_problem(source, tuple(err["loc"]), _message(model, err)) for err in errors)
+    problems.extend(problem_at(source, tuple(err["loc"]), error_message(model, err)) for err in errors)
     return _salvage(model, given, errors, source, problems)
 
 
@@ -222,7 +222,7 @@ def _salvage(model: type[M], data: Any, errors: list[Any], source: SourceFile, p
         except ValidationError as exc:
             errors = exc.errors()
         problems.extend(
-            _problem(source, _loc(err), _message(model, err)) for err in errors if not _within(_loc(err), taken)
+            problem_at(source, _loc(err), error_message(model, err)) for err in errors if not _within(_loc(err), taken)
         )
     return None
 
@@ -251,7 +251,7 @@ def _drop(data: Any, loc: tuple[Any, ...]) -> bool:
     return False
 
 
-def _problem(source: SourceFile | None, loc: Path_, message: str) -> Problem:
+def problem_at(source: SourceFile | None, loc: Path_, message: str) -> Problem:
     loc = tuple(part for part in loc if part != "[key]")
     if source is None:
         return Problem("", None, field_path(loc), message)
@@ -290,7 +290,7 @@ _PLAIN = {
 }
 
 
-def _message(model: type[BaseModel], err: Any) -> str:
+def error_message(model: type[BaseModel], err: Any) -> str:
     kind = err["type"]
     got = show_value(err.get("input"))
     ctx = err.get("ctx") or {}
@@ -361,14 +361,14 @@ def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
         current = _step(current, part)
         if current is None:
             return []
-    current = _unwrap(current)
+    current = unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [f.alias or name for name, f in current.model_fields.items() if name != "id" or current is not model]
     return []
 
 
 def _step(annotation: Any, part: str | int) -> Any:
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
         for name, info in annotation.model_fields.items():
             if (info.alias or name) == part:
@@ -383,7 +383,7 @@ def _step(annotation: Any, part: str | int) -> Any:
     return None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """Strip Annotated[...] and Optional[...] down to the model or container type."""
     while True:
         origin = typing.get_origin(annotation)

@@ -7,8 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..analytics.kpi_definitions import KPI_DEFINITIONS, LINK, KpiDefinition
-from ..pages.portfolio import REQUESTS
-from ..pages.prioritization import PRIORITIZATION, RANKED
+from ..pages.prioritization import RANKED
+from ..pages.urls import PRIORITIZATION, REQUESTS
 from ..widgets import fmt
 from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, attributes, escape, join, tag

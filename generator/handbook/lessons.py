@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..pages.portfolio import TABLES_JS
+from ..pages.urls import TABLES_JS
 from ..widgets import fmt
 from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, attributes, join, tag

@@ -7,13 +7,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..pages.benefits import BENEFITS
-from ..pages.capacity import CAPACITY
-from ..pages.performance import PERFORMANCE
-from ..pages.portfolio import CALENDAR, HOME, PROGRAMS, REGISTER, REQUESTS
-from ..pages.prioritization import PRIORITIZATION
-from ..pages.risks import RISKS
-from ..pages.roadmap import ROADMAP
+from ..pages.urls import (
+    BENEFITS,
+    CALENDAR,
+    CAPACITY,
+    HOME,
+    PERFORMANCE,
+    PRIORITIZATION,
+    PROGRAMS,
+    REGISTER,
+    REQUESTS,
+    RISKS,
+    ROADMAP,
+)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..data.model import Boolean, Person, Program, Settings, Strict, _doc
-from ..data.validate import ENTITY_MODELS, _message, _problem, _unwrap
+from ..data.model import Boolean, Person, Program, Settings, Strict, doc
+from ..data.validate import ENTITY_MODELS, error_message, problem_at, unwrap
 from ..data.yaml_guard import SourceFile, YamlProblem, read_yaml
 from ..errors import PortfolioError, Problem, closest, did_you_mean, show_value
 
@@ -43,21 +43,21 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
 class Source(Strict):
-    format: Literal["csv", "xlsx"] | None = _doc(
+    format: Literal["csv", "xlsx"] | None = doc(
         "How the file is read; default: from its suffix (.csv, .xlsx).", "csv", default=None
     )
-    encoding: str = _doc(
+    encoding: str = doc(
         "The text encoding of a CSV file (Python's names: utf-8, cp1252, latin-1 …). Default utf-8, with or "
         "without a byte-order mark.",
         "cp1252",
         default="utf-8-sig",
     )
-    delimiter: str = _doc(
+    delimiter: str = doc(
         "The character between the fields of a CSV file.", ";", default=",", min_length=1, max_length=1
     )
-    sheet: str | None = _doc("The worksheet of an XLSX file; default: the first.", "Register", default=None)
-    header_row: int = _doc("The row that holds the column names; the rows below it are the data.", 1, default=1, ge=1)
-    unquote_formulas: Boolean = _doc(
+    sheet: str | None = doc("The worksheet of an XLSX file; default: the first.", "Register", default=None)
+    header_row: int = doc("The row that holds the column names; the rows below it are the data.", 1, default=1, ge=1)
+    unquote_formulas: Boolean = doc(
         "Remove the apostrophe `pmo export` puts before text starting with = + - or @ in a CSV file.",
         True,
         default=False,
@@ -65,14 +65,14 @@ class Source(Strict):
 
 
 class Numbers(Strict):
-    decimal: Literal[".", ","] = _doc("The decimal separator.", ".", ",", default=".")
-    thousands: Literal[",", ".", " ", "'", "none"] = _doc(
+    decimal: Literal[".", ","] = doc("The decimal separator.", ".", ",", default=".")
+    thousands: Literal[",", ".", " ", "'", "none"] = doc(
         "The thousands separator (a space also matches a no-break space), or none.", ",", default=","
     )
-    symbols: list[str] = _doc(
+    symbols: list[str] = doc(
         "Currency signs and units removed from a number before it is read.", ["£", "GBP", "m"], default=[]
     )
-    scale: float = _doc(
+    scale: float = doc(
         "Every amount is multiplied by this: 1000000 when the source gives millions.", 1000000, default=1, gt=0
     )
 
@@ -90,43 +90,43 @@ class FieldSpec(Strict):
         json_schema_extra={"oneOf": [{"required": [name]} for name in ("column", "columns", "template", "value")]}
     )
 
-    column: str | None = _doc(
+    column: str | None = doc(
         "The column's header. A header that occurs more than once is named with #1, #2 … in order.",
         "department",
         "colour_rating#2",
         default=None,
     )
-    columns: list[str] | None = _doc(
+    columns: list[str] | None = doc(
         "Several columns: the first that is neither empty nor withheld gives the value.",
         ["colour_rating#1", "colour_rating#2"],
         default=None,
         min_length=1,
     )
-    template: str | None = _doc(
+    template: str | None = doc(
         "Text with {column} placeholders, replaced by the row's values ({{ and }} for braces).",
         "{description_aims}\n\n{rating_comment}",
         default=None,
     )
-    value: Any = _doc("The same value for every row.", "execution", default=None)
-    values: dict[str, str] | str | None = _doc(
+    value: Any = doc("The same value for every row.", "execution", default=None)
+    values: dict[str, str] | str | None = doc(
         "A vocabulary: the source's words and what they mean here, or the name of one under `vocabularies`. "
         "Case, spacing and a trailing * (any ending) are ignored when matching.",
         "ratings",
         {"Amber/Green": "amber"},
         default=None,
     )
-    unknown: Literal["error", "keep"] = _doc(
+    unknown: Literal["error", "keep"] = doc(
         "A value the vocabulary does not list: error (the row is reported) or keep (used as it is).",
         "keep",
         default="error",
     )
-    make_id: Boolean = _doc(
+    make_id: Boolean = doc(
         "Turn the text into an id: lowercase letters, digits and hyphens, at most 63 characters.", True, default=False
     )
-    scale: float | None = _doc("Multiply this field's number by this (overrides numbers.scale).", 1, default=None, gt=0)
-    dates: list[str] | None = _doc("Date formats for this field (overrides `dates`).", ["%d/%m/%Y"], default=None)
-    split: str = _doc("For a list field: the separator between its items.", ";", default=";", min_length=1)
-    unless_equal: str | None = _doc(
+    scale: float | None = doc("Multiply this field's number by this (overrides numbers.scale).", 1, default=None, gt=0)
+    dates: list[str] | None = doc("Date formats for this field (overrides `dates`).", ["%d/%m/%Y"], default=None)
+    split: str = doc("For a list field: the separator between its items.", ";", default=";", min_length=1)
+    unless_equal: str | None = doc(
         "Leave the field out when its value equals this other field's (forecast_finish: finish).",
         "finish",
         default=None,
@@ -183,52 +183,52 @@ Spec = Annotated[
 class ImportMapping(Strict):
     """How `pmo import` turns the rows of one CSV or XLSX register into portfolio files."""
 
-    kind: Kind = _doc("What each row becomes.", "project", default="project")
-    source: Source = _doc("How the file is read.", {"encoding": "cp1252", "delimiter": ";"}, default=Source())
-    dates: list[str] = _doc(
+    kind: Kind = doc("What each row becomes.", "project", default="project")
+    source: Source = doc("How the file is read.", {"encoding": "cp1252", "delimiter": ";"}, default=Source())
+    dates: list[str] = doc(
         "The date formats of the source (Python strptime codes), tried in order.",
         ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
         default=["%Y-%m-%d"],
         min_length=1,
     )
-    numbers: Numbers = _doc(
+    numbers: Numbers = doc(
         "How numbers are written in the source.", {"thousands": ",", "symbols": ["£"]}, default=Numbers()
     )
-    withheld: list[str] = _doc(
+    withheld: list[str] = doc(
         "Values that mean the source withholds the data: a cell starting with one of these (case and spacing "
         "ignored) becomes an empty field with the cell's text as the reason.",
         ["Exempt under Section", "Not published"],
         default=[],
     )
-    empty_is_withheld: Boolean = _doc(
+    empty_is_withheld: Boolean = doc(
         "An empty cell in a required field that may be withheld (a project's start, finish or budget) counts as "
         'withheld ("empty in the source") instead of missing.',
         True,
         default=False,
     )
-    vocabularies: dict[str, dict[str, str]] = _doc(
+    vocabularies: dict[str, dict[str, str]] = doc(
         "Named vocabularies for `values`: the source's words and what they mean here.",
         {"ratings": {"Green": "green", "Amber/Green": "amber", "Amber": "amber", "Amber/Red": "red", "Red": "red"}},
         default={},
     )
-    fields: dict[str, Spec] = _doc(
+    fields: dict[str, Spec] = doc(
         "The fields of each row's file: a field name (a dot reaches inside: rag_override.rag, scores.value) "
         "and where its value comes from. `id` is required: it names the file.",
         {"id": {"column": "project_name", "make_id": True}, "name": "project_name"},
     )
-    programs: dict[str, Spec] | None = _doc(
+    programs: dict[str, Spec] | None = doc(
         "A program file for each program the rows name that does not exist yet: its fields, read from the "
         "rows that name it (they must agree).",
         {"name": {"column": "department", "values": "departments", "unknown": "keep"}},
         default=None,
     )
-    people: list[Person] = _doc(
+    people: list[Person] = doc(
         "People the mapping refers to (a placeholder for a role the source does not name, say). Written to "
         "people.yaml when the portfolio has none; an existing people.yaml must already list them.",
         [{"id": "not-published", "name": "Not published in the source"}],
         default=[],
     )
-    portfolio: dict[str, Spec] | None = _doc(
+    portfolio: dict[str, Spec] | None = doc(
         "portfolio.yaml, written when the portfolio has none: its fields, read from the rows (they must agree).",
         {"organization": {"value": "UK Government Major Projects Portfolio"}, "as_of": {"template": "{year}-03-31"}},
         default=None,
@@ -241,7 +241,7 @@ class ImportMapping(Strict):
 
     def problem(self, loc: tuple[str | int, ...], message: str) -> Problem:
         """A problem located in the mapping file (its line and key), when the mapping was read from one."""
-        return _problem(self._source, loc, message)
+        return problem_at(self._source, loc, message)
 
     def spec_loc(self, section: str, target: str, inner: tuple[str | int, ...]) -> tuple[str | int, ...]:
         """Where a key of a field's spec is written: at the field itself for the `name: Title` shorthand."""
@@ -294,7 +294,7 @@ def load_mapping(path: Path) -> ImportMapping:
         mapping = ImportMapping.model_validate(source.data)
     except ValidationError as exc:  # each error located like a data file's
         raise PortfolioError(
-            _problem(source, tuple(err["loc"]), _message(ImportMapping, err)) for err in exc.errors()
+            problem_at(source, tuple(err["loc"]), error_message(ImportMapping, err)) for err in exc.errors()
         ) from None
     mapping._source = source
     problems = check_targets(mapping)
@@ -352,7 +352,7 @@ def target_error(model: type[BaseModel], target: str) -> str | None:
     """Why `target` (a field, or a dotted path into a nested model or mapping) is not a field of `model`."""
     current: Any = model
     for depth, part in enumerate(target.split(".")):
-        current = _unwrap(current)
+        current = unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             names = {info.alias or name: info.annotation for name, info in current.model_fields.items()}
             if part not in names:

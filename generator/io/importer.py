@@ -28,7 +28,7 @@ from ..data.load import REQUIRED_FILES, RawPortfolio, display_path, load_portfol
 from ..data.model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
 from ..data.regular import kind_of, read_regular
 from ..data.transaction import write_files
-from ..data.validate import _unwrap, validate_portfolio
+from ..data.validate import unwrap, validate_portfolio
 from ..data.yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
 from ..errors import PortfolioError, Problem, closest, visible
 from . import yaml_write
@@ -290,7 +290,7 @@ class Target:
 def target_of(model: type[BaseModel], path: str) -> Target:
     current: Any = model
     for part in path.split("."):
-        current = _unwrap(current)
+        current = unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             current = {info.alias or name: info.annotation for name, info in current.model_fields.items()}[part]
         else:  # a mapping such as scores: the part is a key
@@ -299,7 +299,7 @@ def target_of(model: type[BaseModel], path: str) -> Target:
 
 
 def _target(annotation: Any) -> Target:
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     origin = typing.get_origin(annotation)
     if origin is Literal:
         return Target("choice", tuple(str(choice) for choice in typing.get_args(annotation)))
@@ -598,7 +598,7 @@ def _inner(parts: dict[str, Any], info: Any, specs: list[FieldSpec]) -> Any:
         result for result, spec in zip(parts.values(), specs, strict=True) if _no_value(result) and spec.value is None
     ]
     kept = {part: result for part, result in parts.items() if not _no_value(result)}
-    nested = _unwrap(info.annotation) if info is not None else None
+    nested = unwrap(info.annotation) if info is not None else None
     if gaps and isinstance(nested, type) and issubclass(nested, BaseModel):
         return next((gap for gap in gaps if isinstance(gap, Withheld)), gaps[0])
     if not kept:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..data.model import ID_RE, RESERVED_IDS, Program, Project, Request
 from ..data.transaction import write_files
-from ..data.validate import _unwrap
+from ..data.validate import unwrap
 from . import yaml_write
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def yaml_template(kind: Kind, entity_id: str, filled: dict[str, Filled], schema:
 def _describe(name: str, info: FieldInfo) -> list[str]:
     """The comment above a field: what it is, what it allows, its default, and the fields of a list's items."""
     text = info.description or ""
-    annotation = _unwrap(info.annotation)
+    annotation = unwrap(info.annotation)
     choices = _choices(annotation)
     if choices:
         text += f" One of: {' | '.join(choices)}."
@@ -109,7 +109,7 @@ def _describe(name: str, info: FieldInfo) -> list[str]:
     if item is not None:
         lines.append("# Each item has:" if typing.get_origin(annotation) is list else "# Its fields:")
         for sub_name, sub in item.model_fields.items():
-            sub_choices = _choices(_unwrap(sub.annotation))
+            sub_choices = _choices(unwrap(sub.annotation))
             required = " (required)" if sub.is_required() else ""
             allowed = f" One of: {' | '.join(sub_choices)}." if sub_choices else ""
             entry = f"{sub.alias or sub_name}{required}: {sub.description or ''}{allowed}"
@@ -125,7 +125,7 @@ def _choices(annotation: Any) -> tuple[str, ...]:
 def _item_model(annotation: Any) -> type[BaseModel] | None:
     """The model of a list's items, or of a nested record."""
     if typing.get_origin(annotation) is list:
-        annotation = _unwrap(typing.get_args(annotation)[0])
+        annotation = unwrap(typing.get_args(annotation)[0])
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 

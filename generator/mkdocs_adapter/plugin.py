@@ -19,7 +19,7 @@ from ..data.regular import refuse_special_files
 from ..errors import ConfigurationError, PortfolioError
 from ..handbook.glossary import Tooltips
 from ..io.gitdata import project_history
-from ..pages.portfolio import HOME
+from ..pages.urls import HOME
 from ..pipeline import Timings, read_portfolio, site_tree
 from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens

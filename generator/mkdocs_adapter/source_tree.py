@@ -16,7 +16,7 @@ from ..errors import ConfigurationError
 from ..handbook.glossary import Tooltips
 from ..io.gitdata import project_history
 from ..io.outputs import write_marker
-from ..pages.portfolio import HOME
+from ..pages.urls import HOME
 from ..pipeline import docs_files, read_portfolio, site_tree
 from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import is_heading, map_blocks, unmark

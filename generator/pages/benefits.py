@@ -12,13 +12,12 @@ from ..widgets.md import front_matter, heading, link, marked, program_path, proj
 from ..widgets.text import plain
 from .cockpit import na_or, share
 from .dashboard import tiles
+from .urls import BENEFITS
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..analytics.rollups import Rollup
     from ..data.model import Benefit
-
-BENEFITS = "benefits.md"
 
 
 def _realized_percent(r: Rollup) -> str | Markup:

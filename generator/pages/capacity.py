@@ -13,7 +13,7 @@ from ..widgets.markup import Markup, join, tag
 from ..widgets.md import front_matter, heading, link, paragraph, project_path, section, table, table_html, team_path
 from ..widgets.text import plain
 from .dashboard import tiles
-from .portfolio import CAPACITY
+from .urls import CAPACITY
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis

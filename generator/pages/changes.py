@@ -10,12 +10,11 @@ from ..widgets import fmt
 from ..widgets.markup import Markup, tag
 from ..widgets.md import front_matter, heading, link, paragraph, project_path, section, table
 from ..widgets.text import plain
+from .urls import CHANGES
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..data.validate import Portfolio
-
-CHANGES = "changes.md"
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ from ..widgets import fmt
 from ..widgets.markup import tag
 from ..widgets.md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from ..widgets.text import plain
+from .urls import PERFORMANCE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
     from ..analytics.analyse import Analysis
-
-PERFORMANCE = "performance.md"
 
 
 def performance_page(a: Analysis) -> str:

@@ -35,25 +35,27 @@ from ..widgets.md import (
     team_path,
 )
 from ..widgets.text import one_line, plain, rich
-from .changes import CHANGES
 from .cockpit import first_screen
 from .dashboard import by_program_charts, kpi_tiles, spend_chart
 from .roadmap import roadmap_chart
+from .urls import (
+    CAPACITY,
+    CHANGES,
+    HOME,
+    OBJECTIVES,
+    PROGRAMS,
+    REGISTER,
+    REGISTER_CSV,
+    REGISTER_XLSX,
+    REQUESTS,
+    TABLES_JS,
+)
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..analytics.kpi import Row
     from ..data.model import Event
     from .cockpit import Previous
-
-HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
-    "index.md",
-    "projects/index.md",
-    "programs/index.md",
-    "objectives/index.md",
-    "requests/index.md",
-    "calendar.md",
-)
 
 
 def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str | Markup, ...]]:
@@ -82,11 +84,6 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str | Ma
 PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finish", "Forecast", "Budget", "Complete"]
 
 
-TABLES_JS = "assets/pmo/tables.js"
-CAPACITY = "capacity.md"  # the page is capacity_page.py's; named here because the home page links to it
-
-
-REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
 EXPORT_DATA = "pmo-register-data"  # the id of the register's typed rows in the page
 
 

@@ -10,11 +10,11 @@ from ..charts.specs import FIT_X, chart_block, chart_scripts, inline, place_labe
 from ..widgets import fmt
 from ..widgets.md import front_matter, heading, link, md_link, project_path, request_path, section, table, table_html
 from ..widgets.text import plain
+from .urls import PRIORITIZATION
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
 
-PRIORITIZATION = "prioritization.md"
 # What competes for the funding, as `candidates` selects it; the page and the handbook say it in these words.
 RANKED = (
     "every project in proposal phase, every approved project that has not started by the reporting date, and every "

@@ -10,13 +10,12 @@ from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, attributes
 from ..widgets.md import filter_form, front_matter, heading, link, page_scripts, project_path, section, table_html
 from ..widgets.text import plain
-from .portfolio import TABLES_JS
 from .project import RISK_HEADERS, risk_cells
+from .urls import RISKS, TABLES_JS
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
 
-RISKS = "risks.md"
 # Exposure bands of the handbook (methodology/raid.md): 1-4 low, 5-9 medium, 10-14 high, 15-25 very high.
 BANDS = ((15, "very high"), (10, "high"), (5, "medium"), (1, "low"))
 

@@ -11,11 +11,11 @@ from ..data.model import ACTIVE_PHASES
 from ..widgets import fmt
 from ..widgets.md import front_matter, heading, href, link, program_path, project_path, table_html
 from ..widgets.text import plain
+from .urls import ROADMAP
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
 
-ROADMAP = "roadmap.md"
 LEGEND = (
     "Each bar runs from a project's start to its forecast finish, colored by RAG; the thin grey bar under it runs "
     "to the baseline finish, so a bar longer than its grey line is late. Diamonds are milestones, the dashed line "
