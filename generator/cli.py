@@ -1,5 +1,8 @@
 """The `pmo` command: a thin adapter around the pipeline. Exit codes: 0 ok, 1 invalid data or failed
-build, 2 usage or configuration error. No traceback reaches the user for an expected failure."""
+build, 2 usage or configuration error. No traceback reaches the user for an expected failure.
+
+Over 400 lines: one command per subcommand, each a few options around a call into the pipeline.
+"""
 
 from __future__ import annotations
 

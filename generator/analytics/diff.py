@@ -3,6 +3,8 @@ changes, dates that moved, budgets, risks and change requests. Pure: two analyse
 
 `pmo diff` prints it as Markdown or JSON; a published version shows it as its "Changes since" page. Both
 read the same rows (`sections`), so the command and the page always say the same thing.
+
+Over 400 lines: the comparison and the rows that word it; the wording belongs with the pages (to split).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ what that text may mean: dates only as ISO `YYYY-MM-DD`, booleans only `true`/`f
 `inf`/`nan`. Every number and date has a finite range (the bounds below, documented in docs/data-contract.md and
 written into the JSON Schemas), and text holds no control characters. Rules that span fields or files live in
 `rules.py`.
+
+Over 400 lines: the whole data contract in one place, one model per kind of file, read top to bottom.
 """
 
 from __future__ import annotations

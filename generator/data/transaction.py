@@ -15,6 +15,8 @@ with its process, whereas a process id may be reused, so a folder is a killed ru
 take that lock itself. A staging folder may also come with a pull request: before undoing anything, recovery
 checks with lstat that every path it would touch is a real folder or a regular file, never a link, and refuses
 (touching nothing) otherwise.
+
+Over 400 lines: the writes, the journal and the recovery are read together to trust the all-or-nothing promise.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ the PMO may see. The status date is 2026-10-31.
 
 The YAML text is written directly (no emitter): flow mappings one per line like the hand-written files,
 free text double-quoted when it is not a safe plain scalar, months and "MM-DD" quoted, dates unquoted ISO.
+
+Over 400 lines: its parts draw from one random stream in a fixed order, and that order is the output.
 """
 
 from __future__ import annotations

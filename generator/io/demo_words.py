@@ -1,4 +1,7 @@
-"""Word lists for the synthetic portfolio of `pmo demo`: names, summaries and texts that read like real IT work."""
+"""Word lists for the synthetic portfolio of `pmo demo`: names, summaries and texts that read like real IT work.
+
+Over 400 lines: word lists, data rather than code.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Stage 4, render: the portfolio-wide pages (dashboard, register, programs, objectives, demand, calendar)."""
+"""Stage 4, render: the portfolio-wide pages (dashboard, register, programs, objectives, demand, calendar).
+
+Over 400 lines: six portfolio-wide pages that share their tables; one module per page is the next split.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Stage 4, render: the page of one project."""
+"""Stage 4, render: the page of one project.
+
+Over 400 lines: one page of a dozen sections, each a short function.
+"""
 
 from __future__ import annotations
 
