@@ -344,7 +344,8 @@ def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience:
     change requests. BASE and HEAD are git revisions or portfolio folders; HEAD defaults to the working tree."""
     import json
 
-    from .analytics.diff import compare, to_data, to_markdown
+    from .analytics.diff import compare
+    from .io.diff_report import to_data, to_markdown
     from .pipeline import prepare
 
     folder = data_dir or Path("portfolio")

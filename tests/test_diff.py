@@ -22,11 +22,9 @@ from generator.analytics.diff import (
     RiskState,
     ValueChange,
     compare,
-    markdown_text,
-    to_data,
-    to_markdown,
 )
 from generator.cli import main
+from generator.io.diff_report import markdown_text, to_data, to_markdown
 from generator.pages.changes import Baseline
 from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.analytics.diff import DATA, TIME, RagChange, Reason, compare, to_markdown
+from generator.analytics.diff import DATA, TIME, RagChange, Reason, compare
 from generator.analytics.kpi import RAGS, rag_verdicts
 from generator.cli import main
+from generator.io.diff_report import to_markdown
 from generator.pages.changes import Baseline
 from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree

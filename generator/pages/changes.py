@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..analytics.diff import Cell, Diff, rag_summary, sections, summary
+from ..io.diff_report import Cell, rag_summary, sections, summary
 from ..widgets import fmt
 from ..widgets.markup import Markup, tag
 from ..widgets.md import front_matter, heading, link, paragraph, project_path, section, table
@@ -14,6 +14,7 @@ from .urls import CHANGES
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
+    from ..analytics.diff import Diff
     from ..data.validate import Portfolio
 
 
