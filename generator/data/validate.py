@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import PortfolioError, Problem, did_you_mean, show_value
 from . import rules
+from .fields import is_model, step, unwrap
 from .model import (
     ID_RE,
     RESERVED_IDS,
@@ -358,39 +358,10 @@ def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
     """The field names the model allows at `loc` (for "did you mean")."""
     current: Any = model
     for part in loc:
-        current = _step(current, part)
+        current = step(current, part)
         if current is None:
             return []
     current = unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
+    if is_model(current):
         return [f.alias or name for name, f in current.model_fields.items() if name != "id" or current is not model]
     return []
-
-
-def _step(annotation: Any, part: str | int) -> Any:
-    annotation = unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
-        for name, info in annotation.model_fields.items():
-            if (info.alias or name) == part:
-                return info.annotation
-        return None
-    args = typing.get_args(annotation)
-    origin = typing.get_origin(annotation)
-    if origin is list and isinstance(part, int):
-        return args[0]
-    if origin is dict:
-        return args[1]
-    return None
-
-
-def unwrap(annotation: Any) -> Any:
-    """Strip Annotated[...] and Optional[...] down to the model or container type."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = options[0]
-        else:
-            return annotation

@@ -9,11 +9,10 @@ portfolio gives the same bytes (export.save_workbook stamps them with `as_of`).
 from __future__ import annotations
 
 import datetime as dt
-import types
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from annotated_types import Ge, Le
 from openpyxl import Workbook
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..data.fields import unwrap
 from ..data.model import Change, Issue, Lesson, Risk
 from ..io.export import save_workbook
 from .lessons import LESSON_CATEGORIES
@@ -108,12 +108,7 @@ BY_FILE = {register.file: register for register in REGISTERS}
 
 
 def _column(key: str, info: FieldInfo, suggested: tuple[str, ...] | None) -> Column:
-    annotation: Any = info.annotation
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and args:
-        annotation = args[0]  # X | None: the X
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
+    annotation = unwrap(info.annotation)  # X | None: the X
     required = info.is_required()
     if typing.get_origin(annotation) is Literal:
         return Column(key, "list", required, tuple(str(v) for v in typing.get_args(annotation)))

@@ -24,8 +24,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..data.fields import is_model, named_fields, unwrap
 from ..data.model import Boolean, Person, Program, Settings, Strict, doc
-from ..data.validate import ENTITY_MODELS, error_message, problem_at, unwrap
+from ..data.validate import ENTITY_MODELS, error_message, problem_at
 from ..data.yaml_guard import SourceFile, YamlProblem, read_yaml
 from ..errors import PortfolioError, Problem, closest, did_you_mean, show_value
 
@@ -353,8 +354,8 @@ def target_error(model: type[BaseModel], target: str) -> str | None:
     current: Any = model
     for depth, part in enumerate(target.split(".")):
         current = unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            names = {info.alias or name: info.annotation for name, info in current.model_fields.items()}
+        if is_model(current):
+            names = named_fields(current)
             if part not in names:
                 where = f' in "{".".join(target.split(".")[:depth])}"' if depth else ""
                 return f'unknown field "{part}"{where}{did_you_mean(part, names)}'

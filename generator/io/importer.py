@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from ..data.fields import is_model, named_fields, unwrap
 from ..data.load import FOLDERS as DATA_FOLDERS
 from ..data.load import REQUIRED_FILES, RawPortfolio, display_path, load_portfolio
 from ..data.model import ID_RE, RESERVED_IDS, Person, Program, Settings, WithheldField
 from ..data.regular import kind_of, read_regular
 from ..data.transaction import write_files
-from ..data.validate import unwrap, validate_portfolio
+from ..data.validate import validate_portfolio
 from ..data.yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
 from ..errors import PortfolioError, Problem, closest, visible
 from . import yaml_write
@@ -294,10 +295,8 @@ def target_of(model: type[BaseModel], path: str) -> Target:
     current: Any = model
     for part in path.split("."):
         current = unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            current = {info.alias or name: info.annotation for name, info in current.model_fields.items()}[part]
-        else:  # a mapping such as scores: the part is a key
-            current = typing.get_args(current)[1]
+        # a model's field, or the value of a mapping such as scores (the part is a key)
+        current = named_fields(current)[part] if is_model(current) else typing.get_args(current)[1]
     return _target(current)
 
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from ..data.fields import unwrap
 from ..data.model import ID_RE, RESERVED_IDS, Program, Project, Request
 from ..data.transaction import write_files
-from ..data.validate import unwrap
 from . import yaml_write
 
 if TYPE_CHECKING:
