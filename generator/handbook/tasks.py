@@ -64,7 +64,7 @@ class KeyTask:
     id: str  # its anchor on the key-tasks page
     name: str
     summary: str
-    templates: tuple[str, ...]  # template ids (see handbook_templates.py)
+    templates: tuple[str, ...]  # template ids (see templates.py)
     reported: tuple[tuple[str, str], ...]  # (label, page of the site) where its results are shown
     raci: dict[str, str]  # role id → "A", "R", "A/R", "C" or "I"; a role not named has no part
 
