@@ -4,7 +4,7 @@
                                      [--floor-pages site|projects] [--profile DIR] [--keep]
 
 Run it from anywhere: it works from the repository root (mkdocs.yml, docs/ and methodology/). For each size
-it writes a demo portfolio (generator.demo) into a temporary folder, builds the site with the real pipeline
+it writes a demo portfolio (generator.io.demo) into a temporary folder, builds the site with the real pipeline
 (`load_site_config` + `build_site`, the `pmo build` path) in a fresh child process, then builds the
 "floor" in another child: a bare mkdocs-material site (font: false, plugins [search]) with the same number of
 plain pages (a heading and paragraphs, ~3 KB of Markdown each), all but the home page kept out of the nav
@@ -88,7 +88,7 @@ def _cpu_seconds() -> float:
 def child_pmo(data_dir: Path, site_dir: Path, profile: Path | None) -> dict[str, Any]:
     """Build our site from `data_dir` exactly as `pmo build` does; runs in its own process."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from generator.build import build_site, load_site_config
+    from generator.mkdocs_adapter.build import build_site, load_site_config
     from generator.pipeline import Timings
 
     timings = Timings()
@@ -191,7 +191,7 @@ def html_pages(site: Path) -> int:
 
 
 def measure(size: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from generator.demo import write_demo
+    from generator.io.demo import write_demo
 
     base = work / str(size)
     data_dir, site_dir = base / "portfolio", base / "site"

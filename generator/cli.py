@@ -1,5 +1,8 @@
 """The `pmo` command: a thin adapter around the pipeline. Exit codes: 0 ok, 1 invalid data or failed
-build, 2 usage or configuration error. No traceback reaches the user for an expected failure."""
+build, 2 usage or configuration error. No traceback reaches the user for an expected failure.
+
+Over 400 lines: one command per subcommand, each a few options around a call into the pipeline.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +25,8 @@ if TYPE_CHECKING:
 
     from mkdocs.config.defaults import MkDocsConfig
 
-    from .importer import ImportReport
-    from .validate import Portfolio
+    from .data.validate import Portfolio
+    from .io.importer import ImportReport
 
 AUDIENCE = click.Choice(["org", "pmo"])
 DATA = click.option(
@@ -59,9 +62,9 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 def validate(data_dir: Path | None, fmt: str) -> None:
     """Check every data file and cross-reference; report all problems with file, line and field."""
-    from .leftovers import leftovers
-    from .load import load_portfolio
-    from .validate import validate_portfolio
+    from .data.leftovers import leftovers
+    from .data.load import load_portfolio
+    from .data.validate import validate_portfolio
 
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
@@ -122,7 +125,7 @@ def build(
     force: bool,
 ) -> None:
     """Validate, generate and build the site; the previous site stays until the new one is complete."""
-    from .build import build_site, load_site_config
+    from .mkdocs_adapter.build import build_site, load_site_config
     from .pipeline import Timings
 
     _log_mkdocs(verbose)
@@ -159,8 +162,8 @@ def built_message(out_dir: Path, seconds: float) -> str:
 @FORCE
 def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, audience: str | None, force: bool) -> None:
     """Write the complete Markdown source tree and its mkdocs.yml, for any Material-compatible builder."""
-    from .build import load_site_config
-    from .source_tree import write_source_tree
+    from .mkdocs_adapter.build import load_site_config
+    from .mkdocs_adapter.source_tree import write_source_tree
 
     _log_mkdocs(False)
     with _exit_codes(out_dir) as site:
@@ -178,8 +181,8 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
     is invalid, the browser shows the problems over the last good preview."""
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from .build import default_config_text
-    from .preview import serve as preview
+    from .mkdocs_adapter.build import default_config_text
+    from .mkdocs_adapter.preview import serve as preview
 
     _log_mkdocs(True)
     path = config_file or Path("mkdocs.yml")
@@ -203,7 +206,7 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(projects: int, out_dir: Path, seed: int) -> None:
     """Write a valid synthetic portfolio of N projects (deterministic for a seed), for scale work."""
-    from .demo import write_demo
+    from .io.demo import write_demo
 
     try:
         write_demo(out_dir, projects, seed)
@@ -226,10 +229,10 @@ def demo(projects: int, out_dir: Path, seed: int) -> None:
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a file of the format written.")
 def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audience: str, force: bool) -> None:
     """Write the register, one row per project with its KPIs, as CSV, JSON or an Excel workbook."""
-    from .export import FORMATS, export_bytes, register
-    from .outputs import check_output_file
+    from .data.transaction import replace_file
+    from .io.export import FORMATS, export_bytes, register
+    from .io.outputs import check_output_file
     from .pipeline import prepare, read_portfolio
-    from .transaction import replace_file
 
     folder = data_dir or Path("portfolio")
     to_stdout = out_file is None or str(out_file) == "-"
@@ -297,10 +300,10 @@ def publish(
 
     Publishing a version again replaces it; other versions are never touched. The version gets a "Changes
     since <previous version>" page and a pmo-version.json naming the commit its data came from."""
-    from .build import load_site_config
-    from .gitdata import GitError
-    from .publish import PublishOptions
-    from .publish import publish as publish_version
+    from .io.gitdata import GitError
+    from .mkdocs_adapter.build import load_site_config
+    from .mkdocs_adapter.publish import PublishOptions
+    from .mkdocs_adapter.publish import publish as publish_version
 
     _log_mkdocs(False)
     options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message)
@@ -341,7 +344,8 @@ def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience:
     change requests. BASE and HEAD are git revisions or portfolio folders; HEAD defaults to the working tree."""
     import json
 
-    from .diff import compare, to_data, to_markdown
+    from .analytics.diff import compare
+    from .io.diff_report import to_data, to_markdown
     from .pipeline import prepare
 
     folder = data_dir or Path("portfolio")
@@ -369,7 +373,7 @@ def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience:
 
 def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
     """One side of `pmo diff`: a portfolio folder, a git revision of the data folder, or (None) the working tree."""
-    from .gitdata import GitError, data_path, portfolio_at
+    from .io.gitdata import GitError, data_path, portfolio_at
     from .pipeline import read_portfolio
 
     if spec is None or Path(spec).is_dir():
@@ -396,7 +400,7 @@ def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
 )
 def schema(out_dir: Path) -> None:
     """Write the JSON Schemas of the data files (and of import mappings), for editors."""
-    from .schema import write_schemas
+    from .io.schema import write_schemas
 
     try:
         written = write_schemas(out_dir)
@@ -423,7 +427,7 @@ def new(
     sponsor: str | None,
 ) -> None:
     """Write a new project, program or request file from the commented template."""
-    from .templates import NewFileError, new_file, placeholders
+    from .io.templates import NewFileError, new_file, placeholders
 
     folder = data_dir or Path("portfolio")
     if not folder.is_dir():
@@ -460,8 +464,8 @@ def new(
 @click.option("-v", "--verbose", is_flag=True, help="List every withheld value, not only their count.")
 def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, overwrite: bool, verbose: bool) -> None:
     """Turn a CSV or XLSX register into one YAML file per row, as the mapping says."""
-    from .import_mapping import load_mapping
-    from .importer import ImportFailure, run_import
+    from .io.import_mapping import load_mapping
+    from .io.importer import ImportFailure, run_import
 
     try:
         mapping = load_mapping(mapping_file)
@@ -524,7 +528,7 @@ def _note(sentence: str) -> None:
 def _recover_first(folder: Path | None) -> None:
     """Undo what a killed pmo import or pmo new left half done in the data folder before a command reads it,
     saying so on stderr; when it cannot be undone, the read reports that as a problem of the folder."""
-    from .transaction import recover
+    from .data.transaction import recover
 
     if folder is None:
         return
@@ -546,7 +550,7 @@ def _data_writes(folder: Path, *, dry_run: bool = False) -> Iterator[None]:
     """Around a command that writes into the data folder: first undo what a killed run left half done (as
     every read of the folder does, here saying so; a dry run only says it is pending), then turn a failed
     write into a message that says truly what the folder holds."""
-    from .transaction import WriteNotUndone, recover
+    from .data.transaction import WriteNotUndone, recover
 
     try:
         for sentence in recover(folder, undo=not dry_run):
@@ -576,7 +580,7 @@ def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
     """Turn the pipeline's and MkDocs' failures into a message and the documented exit code."""
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from .build import SwapNotUndone
+    from .mkdocs_adapter.build import SwapNotUndone
 
     site = _Site()
     unchanged = unchanged or f"Nothing in {out_dir} was changed."

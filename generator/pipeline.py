@@ -6,23 +6,24 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .analyse import Analysis, analyse
-from .audience import Audience, for_audience
-from .changes_page import Changes
-from .cockpit import Previous
-from .diff import compare
-from .load import load_portfolio
-from .portfolio_pages import HOME
-from .regular import refuse_special_files
-from .site import SiteExtras, SiteTree, build_tree, check_clashes
-from .validate import Portfolio, validate_portfolio
+from .analytics.analyse import Analysis, analyse
+from .analytics.diff import compare
+from .data.audience import Audience, for_audience
+from .data.load import load_portfolio
+from .data.regular import refuse_special_files
+from .data.validate import Portfolio, validate_portfolio
+from .pages.changes import Changes
+from .pages.cockpit import Previous
+from .pages.urls import HOME
+from .site import SiteExtras, build_tree, check_clashes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from .changes_page import Baseline
-    from .gitdata import DataChange
+    from .io.gitdata import DataChange
+    from .pages.changes import Baseline
+    from .pages.tree import SiteTree
 
 
 @dataclass

@@ -10,26 +10,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import export
-from . import portfolio_pages as pages
-from .benefits_page import BENEFITS, benefits_page
-from .capacity_page import CAPACITY, capacity_page, team_page
-from .changes_page import CHANGES, Changes, changes_page
-from .charts import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
+from .charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
-from .handbook import HANDBOOK, add_handbook
-from .md import objective_path, program_path, project_path, request_path, team_path
-from .performance import PERFORMANCE, performance_page
-from .prioritization import PRIORITIZATION, prioritization_page
-from .project_page import project_page
-from .risks_page import RISKS, risks_page
-from .roadmap import ROADMAP, roadmap_page
-from .templates import TEMPLATES, download_templates, known_from
+from .handbook.book import HANDBOOK, add_handbook
+from .io import export
+from .io.templates import TEMPLATES, download_templates, known_from
+from .pages import portfolio as pages
+from .pages import urls
+from .pages.benefits import benefits_page
+from .pages.capacity import capacity_page, team_page
+from .pages.changes import Changes, changes_page
+from .pages.performance import performance_page
+from .pages.prioritization import prioritization_page
+from .pages.project import project_page
+from .pages.risks import risks_page
+from .pages.roadmap import roadmap_page
+from .pages.tree import SiteTree
+from .widgets.md import objective_path, program_path, project_path, request_path, team_path
 
 if TYPE_CHECKING:
-    from .analyse import Analysis
-    from .cockpit import Previous
-    from .gitdata import DataChange
+    from .analytics.analyse import Analysis
+    from .io.gitdata import DataChange
+    from .pages.cockpit import Previous
 
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSETS = "assets/pmo"
@@ -41,23 +43,6 @@ THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
 # nav would make every page carry every project (a site quadratic in the number of projects).
 NOT_IN_NAV = ("projects/", "programs/", "objectives/", "requests/", "teams/")
-
-
-@dataclass
-class SiteTree:
-    """The generated part of the docs tree: src path → Markdown, handbook files to copy, assets."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    assets: dict[str, bytes] = field(default_factory=dict)
-    edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
-    # Pages the theme's search indexes section by section, like hand-written ones: the handbook's pages,
-    # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
-    theme_search: set[str] = field(default_factory=set)
-    nav: list[Any] = field(default_factory=list)
-
-    def paths(self) -> list[str]:
-        return sorted({*self.pages, *self.copies, *self.assets})
 
 
 @dataclass(frozen=True)
@@ -81,24 +66,24 @@ def build_tree(
     extras = extras or SiteExtras()
     tree = SiteTree()
     changes = extras.changes
-    tree.pages[pages.HOME] = pages.home_page(
+    tree.pages[urls.HOME] = pages.home_page(
         a, home_intro, changes.title if changes else None, extras.previous, start_page(handbook_dir)
     )
     if changes is not None:
-        tree.pages[CHANGES] = changes_page(a, changes)
+        tree.pages[urls.CHANGES] = changes_page(a, changes)
     register = export.register(a)
-    tree.pages[pages.REGISTER] = pages.register_page(a, register)
+    tree.pages[urls.REGISTER] = pages.register_page(a, register)
     tree.assets.update(pages.register_files(register))
-    tree.pages[pages.PROGRAMS] = pages.programs_page(a)
-    tree.pages[pages.OBJECTIVES] = pages.objectives_page(a)
-    tree.pages[pages.REQUESTS] = pages.requests_page(a)
-    tree.pages[pages.CALENDAR] = pages.calendar_page(a)
-    tree.pages[ROADMAP] = roadmap_page(a)
-    tree.pages[PERFORMANCE] = performance_page(a)
-    tree.pages[PRIORITIZATION] = prioritization_page(a)
-    tree.pages[RISKS] = risks_page(a)
-    tree.pages[BENEFITS] = benefits_page(a)
-    tree.pages[CAPACITY] = capacity_page(a)
+    tree.pages[urls.PROGRAMS] = pages.programs_page(a)
+    tree.pages[urls.OBJECTIVES] = pages.objectives_page(a)
+    tree.pages[urls.REQUESTS] = pages.requests_page(a)
+    tree.pages[urls.CALENDAR] = pages.calendar_page(a)
+    tree.pages[urls.ROADMAP] = roadmap_page(a)
+    tree.pages[urls.PERFORMANCE] = performance_page(a)
+    tree.pages[urls.PRIORITIZATION] = prioritization_page(a)
+    tree.pages[urls.RISKS] = risks_page(a)
+    tree.pages[urls.BENEFITS] = benefits_page(a)
+    tree.pages[urls.CAPACITY] = capacity_page(a)
     for pid in a.projects.index:
         tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid))
         _edit(tree, a, project_path(pid), "projects", pid)
@@ -115,13 +100,13 @@ def build_tree(
         _edit(tree, a, team_path(team_id), "people.yaml", "")
     source = a.portfolio.source("calendar.yaml")
     if source:
-        tree.edit_sources[pages.CALENDAR] = source.path
+        tree.edit_sources[urls.CALENDAR] = source.path
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
     tree.assets[WIDE_CSS] = (ASSET_DIR / "wide.css").read_bytes()
     tree.assets[LAYOUT_JS] = (ASSET_DIR / "layout.js").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
     tree.assets[TEMPLATES_JS] = templates_script()
-    tree.assets[pages.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
+    tree.assets[urls.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
     tree.assets[VEGA] = vega_bundle()
     for name, text in download_templates(known_from(a.portfolio)).items():
         tree.assets[f"{TEMPLATES}/{name}"] = text.encode("utf-8")
@@ -130,7 +115,7 @@ def build_tree(
         handbook_nav = add_handbook(tree, a, handbook_dir)
     tree.nav = _nav(handbook_nav, docs_pages)
     if changes is not None:
-        tree.nav.insert(1, {changes.title: CHANGES})
+        tree.nav.insert(1, {changes.title: urls.CHANGES})
     return tree
 
 
@@ -150,26 +135,26 @@ def _edit(tree: SiteTree, a: Analysis, page: str, folder: str, entity_id: str) -
 
 def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
     nav: list[Any] = [
-        {"Home": pages.HOME},
+        {"Home": urls.HOME},
         {
             "Portfolio": [
-                {"Project register": pages.REGISTER},
-                {"Roadmap": ROADMAP},
-                {"Performance": PERFORMANCE},
-                {"Prioritization": PRIORITIZATION},
-                {"Risks": RISKS},
-                {"Capacity": CAPACITY},
-                {"Benefits": BENEFITS},
-                {"Programs": pages.PROGRAMS},
-                {"Objectives": pages.OBJECTIVES},
-                {"Demand": pages.REQUESTS},
-                {"IT calendar": pages.CALENDAR},
+                {"Project register": urls.REGISTER},
+                {"Roadmap": urls.ROADMAP},
+                {"Performance": urls.PERFORMANCE},
+                {"Prioritization": urls.PRIORITIZATION},
+                {"Risks": urls.RISKS},
+                {"Capacity": urls.CAPACITY},
+                {"Benefits": urls.BENEFITS},
+                {"Programs": urls.PROGRAMS},
+                {"Objectives": urls.OBJECTIVES},
+                {"Demand": urls.REQUESTS},
+                {"IT calendar": urls.CALENDAR},
             ]
         },
     ]
     if handbook:
         nav.append({"Handbook": handbook})
-    extra = [page for page in sorted(docs_pages) if page.endswith(".md") and page != pages.HOME]
+    extra = [page for page in sorted(docs_pages) if page.endswith(".md") and page != urls.HOME]
     if extra:
         nav.append({"Contribute": extra})
     return nav
@@ -177,7 +162,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
 
 def check_clashes(tree: SiteTree, hand_written: set[str]) -> None:
     """A generated file must never silently replace a hand-written one (only docs/index.md is merged)."""
-    clashes = sorted((set(tree.paths()) & hand_written) - {pages.HOME})
+    clashes = sorted((set(tree.paths()) & hand_written) - {urls.HOME})
     if clashes:
         raise ConfigurationError(
             "these hand-written files in the docs folder clash with generated pages; rename or move them: "

@@ -8,8 +8,8 @@ import markdown
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.blocks import BLOCK_END, BLOCK_START, html_block, put_back, set_aside, unmark
-from generator.markup import Markup
+from generator.widgets.blocks import BLOCK_END, BLOCK_START, html_block, put_back, set_aside, unmark
+from generator.widgets.markup import Markup
 
 
 def test_blocks_survive_conversion_and_come_back_in_order() -> None:

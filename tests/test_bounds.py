@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from generator.charts import chart_block, priority_spec
+from generator.charts.specs import chart_block, priority_spec
 from generator.cli import main
-from generator.export import register, to_csv, to_json, to_xlsx
-from generator.load import load_portfolio
-from generator.model import MAX_AMOUNT, MAX_DATE, MAX_DAYS, MAX_FTE, MIN_CAPACITY_FTE, MIN_DATE
+from generator.data.load import load_portfolio
+from generator.data.model import MAX_AMOUNT, MAX_DATE, MAX_DAYS, MAX_FTE, MIN_CAPACITY_FTE, MIN_DATE
+from generator.data.validate import validate_portfolio
+from generator.io.export import register, to_csv, to_json, to_xlsx
 from generator.pipeline import prepare, site_tree
-from generator.validate import validate_portfolio
 
 from .conftest import MINI, ROOT, Edit
 

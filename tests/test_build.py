@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.source_tree import _with_abbr
+from generator.mkdocs_adapter.source_tree import _with_abbr
 
 from .conftest import MINI, ROOT, Edit, site_config
 
@@ -235,15 +235,15 @@ def test_the_site_is_named_after_the_portfolios_organization(mini_site: Path) ->
 def test_the_shipped_configuration_and_pages_name_no_organization() -> None:
     shipped = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*.md"), *(ROOT / "methodology").rglob("*")]
     shipped += [*(ROOT / "generator" / "assets").rglob("*"), *(ROOT / "schemas").rglob("*")]
-    shipped += [p for p in (ROOT / "generator").glob("*.py") if p.name != "demo_words.py"]  # the demo's org is data
+    shipped += [p for p in (ROOT / "generator").rglob("*.py") if p.name != "demo_words.py"]  # the demo's org is data
     named = [str(p.relative_to(ROOT)) for p in shipped if p.is_file() and b"northwind" in p.read_bytes().lower()]
     assert named == []
     assert yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_name"] == "{organization} IT portfolio"
 
 
 def test_an_organization_name_is_text_in_the_title_header_and_footer() -> None:
-    from generator.model import Settings
-    from generator.site_name import named
+    from generator.data.model import Settings
+    from generator.mkdocs_adapter.site_name import named
 
     settings = Settings(organization="AT&T <img src=x onerror=alert(1)>", as_of="2026-03-02")
     filled = named(

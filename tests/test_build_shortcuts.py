@@ -1,7 +1,7 @@
 """The build's shortcuts for large portfolios change no byte of the site.
 
-Project pages skip Python-Markdown (generator.html_page) and share their navigation partials
-(generator.shared_nav); a build of the sample portfolio with them and one without must be identical."""
+Project pages skip Python-Markdown (generator.mkdocs_adapter.html_page) and share their navigation partials
+(generator.mkdocs_adapter.shared_nav); a build of the sample portfolio with them and one without must be identical."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from generator import plugin
-from generator.html_page import HtmlPage
-from generator.shared_nav import share_navigation
+from generator.mkdocs_adapter import plugin
+from generator.mkdocs_adapter.html_page import HtmlPage
+from generator.mkdocs_adapter.shared_nav import share_navigation
 from generator.site import NOT_IN_NAV
 
 from .conftest import MINI, site_config

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from generator.capacity import capacity_plan, month_number, month_text
-from generator.capacity_page import capacity_page, team_page, utilization_text
+from generator.analytics.capacity import capacity_plan, month_number, month_text
+from generator.data.load import load_portfolio
+from generator.data.model import Project, Team
+from generator.data.validate import validate_portfolio
 from generator.errors import PortfolioError
-from generator.load import load_portfolio
-from generator.model import Project, Team
+from generator.pages.capacity import capacity_page, team_page, utilization_text
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.validate import validate_portfolio
 
 from .conftest import SAMPLE
 

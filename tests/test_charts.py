@@ -9,11 +9,11 @@ import re
 import altair as alt
 import pytest
 
-from generator.blocks import unmark
-from generator.charts import DESIGNS, chart_block, full_spec, template, templates_script, vega_bundle
-from generator.performance import performance_page
+from generator.charts.specs import DESIGNS, chart_block, full_spec, template, templates_script, vega_bundle
+from generator.pages.performance import performance_page
+from generator.pages.roadmap import roadmap_chart
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.roadmap import roadmap_chart
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, SAMPLE
 
@@ -48,7 +48,7 @@ def test_roadmap_spec_is_valid_vega_lite(analysis) -> None:
 
 
 def test_the_roadmap_is_one_chart_grouped_by_program_with_baselines_and_links(analysis) -> None:
-    from generator.roadmap import roadmap_page
+    from generator.pages.roadmap import roadmap_page
 
     page = roadmap_page(analysis)
     (spec,) = specs(page)
@@ -74,7 +74,7 @@ def test_a_program_named_or_keyed_like_its_project_keeps_both_rows(tmp_path) -> 
     header, and the header, told apart by its id, is still styled as one."""
     import shutil
 
-    from generator.roadmap import roadmap_page
+    from generator.pages.roadmap import roadmap_page
 
     data = shutil.copytree(MINI, tmp_path / "data")
     (data / "programs" / "front-door.yaml").rename(data / "programs" / "crm.yaml")
@@ -95,9 +95,9 @@ def test_a_program_named_or_keyed_like_its_project_keeps_both_rows(tmp_path) -> 
 
 
 def test_every_roadmap_shares_the_portfolio_time_axis(analysis) -> None:
-    from generator.charts import utc_ms
-    from generator.portfolio_pages import program_page
-    from generator.roadmap import roadmap_page
+    from generator.charts.specs import utc_ms
+    from generator.pages.portfolio import program_page
+    from generator.pages.roadmap import roadmap_page
 
     def axis(page: str) -> list:
         (spec,) = specs(page)
@@ -113,7 +113,7 @@ def test_every_roadmap_shares_the_portfolio_time_axis(analysis) -> None:
 
 
 def test_time_axes_are_utc_with_month_names_inside_their_months() -> None:
-    from generator.charts import TIME_AXIS
+    from generator.charts.specs import TIME_AXIS
 
     for name in ("roadmap", "s_curve", "milestones", "rag_history"):
         xs = [layer["encoding"]["x"] for layer in template(name)["layer"] if "scale" in layer["encoding"].get("x", {})]
@@ -124,8 +124,8 @@ def test_time_axes_are_utc_with_month_names_inside_their_months() -> None:
 
 
 def test_scatter_labels_name_the_points_that_matter_without_overlapping(analysis) -> None:
-    from generator.charts import place_labels
-    from generator.prioritization import prioritization_page
+    from generator.charts.specs import place_labels
+    from generator.pages.prioritization import prioritization_page
 
     page, _trend = unmark(performance_page(analysis)).split("## Trend")
     (spec,) = specs(page)
@@ -178,7 +178,8 @@ def test_vega_is_served_from_the_site() -> None:
 def test_stored_templates_are_what_altair_makes() -> None:
     for name, design in DESIGNS.items():
         assert template(name) == json.loads(json.dumps(design())), (
-            f"{name}.vl.json is stale: run python3 -c 'from generator.charts import write_templates; write_templates()'"
+            f"{name}.vl.json is stale: run "
+            "python3 -c 'from generator.charts.specs import write_templates; write_templates()'"
         )
 
 
@@ -199,7 +200,7 @@ def test_performance_chart_is_valid_and_places_every_measured_project(analysis) 
 
 
 def test_priority_chart_is_valid(analysis) -> None:
-    from generator.prioritization import prioritization_page
+    from generator.pages.prioritization import prioritization_page
 
     spec, bubbles = specs(prioritization_page(analysis))
     alt.LayerChart.from_dict(spec, validate=True)
@@ -209,7 +210,7 @@ def test_priority_chart_is_valid(analysis) -> None:
 
 
 def test_risk_heatmap_counts_open_risks_by_cell(analysis) -> None:
-    from generator.risks_page import exposure_band, risks_page
+    from generator.pages.risks import exposure_band, risks_page
 
     (spec,) = specs(risks_page(analysis))
     alt.LayerChart.from_dict(spec, validate=True)
@@ -248,7 +249,7 @@ def test_every_chart_of_the_site_is_valid_vega_lite_with_tooltips_and_a_text_alt
 
 
 def test_capacity_heatmap_is_valid_with_a_tooltip_on_every_mark(analysis) -> None:
-    from generator.capacity_page import capacity_page
+    from generator.pages.capacity import capacity_page
 
     page = capacity_page(analysis)
     (spec,) = specs(page)
@@ -263,7 +264,7 @@ def test_capacity_heatmap_is_valid_with_a_tooltip_on_every_mark(analysis) -> Non
 
 
 def test_load_bands_split_at_80_and_100_percent() -> None:
-    from generator.charts import load_band
+    from generator.charts.specs import load_band
 
     assert [load_band(u) for u in (0, 0.8, 0.81, 1.0, 1.001)] == [
         "up to 80 %",
@@ -275,7 +276,7 @@ def test_load_bands_split_at_80_and_100_percent() -> None:
 
 
 def test_team_load_chart_is_valid_with_a_data_table(analysis) -> None:
-    from generator.capacity_page import team_page
+    from generator.pages.capacity import team_page
 
     page = team_page(analysis, "data-analytics")
     (spec,) = specs(page)
@@ -287,7 +288,7 @@ def test_team_load_chart_is_valid_with_a_data_table(analysis) -> None:
 
 
 def test_templates_reach_the_browser_once_as_a_script(analysis) -> None:
-    from generator.charts import CHARTS_JS, TEMPLATES_JS, VEGA, chart_scripts
+    from generator.charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, chart_scripts
 
     script = templates_script().decode()
     prefix = "window.PMO_CHART_TEMPLATES = "

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from generator import fmt
-from generator.changes_page import Baseline
-from generator.cockpit import Previous, change, count_size, figure_grid, key_figures, ratio_size
-from generator.kpi import project_frame
-from generator.model import RagRules, Threshold
+from generator.analytics.kpi import project_frame
+from generator.analytics.rollups import WHY_NA, rollup
+from generator.data.model import RagRules, Threshold
+from generator.pages.changes import Baseline
+from generator.pages.cockpit import Previous, change, count_size, figure_grid, key_figures, ratio_size
+from generator.pages.portfolio import ALL_ATTENTION, ATTENTION_SHOWN, home_page, needing_attention
+from generator.pages.project import project_page, summary_card
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.portfolio_pages import ALL_ATTENTION, ATTENTION_SHOWN, home_page, needing_attention
-from generator.project_page import project_page, summary_card
-from generator.rollups import WHY_NA, rollup
 from generator.site import start_page
+from generator.widgets import fmt
 
 from .conftest import ROOT, SAMPLE
 from .test_kpi import SETTINGS, project
@@ -27,8 +27,8 @@ from .test_kpi import SETTINGS, project
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from generator.analyse import Analysis
-    from generator.validate import Portfolio
+    from generator.analytics.analyse import Analysis
+    from generator.data.validate import Portfolio
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_the_first_screen_lists_the_most_severe_few_and_links_to_all(analysis: A
 def test_a_short_attention_list_has_no_link_and_no_second_list(
     analysis: Analysis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("generator.portfolio_pages.ATTENTION_SHOWN", 100)
+    monkeypatch.setattr("generator.pages.portfolio.ATTENTION_SHOWN", 100)
     page = home_page(analysis, None)
     assert ALL_ATTENTION not in page
     assert len(re.findall(r'<tr><td><a href="projects/', cockpit(page))) == len(needing_attention(analysis))
@@ -301,7 +301,7 @@ def test_summary_card_says_na_and_why(portfolio: Portfolio) -> None:
 
 
 def test_a_ratio_just_below_its_threshold_never_reads_as_equal_to_it(analysis: Analysis) -> None:
-    from generator.project_page import derived_reason
+    from generator.pages.project import derived_reason
 
     red = analysis.settings.rag.spi.red
     row = {**analysis.rows["ehr-upgrade"], "spi": red - 0.0001, "cpi": 1.0, "slip_days": 0}

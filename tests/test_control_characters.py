@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from generator.cli import main
+from generator.data.model import Calendar, People, Program, Project, Request, Settings
 from generator.errors import visible
-from generator.model import Calendar, People, Program, Project, Request, Settings
 
 from .conftest import MINI, Edit
 

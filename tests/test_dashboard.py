@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from generator.benefits_page import benefit_state, benefits_page
-from generator.blocks import unmark
-from generator.kpi import value_and_risk
-from generator.model import Benefit, Settings
+from generator.analytics.kpi import value_and_risk
+from generator.data.model import Benefit, Settings
+from generator.pages.benefits import benefit_state, benefits_page
+from generator.pages.portfolio import home_page, objective_page, program_page
 from generator.pipeline import prepare, read_portfolio
-from generator.portfolio_pages import home_page, objective_page, program_page
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, SAMPLE
 
@@ -95,7 +95,7 @@ def test_benefits_page_adds_money_and_keeps_other_units_apart(analysis) -> None:
 
 
 def test_project_page_shows_exposure_satisfaction_and_priority(analysis) -> None:
-    from generator.project_page import project_page
+    from generator.pages.project import project_page
 
     rows = analysis.rows
     pid = next(p for p, r in rows.items() if r["satisfaction_trend"] == r["satisfaction_trend"] and r["open_risks"])

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from generator.demo import AS_OF, PHASES, write_demo
-from generator.model import ACTIVE_PHASES
+from generator.data.model import ACTIVE_PHASES
+from generator.io.demo import AS_OF, PHASES, write_demo
 from generator.pipeline import read_portfolio
 
 if TYPE_CHECKING:

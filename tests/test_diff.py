@@ -12,10 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.blocks import unmark
-from generator.changes_page import CHANGES, Baseline
-from generator.cli import main
-from generator.diff import (
+from generator.analytics.diff import (
     BudgetChange,
     ChangeRequestChange,
     DateChange,
@@ -25,11 +22,13 @@ from generator.diff import (
     RiskState,
     ValueChange,
     compare,
-    markdown_text,
-    to_data,
-    to_markdown,
 )
+from generator.cli import main
+from generator.io.diff_report import markdown_text, to_data, to_markdown
+from generator.pages.changes import Baseline
+from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI
 from .gitrepo import commit_all, init_repo
@@ -178,8 +177,8 @@ def test_finish_and_milestone_dates_that_moved(diff) -> None:
 
 
 def test_a_rebaseline_without_forecasts_is_one_move() -> None:
-    from generator.diff import _finish
-    from generator.model import Project
+    from generator.analytics.diff import _finish
+    from generator.data.model import Project
 
     fields = {"name": "X", "program": "p1", "phase": "execution", "sponsor": "a.b", "manager": "a.b", "budget": 1}
     old = Project(id="xx", start=D(2026, 1, 1), finish=D(2026, 6, 1), **fields)

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.blocks import unmark
-from generator.changes_page import CHANGES, Baseline
+from generator.analytics.diff import DATA, TIME, RagChange, Reason, compare
+from generator.analytics.kpi import RAGS, rag_verdicts
 from generator.cli import main
-from generator.diff import DATA, TIME, RagChange, Reason, compare, to_markdown
-from generator.kpi import RAGS, rag_verdicts
+from generator.io.diff_report import to_markdown
+from generator.pages.changes import Baseline
+from generator.pages.urls import CHANGES
 from generator.pipeline import prepare, read_portfolio, site_tree
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, SAMPLE
 from .hostile import tooltip_payload

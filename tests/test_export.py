@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.export import HEADER, register, to_xlsx
+from generator.io.export import HEADER, register, to_xlsx
 from generator.pipeline import prepare, read_portfolio
 
 from .conftest import MINI, Edit

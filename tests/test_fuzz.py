@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.blocks import unmark
 from generator.cli import main
+from generator.data.load import load_portfolio
+from generator.data.validate import validate_portfolio
 from generator.errors import BIDI_CONTROLS, PortfolioError
-from generator.load import load_portfolio
 from generator.pipeline import site_tree
-from generator.validate import validate_portfolio
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, ROOT
 

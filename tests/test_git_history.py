@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import gitdata
 from generator.cli import main
-from generator.gitdata import DataChange, branch_of, history_link, last_changes, project_history
+from generator.io import gitdata
+from generator.io.gitdata import DataChange, branch_of, history_link, last_changes, project_history
 from generator.pipeline import read_portfolio
 
 from .conftest import MINI
@@ -120,7 +120,7 @@ def test_history_can_be_turned_off(repo: Path, tmp_path: Path) -> None:
 
 
 def test_the_page_block_is_inert() -> None:
-    from generator.project_page import _last_change
+    from generator.pages.project import _last_change
 
     change = DataChange(dt.date(2026, 1, 2), "0123456789abcdef", 'https://github.com/a/b/commits/main/x"><script>')
     block = _last_change(change)

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.import_mapping import load_mapping
-from generator.importer import ImportFailure, run_import
-from generator.load import load_portfolio
-from generator.validate import Portfolio, validate_portfolio
+from generator.data.load import load_portfolio
+from generator.data.validate import Portfolio, validate_portfolio
+from generator.io.import_mapping import load_mapping
+from generator.io.importer import ImportFailure, run_import
 
 from .conftest import ROOT
 

@@ -16,21 +16,21 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator import kpi as kpi_module
-from generator.blocks import unmark
+from generator.analytics import kpi as kpi_module
+from generator.analytics.kpi_definitions import KPI_DEFINITIONS
+from generator.analytics.rollups import Rollup
 from generator.cli import main
+from generator.data.model import Change, Issue, Lesson, Risk
 from generator.errors import ConfigurationError
-from generator.glossary import ABBREVIATIONS, DOMAIN, Tooltips
-from generator.handbook import HANDBOOK
-from generator.handbook_templates import TEMPLATES
-from generator.kpi_definitions import KPI_DEFINITIONS
-from generator.lessons_page import LESSON_CATEGORIES
-from generator.model import Change, Issue, Lesson, Risk
+from generator.handbook.book import HANDBOOK
+from generator.handbook.glossary import ABBREVIATIONS, DOMAIN, Tooltips
+from generator.handbook.lessons import LESSON_CATEGORIES
+from generator.handbook.registers import REGISTERS
+from generator.handbook.tasks import KEY_TASKS, ROLE_IDS, ROLES, find_role
+from generator.handbook.templates import TEMPLATES
+from generator.pages.prioritization import RANKED
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.pmo_tasks import KEY_TASKS, ROLE_IDS, ROLES, find_role
-from generator.prioritization import RANKED
-from generator.registers import REGISTERS
-from generator.rollups import Rollup
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, ROOT, SAMPLE, Edit
 
@@ -225,7 +225,7 @@ def test_the_kpi_page_defines_every_kpi_with_its_anchor(built: Path) -> None:
 
 
 def test_an_undefined_kpi_explains_itself_from_the_registry() -> None:
-    from generator.kpi import why_undefined
+    from generator.analytics.kpi import why_undefined
 
     row = {"ac": 10.0, "pv": 5.0, "ev": 5.0, "bac": 100.0, "planned_days": 90.0}
     assert why_undefined("priority_score", row) == "not defined when the project has no scores"
@@ -600,7 +600,7 @@ def test_registers_are_the_same_bytes_every_build(sample_tree: Any) -> None:
 
 def test_the_templates_page_offers_every_template_and_the_yaml_data_templates(built: Path) -> None:
     html = article((built / "handbook/templates/index.html").read_text())
-    for kind in ("project", "program", "request"):  # generated from the data model (generator/templates.py)
+    for kind in ("project", "program", "request"):  # generated from the data model (generator/io/templates.py)
         assert f'<a download="new-{kind}.yaml" href="../../assets/templates/new-{kind}.yaml">' in html
         assert (built / f"assets/templates/new-{kind}.yaml").read_text().startswith("# yaml-language-server")
     for template in TEMPLATES.values():

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.glossary import ABBREVIATIONS
+from generator.handbook.glossary import ABBREVIATIONS
 
 from .conftest import ROOT
 from .hostile import WITHHELD_IN, tooltip_payload, write_hostile_portfolio

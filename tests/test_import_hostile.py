@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from generator import importer
 from generator.cli import main
+from generator.io import importer
 
 from .conftest import MINI
 

@@ -16,9 +16,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from generator.cli import main
+from generator.data.load import load_portfolio
+from generator.data.validate import validate_portfolio
+from generator.data.yaml_guard import parse_yaml
 from generator.errors import PortfolioError
-from generator.import_mapping import ImportMapping, Numbers, load_mapping
-from generator.importer import (
+from generator.io.import_mapping import ImportMapping, Numbers, load_mapping
+from generator.io.importer import (
     Context,
     ImportFailure,
     ValueProblem,
@@ -28,10 +31,7 @@ from generator.importer import (
     make_id,
     run_import,
 )
-from generator.load import load_portfolio
-from generator.validate import validate_portfolio
-from generator.yaml_guard import parse_yaml
-from generator.yaml_write import document
+from generator.io.yaml_write import document
 
 from .conftest import MINI
 

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from generator.kpi import priority_score, project_frame, why_undefined
-from generator.model import Project, Settings
+from generator.analytics.kpi import priority_score, project_frame, why_undefined
+from generator.data.model import Project, Settings
 
 SETTINGS = Settings(organization="Test", as_of="2026-03-02")
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.outputs import MARKER, PACKAGE_DIR, marker_text
+from generator.io.outputs import MARKER, PACKAGE_DIR, marker_text
 
 from .conftest import MINI, ROOT
 
@@ -175,7 +175,7 @@ def test_the_repository_root_is_never_replaced_even_when_it_holds_no_source(
     )
     code, output = pmo("build", "--config", str(config), "--data", str(MINI), "--out", str(repo), "--force")
     assert code == 2 and "would replace the working folder" in output  # the first reason found
-    from generator.outputs import check_never_replaced
+    from generator.io.outputs import check_never_replaced
 
     with pytest.raises(Exception, match="would replace the repository"):
         check_never_replaced(repo.resolve(), {})

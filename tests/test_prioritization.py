@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.blocks import unmark
-from generator.kpi import contributions, cut_line
+from generator.analytics.kpi import contributions, cut_line
+from generator.pages.prioritization import RANKED, prioritization_page, ranked
 from generator.pipeline import prepare, read_portfolio
-from generator.prioritization import RANKED, prioritization_page, ranked
+from generator.widgets.blocks import unmark
 
 
 def test_cut_line_is_drawn_where_the_running_total_first_exceeds_the_funding() -> None:
@@ -22,7 +22,7 @@ def test_cut_line_is_drawn_where_the_running_total_first_exceeds_the_funding() -
 
 
 def test_contributions_add_up_to_the_score() -> None:
-    from generator.model import Settings
+    from generator.data.model import Settings
 
     settings = Settings(organization="x", as_of="2026-01-01")
     parts = contributions({"strategic_fit": 5, "value": 4, "urgency": 3, "risk": 2}, settings)

@@ -215,7 +215,7 @@ def test_publishing_needs_a_repository(tmp_path: Path, monkeypatch: pytest.Monke
 def test_the_previous_version_is_the_newest_older_one() -> None:
     from mike.versions import Versions
 
-    from generator.publish import previous_version
+    from generator.mkdocs_adapter.publish import previous_version
 
     versions = Versions()
     for name in ("2026-09", "2026-11", "2026-10", "dev"):

@@ -15,10 +15,10 @@ import openpyxl
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.export import HEADER, export_bytes, register
-from generator.markup import script_json
+from generator.io.export import HEADER, export_bytes, register
+from generator.pages.tree import SiteTree
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.site import SiteTree
+from generator.widgets.markup import script_json
 
 from .conftest import MINI, SAMPLE, Edit
 from .test_audience import CANARY, plant_canaries

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.kpi import project_frame
-from generator.rollups import indicators, rollup, rollups
+from generator.analytics.kpi import project_frame
+from generator.analytics.rollups import indicators, rollup, rollups
 
 from .test_kpi import SETTINGS, project
 

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from generator.cli import main
-from generator.load import load_portfolio
-from generator.model import Project
-from generator.validate import validate_portfolio
+from generator.data.load import load_portfolio
+from generator.data.model import Project
+from generator.data.validate import validate_portfolio
 
 from .conftest import ROOT, SAMPLE, Edit
 

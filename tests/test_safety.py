@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.data.load import load_portfolio
+from generator.data.model import ID_RE, RESERVED_IDS
+from generator.data.validate import validate_portfolio
 from generator.errors import ConfigurationError, PortfolioError
-from generator.load import load_portfolio
-from generator.model import ID_RE, RESERVED_IDS
 from generator.pipeline import read_portfolio, site_tree
-from generator.validate import validate_portfolio
 
 from .conftest import MINI, ROOT, Edit, site_config
 

@@ -13,9 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.load import load_portfolio
-from generator.model import Phase
-from generator.validate import validate_portfolio
+from generator.data.load import load_portfolio
+from generator.data.model import Phase
+from generator.data.validate import validate_portfolio
 
 from .conftest import ROOT, SAMPLE
 

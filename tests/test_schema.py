@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from generator.cli import main
+from generator.data.load import load_portfolio
+from generator.data.validate import validate_portfolio
 from generator.errors import PortfolioError
-from generator.load import load_portfolio
-from generator.schema import KINDS, json_schema, schema_text, vscode_settings
-from generator.validate import validate_portfolio
+from generator.io.schema import KINDS, json_schema, schema_text, vscode_settings
 
 from .conftest import MINI, ROOT, SAMPLE
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.search import add_to_index, search_entry
-from generator.text import plain
+from generator.mkdocs_adapter.search import add_to_index, search_entry
+from generator.widgets.text import plain
 
 
 def test_entry_text_is_the_words_not_character_references() -> None:

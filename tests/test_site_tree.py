@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator.blocks import unmark
 from generator.errors import ConfigurationError
-from generator.md import ALIGNED_COLUMNS, section, table_html
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.text import plain
+from generator.widgets.blocks import unmark
+from generator.widgets.md import ALIGNED_COLUMNS, section, table_html
+from generator.widgets.text import plain
 
 from .conftest import MINI, ROOT, SAMPLE
 

@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.data.regular import NotRegular, read_regular, special_kind
 from generator.errors import ConfigurationError
-from generator.gitdata import data_path, portfolio_at
+from generator.io.gitdata import data_path, portfolio_at
 from generator.pipeline import docs_files, read_portfolio, site_tree
-from generator.regular import NotRegular, read_regular, special_kind
 
 from .conftest import MINI, ROOT
 from .gitrepo import commit_all, git, init_repo

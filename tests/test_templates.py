@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.load import load_portfolio
-from generator.model import Program, Project, Request
-from generator.templates import download_templates, known, known_from
-from generator.validate import validate_portfolio
+from generator.data.load import load_portfolio
+from generator.data.model import Program, Project, Request
+from generator.data.validate import validate_portfolio
+from generator.io.templates import download_templates, known, known_from
 
 from .conftest import MINI, SAMPLE
 from .test_schema import as_editor_reads, errors

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text import SPECIAL, attribute, one_line, plain, rich
+from generator.widgets.text import SPECIAL, attribute, one_line, plain, rich
 
 
 def test_plain_text_cannot_break_a_table_or_inject_markup() -> None:
@@ -96,11 +96,11 @@ _TEXT = st.lists(_BLOCK, min_size=1, max_size=4).map("\n\n".join)
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_the_fast_renderer_writes_what_python_markdown_writes(text: str) -> None:
-    from generator.text import _converter, _render, _render_simple
+    from generator.widgets.text import _converter, _render, _render_simple
 
     fast = _render_simple(text)
     _render.cache_clear()
-    with patch("generator.text._render_simple", return_value=None):
+    with patch("generator.widgets.text._render_simple", return_value=None):
         slow = _render(text)
     _render.cache_clear()
     assert fast is None or fast == slow, (text, fast, slow)
@@ -108,7 +108,7 @@ def test_the_fast_renderer_writes_what_python_markdown_writes(text: str) -> None
 
 
 def test_the_fast_renderer_takes_the_usual_description() -> None:
-    from generator.text import _render_simple
+    from generator.widgets.text import _render_simple
 
     text = "Replace the system.\n\n**Why now:** support ends.\n\nIn scope:\n\n- data migration\n- training"
     assert _render_simple(text) == (

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pytest
 
-from generator.blocks import unmark
-from generator.charts import chart_scripts
-from generator.performance import performance_page
+from generator.charts.specs import chart_scripts
+from generator.pages.performance import performance_page
+from generator.pages.project import project_page
 from generator.pipeline import prepare, read_portfolio
-from generator.project_page import project_page
+from generator.widgets.blocks import unmark
 
 from .conftest import MINI, SAMPLE, Edit
 from .test_charts import inline_specs, specs

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from generator.model import Project, Settings
-from generator.trends import by_project, history_frame, periods, portfolio_trend
+from generator.analytics.trends import by_project, history_frame, periods, portfolio_trend
+from generator.data.model import Project, Settings
 
 AS_OF = "2026-04-15"  # mid-month: the last period ends here, not on 30 April
 SETTINGS = Settings(organization="Test", as_of=AS_OF)

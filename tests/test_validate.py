@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.data.load import load_portfolio
+from generator.data.validate import validate_portfolio
 from generator.errors import PortfolioError, Problem, format_problems
-from generator.load import load_portfolio
-from generator.validate import validate_portfolio
 
 from .conftest import MINI, Edit
 
@@ -500,7 +500,7 @@ def test_warnings_come_with_the_errors_of_the_same_run(mini: Path, edit: Edit) -
 
 
 def test_the_sample_portfolio_has_no_placeholders() -> None:
-    from generator.leftovers import leftovers
+    from generator.data.leftovers import leftovers
 
     from .conftest import SAMPLE
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.blocks import unmark
+from generator.analytics.kpi import project_frame, why_undefined
+from generator.data.load import load_portfolio
+from generator.data.validate import validate_portfolio
 from generator.errors import PortfolioError, Problem
-from generator.export import HEADER, register
-from generator.kpi import project_frame, why_undefined
-from generator.load import load_portfolio
+from generator.io.export import HEADER, register
 from generator.pipeline import prepare, read_portfolio, site_tree
-from generator.validate import validate_portfolio
+from generator.widgets.blocks import unmark
 
 from .conftest import Edit
 from .test_kpi import SETTINGS, project

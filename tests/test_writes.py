@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.outputs import MARKER, marker_text
-from generator.transaction import recover, staging_folders
+from generator.data.transaction import recover, staging_folders
+from generator.io.outputs import MARKER, marker_text
 
 from .conftest import MINI, ROOT
 from .test_importer import portfolio_copy, write_mapping

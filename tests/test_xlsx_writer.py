@@ -1,4 +1,4 @@
-"""generator/xlsx_writer.py: the register's workbook, written without openpyxl, reads back in openpyxl (normal and
+"""generator/io/xlsx_writer.py: the register's workbook, written without openpyxl, reads back in openpyxl (normal and
 read-only) exactly as the workbook openpyxl wrote before; its XML parts are well-formed and consistent, its bytes
 depend on the data only, and the browser's writer (tables.js, run here in Node) writes the same parts."""
 
@@ -14,6 +14,7 @@ import posixpath
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -23,13 +24,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from generator import export
-from generator.export import COLUMNS, HEADER, Register, page_data, register, save_workbook, to_xlsx
+import generator
+from generator.io import export
+from generator.io.export import COLUMNS, HEADER, Register, page_data, register, save_workbook, to_xlsx
 from generator.pipeline import prepare, read_portfolio
 
 from .conftest import SAMPLE, unavailable
 
-TABLES_JS = export.__file__.rsplit("/", 1)[0] + "/assets/tables.js"
+TABLES_JS = str(Path(generator.__file__).parent / "assets" / "tables.js")
 HOSTILE_TEXT = [
     "=cmd|' /C calc'!A0",
     "<b>&\"'",

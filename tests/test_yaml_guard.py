@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.yaml_guard import MAX_BYTES, MAX_DEPTH, YamlProblem, parse_yaml, read_yaml
+from generator.data.yaml_guard import MAX_BYTES, MAX_DEPTH, YamlProblem, parse_yaml, read_yaml
 
 
 def parse(text: str):

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.demo import write_demo
+from generator.io.demo import write_demo
 
 from ..conftest import ROOT, SAMPLE, unavailable
 from ..hostile import write_hostile_portfolio

@@ -1,0 +1,230 @@
+"""The MkDocs adapter: `plugins: [search, pmo]` runs the pipeline and adds its pages in memory."""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from ..data.regular import refuse_special_files
+from ..errors import ConfigurationError, PortfolioError
+from ..handbook.glossary import Tooltips
+from ..io.gitdata import project_history
+from ..pages.urls import HOME
+from ..pipeline import Timings, read_portfolio, site_tree
+from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
+from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
+from ..widgets.md import page_url
+from .html_page import HtmlPage, html_only
+from .search import add_to_index, search_entry
+from .shared_nav import share_navigation
+from .site_name import NAMED, named
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from ..data.audience import Audience
+    from ..data.validate import Portfolio
+    from ..pages.changes import Baseline
+
+
+log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
+
+
+class PortfolioConfig(Config):
+    portfolio = c.Type(str, default="portfolio")
+    handbook = c.Type(str, default="methodology")
+    audience = c.Choice(("org", "pmo"), default="org")
+    git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
+    tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
+
+
+# mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
+MIKE_VERSION = "MIKE_DOCS_VERSION"
+
+
+class PortfolioPlugin(BasePlugin[PortfolioConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.preloaded: Portfolio | None = None  # set by `pmo build`, which has validated already
+        self.timings = Timings()
+        self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
+        self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
+        self.index_page: dict[str, bool] = {}  # generated page → whether it belongs in the search index
+        self.search_entries: list[dict[str, str]] = []
+        self.version: str | None = None  # set by `pmo publish`: the version being built
+        self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
+        self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
+        self.tooltips = Tooltips()
+        self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
+        self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.data_dir = (base / self.config.portfolio).resolve()
+        self.handbook_dir = (base / self.config.handbook).resolve()
+        self.user_nav = config.nav is not None
+        if self.naming is None:  # on_config runs again for the build: keep the templates, not their filled-in text
+            self.naming = {key: config[key] for key in NAMED if isinstance(config[key], str)}
+        if not config.use_directory_urls:
+            raise PluginError(
+                "the pmo plugin needs use_directory_urls: true (the default): its tables link to directory URLs"
+            )
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        if str(THEME_OVERRIDES) not in config.theme.dirs:  # a user's custom_dir still comes first
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
+        if (self.version or os.environ.get(MIKE_VERSION)) and not config.extra.get("version"):
+            # Material's version selector reads ../versions.json, which only a versioned deployment has: an
+            # ordinary build without it would request a missing file on every page.
+            config.extra["version"] = {"provider": "mike", "alias": True}
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.failure = None
+        try:  # MkDocs follows links in the docs folder and would wait forever on a FIFO: refuse them first
+            refuse_special_files(Path(config.docs_dir), "the docs folder")
+        except ConfigurationError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from None
+        home = files.get_file_from_path(HOME)
+        merge_home = home is not None and home.generated_by is None
+        hand_written: dict[str, str | None] = {f.src_uri: None for f in files if f.generated_by is None}
+        if home is not None and merge_home:
+            hand_written[HOME] = home.content_string
+        try:
+            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
+            audience = cast("Audience", self.config.audience)
+            history = (
+                project_history(portfolio, self.data_dir, config.repo_url, config.edit_uri)
+                if self.config.git_history
+                else {}
+            )
+            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
+        except PortfolioError as exc:
+            self.failure = exc
+            raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None
+        except ConfigurationError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from None
+        for key, value in named(self.naming or {}, portfolio.settings).items():
+            config[key] = value
+        if merge_home:
+            files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
+        self.blocks, self.index_page, self.search_entries = {}, {}, []
+        self.theme_search = tree.theme_search
+        self.html_pages = {}
+        for uri, text in tree.pages.items():
+            markdown, blocks = set_aside(text)
+            if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
+                self.blocks[uri] = blocks
+            if (html := html_only(markdown, blocks)) is not None:
+                self.html_pages[uri] = html
+            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
+        for uri, data in tree.assets.items():
+            files.append(File.generated(config, uri, content=data))
+        for uri, path in tree.copies.items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
+            edit = Path(os.path.relpath(source, config.docs_dir)).as_posix()
+            files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
+        site_urls = {f.url for f in files}
+        for uri, blocks in self.blocks.items():
+            for target in broken_links(page_url(uri), blocks, site_urls):
+                log.warning(
+                    "Generated page '%s' links to '%s', which is not a page or file of the site.%s",
+                    uri,
+                    target,
+                    _written_from(tree.edit_sources.get(uri), target),
+                )
+        if merge_home:
+            files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
+        if not self.user_nav:
+            config.nav = tree.nav
+        # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
+        as_of = portfolio.settings.as_of
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
+        it, which only the Page MkDocs made has."""
+        in_nav = {id(page) for page in nav.pages}
+        for uri, html in self.html_pages.items():
+            file = files.get_file_from_path(uri)
+            if file is not None and id(file.page) not in in_nav:
+                HtmlPage(file, config, html)  # replaces file.page; MkDocs builds every page from there
+                self.blocks[uri] = []  # its HTML travels in the HtmlPage: this copy is not needed any more
+        self.html_pages = {}
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        share_navigation(env)
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.blocks and uri not in self.theme_search:  # indexed by on_page_content, not by Material
+            search = page.meta.setdefault("search", {})
+            self.index_page[uri] = not search.get("exclude")
+            search["exclude"] = True
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        blocks = self.blocks.get(uri)
+        if blocks is not None and not isinstance(page, HtmlPage):
+            html = put_back(html, blocks)
+            page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
+            if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
+                page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
+        if self.index_page.get(uri):
+            self.search_entries.append(search_entry(page.url, page.title or "", html))
+        if self.config.tooltips:
+            with self.timings.stage("tooltips"):
+                html = self.tooltips.apply(html)
+        return html
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        add_to_index(Path(config.site_dir), sorted(self.search_entries, key=lambda e: e["location"]))
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        for folder in (self.data_dir, self.handbook_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def _written_from(source: Path | None, target: str) -> str:
+    """Where to fix a broken link of a generated page: its data file, at the line that holds the link."""
+    if source is None:
+        return ""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    relative = os.path.relpath(source)
+    where = str(source) if relative.startswith("..") else relative
+    line = next((n for n, text in enumerate(lines, 1) if target in text), None)
+    return f" The link is written in {where}{f':{line}' if line else ''}."
+
+
+def _inclusion(uri: str) -> InclusionLevel:
+    index = uri.endswith("/index.md")
+    return InclusionLevel.NOT_IN_NAV if uri.startswith(NOT_IN_NAV) and not index else InclusionLevel.UNDEFINED

@@ -1,0 +1,157 @@
+"""`pmo serve`: MkDocs' live preview, which keeps showing the last good site when a build fails and says why
+in the browser as well as in the terminal.
+
+MkDocs' own `serve` cleans its one site folder before each build, and after a failed rebuild it holds every
+request until a build succeeds: the browser hangs, the reason is only in the terminal. Here each build goes
+to a folder of its own, served only once it is complete. A failed build leaves the last good one served, and
+every page of it gets a banner listing the problems; before any build succeeded, every address answers with
+a page listing them. Both reload by themselves when the files are fixed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
+
+from ..errors import PortfolioError, visible
+from ..widgets.markup import tag
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+log = logging.getLogger("mkdocs.commands.serve")
+
+_BANNER_STYLE = (
+    "position:fixed;left:0;right:0;top:0;z-index:10000;max-height:60vh;overflow:auto;box-sizing:border-box;"
+    "padding:.75rem 1.25rem;background:#fff4f4;color:#4a0000;border-bottom:4px solid #c62828;"
+    "font:15px/1.45 system-ui,sans-serif;box-shadow:0 4px 12px rgba(0,0,0,.25)"
+)
+_LIST_STYLE = "margin:.5rem 0 0;white-space:pre-wrap;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace"
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, with the reason of the last failed build on every page it serves."""
+
+    failure: list[str] | None = None  # the problems of the last build, when it failed
+    built = False  # whether any build succeeded: `root` holds a whole site
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        """Every HTML page served gets MkDocs' reload script and, after a failed build, the banner."""
+        content = super()._inject_js_into_html(content, epoch)
+        if self.failure is None:
+            return content
+        end = content.rfind(b"</body>")
+        end = len(content) if end < 0 else end
+        return content[:end] + banner(self.failure, last_good=True).encode() + content[end:]
+
+    def error_page(self, code: int) -> bytes | None:
+        """The site's own 404 page; before any good build, a page of the problems (it reloads when fixed)."""
+        if not self.built:
+            lines = self.failure or ["the first build has not finished yet"]
+            page = (
+                "<!doctype html><html lang=en><head><meta charset=utf-8><title>pmo serve: the site cannot be "
+                f"built</title></head><body>{banner(lines, last_good=False)}</body></html>"
+            )
+            return super()._inject_js_into_html(page.encode(), self._visible_epoch)
+        page_file = Path(self.root) / f"{code}.html"
+        return self._inject_js_into_html(page_file.read_bytes(), self._visible_epoch) if page_file.is_file() else None
+
+
+def banner(problems: list[str], *, last_good: bool) -> str:
+    """The problems of a failed build, escaped, in a banner over the page."""
+    title = (
+        "The site could not be rebuilt: this preview shows the last good version."
+        if last_good
+        else "The site cannot be built yet."
+    )
+    advice = " Fix these problems and save: the page reloads by itself."
+    summary = tag("summary", tag("strong", title), advice, style="cursor:pointer")  # a click folds it away
+    details = tag("details", summary, tag("pre", "\n".join(problems), style=_LIST_STYLE), open=True)
+    return str(tag("div", details, id="pmo-serve-error", role="alert", style=_BANNER_STYLE))
+
+
+def failure_lines(config: MkDocsConfig, exc: BaseException) -> list[str]:
+    """What went wrong, as lines a person can act on: each data problem with its file, line and field."""
+    plugin: Any = config.plugins.get("pmo")
+    reason = getattr(plugin, "failure", None)
+    if isinstance(reason, PortfolioError):
+        return [visible(line, lines=False) for line in reason.report().splitlines()]
+    return [visible(line, lines=False) for line in (str(reason or exc) or type(exc).__name__).splitlines()]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(config_file: str, dev_addr: str) -> None:
+    """Build and serve the site at `dev_addr`, rebuilding when a watched file changes (as `mkdocs serve`)."""
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service or a test: clean up
+    scratch = Path(tempfile.mkdtemp(prefix="pmo-serve-"))
+    folders = (scratch / f"build-{n}" for n in itertools.count())
+
+    def get_config() -> MkDocsConfig:
+        return load_config(config_file=config_file, dev_addr=dev_addr, site_dir=str(next(folders)))
+
+    try:
+        config = get_config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        host, port = config.dev_addr
+        mount_path = urlsplit(config.site_url or "/").path
+        empty = scratch / "empty"
+        empty.mkdir()
+
+        def builder(config: MkDocsConfig | None = None) -> None:
+            config = config or get_config()
+            config.site_url = server.url
+            log.info("Building documentation...")
+            try:
+                build(config, serve_url=server.url)
+            except Exception as exc:  # any failure: the last good site stays, the reason is shown
+                server.failure = failure_lines(config, exc)
+                if not isinstance(exc, Abort):  # MkDocs logs the reason of an Abort itself
+                    log.error("\n".join(server.failure))
+                log.error(
+                    "The build failed: %s",
+                    "the browser shows why over the last good preview"
+                    if server.built
+                    else "the browser shows why until the site can be built",
+                )
+                shutil.rmtree(config.site_dir, ignore_errors=True)
+                return  # the epoch moves on: open pages reload and show the reason
+            # A request that came in during the build has its file's path in the previous site already (MkDocs
+            # joins it to the root before it waits for the build): that site goes at the next build, not now.
+            for folder in scratch.glob("build-*"):
+                if folder.name not in (Path(server.root).name, Path(config.site_dir).name):
+                    shutil.rmtree(folder, ignore_errors=True)
+            server.root, server.failure, server.built = str(config.site_dir), None, True
+
+        server = PreviewServer(builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path)
+        server.error_handler = server.error_page
+        builder(config)
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        config.plugins.on_serve(server, config=config, builder=builder)  # the pmo plugin watches the data
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        finally:
+            server.shutdown()
+        config.plugins.on_shutdown()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_handler)

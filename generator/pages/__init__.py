@@ -1,0 +1,1 @@
+"""Analysis → Markdown and HTML, one module per page; no I/O."""

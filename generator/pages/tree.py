@@ -1,0 +1,27 @@
+"""The generated site as plain data, engine-neutral: pages (src path → Markdown), files to copy, assets and the
+navigation. The site stage fills it; the MkDocs adapter hands it to MkDocs and `pmo generate` writes it to disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass
+class SiteTree:
+    """The generated part of the docs tree: src path → Markdown, handbook files to copy, assets."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
+    # Pages the theme's search indexes section by section, like hand-written ones: the handbook's pages,
+    # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
+    theme_search: set[str] = field(default_factory=set)
+    nav: list[Any] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return sorted({*self.pages, *self.copies, *self.assets})
