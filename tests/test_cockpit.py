@@ -308,3 +308,14 @@ def test_a_ratio_just_below_its_threshold_never_reads_as_equal_to_it(analysis: A
     assert f"SPI {red - 0.0001:.4f} is below {red:g} (red)" in derived_reason(analysis, row)  # not "0.85 is below 0.85"
     assert fmt.beside_threshold("spi", 0.93, 0.95) == "0.93" and fmt.beside_threshold("spi", 0.949, 0.95) == "0.949"
     assert fmt.beside_threshold("slip_days", 28.0, 14) == "28" and fmt.beside_threshold("spi", None, 0.95) == "n/a"
+
+
+def test_needs_attention_says_what_makes_a_project_red(analysis: Analysis) -> None:
+    """The RAG column says red; the reasons say why: an index under its red threshold, or an override."""
+    reasons = {pid: why for pid, _, why in needing_attention(analysis)}
+    red = [pid for pid, row in analysis.rows.items() if row["active"] and row["rag"] == "red"]
+    assert red and all(pid in reasons and "red" not in reasons[pid] for pid in red)
+    overridden = [pid for pid in red if analysis.rows[pid]["override_rag"] == "red"]
+    assert overridden and all(reasons[pid][0] == "set red by override" for pid in overridden)
+    spi = analysis.rows["e-procurement"]["spi"]
+    assert f"SPI {spi:.2f}, under {analysis.settings.rag.spi.red:g}" in reasons["e-procurement"]

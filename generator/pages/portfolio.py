@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from ..analytics.kpi import RAGS, priority_score
+from ..analytics.kpi import RAGS, priority_score, rag_verdicts
 from ..charts.specs import chart_scripts
 from ..data.model import PHASES
 from ..io.export import Register, export_bytes, page_data, register
@@ -238,10 +238,20 @@ def _changes_link(title: str | None) -> str:
 
 
 def attention_reasons(a: Analysis, row: Row) -> list[str]:
-    """Why an active project needs a look: red, slipping past the amber threshold, or a stale report."""
+    """Why an active project needs a look: what makes it red (SPI or CPI past the red threshold, or an override),
+    slipping past the amber threshold, or a stale report. The table beside says the RAG itself."""
     reasons = []
     if row["rag"] == "red":
-        reasons.append("red")
+        rules = a.settings.rag
+        if row["override_rag"] == "red":
+            reasons.append("set red by override")
+        for verdict in rag_verdicts(row, rules):
+            if verdict.rag == "red" and verdict.kpi != "slip_days":  # slip is said below, with its days
+                limit = getattr(rules, verdict.kpi).red
+                value = fmt.beside_threshold(verdict.kpi, verdict.value, limit)
+                reasons.append(f"{verdict.kpi.upper()} {value}, under {limit:g}")
+        if not reasons and row["slip_days"] < rules.slip_days.red:
+            reasons.append("red")  # no input says why (not expected): still listed, as red
     if row["slip_days"] >= a.settings.rag.slip_days.amber:
         reasons.append(f"finish slipped {fmt.days(row['slip_days'])}")
     if row["stale"]:
