@@ -35,6 +35,8 @@ def is_model(annotation: Any) -> bool:
 def step(annotation: Any, part: str | int) -> Any:
     """The type one step down from `annotation`: a model's field by name, a list's item by index, a mapping's
     value by any key; None where there is no such step."""
+    if isinstance(part, str) and (tagged := _tagged_option(annotation, part)) is not None:
+        return tagged  # pydantic names the option of a tagged union (a governance rule's kind) in a location
     annotation = unwrap(annotation)
     if is_model(annotation) and isinstance(part, str):
         return named_fields(annotation).get(part)
@@ -44,4 +46,18 @@ def step(annotation: Any, part: str | int) -> Any:
         return args[0]
     if origin is dict:
         return args[1]
+    return None
+
+
+def _tagged_option(annotation: Any, tag: str) -> Any:
+    """The model of a union of models whose `kind` is the literal `tag`; None when there is none."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    for option in typing.get_args(annotation):
+        option = unwrap(option)
+        kind = option.model_fields.get("kind") if is_model(option) else None
+        if kind is not None and typing.get_args(kind.annotation) == (tag,):
+            return option
     return None

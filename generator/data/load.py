@@ -13,7 +13,7 @@ from .yaml_guard import MAX_BYTES, MAX_LIST_BYTES, SourceFile, YamlProblem, read
 if TYPE_CHECKING:
     from pathlib import Path
 
-SINGLE_FILES = ("portfolio.yaml", "people.yaml", "calendar.yaml")
+SINGLE_FILES = ("portfolio.yaml", "people.yaml", "calendar.yaml", "governance.yaml")
 FOLDERS = ("programs", "projects", "requests")
 REQUIRED_FILES = ("portfolio.yaml", "people.yaml")
 

@@ -191,6 +191,18 @@ ItemId = Annotated[
     AfterValidator(_pattern(ITEM_ID_RE, "a short id of letters, digits, dots, hyphens or underscores like R1")),
     Field(json_schema_extra={"pattern": _js(ITEM_ID_RE)}, examples=["R1"]),
 ]
+RULE_ID_RE = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){1,47}\Z")
+RuleId = Annotated[
+    str,
+    AfterValidator(_pattern(RULE_ID_RE, "a rule id of letters, digits and single inner hyphens like G2-baseline")),
+    Field(json_schema_extra={"pattern": _js(RULE_ID_RE)}, examples=["G2-baseline"]),
+]
+GATE_ID_RE = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,15}\Z")
+GateId = Annotated[
+    str,
+    AfterValidator(_pattern(GATE_ID_RE, "a gate id of letters, digits and inner hyphens like G2")),
+    Field(json_schema_extra={"pattern": _js(GATE_ID_RE)}, examples=["G2"]),
+]
 Score = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
 SignedMoney = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]  # a change's effect: a saving is negative
@@ -341,6 +353,43 @@ class Settings(Strict):
     )
 
 
+# governance records, in projects, programs, requests and teams (governance.yaml holds the rules) -------------
+
+
+class GateDecision(Strict):
+    gate: GateId = doc("The gate decided: an id from governance.yaml's `gates`.", "G2")
+    date: IsoDate = doc("When it was decided.", "2026-03-02")
+    decision: Literal["approved", "rejected", "deferred"] = doc("What was decided.", "approved")
+    decided_by: Text = doc(
+        "Who decided: a body id from governance.yaml, or a person id from people.yaml.", "steering-committee"
+    )
+    conditions: list[Text] = doc(
+        "Conditions attached to an approval.", ["Clinical safety case signed before go-live"], default=[]
+    )
+
+
+class ChecklistEntry(Strict):
+    regulation: Id = doc("The regulation: an id from governance.yaml's `regulations`.", "gdpr")
+    item: Id = doc("The checklist item: an id from that regulation's `items`.", "dpia")
+    done: IsoDate | None = doc("When it was done; leave out while it is not.", "2026-02-20", default=None)
+    evidence: Text = doc("Where the proof is: a document, a ticket, a decision.", "DPIA v1.2, DPO sign-off", default="")
+
+
+class Waiver(Strict):
+    rule: RuleId = doc("The rule waived: an id from governance.yaml's `rules`.", "G2-baseline")
+    reason: Text = doc("Why the rule does not hold here: shown beside the finding.", "Emergency work", min_length=1)
+    approved_by: Text = doc(
+        "Who approved it: a body id from governance.yaml, or a person id from people.yaml.", "steering-committee"
+    )
+    until: IsoDate = doc("The last day it holds; after it the finding is open again.", "2027-03-31")
+
+
+_WAIVERS = "Decisions that a governance rule does not hold here, until a date (governance.yaml names the rules)."
+_WAIVER_EXAMPLE = [
+    {"rule": "G2-baseline", "reason": "Emergency work", "approved_by": "steering-committee", "until": "2027-03-31"}
+]
+
+
 # people.yaml ---------------------------------------------------------------------------------------
 
 
@@ -361,6 +410,7 @@ class Team(Strict):
         ge=MIN_CAPACITY_FTE,
         le=MAX_FTE,
     )
+    waivers: list[Waiver] = doc(_WAIVERS, *[_WAIVER_EXAMPLE], default=[])
 
 
 class People(Strict):
@@ -395,6 +445,7 @@ class Program(Entity):
     )
     objectives: list[Id] = doc("The objective ids (portfolio.yaml) the program serves.", ["digital-care"], default=[])
     description: Text = doc("What the program is for (Markdown).", "The core systems clinicians use.", default="")
+    waivers: list[Waiver] = doc(_WAIVERS, *[_WAIVER_EXAMPLE], default=[])
 
 
 class Milestone(Strict):
@@ -477,6 +528,7 @@ class Benefit(Item):
     realized: Money = doc("The amount realized so far.", 0, default=0)
     unit: Text | None = doc("The unit of a non-financial benefit.", "minutes saved per shift", default=None)
     due: IsoDate | None = doc("When it should be realized in full.", "2027-12-31", default=None)
+    owner: PersonId | None = doc("Who answers for realizing it: a person id.", "m.chen", default=None)
 
 
 class Resource(Strict):
@@ -578,6 +630,20 @@ class Project(Entity):
         [{"category": "vendor-management", "lesson": "Fix key staff in the contract."}],
         default=[],
     )
+    gates: list[GateDecision] = doc(
+        "Gate decisions, oldest first (governance.yaml names the gates).",
+        [{"gate": "G2", "date": "2026-03-02", "decision": "approved", "decided_by": "steering-committee"}],
+        default=[],
+    )
+    compliance: list[Id] = doc(
+        "The regulations the project is subject to: ids from governance.yaml's `regulations`.", ["gdpr"], default=[]
+    )
+    checklist: list[ChecklistEntry] = doc(
+        "The regulations' checklist items and when each was done.",
+        [{"regulation": "gdpr", "item": "dpia", "done": "2026-02-20"}],
+        default=[],
+    )
+    waivers: list[Waiver] = doc(_WAIVERS, *[_WAIVER_EXAMPLE], default=[])
     withheld: dict[WithheldField, Text] = doc(
         "Values the source withholds, each with the reason it gives (imported registers). A withheld start, "
         "finish or budget stands in for the required field: the site shows n/a with this reason.",
@@ -633,6 +699,7 @@ class Request(Entity):
     program: Id | None = doc("The program that would run it: a program id.", "corporate-services", default=None)
     summary: Text = doc("One line, shown in tables.", "Automate invoice matching exceptions.", default="")
     description: Text = doc("The need and the expected benefit (Markdown).", "Why, what and for whom.", default="")
+    waivers: list[Waiver] = doc(_WAIVERS, *[_WAIVER_EXAMPLE], default=[])
 
 
 # calendar.yaml -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from pydantic import BaseModel
 
+    from .governance import Governance
     from .model import Event, People, Program, Project, Request, Settings
     from .yaml_guard import Path_
 
@@ -39,6 +40,7 @@ class RuleInput:
     events: list[Event]
     known: dict[str, Collection[str] | None]
     unmodelled: list[Unmodelled] = field(default_factory=list)
+    governance: Governance | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def check(p: RuleInput) -> Iterator[Finding]:
         yield from _settings(p.settings)
     if p.people is not None:
         yield from _people(p, p.people)
+    if p.governance is not None:
+        yield from _governance(p, p.governance)
     for program in p.programs.values():
         yield from _references(_at("programs", program.id), program, p.known)
     for project in p.projects.values():
@@ -81,12 +85,25 @@ def _finding(at: tuple[str, str], loc: Path_, message: str) -> Finding:
 
 # Every field that names an entry of another list: its path ("*": each item of a list), the list, what it is.
 REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {
-    "people.yaml": ((("people", "*", "team"), "teams", "team"),),
+    "people.yaml": (
+        (("people", "*", "team"), "teams", "team"),
+        (("teams", "*", "waivers", "*", "rule"), "rules", "governance rule"),
+        (("teams", "*", "waivers", "*", "approved_by"), "deciders", "body or person"),
+    ),
+    "governance.yaml": (
+        (("decision_rights", "*", "body"), "bodies", "body"),
+        (("gates", "*", "decided_by", "*"), "bodies", "body"),
+        (("regulations", "*", "items", "*", "by_gate"), "gates", "gate"),
+        (("rules", "*", "params", "gate"), "gates", "gate"),
+        (("rules", "*", "params", "regulations", "*"), "regulations", "regulation"),
+    ),
     "programs": (
         (("manager",), "people", "person"),
         (("sponsor",), "people", "person"),
         (("pmo_analyst",), "people", "person"),
         (("objectives", "*"), "objectives", "objective"),
+        (("waivers", "*", "rule"), "rules", "governance rule"),
+        (("waivers", "*", "approved_by"), "deciders", "body or person"),
     ),
     "projects": (
         (("program",), "programs", "program"),
@@ -97,11 +114,20 @@ REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {
         (("issues", "*", "owner"), "people", "person"),
         (("dependencies", "*", "project"), "projects", "project"),
         (("resources", "*", "team"), "teams", "team"),
+        (("benefits", "*", "owner"), "people", "person"),
+        (("gates", "*", "gate"), "gates", "gate"),
+        (("gates", "*", "decided_by"), "deciders", "body or person"),
+        (("compliance", "*"), "regulations", "regulation"),
+        (("checklist", "*", "regulation"), "regulations", "regulation"),
+        (("waivers", "*", "rule"), "rules", "governance rule"),
+        (("waivers", "*", "approved_by"), "deciders", "body or person"),
     ),
     "requests": (
         (("requested_by",), "people", "person"),
         (("objectives", "*"), "objectives", "objective"),
         (("program",), "programs", "program"),
+        (("waivers", "*", "rule"), "rules", "governance rule"),
+        (("waivers", "*", "approved_by"), "deciders", "body or person"),
     ),
 }
 
@@ -165,6 +191,42 @@ def _people(p: RuleInput, people: People) -> Iterator[Finding]:
     yield from _references(at, people, p.known)
 
 
+def _governance(p: RuleInput, gov: Governance) -> Iterator[Finding]:
+    at = _at("governance.yaml", "")
+    for name in ("bodies", "gates", "regulations", "rules"):
+        yield from _duplicates(at, (name,), [entry.id for entry in getattr(gov, name)], name.removesuffix("s"))
+    for i, regulation in enumerate(gov.regulations):
+        yield from _duplicates(at, ("regulations", i, "items"), [item.id for item in regulation.items], "item")
+    yield from _references(at, gov, p.known)
+    rights = gov.decision_rights
+    if rights:
+        last = rights[-1]
+        if any(limit is not None for limit in (last.max_cost, last.max_budget_percent, last.max_schedule_days)):
+            yield _finding(
+                at,
+                ("decision_rights", len(rights) - 1),
+                "the last body must have no limit, or a change above every limit has no one to decide it: "
+                "leave out max_cost, max_budget_percent and max_schedule_days in the last row",
+            )
+    for i, rule in enumerate(gov.rules):
+        if rule.kind == "change_authority" and not rights:
+            yield _finding(at, ("rules", i, "kind"), "change_authority needs the decision_rights table: add it")
+
+
+def _checklist(at: tuple[str, str], project: Project, gov: Governance | None) -> Iterator[Finding]:
+    """Each checklist entry names an item of its regulation."""
+    for i, entry in enumerate(project.checklist):
+        regulation = gov.regulation(entry.regulation) if gov is not None else None
+        items = [item.id for item in regulation.items] if regulation is not None else None
+        if items is not None and entry.item not in items:
+            yield _finding(
+                at,
+                ("checklist", i, "item"),
+                f'unknown item "{entry.item}" of {regulation.name if regulation else entry.regulation}'
+                + (did_you_mean(entry.item, items) or f"; its items: {', '.join(items) or 'none'}"),
+            )
+
+
 def _scores(
     at: tuple[str, str],
     scores: dict[str, Any],
@@ -185,6 +247,7 @@ def _project(p: RuleInput, project: Project) -> Iterator[Finding]:
     at = _at("projects", project.id)
     yield from _references(at, project, p.known)
     yield from _scores(at, project.scores, p.known["criteria"])
+    yield from _checklist(at, project, p.governance)
     if project.start and project.finish and project.finish < project.start:
         yield _finding(at, ("finish",), f"finish {project.finish} is before start {project.start}")
     if project.start and project.forecast_finish and project.forecast_finish < project.start:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import PortfolioError, Problem, did_you_mean, show_value
 from . import rules
 from .fields import is_model, step, unwrap
+from .governance import RULE_KINDS, Governance, tagless
 from .model import (
     ID_RE,
     RESERVED_IDS,
@@ -48,6 +49,7 @@ class Portfolio:
     requests: dict[str, Request]
     events: list[Event]
     sources: dict[tuple[str, str], SourceFile] = field(default_factory=dict)  # ("projects", id) → file
+    governance: Governance = field(default_factory=Governance)  # governance.yaml: no rules when there is none
 
     def source(self, folder: str, entity_id: str = "") -> SourceFile | None:
         return self.sources.get((folder, entity_id))
@@ -60,6 +62,8 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
     people = _model(People, raw.files.get("people.yaml"), problems)
     calendar_file = raw.files.get("calendar.yaml")
     calendar = _model(Calendar, calendar_file, problems) if calendar_file else Calendar()
+    governance_file = raw.files.get("governance.yaml")
+    governance = _model(Governance, governance_file, problems) if governance_file else Governance()
     entities: dict[str, dict[str, Any]] = {}
     sources = {(name, ""): source for name, source in raw.files.items()}
     unmodelled = [("people.yaml", "")] if people is None and "people.yaml" in raw.files else []
@@ -80,6 +84,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         requests=entities["requests"],
         events=calendar.events if calendar else [],
         known=known_ids(raw),
+        governance=governance,
         unmodelled=[
             _unmodelled(folder, entity_id, sources[(folder, entity_id)], problems) for folder, entity_id in unmodelled
         ],
@@ -87,7 +92,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
     for finding in rules.check(checks):
         problems.append(problem_at(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
     problems = _suggest_people_by_name(problems, raw.files.get("people.yaml"))
-    if problems or settings is None or people is None or calendar is None:
+    if problems or settings is None or people is None or calendar is None or governance is None:
         raise PortfolioError(problems)
     return Portfolio(
         settings=settings,
@@ -97,6 +102,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         requests=entities["requests"],
         events=calendar.events,
         sources=sources,
+        governance=governance,
     )
 
 
@@ -152,6 +158,7 @@ def known_ids(raw: RawPortfolio) -> dict[str, Collection[str] | None]:
         return [item["id"] for item in node if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
     settings, people = raw.files.get("portfolio.yaml"), raw.files.get("people.yaml")
+    governance = raw.files.get("governance.yaml")
 
     def as_set(found: list[str] | None) -> frozenset[str] | None:
         return None if found is None else frozenset(found)
@@ -162,6 +169,10 @@ def known_ids(raw: RawPortfolio) -> dict[str, Collection[str] | None]:
         "objectives": as_set(ids(settings, "objectives")),
         "criteria": ids(settings, "scoring", "criteria"),  # ordered: "missing" scores are listed in order
     }
+    for name in ("bodies", "gates", "regulations", "rules"):  # without governance.yaml there are none
+        known[name] = frozenset(ids(governance, name) or ()) if governance is not None else frozenset()
+    bodies, persons = known["bodies"], known["people"]
+    known["deciders"] = None if bodies is None or persons is None else frozenset([*bodies, *persons])
     known.update({name: frozenset(raw.found.get(name, ())) for name in ENTITY_MODELS})
     return known
 
@@ -228,7 +239,7 @@ def _salvage(model: type[M], data: Any, errors: list[Any], source: SourceFile, p
 
 
 def _loc(err: Any) -> tuple[Any, ...]:
-    return tuple(part for part in err["loc"] if part != "[key]")
+    return tagless(tuple(part for part in err["loc"] if part != "[key]"))
 
 
 def _within(loc: tuple[Any, ...], taken: set[tuple[Any, ...]]) -> bool:
@@ -252,7 +263,7 @@ def _drop(data: Any, loc: tuple[Any, ...]) -> bool:
 
 
 def problem_at(source: SourceFile | None, loc: Path_, message: str) -> Problem:
-    loc = tuple(part for part in loc if part != "[key]")
+    loc = tagless(tuple(part for part in loc if part != "[key]"))
     if source is None:
         return Problem("", None, field_path(loc), message)
     return Problem(source.display, source.line_of(loc), field_path(loc), message)
@@ -305,6 +316,14 @@ def error_message(model: type[BaseModel], err: Any) -> str:
         return f'unknown field "{name}"{did_you_mean(name, allowed)}' + (
             f"; allowed fields: {', '.join(sorted(allowed))}" if allowed and not did_you_mean(name, allowed) else ""
         )
+    if kind == "union_tag_invalid":  # a governance rule's kind
+        tag = str(ctx.get("tag", ""))
+        return (
+            f"unknown rule kind {got if tag == '' else show_value(tag)}{did_you_mean(tag, RULE_KINDS)}; the kinds: "
+            + (", ".join(RULE_KINDS))
+        )
+    if kind == "union_tag_not_found":
+        return f'required field "kind" is missing: one of {", ".join(RULE_KINDS)}'
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         value = err.get("input")

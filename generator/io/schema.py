@@ -18,6 +18,7 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..data.governance import Governance
 from ..data.model import WITHHELD_REQUIRED, Calendar, People, Program, Project, Request, Settings
 
 if TYPE_CHECKING:
@@ -36,6 +37,11 @@ KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "project": ("Project", "projects/<id>.yaml: one project", ("projects/*.yaml",)),
     "request": ("Request", "requests/<id>.yaml: one request (demand not yet approved)", ("requests/*.yaml",)),
     "calendar": ("Calendar", "calendar.yaml: the IT calendar", ("calendar.yaml",)),
+    "governance": (
+        "Governance",
+        "governance.yaml: gates, decision rights, regulations and the rules checked against the portfolio",
+        ("governance.yaml",),
+    ),
     "mapping": ("ImportMapping", "An import mapping for `pmo import`", ("*mapping.yaml",)),
 }
 ENTITY_KINDS = frozenset({"program", "project", "request"})
@@ -52,6 +58,7 @@ def _models() -> dict[str, type[BaseModel]]:
         "Project": Project,
         "Request": Request,
         "Calendar": Calendar,
+        "Governance": Governance,
         "ImportMapping": ImportMapping,
     }
     return found
