@@ -45,12 +45,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
 
 
+class ShortcutsConfig(Config):
+    """The build's speed shortcuts, each on by default and switched off on its own (they change no byte of the
+    site; off, a build of a large portfolio takes longer): a way around them if a MkDocs, Material or theme
+    release breaks the internals one leans on."""
+
+    shared_navigation = c.Type(bool, default=True)  # navigation partials rendered once per folder (shared_nav)
+    html_only_pages = c.Type(bool, default=True)  # pages of pmo's blocks alone skip Python-Markdown (html_page)
+
+
 class PortfolioConfig(Config):
     portfolio = c.Type(str, default="portfolio")
     handbook = c.Type(str, default="methodology")
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
     tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
+    shortcuts = c.SubConfig(ShortcutsConfig)
 
 
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
@@ -129,11 +139,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.blocks, self.index_page, self.search_entries = {}, {}, []
         self.theme_search = tree.theme_search
         self.html_pages = {}
+        shortcuts = self.config.shortcuts
         for uri, text in tree.pages.items():
             markdown, blocks = set_aside(text)
             if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
-            if (html := html_only(markdown, blocks)) is not None:
+            if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
             files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
@@ -174,7 +185,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        share_navigation(env)
+        if self.config.shortcuts.shared_navigation:
+            share_navigation(env)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
