@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from ..data.regular import refuse_special_files
-from ..errors import ConfigurationError, PortfolioError
+from ..errors import PmoError, PortfolioError
 from ..handbook.glossary import Tooltips
 from ..io.gitdata import project_history
 from ..pages.urls import HOME
@@ -30,6 +31,8 @@ from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -107,17 +110,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
-        try:  # MkDocs follows links in the docs folder and would wait forever on a FIFO: refuse them first
+        with self._failures():  # MkDocs follows links in the docs folder and would wait forever on a FIFO
             refuse_special_files(Path(config.docs_dir), "the docs folder")
-        except ConfigurationError as exc:
-            self.failure = exc
-            raise PluginError(str(exc)) from None
         home = files.get_file_from_path(HOME)
         merge_home = home is not None and home.generated_by is None
         hand_written: dict[str, str | None] = {f.src_uri: None for f in files if f.generated_by is None}
         if home is not None and merge_home:
             hand_written[HOME] = home.content_string
-        try:
+        with self._failures():
             portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
             audience = cast("Audience", self.config.audience)
             history = (
@@ -126,12 +126,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 else {}
             )
             tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
-        except PortfolioError as exc:
-            self.failure = exc
-            raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None
-        except ConfigurationError as exc:
-            self.failure = exc
-            raise PluginError(str(exc)) from None
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
         if merge_home:
@@ -171,6 +165,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """The one place a PmoError becomes MkDocs' PluginError, which MkDocs reports before it aborts the build.
+        The error is kept: `pmo build` exits with its code, `pmo serve` shows its problems in the browser."""
+        try:
+            yield
+        except PmoError as exc:
+            self.failure = exc
+            reason = f"the portfolio data is invalid:\n{exc.report()}" if isinstance(exc, PortfolioError) else str(exc)
+            raise PluginError(reason) from None
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
