@@ -72,7 +72,7 @@ def annotation(p: Placed) -> str:
     title = f"{f.rule} ({f.severity}, waived)" if f.waived else f"{f.rule} ({f.severity})"
     props += f",title={_gh_escape_property(title)}"
     text = f"{f.message}; {waiver_text(f) if f.waived else f.fix}"
-    return f"::{command} {props}::{_gh_escape_data(text)}"
+    return visible(f"::{command} {props}::{_gh_escape_data(text)}")
 
 
 def entry(p: Placed) -> dict[str, Any]:
