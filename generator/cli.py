@@ -65,6 +65,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     rules of governance.yaml: open error findings fail the run (exit 1), warnings and info do not."""
     import json
 
+    from .analytics.governance import GovernanceReport
     from .data.leftovers import leftovers
     from .data.load import load_portfolio
     from .data.validate import validate_portfolio
@@ -86,7 +87,9 @@ def validate(data_dir: Path | None, fmt: str) -> None:
             count = f"\n{NOT_CHECKED}{count}"
         _echo(format_problems(exc.problems, fmt, warnings) + count)
         sys.exit(1)
-    report = prepare(portfolio, "pmo").governance  # every rule, pmo-only items included
+    # every rule on every item, pmo-only ones included; without rules, no analysis to wait for
+    rules = portfolio.governance.rules
+    report = prepare(portfolio, "pmo").governance if rules else GovernanceReport(portfolio.governance, [])
     findings = placed(portfolio, report)
     if fmt == "json":
         _echo(
@@ -104,7 +107,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
             f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
             f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
         )
-        if report.governance.rules:
+        if rules:
             _echo("\n".join([*map(finding_line, findings), count_line(report)]))
     sys.exit(1 if failing(report) else 0)
 
