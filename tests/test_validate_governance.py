@@ -249,3 +249,20 @@ def test_control_and_bidi_characters_in_a_finding_are_printed_escaped() -> None:
     )
     text = visible(json.dumps(entry(where), ensure_ascii=False))  # as pmo validate --format json prints it
     assert "\x1b" not in text and "\u202e" not in text and json.loads(text)["message"] == f"in {HOSTILE}"
+
+
+def test_the_data_contract_s_example_is_what_pmo_validate_prints(
+    governed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import ROOT
+
+    append(
+        governed,
+        "requests/chatbot.yaml",
+        "waivers:\n  - {rule: triage, reason: The board meets in April, approved_by: sponsor, until: 2026-04-30}\n",
+    )
+    monkeypatch.chdir(governed.parent)
+    code, lines = validate(Path("portfolio"))
+    contract = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    example = contract.split("## Governance findings")[1].split("```text\n")[1].split("```")[0]
+    assert code == 1 and lines == example.splitlines()
