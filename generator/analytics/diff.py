@@ -17,7 +17,7 @@ from .kpi import RAGS, Verdict, rag_verdicts, why_undefined
 if TYPE_CHECKING:
     import datetime as dt
 
-    from ..data.model import Milestone, Project, RagOverride, RagRules, Risk
+    from ..data.model import Milestone, Project, RagOverride, RagRules, Risk, Waiver
     from ..data.validate import Portfolio
     from .analyse import Analysis
     from .governance import Finding
@@ -460,7 +460,7 @@ def finding_changes(base: Analysis, head: Analysis) -> list[FindingChange]:
             assert waiver is not None
             note = WaiverNote(waiver.reason, waiver.approved_by, waiver.until)
             if cur.waived:
-                why = f"waived until {waiver.until.isoformat()} by {waiver.approved_by}: {waiver.reason}"
+                why = waived_words(waiver)
                 out.append(_finding_change(cur, head.portfolio, "waived", why, note))
             else:
                 ended = "expired" if waiver.until < head.settings.as_of else "was removed"
@@ -476,6 +476,11 @@ def finding_changes(base: Analysis, head: Analysis) -> list[FindingChange]:
             out.append(_finding_change(f, base.portfolio, "resolved", why, None))
     out.sort(key=lambda c: (_FINDING_ORDER[c.change], _SEVERITY_ORDER[c.severity], c.rule, c.entity_type, c.entity))
     return out
+
+
+def waived_words(waiver: Waiver) -> str:
+    """How a waived finding is explained, in `pmo validate` and `pmo diff`."""
+    return f"waived until {waiver.until.isoformat()} by {waiver.approved_by}: {waiver.reason}"
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..analytics.diff import ENTITY_TYPES
+from ..analytics.diff import ENTITY_TYPES, waived_words
 from ..analytics.governance import located
 from ..errors import _gh_escape_data, _gh_escape_property, visible
 
@@ -49,8 +49,7 @@ def failing(report: GovernanceReport) -> bool:
 
 def waiver_text(finding: Finding) -> str:
     """ "waived until 2027-03-31 by steering-committee: reason" ("" for an open finding)."""
-    w = finding.waiver
-    return f"waived until {w.until.isoformat()} by {w.approved_by}: {w.reason}" if w is not None else ""
+    return waived_words(finding.waiver) if finding.waiver is not None else ""
 
 
 def finding_line(p: Placed) -> str:
