@@ -123,6 +123,18 @@ def test_rules_added_or_removed_say_so(base: Path, tmp_path: Path) -> None:
     ]
 
 
+def test_a_new_finding_waived_in_the_same_change_is_listed_as_waived(base: Path, tmp_path: Path) -> None:
+    """The waiver is the decision a reviewer must see, even when the finding was never open."""
+    head = copy(base, tmp_path / "head")
+    (head / "projects" / "kiosk.yaml").write_text(
+        "name: Kiosk\nprogram: front-door\nphase: execution\nsponsor: m.chen\nmanager: a.okafor\n"
+        "start: 2026-01-01\nfinish: 2026-12-31\nbudget: 10000\n"
+        "waivers:\n  - {rule: G2-baseline, reason: Pilot, approved_by: sponsor, until: 2026-06-30}\n",
+        encoding="utf-8",
+    )
+    assert found(base, head) == [("waived", "G2-baseline", "kiosk", "new, waived until 2026-06-30 by sponsor: Pilot")]
+
+
 def test_a_removed_project_s_findings_are_resolved_with_the_reason(base: Path, tmp_path: Path) -> None:
     head = copy(base, tmp_path / "head")
     (head / "requests" / "chatbot.yaml").unlink()
@@ -152,7 +164,7 @@ def test_the_pull_request_summary_shows_the_findings(base: Path, tmp_path: Path)
     )
     code, out = pmo("diff", str(base), str(head))
     assert code == 0, out
-    assert "\nGovernance findings: 2 added (2 warnings), 2 resolved (1 by a waiver).\n" in out
+    assert "\nGovernance findings: 2 added (2 warnings), 2 resolved or waived (1 waived).\n" in out
     added = out.split("## Governance findings added\n\n")[1].split("\n\n")[0].splitlines()
     assert added == [
         "| Severity | Rule | About | Finding | What would fix it |",
@@ -162,7 +174,7 @@ def test_the_pull_request_summary_shows_the_findings(base: Path, tmp_path: Path)
         "| warning | `gdpr-checklist` | Patient CRM | GDPR: Record of processing updated (ropa, due by G2) is not done "
         "| record checklist: \\[{regulation: gdpr, item: ropa, done: \\<date\\>, evidence: …}\\] |",
     ]
-    resolved = out.split("## Governance findings resolved\n\n")[1].split("\n\n")[0].splitlines()
+    resolved = out.split("## Governance findings resolved or waived\n\n")[1].split("\n\n")[0].splitlines()
     assert resolved[2:] == [
         "| error | `G2-baseline` | Patient CRM | in execution without an approved G2 (Baseline) decision | fixed in "
         "the data |",
@@ -223,5 +235,5 @@ def test_the_changes_page_of_a_version_lists_them_too(base: Path, tmp_path: Path
     page = html.unescape(
         unmark(site_tree(after, "org", None, {}, baseline=Baseline("v1", "v2", before)).pages[CHANGES])
     )
-    assert "## Governance findings resolved" in page
+    assert "## Governance findings resolved or waived" in page
     assert '<a href="../projects/crm/">Patient CRM</a>' in page and "fixed in the data" in page

@@ -141,7 +141,8 @@ class WaiverNote:
 class FindingChange:
     """A governance finding the change opened or closed. `change`: added (open in head, absent from base),
     reopened (waived in base, open in head: its waiver expired or was removed), resolved (open in base, absent
-    from head), waived (open in base, waived in head). `why` says how, in words ("" for a plain added one)."""
+    from head), waived (waived in head; open in base, or new). `why` says how, in words ("" for a plain added
+    one)."""
 
     rule: str
     severity: str
@@ -444,7 +445,7 @@ _FINDING_ORDER = {"added": 0, "reopened": 1, "resolved": 2, "waived": 3}
 
 
 def finding_changes(base: Analysis, head: Analysis) -> list[FindingChange]:
-    """The findings the change opened (added, reopened) and closed (resolved, waived), most severe first.
+    """The findings the change opened (added, reopened) and closed or waived (resolved, waived), most severe first.
 
     Which finding of base is which of head: line numbers move and messages carry figures that change with the
     data and the date (a report's age, a cost), so findings are matched on what they are about: the same rule
@@ -467,9 +468,12 @@ def finding_changes(base: Analysis, head: Analysis) -> list[FindingChange]:
                 why = f"its waiver (until {waiver.until.isoformat()}, by {waiver.approved_by}) {ended}"
                 out.append(_finding_change(cur, head.portfolio, "reopened", why, note))
     for f in new:
-        if not f.waived:
-            why = _why_new(f, base.portfolio)
-            out.append(_finding_change(f, head.portfolio, "added", why, None))
+        if f.waived:  # new, and waived in the same change: the waiver is the decision to review
+            assert f.waiver is not None
+            note = WaiverNote(f.waiver.reason, f.waiver.approved_by, f.waiver.until)
+            out.append(_finding_change(f, head.portfolio, "waived", f"new, {waived_words(f.waiver)}", note))
+        else:
+            out.append(_finding_change(f, head.portfolio, "added", _why_new(f, base.portfolio), None))
     for f in gone:
         if not f.waived:
             why = _why_gone(f, head.portfolio)

@@ -170,7 +170,8 @@ _OPENED, _CLOSED = ("added", "reopened"), ("resolved", "waived")
 
 
 def finding_sections(diff: Diff, project: Any) -> list[Section]:
-    """The governance findings the change opened, then those it closed; `project` makes a project's name cell."""
+    """The governance findings the change opened, then those it resolved or waived; `project` makes a project's
+    name cell."""
 
     def about(c: FindingChange) -> Cell:
         if c.entity_type == "project":
@@ -192,7 +193,7 @@ def finding_sections(diff: Diff, project: Any) -> list[Section]:
             ],
         ),
         Section(
-            "Governance findings resolved",
+            "Governance findings resolved or waived",
             ["Severity", "Rule", "About", "Finding", "How"],
             "lllll",
             [
@@ -211,7 +212,7 @@ def findings_summary(diff: Diff) -> str:
     if not opened and not closed:
         return ""
     waived = sum(c.change == "waived" for c in closed)
-    closed_text = f"{len(closed) or 'none'} resolved" + (f" ({waived} by a waiver)" if waived else "")
+    closed_text = f"{len(closed) or 'none'} resolved or waived" + (f" ({waived} waived)" if waived else "")
     return f"Governance findings: {len(opened) or 'none'} added{_by_severity(opened)}, {closed_text}."
 
 
