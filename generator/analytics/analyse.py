@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.model import ACTIVE_PHASES
 from .capacity import Capacity, capacity_plan
+from .governance import GovernanceReport, evaluate
 from .kpi import project_frame
 from .rollups import Rollup, from_sums, indicators, rollups
 from .trends import by_project, history_frame, portfolio_trend
@@ -72,6 +73,11 @@ class Analysis:
     @cached_property
     def objective_totals(self) -> dict[str, Rollup]:
         return rollups(self.indicators, {o: self.by_objective.get(o, []) for o in self.objectives})
+
+    @cached_property
+    def governance(self) -> GovernanceReport:
+        """governance.yaml's rules checked against the portfolio this audience sees (see governance.py)."""
+        return evaluate(self.portfolio, self.rows, lambda: self.capacity)
 
     @cached_property
     def capacity(self) -> Capacity:
