@@ -1,4 +1,8 @@
-"""Stage 2, validate: raw file data → the typed Portfolio, or one PortfolioError listing every problem."""
+"""Stage 2, validate: raw file data → the typed Portfolio, or one PortfolioError listing every problem.
+
+Over 400 lines: checking a file against its model and turning each of pydantic's errors into one located problem a
+PMO analyst can act on (the salvage of what is valid, a misspelled field reported once, the messages) is one job.
+"""
 
 from __future__ import annotations
 
