@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.data.governance import RULE_KINDS
 from generator.pipeline import prepare, read_portfolio
+from generator.widgets.blocks import anchor_ids
 
-from .conftest import SAMPLE
+from .conftest import ROOT, SAMPLE
 from .test_schema import errors
 
 GOVERNANCE = """\
@@ -308,6 +310,19 @@ def test_the_sample_governance_validates() -> None:
     assert [reg.id for reg in gov.regulations] == ["gdpr", "hipaa", "sox"]
     assert {rule.kind for rule in gov.rules} == set(RULE_KINDS)  # the sample uses every kind of the catalogue
     assert len({rule.id for rule in gov.rules}) == len(gov.rules)
+
+
+def test_every_section_of_the_sample_governance_is_a_handbook_heading() -> None:
+    """Each body, gate, regulation and rule links to a page of the handbook and an anchor its headings make."""
+    gov = read_portfolio(SAMPLE).governance
+    sections = [entry.section for entry in [*gov.bodies, *gov.gates, *gov.regulations, *gov.rules]]
+    assert all(sections)
+    for section in sections:
+        page, _, anchor = section.partition("#")
+        path = ROOT / "methodology" / page
+        assert path.is_file(), section
+        html = markdown.markdown(path.read_text(encoding="utf-8"), extensions=["toc", "attr_list"])
+        assert not anchor or anchor in anchor_ids(html), section
 
 
 def test_the_sample_decision_rights_are_the_handbook_table() -> None:
