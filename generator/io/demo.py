@@ -468,7 +468,6 @@ class _Demo:
         run_scale = 0.4 if p.kind == "run" else 1.0
         p.budget = round(min(rng.lognormvariate(13.0, 0.8) * run_scale, 9_000_000) + 20_000, -4)
         p.manager = pick(self.managers)
-        p.sponsor = pick(self.sponsors)
         objectives = list(THEMES[theme][2])
         if len(objectives) > 1 and rng.random() < 0.4:
             objectives = objectives[:1]
@@ -476,6 +475,7 @@ class _Demo:
             extra = pick(OBJECTIVES)[0]
             if extra not in objectives:
                 objectives.append(extra)
+        p.sponsor = pick(self.sponsors)
         out = [
             f"name: {_q(name)}",
             f"program: {program_id}",
