@@ -14,6 +14,7 @@ from .charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_
 from .errors import ConfigurationError
 from .handbook.book import HANDBOOK, add_handbook
 from .io import export
+from .io.ical import calendar_files
 from .io.templates import TEMPLATES, download_templates, known_from
 from .pages import portfolio as pages
 from .pages import urls
@@ -53,6 +54,9 @@ class SiteExtras:
     history: dict[str, DataChange] = field(default_factory=dict)  # project id → its data file's last change
     changes: Changes | None = None
     previous: Previous | None = None  # the previous version's figures, when its data is at hand
+    # The site's address (mkdocs.yml's site_url; on a published version, the folder subscribers should follow):
+    # the calendar feeds link to pages and the calendar page offers webcal:// links only when it is known.
+    site_url: str | None = None
 
 
 def build_tree(
@@ -77,7 +81,8 @@ def build_tree(
     tree.pages[urls.PROGRAMS] = pages.programs_page(a)
     tree.pages[urls.OBJECTIVES] = pages.objectives_page(a)
     tree.pages[urls.REQUESTS] = pages.requests_page(a)
-    tree.pages[urls.CALENDAR] = pages.calendar_page(a)
+    tree.pages[urls.CALENDAR] = pages.calendar_page(a, extras.site_url)
+    tree.assets.update(calendar_files(a.portfolio, extras.site_url))
     tree.pages[urls.ROADMAP] = roadmap_page(a)
     tree.pages[urls.PERFORMANCE] = performance_page(a)
     tree.pages[urls.PRIORITIZATION] = prioritization_page(a)

@@ -82,6 +82,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.search_entries: list[dict[str, str]] = []
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
+        self.feed_url: str | None = None  # set by `pmo publish`: the folder a calendar subscription follows
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
@@ -125,7 +126,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 if self.config.git_history
                 else {}
             )
-            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
+            site_url = self.feed_url or config.site_url
+            tree = site_tree(
+                portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline, site_url
+            )
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
         if merge_home:
