@@ -20,7 +20,7 @@ from .pages import portfolio as pages
 from .pages import urls
 from .pages.benefits import benefits_page
 from .pages.capacity import capacity_page, team_page
-from .pages.changes import Changes, changes_page
+from .pages.changes import Changes, change_summary, changes_page
 from .pages.performance import performance_page
 from .pages.prioritization import prioritization_page
 from .pages.project import project_page
@@ -75,6 +75,7 @@ def build_tree(
     )
     if changes is not None:
         tree.pages[urls.CHANGES] = changes_page(a, changes)
+    tree.change_summary = change_summary(a, changes)
     register = export.register(a)
     tree.pages[urls.REGISTER] = pages.register_page(a, register)
     tree.assets.update(pages.register_files(register))
