@@ -4,6 +4,7 @@ of the changes of each published version (mkdocs_adapter/change_feed.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import yaml
@@ -11,11 +12,16 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from generator.cli import main
+from generator.io.atom import Entry, Feed, atom_feed, entry_id
 from generator.pages.tree import SiteTree
 from generator.pipeline import read_portfolio, site_tree
 
 from .conftest import MINI, Edit
+from .gitrepo import commit_all
 from .test_audience import CANARY, plant_canaries
+from .test_publish import Pages, identity, next_period, pmo, repo, set_text
+
+__all__ = ["identity", "repo"]  # fixtures, used by name
 
 SITE = "https://pmo.example.org/portfolio/"
 
@@ -265,3 +271,121 @@ def test_pmo_build_and_pmo_generate_carry_the_feeds(tmp_path: Path, in_root: Pat
     docs = tmp_path / "out" / "docs"
     assert (docs / "calendar.ics").read_bytes() == (site / "calendar.ics").read_bytes()
     assert (docs / "calendar" / "front-door.ics").is_file()
+
+
+# --- the change feed (Atom) -----------------------------------------------------------------------------------
+
+A = "{http://www.w3.org/2005/Atom}"
+
+
+def atom(text: str) -> ET.Element:
+    """The feed parsed back, checked for what RFC 4287 requires of a feed and of each entry."""
+    root = ET.fromstring(text)
+    assert root.tag == f"{A}feed"
+    for element in (root, *root.findall(f"{A}entry")):
+        for required in ("id", "title", "updated"):
+            assert len(element.findall(f"{A}{required}")) == 1, (element.tag, required)
+        dt.datetime.fromisoformat(element.findtext(f"{A}updated").replace("Z", "+00:00"))  # type: ignore[union-attr]
+    assert root.find(f"{A}author/{A}name") is not None  # entries have no author of their own: the feed's is theirs
+    return root
+
+
+def entries(root: ET.Element) -> list[dict[str, str]]:
+    return [
+        {
+            "id": e.findtext(f"{A}id", ""),
+            "title": e.findtext(f"{A}title", ""),
+            "updated": e.findtext(f"{A}updated", ""),
+            "link": e.find(f"{A}link").get("href", ""),  # type: ignore[union-attr]
+            "content": e.findtext(f"{A}content", ""),
+            "type": e.find(f"{A}content").get("type", ""),  # type: ignore[union-attr]
+        }
+        for e in root.findall(f"{A}entry")
+    ]
+
+
+def test_each_published_version_adds_an_entry_with_a_stable_id(repo: Path) -> None:
+    pages = Pages(repo)
+    assert pmo("publish")[0] == 0
+    first = entries(atom(pages.read("changes.xml")))
+    next_period(repo)
+    assert pmo("publish")[0] == 0
+    root = atom(pages.read("changes.xml"))
+    october, september = entries(root)  # newest first
+    assert september == first[0]  # the older entry is as it was
+    assert september["title"] == "2026-09: the first published version" and september["link"] == "2026-09/"
+    assert september["content"] == "<p>The first published version: 2 projects as of 2026-09-30.</p>"
+    assert october["title"] == "2026-10: changes since 2026-09" and october["link"] == "2026-10/changes/"
+    assert october["updated"] == "2026-10-31T00:00:00Z" and root.findtext(f"{A}updated") == "2026-10-31T00:00:00Z"
+    assert october["type"] == "html"
+    assert october["content"].startswith("<p>From 2026-09 (as of 2026-09-30, 2 projects) to 2026-10")
+    assert "<li>Budget: 1 (Patient CRM).</li>" in october["content"]
+    assert october["id"].startswith("urn:uuid:") and october["id"] != september["id"]
+    assert root.findtext(f"{A}title") == "Mini Health IT portfolio: what changed"
+    assert root.find(f"{A}link[@rel='self']") is None  # no site_url: the feed cannot name its own address
+
+    set_text(repo / "portfolio" / "projects" / "crm.yaml", "budget: 125000", "budget: 130000")
+    commit_all(repo, "October, corrected")
+    assert pmo("publish")[0] == 0  # the same version again: its entry is replaced, not added
+    again = entries(atom(pages.read("changes.xml")))
+    assert [e["id"] for e in again] == [october["id"], september["id"]]
+    commits = pages.commits()
+    code, out = pmo("publish")
+    assert code == 0 and "Unchanged" in out and pages.commits() == commits  # nothing new: no feed commit either
+
+
+def test_every_published_page_links_the_feed_and_an_ordinary_build_does_not(repo: Path, tmp_path: Path) -> None:
+    assert pmo("publish")[0] == 0
+    pages = Pages(repo)
+    link = '<link rel="alternate" type="application/atom+xml" title="Mini Health IT portfolio: what changed" href="{}">'
+    assert link.format("./../changes.xml") in pages.read("2026-09/index.html")
+    assert link.format("../../../changes.xml") in pages.read("2026-09/projects/crm/index.html")
+    assert link.format("../../changes.xml") in pages.read("latest/calendar/index.html")
+    assert pmo("build", "--out", str(tmp_path / "site"))[0] == 0
+    assert "application/atom+xml" not in (tmp_path / "site" / "index.html").read_text()  # no feed to link
+
+
+def test_with_a_site_url_the_feed_links_absolutely_and_the_calendar_follows_latest(repo: Path) -> None:
+    hostile = 'Mini "Health" <b>&amp;'
+    set_text(repo / "mkdocs.yml", "site_name:", "site_url: https://pmo.example.org/it/\nsite_name:")
+    set_text(repo / "portfolio" / "portfolio.yaml", "organization: Mini Health", f"organization: '{hostile}'")
+    commit_all(repo, "site_url")
+    assert pmo("publish")[0] == 0
+    pages = Pages(repo)
+    root = atom(pages.read("changes.xml"))
+    assert root.find(f"{A}link[@rel='self']").get("href") == "https://pmo.example.org/it/changes.xml"  # type: ignore[union-attr]
+    assert entries(root)[0]["link"] == "https://pmo.example.org/it/2026-09/"
+    assert root.findtext(f"{A}title") == f"{hostile} IT portfolio: what changed"  # escaped, and parsed back whole
+    head = pages.read("2026-09/index.html")
+    assert 'title="Mini &#34;Health&#34; &lt;b&gt;&amp;amp; IT portfolio: what changed"' in head
+    calendar = pages.read("2026-09/calendar/index.html")
+    assert 'href="webcal://pmo.example.org/it/latest/calendar.ics"' in calendar  # the alias moves on; subscribers too
+    go_live = events(pages.read("2026-09/calendar.ics").encode())["milestone-crm-go-live@mini-health-b-amp"]
+    assert go_live["url"] == "https://pmo.example.org/it/latest/projects/crm/"
+
+
+def test_the_feed_holds_the_entries_of_the_audience_published(repo: Path) -> None:
+    pages = Pages(repo)
+    assert pmo("publish", "--audience", "pmo")[0] == 0
+    plant_canaries(repo / "portfolio")
+    next_period(repo)
+    assert pmo("publish", "--audience", "pmo")[0] == 0
+    pmo_feed = pages.read("changes.xml")
+    assert len(entries(atom(pmo_feed))) == 2 and CANARY in pmo_feed  # the pmo site's changes name it
+    assert pmo("publish", "--version", "2026-11")[0] == 0  # the org site, on the same branch
+    org_feed = pages.read("changes.xml")
+    assert [e["title"] for e in entries(atom(org_feed))] == ["2026-11: changes since 2026-10"]
+    assert CANARY not in org_feed
+
+
+def test_hostile_text_stays_text_in_the_feed() -> None:
+    hostile = "]]></content><entry><id>x</id></entry>\x01<script>alert(1)</script>"
+    feed = Feed(hostile, hostile, "org", "./", None)
+    data = atom_feed(feed, [Entry("v1", hostile, dt.date(2026, 1, 31), [hostile, hostile], "v1/")])
+    root = atom(data.decode())
+    (entry,) = entries(root)
+    clean = hostile.replace("\x01", "")  # a character XML cannot hold is dropped
+    assert entry["title"] == clean and root.findtext(f"{A}title") == clean
+    assert "<script>" not in entry["content"] and "&lt;script&gt;" in entry["content"]  # HTML, escaped as HTML
+    assert entry["id"] == entry_id(hostile, "org", "v1") == entry_id(hostile, "org", "v1")
+    assert entry_id(hostile, "pmo", "v1") != entry["id"]
