@@ -7,12 +7,15 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from icalendar import Calendar
 
 from generator.cli import main
+from generator.errors import ConfigurationError
 from generator.io.atom import Entry, Feed, atom_feed, entry_id
+from generator.mkdocs_adapter.publish import check_names
 from generator.pages.tree import SiteTree
 from generator.pipeline import read_portfolio, site_tree
 
@@ -323,6 +326,10 @@ def test_each_published_version_adds_an_entry_with_a_stable_id(repo: Path) -> No
     assert october["id"].startswith("urn:uuid:") and october["id"] != september["id"]
     assert root.findtext(f"{A}title") == "Mini Health IT portfolio: what changed"
     assert root.find(f"{A}link[@rel='self']") is None  # no site_url: the feed cannot name its own address
+    # beside it, an index of the versions' sitemaps: Material fetches sitemap.xml beside any rel=alternate link
+    sitemaps = ET.fromstring(pages.read("sitemap.xml"))
+    locs = [loc.text for loc in sitemaps.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs == ["2026-10/sitemap.xml", "2026-09/sitemap.xml"]
 
     set_text(repo / "portfolio" / "projects" / "crm.yaml", "budget: 125000", "budget: 130000")
     commit_all(repo, "October, corrected")
@@ -355,6 +362,7 @@ def test_with_a_site_url_the_feed_links_absolutely_and_the_calendar_follows_late
     root = atom(pages.read("changes.xml"))
     assert root.find(f"{A}link[@rel='self']").get("href") == "https://pmo.example.org/it/changes.xml"  # type: ignore[union-attr]
     assert entries(root)[0]["link"] == "https://pmo.example.org/it/2026-09/"
+    assert "<loc>https://pmo.example.org/it/2026-09/sitemap.xml</loc>" in pages.read("sitemap.xml")
     assert root.findtext(f"{A}title") == f"{hostile} IT portfolio: what changed"  # escaped, and parsed back whole
     head = pages.read("2026-09/index.html")
     assert 'title="Mini &#34;Health&#34; &lt;b&gt;&amp;amp; IT portfolio: what changed"' in head
@@ -376,6 +384,14 @@ def test_the_feed_holds_the_entries_of_the_audience_published(repo: Path) -> Non
     org_feed = pages.read("changes.xml")
     assert [e["title"] for e in entries(atom(org_feed))] == ["2026-11: changes since 2026-10"]
     assert CANARY not in org_feed
+
+
+@pytest.mark.parametrize("name", ["changes.xml", "sitemap.xml"])
+def test_a_version_cannot_take_the_name_of_a_file_at_the_root(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="cannot name a version"):
+        check_names(name, [], "origin")
+    with pytest.raises(ConfigurationError, match="cannot name an alias"):
+        check_names("2026-10", [name], "origin")
 
 
 def test_hostile_text_stays_text_in_the_feed() -> None:

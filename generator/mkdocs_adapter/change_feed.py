@@ -15,6 +15,10 @@ entry (the same id, never a second one), a version removed with `mike delete` lo
 publish, and a feed commit that failed is made good by the next publish. The entries are those of the audience
 being published (a branch is one audience's site); a version published by another tool has no record and no
 entry.
+
+The same commit writes `sitemap.xml` at the root: an index of the versions' sitemaps. Material's script takes
+every `<link rel="alternate">` of a page for a language version of the site and fetches the sitemap.xml beside
+it; without one at the root each page would log a failed request for it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
 from ..io.atom import Entry, Feed, atom_feed
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
 
 FEED = "changes.xml"
 FEED_TYPE = "application/atom+xml"
+SITEMAP = "sitemap.xml"
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def feed_title(organization: str) -> str:
@@ -64,9 +71,19 @@ def write_feed(
     try:
         with mike_git.Commit(branch, f"{message}: change feed") as commit:
             commit.add_file(mike_git.FileInfo(posixpath.join(prefix, FEED), atom_feed(feed, entries)))
+            commit.add_file(mike_git.FileInfo(posixpath.join(prefix, SITEMAP), _sitemap_index(versions, site_root)))
     except mike_git.GitEmptyCommit:
         return False
     return True
+
+
+def _sitemap_index(versions: Versions, site_root: str | None) -> bytes:
+    """Each version's sitemap.xml (absolute when the site's address is known, as the sitemap protocol wants)."""
+    root = ET.Element("sitemapindex", xmlns=_SITEMAPS)
+    for name in _names(versions):
+        ET.SubElement(ET.SubElement(root, "sitemap"), "loc").text = f"{site_root or ''}{name}/{SITEMAP}"
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _names(versions: Versions) -> list[str]:

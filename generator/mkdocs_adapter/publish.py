@@ -34,7 +34,7 @@ from ..io.gitdata import GitError, UnknownRevision, data_path, git, is_dirty, po
 from ..pages.changes import Baseline
 from ..pipeline import Timings, read_portfolio
 from .build import build_site, pmo_plugin
-from .change_feed import FEED, write_feed
+from .change_feed import FEED, SITEMAP, write_feed
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -231,7 +231,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # The version selector inserts a title as HTML: no markup characters, no control or bidi characters, no essay.
 _UNSAFE_TITLE = re.compile(f"[<>&\"'\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]|.{{81}}")
 _NAME_RULE = "1 to 64 letters, digits, dots, hyphens and underscores, starting with a letter or digit, without '..'"
-_BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html", FEED})
+_BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html", FEED, SITEMAP})
 
 
 def check_names(version: str, aliases: list[str], remote: str, title: str | None = None) -> None:
