@@ -248,7 +248,9 @@ def test_the_org_site_has_no_pmo_only_milestone_nor_the_feed_of_a_pmo_only_progr
 
 def test_the_calendar_page_offers_subscriptions_with_the_site_url(mini: Path) -> None:
     page = tree(mini, site_url=SITE).pages["calendar.md"]
-    assert 'href="webcal://pmo.example.org/portfolio/calendar.ics"' in page
+    assert (
+        'href="webcal://pmo.example.org/portfolio/calendar.ics" aria-label="Subscribe to The whole IT calendar"' in page
+    )
     assert 'href="webcal://pmo.example.org/portfolio/calendar/front-door.ics"' in page
     assert f"<code>{SITE}calendar.ics</code>" in page
     assert "Subscribe from web" in page and "From URL" in page
@@ -257,8 +259,8 @@ def test_the_calendar_page_offers_subscriptions_with_the_site_url(mini: Path) ->
 def test_the_calendar_page_offers_downloads_without_a_site_url(mini: Path) -> None:
     page = tree(mini).pages["calendar.md"]
     assert "webcal:" not in page
-    assert '<a href="../calendar.ics" download>' in page
-    assert '<a href="../calendar/front-door.ics" download>' in page
+    assert '<a href="../calendar.ics" download aria-label="Download The whole IT calendar (.ics)">' in page
+    assert '<a href="../calendar/front-door.ics" download aria-label="Download Digital front door (.ics)">' in page
     assert "does not update" in page and "site_url" in page
 
 

@@ -37,7 +37,7 @@ def subscribe_section(a: Analysis, site_url: str | None) -> str:
     up = "../" * page_url(CALENDAR).count("/")
     feeds = [("The whole IT calendar", CALENDAR_ICS)]
     feeds += [(a.portfolio.programs[pid].name, program_feed(pid)) for pid in program_ids(a.portfolio)]
-    rows = [tag("li", plain(name), ": ", *_links(path, up, site_url)) for name, path in feeds]
+    rows = [tag("li", plain(name), ": ", *_links(name, path, up, site_url)) for name, path in feeds]
     intro = (
         "The events below and the open milestones of the active projects, in your calendar application. "
         "A program's feed has its projects' milestones and every event: freezes and windows concern all."
@@ -47,10 +47,11 @@ def subscribe_section(a: Analysis, site_url: str | None) -> str:
     return section("Subscribe", html_block(body), anchor="subscribe")
 
 
-def _links(path: str, up: str, site_url: str | None) -> list[Markup | str]:
+def _links(name: str, path: str, up: str, site_url: str | None) -> list[Markup | str]:
+    """The feed's links, each named for a screen reader by the calendar it is for (every row has the same words)."""
     if not site_url:
-        return [tag("a", "download (.ics)", href=up + path, download=True)]
+        return [tag("a", "download (.ics)", href=up + path, download=True, aria_label=f"Download {name} (.ics)")]
     address = site_url.rstrip("/") + "/" + path
     scheme, separator, rest = address.partition("://")
     subscribe = f"webcal://{rest}" if separator and scheme in ("http", "https") else address
-    return [tag("a", "subscribe", href=subscribe), " · ", tag("code", address)]
+    return [tag("a", "subscribe", href=subscribe, aria_label=f"Subscribe to {name}"), " · ", tag("code", address)]
