@@ -4,11 +4,12 @@ version's pages name the change feed in their head, at an address that answers w
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar
 
 from .support import open_at
+from .test_axe import REFUSED, RUN_AXE, describe, without_theme_findings
 from .test_versions import versioned_site
 
 if TYPE_CHECKING:
@@ -54,3 +55,13 @@ def test_a_published_page_names_the_change_feed_which_answers(versioned_site: Si
     titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
     assert titles == ["2026-10: changes since 2026-09", "2026-09: the first published version"]
     assert not recorder.problems(), "\n".join(recorder.problems())
+
+
+def test_the_calendar_page_with_its_subscribe_links_is_accessible(
+    sample_site: Site, new_context: OpenContext, axe_js: Path
+) -> None:
+    page, _ = open_at(new_context, sample_site, "/calendar/")
+    page.add_script_tag(path=axe_js)
+    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
+    refused = [v for v in map(without_theme_findings, violations) if v["nodes"] and v["impact"] in REFUSED]
+    assert not refused, "\n".join(describe(v) for v in refused)
