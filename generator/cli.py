@@ -353,9 +353,7 @@ def publish(
     help="The previous period to say what changed since: a git revision of the data or a portfolio folder.",
 )
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a PDF.")
-def pack(
-    data_dir: Path | None, audience: str, out_file: Path, paper: str, since: str | None, force: bool
-) -> None:
+def pack(data_dir: Path | None, audience: str, out_file: Path, paper: str, since: str | None, force: bool) -> None:
     """Write the board pack: one PDF for the reporting period (cover, executive summary, exceptions, decisions
     needed, a page per program, an appendix per red or amber project). Needs Chromium and the `pack` extra."""
     from .data.transaction import replace_file

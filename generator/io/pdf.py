@@ -128,7 +128,8 @@ def bookmark_pages(pdf: bytes) -> list[int]:
             if isinstance(item, list):
                 walk(item)
             else:
-                found.append(reader.get_destination_page_number(item) + 1)
+                number = reader.get_destination_page_number(item)
+                found.append(0 if number is None else number + 1)  # 0: a bookmark to no page (not expected)
 
     walk(reader.outline)
     return found

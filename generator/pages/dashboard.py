@@ -89,7 +89,7 @@ def spend(a: Analysis, r: Rollup) -> tuple[dict[str, Any], str, list[str], list[
             share_of = values[kind] / total if total else None
             data.append({"kind": kind.capitalize(), "measure": measure, "amount": values[kind], "share": share_of})
     no_spend = fmt.na(WHY_NA["spent"])
-    rows = [
+    rows: list[tuple[str | Markup, ...]] = [
         (
             kind.capitalize(),
             str(r.by_kind[kind]),

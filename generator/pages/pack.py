@@ -74,11 +74,13 @@ class PackDocument:
         style = trusted(_CSS.replace("@page {", f"@page {{ size: {size};", 1))
         return (
             "<!DOCTYPE html>\n"
-            + tag(
-                "html",
-                tag("head", tag("meta", charset="utf-8"), tag("title", self.title), tag("style", style)),
-                tag("body", self.head, contents, self.body),
-                lang="en",
+            + str(
+                tag(
+                    "html",
+                    tag("head", tag("meta", charset="utf-8"), tag("title", self.title), tag("style", style)),
+                    tag("body", self.head, contents, self.body),
+                    lang="en",
+                )
             )
             + "\n"
         )
@@ -153,7 +155,9 @@ def _contents(headings: list[Heading], pages: dict[str, int] | None) -> Markup:
         rows.append(
             tag(
                 "li",
-                tag("a", tag("span", h.text, class_="toc-text"), tag("span", number, class_="toc-page"), href=f"#{h.id}"),
+                tag(
+                    "a", tag("span", h.text, class_="toc-text"), tag("span", number, class_="toc-page"), href=f"#{h.id}"
+                ),
                 class_=f"toc-{h.level}",
             )
         )
@@ -224,14 +228,14 @@ def _changed(a: Analysis, changes: Changes | None) -> Markup:
     if diff.empty:
         parts.append(tag("p", "No project, date, budget, risk or change request changed."))
     counts = [
-        (len(diff.projects), "projects added, closed or cancelled"),
-        (len(diff.rag), "RAG changes"),
-        (len(diff.dates), "dates moved"),
-        (len(diff.budget), "budgets changed"),
-        (len(diff.risks), "risks changed"),
-        (len(diff.changes), "change requests changed"),
+        (len(diff.projects), "project added, closed or cancelled", "projects added, closed or cancelled"),
+        (len(diff.rag), "RAG change", "RAG changes"),
+        (len(diff.dates), "date moved", "dates moved"),
+        (len(diff.budget), "budget changed", "budgets changed"),
+        (len(diff.risks), "risk changed", "risks changed"),
+        (len(diff.change_requests), "change request changed", "change requests changed"),
     ]
-    said = [f"{n} {what}" for n, what in counts if n]
+    said = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     if said:
         parts.append(tag("p", "; ".join(said) + "."))
     if diff.rag:
@@ -366,8 +370,8 @@ def _last_report(row: dict[str, Any]) -> str:
 
 def _entity(a: Analysis, folder: str, entity: str) -> str:
     p = a.portfolio
-    named = {"projects": p.projects, "programs": p.programs, "requests": p.requests}.get(folder, {})
-    found = named.get(entity)
+    named: dict[str, dict[str, Any]] = {"projects": p.projects, "programs": p.programs, "requests": p.requests}
+    found = named.get(folder, {}).get(entity)
     if found is not None:
         return f"{found.name} ({folder.rstrip('s')})"
     team = next((t.name for t in p.people.teams if t.id == entity), entity)
@@ -427,7 +431,9 @@ def _decisions(w: _Writer, a: Analysis) -> Markup:
         tag("p", "Oldest first, with the body the decision rights give the decision to.", class_="note"),
         join(
             [
-                _table(["Project", "Change request", "Raised", "Cost", "Schedule", "Decided by"], change_rows, "lllrrl"),
+                _table(
+                    ["Project", "Change request", "Raised", "Cost", "Schedule", "Decided by"], change_rows, "lllrrl"
+                ),
                 _more(len(pending), REGISTER),
             ]
         )
@@ -528,7 +534,9 @@ def _appendix(w: _Writer, a: Analysis) -> Markup:
         )
     if not flagged:
         intro = "No active project is red or amber."
-    pages = [tag("section", w.heading(1, "Appendix: red and amber projects", "appendix"), tag("p", intro), class_="section")]
+    pages = [
+        tag("section", w.heading(1, "Appendix: red and amber projects", "appendix"), tag("p", intro), class_="section")
+    ]
     pages += [_project(w, a, pid) for pid in flagged[:APPENDIX_PAGES]]
     return join(pages)
 
@@ -571,7 +579,9 @@ def _project(w: _Writer, a: Analysis, pid: str) -> Markup:
         tag("p", p.summary, class_="facts") if p.summary else "",
         _table(["Fact", "Value"], [list(f) for f in facts], "ll", class_="card"),
         w.heading(3, "Milestones", f"project-{pid}-milestones"),
-        _table(["Milestone", "Baseline", "Forecast", "Actual", "Slip"], milestones) if milestones else tag("p", "None."),
+        _table(["Milestone", "Baseline", "Forecast", "Actual", "Slip"], milestones)
+        if milestones
+        else tag("p", "None."),
         w.heading(3, "Top risks", f"project-{pid}-risks"),
         _table(["Risk", "Exposure", "Owner", "Mitigation"], risk_rows, "lrll") if risk_rows else tag("p", "None open."),
         _more(len(risks), project_path(pid), "open risks"),
@@ -612,7 +622,9 @@ def _more(total: int, page: str | None = None, what: str = "") -> Markup:
         cap = PROGRAM_ROWS
     if total <= cap:
         return Markup("")
-    where = f" — see the site's page {page_url(page) or 'home page'}" if page is not None else " — see the site"
+    where = " — see the site"
+    if page is not None:
+        where += f"'s page {page_url(page)}" if page_url(page) else "'s home page"
     return tag("p", f"and {total - cap} more{(' ' + what) if what else ''}{where}.", class_="more")
 
 
