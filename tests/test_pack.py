@@ -18,8 +18,8 @@ from generator.cli import main
 from generator.io.demo import write_demo
 from generator.io.pdf import stamped
 from generator.pages import pack
-from generator.pages.pack import board_pack, exceptions, pending_changes
 from generator.pages.changes import Baseline
+from generator.pages.pack import board_pack, exceptions, pending_changes
 from generator.pipeline import compared, prepare, read_portfolio
 from generator.widgets import fmt
 
