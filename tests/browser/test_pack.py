@@ -33,8 +33,8 @@ def _pack(folder: Path, name: str, *options: str) -> Path:
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> dict[str, Path]:
     try:
-        import pypdf  # noqa: F401
         import playwright.sync_api  # noqa: F401
+        import pypdf  # noqa: F401
     except ImportError:
         unavailable("the pack extra (playwright, pypdf) is not installed: pip install -e '.[test]'")
     executable = chromium_path()
