@@ -84,14 +84,20 @@ def site_tree(
     timings: Timings | None = None,
     history: dict[str, DataChange] | None = None,
     baseline: Baseline | None = None,
+    pack_paper: str | None = None,
 ) -> SiteTree:
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
     (only index.md's is needed: it opens the home page). `history` is each project's last data change;
     `baseline`, on a published version, the previous version to list the changes since. Raises
-    ConfigurationError on a name clash."""
+    ConfigurationError on a name clash.
+    `pack_paper` (a4 or letter) adds the board pack, printed by Chromium, as board-pack.pdf."""
     analysis = prepare(portfolio, audience, timings)
     changes, previous = compared(analysis, baseline, timings)
-    extras = SiteExtras(history or {}, changes, previous)
+    pack = None
+    if pack_paper is not None:
+        with (timings or Timings()).stage("pack"):
+            pack = _printed(analysis, pack_paper, changes, previous)
+    extras = SiteExtras(history or {}, changes, previous, pack)
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
@@ -118,12 +124,17 @@ def board_pack_pdf(
     """The board pack of the portfolio for an audience, as PDF bytes (io/pdf.py prints it with Chromium);
     `baseline` is the previous version, for what changed since. ConfigurationError when Chromium or the `pack`
     extra is missing, checked before the analysis."""
-    from .io.pdf import check_printer, print_pdf
-    from .pages.pack import board_pack
+    from .io.pdf import check_printer
 
     check_printer()
     analysis = prepare(portfolio, audience)
-    changes, previous = compared(analysis, baseline)
+    return _printed(analysis, paper, *compared(analysis, baseline))
+
+
+def _printed(analysis: Analysis, paper: str, changes: Changes | None, previous: Previous | None) -> bytes:
+    from .io.pdf import print_pdf
+    from .pages.pack import board_pack
+
     document = board_pack(analysis, paper, changes, previous)
     as_of = analysis.settings.as_of
     footer = f"{analysis.settings.organization} · board pack as of {as_of.isoformat()}"

@@ -53,6 +53,7 @@ class SiteExtras:
     history: dict[str, DataChange] = field(default_factory=dict)  # project id → its data file's last change
     changes: Changes | None = None
     previous: Previous | None = None  # the previous version's figures, when its data is at hand
+    board_pack: bytes | None = None  # the period's board pack (PDF), when the plugin's `pack` is on
 
 
 def build_tree(
@@ -67,8 +68,15 @@ def build_tree(
     tree = SiteTree()
     changes = extras.changes
     tree.pages[urls.HOME] = pages.home_page(
-        a, home_intro, changes.title if changes else None, extras.previous, start_page(handbook_dir)
+        a,
+        home_intro,
+        changes.title if changes else None,
+        extras.previous,
+        start_page(handbook_dir),
+        urls.BOARD_PACK if extras.board_pack is not None else None,
     )
+    if extras.board_pack is not None:
+        tree.assets[urls.BOARD_PACK] = extras.board_pack
     if changes is not None:
         tree.pages[urls.CHANGES] = changes_page(a, changes)
     register = export.register(a)

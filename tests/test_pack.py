@@ -23,8 +23,11 @@ from generator.pages.pack import board_pack, exceptions, pending_changes
 from generator.pipeline import compared, prepare, read_portfolio
 from generator.widgets import fmt
 
-from .conftest import SAMPLE
+from .conftest import MINI, SAMPLE
+from .gitrepo import commit_all, git, identity, site_repo
 from .hostile import write_hostile_portfolio
+
+__all__ = ["identity"]  # the fixture, used by name
 
 GOVERNANCE = """\
 bodies:
@@ -269,3 +272,30 @@ def test_a_previous_version_without_data_is_said(sample_org) -> None:
     changes, _ = compared(sample_org, Baseline("2026-09", "2026-10", None, "its data is not in this clone"))
     text = text_of(board_pack(sample_org, changes=changes).html())
     assert "What changed since 2026-09 cannot be shown: its data is not in this clone." in text
+
+
+@pytest.fixture
+def pack_repo(tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The mini portfolio in a repository whose mkdocs.yml switches the board pack on."""
+    repo = site_repo(tmp_path / "repo", MINI)
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      audience: org\n", "      audience: org\n      pack: true\n"))
+    commit_all(repo, "data")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_publish_with_the_pack_on_and_no_chromium_fails_first(pack_repo: Path, monkeypatch) -> None:
+    """An audit wants every period's pack: with `pack: true` a publish that cannot print it fails, saying what to
+    install, before the branch is touched."""
+    monkeypatch.setenv("PMO_CHROMIUM", str(pack_repo / "no-chromium"))
+    result = CliRunner().invoke(main, ["publish", "--version", "2026-03"])
+    assert result.exit_code == 2, result.output
+    assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+    assert "gh-pages" not in git(pack_repo, "branch", "--list", "gh-pages")
+
+
+def test_a_build_without_the_pack_has_no_pdf(sample_site: Path) -> None:
+    """Plain `pmo build` (no `pack: true`) prints nothing and links to no pack: builds stay fast."""
+    assert not (sample_site / "board-pack.pdf").exists()
+    assert "board-pack.pdf" not in (sample_site / "index.html").read_text()

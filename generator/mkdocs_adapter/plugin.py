@@ -63,6 +63,10 @@ class PortfolioConfig(Config):
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
     tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
+    # the period's board pack as board-pack.pdf, linked from the home page: what `pmo publish` keeps per version.
+    # Printed by Chromium (the `pack` extra): a build without it fails, saying what to install.
+    pack = c.Type(bool, default=False)
+    pack_paper = c.Choice(("a4", "letter"), default="a4")
     shortcuts = c.SubConfig(ShortcutsConfig)
 
 
@@ -125,7 +129,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 if self.config.git_history
                 else {}
             )
-            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
+            paper = self.config.pack_paper if self.config.pack else None
+            tree = site_tree(
+                portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline, paper
+            )
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
         if merge_home:

@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from ..errors import BIDI_CONTROLS, ConfigurationError, PortfolioError, visible
 from ..io.gitdata import GitError, UnknownRevision, data_path, git, is_dirty, portfolio_at, resolve
+from ..io.pdf import check_printer
 from ..pages.changes import Baseline
 from ..pipeline import Timings, read_portfolio
 from .build import build_site, pmo_plugin
@@ -82,6 +83,8 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     remote = options.remote or config.remote_name or "origin"
     plugin = pmo_plugin(config)
     portfolio = read_portfolio(plugin.data_dir, timings)  # bad data fails before the branch is touched
+    if plugin.config.pack:
+        check_printer()  # so does a board pack that cannot be printed
     version = options.version or period(portfolio.settings.as_of)
     check_names(version, options.aliases, remote, options.title)  # refused before git is asked anything
     try:

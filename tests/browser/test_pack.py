@@ -16,8 +16,11 @@ from generator.cli import main
 from generator.pipeline import prepare, read_portfolio
 from generator.widgets import fmt
 
-from ..conftest import SAMPLE, unavailable
+from ..conftest import MINI, SAMPLE, unavailable
+from ..gitrepo import commit_all, git, identity, site_repo
 from .conftest import chromium_path
+
+__all__ = ["identity"]  # the fixture, used by name
 
 A4 = (595.92, 842.88)  # points, as Chromium writes them
 LETTER = (612.0, 792.0)
@@ -31,7 +34,8 @@ def _pack(folder: Path, name: str, *options: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> dict[str, Path]:
+def printer(monkeypatch_module: Any) -> None:
+    """Chromium and the pack extra, or the test fails in CI (skips elsewhere)."""
     try:
         import playwright.sync_api  # noqa: F401
         import pypdf  # noqa: F401
@@ -41,6 +45,10 @@ def packs(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> 
     if executable is None:
         unavailable("Chromium is not installed (apt-get install chromium, or set PMO_CHROMIUM)")
     monkeypatch_module.setenv("PMO_CHROMIUM", executable)
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory, printer: None) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("packs")
     return {
         "org": _pack(folder, "org.pdf"),
@@ -56,9 +64,7 @@ def monkeypatch_module() -> Any:
 
 
 def reader(path: Path) -> Any:
-    from pypdf import PdfReader
-
-    return PdfReader(io.BytesIO(path.read_bytes()))
+    return _reader(path.read_bytes())
 
 
 def page_texts(path: Path) -> list[str]:
@@ -133,3 +139,45 @@ def test_the_pmo_pack_has_the_pmo_only_project(packs: dict[str, Path]) -> None:
     name = read_portfolio(SAMPLE).projects["payroll-vendor-exit"].name
     assert name in " ".join(page_texts(packs["pmo-letter"]))
     assert name not in " ".join(page_texts(packs["org"]))
+
+
+def test_publish_keeps_each_versions_pack(
+    printer: None, tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `pack: true`, each published version holds its own board-pack.pdf, linked from its home page, with its
+    own reporting date: the September pack stays as it was when October is published."""
+    repo = site_repo(tmp_path / "repo", MINI)
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      audience: org\n", "      audience: org\n      pack: true\n"))
+    settings = repo / "portfolio" / "portfolio.yaml"
+    settings.write_text(settings.read_text().replace("as_of: 2026-03-02", "as_of: 2026-09-30"))
+    commit_all(repo, "September")
+    monkeypatch.chdir(repo)
+    assert CliRunner().invoke(main, ["publish"]).exit_code == 0
+    settings.write_text(settings.read_text().replace("as_of: 2026-09-30", "as_of: 2026-10-31"))
+    commit_all(repo, "October")
+    result = CliRunner().invoke(main, ["publish"])
+    assert result.exit_code == 0, result.output + result.stderr
+    for period, as_of in (("2026-09", "2026-09-30"), ("2026-10", "2026-10-31")):
+        pdf = git_bytes(repo, f"gh-pages:{period}/board-pack.pdf")
+        assert pdf.startswith(b"%PDF")
+        assert f"as of {as_of}" in " ".join((p.extract_text() or "") for p in _reader(pdf).pages[:1])
+        home = git(repo, "show", f"gh-pages:{period}/index.html")
+        assert 'href="board-pack.pdf"' in home
+    october = " ".join(
+        " ".join((p.extract_text() or "").split())
+        for p in _reader(git_bytes(repo, "gh-pages:2026-10/board-pack.pdf")).pages
+    )
+    assert "Compared with the published version 2026-09." in october
+
+
+def git_bytes(repo: Path, spec: str) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(repo), "show", spec], capture_output=True, check=True).stdout
+
+
+def _reader(data: bytes) -> Any:
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data))
