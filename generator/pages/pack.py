@@ -305,7 +305,8 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
     def listed(ids: list[str], headers: list[str], cells: Any, align: str) -> Markup:
         if not ids:
             return tag("p", "None.")
-        table = _table(["Project", "Program", *headers], [[*_who(a, pid), *cells(pid)] for pid in ids[:LIST_ROWS]])
+        rows = [[*_who(a, pid), *cells(pid)] for pid in ids[:LIST_ROWS]]
+        table = _table(["Project", "Program", *headers], rows, align)
         return join([table, _more(len(ids), HOME)])
 
     parts = [
@@ -327,7 +328,7 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
                 fmt.date(rows[pid]["forecast_finish"]),
                 fmt.days(rows[pid]["slip_days"]),
             ],
-            "lllll",
+            "llllr",
         ),
         w.heading(3, f"Over budget ({len(found.over_budget)})", "over-budget"),
         tag("p", f"Cost forecast at completion (EAC) more than {BAND_TEXT} over the budget (BAC).", class_="note"),
@@ -505,7 +506,7 @@ def _program(w: _Writer, a: Analysis, pid: str) -> Markup:
         capped,
         tag("figure", chart, tag("figcaption", drawn.summary if drawn else "", note), class_="chart"),
         w.heading(3, "Projects", f"program-{pid}-projects"),
-        _table(["Project", "Phase", "RAG", "Forecast finish", "Slip", "Budget", "Complete"], rows, "lllllrr"),
+        _table(["Project", "Phase", "RAG", "Forecast finish", "Slip", "Budget", "Complete"], rows, "lllrrrr"),
         _more(len(ids), program_path(pid)),
         w.heading(3, "Run and change", f"program-{pid}-spend"),
         tag("figure", svg(spend_spec, CHART_WIDTH), tag("figcaption", spend_text), class_="chart chart-small"),
@@ -579,7 +580,7 @@ def _project(w: _Writer, a: Analysis, pid: str) -> Markup:
         tag("p", p.summary, class_="facts") if p.summary else "",
         _table(["Fact", "Value"], [list(f) for f in facts], "ll", class_="card"),
         w.heading(3, "Milestones", f"project-{pid}-milestones"),
-        _table(["Milestone", "Baseline", "Forecast", "Actual", "Slip"], milestones)
+        _table(["Milestone", "Baseline", "Forecast", "Actual", "Slip"], milestones, "llllr")
         if milestones
         else tag("p", "None."),
         w.heading(3, "Top risks", f"project-{pid}-risks"),
@@ -656,11 +657,11 @@ table { border-collapse: collapse; width: 100%; margin: 2pt 0 6pt; font-size: 8.
 th, td { border-bottom: 0.5pt solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
 tr { break-inside: avoid; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.card td:first-child { width: 28%; color: #444; }
 figure.chart { margin: 4pt 0 8pt; break-inside: avoid; }
-figure.chart svg { width: 100%; height: auto; max-height: 150mm; }
-figure.chart-small svg { max-height: 60mm; }
+figure.chart svg { width: 100%; height: auto; max-height: 105mm; }
+figure.chart-small svg { max-height: 42mm; }
 figcaption { font-size: 8pt; color: #555; }
 .pmo-ragstrip { margin: 4pt 0 8pt; }
 .pmo-ragcounts-caption { font-size: 8.5pt; color: #555; margin: 0 0 2pt; }
