@@ -241,7 +241,7 @@ def test_pack_without_playwright_names_the_extra(tmp_path: Path, monkeypatch: py
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # an import of it fails
     result = CliRunner().invoke(main, ["pack", "--data", str(SAMPLE), "--out", str(tmp_path / "pack.pdf")])
     assert result.exit_code == 2, result.output
-    assert "pip install 'pmo-portfolio[pack]'" in result.stderr and "playwright" in result.stderr
+    assert "'.[pack]'" in result.stderr and "playwright" in result.stderr
     assert "Traceback" not in result.output + result.stderr
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
-INSTALL = "pip install 'pmo-portfolio[pack]'"
+INSTALL = "pip install -e '.[pack]' in pmo's repository (or 'pmo-portfolio[pack]')"
 
 
 class PrintFailed(PmoError):
