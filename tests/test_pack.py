@@ -261,7 +261,7 @@ def test_what_changed_since_the_previous_version(tmp_path: Path, sample_org) -> 
     path.write_text(path.read_text(encoding="utf-8").replace("budget: 6000000", "budget: 5000000"), encoding="utf-8")
     changes, previous = compared(sample_org, Baseline("2026-09", "2026-10", read_portfolio(before)))
     text = text_of(board_pack(sample_org, changes=changes, previous=previous).html())
-    assert "Compared with the published version 2026-09." in text
+    assert "Compared with the previous period: 2026-09." in text
     assert "From 2026-09 (as of 2026-10-31, 41 projects) to 2026-10" in text
     assert "1 RAG change; 1 budget changed." in text
     assert "EHR upgrade to version 24 Red → Amber CPI 0.77 → 0.92" in text
@@ -299,3 +299,32 @@ def test_a_build_without_the_pack_has_no_pdf(sample_site: Path) -> None:
     """Plain `pmo build` (no `pack: true`) prints nothing and links to no pack: builds stay fast."""
     assert not (sample_site / "board-pack.pdf").exists()
     assert "board-pack.pdf" not in (sample_site / "index.html").read_text()
+
+
+def test_pmo_pack_writes_the_printed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's wiring, with the printer stubbed: the document of the data and audience asked for, compared
+    with `--since`, printed on the paper asked for, written to --out."""
+    from generator.io import pdf
+
+    printed: dict[str, object] = {}
+
+    def fake_print(document, ids, paper, as_of, footer):  # type: ignore[no-untyped-def]
+        printed.update(html=document({i: 9 for i in ids}), paper=paper, as_of=as_of, footer=footer)
+        return b"%PDF-1.4 stub"
+
+    monkeypatch.setattr(pdf, "check_printer", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(pdf, "print_pdf", fake_print)
+    before = tmp_path / "before"
+    shutil.copytree(SAMPLE, before)
+    out = tmp_path / "pack.pdf"
+    args = ["pack", "--data", str(SAMPLE), "--out", str(out), "--paper", "letter", "--since", str(before)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert out.read_bytes() == b"%PDF-1.4 stub"
+    assert printed["paper"] == "letter" and printed["as_of"] == dt.date(2026, 10, 31)
+    assert printed["footer"] == "Northwind Health · board pack as of 2026-10-31"
+    text = text_of(str(printed["html"]))
+    assert f"Compared with the previous period: {before}." in text
+    assert "No project, date, budget, risk or change request changed." in text
+    assert "Executive summary 9" in text  # the contents take the pages the printer found
+    assert "Wrote the board pack (org, letter)" in result.output

@@ -34,7 +34,8 @@ from .urls import CALENDAR, CHANGES, HOME, PROGRAMS, REGISTER
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
-    from ..data.model import Project
+    from ..analytics.governance import Finding
+    from ..data.model import Change, Project
     from .changes import Changes
     from .cockpit import Previous
 
@@ -125,7 +126,7 @@ def board_pack(
 
 def _cover(a: Analysis, changes: Changes | None) -> Markup:
     compared = (
-        tag("p", f"Compared with the published version {changes.since}.", class_="cover-line")
+        tag("p", f"Compared with the previous period: {changes.since}.", class_="cover-line")
         if changes is not None
         else ""
     )
@@ -215,7 +216,13 @@ def _rag_by_program(a: Analysis) -> Markup:
         )
     headers = ["Program", "Active", "Red", "Amber", "Green", "No status", "Budget", "SPI", "CPI"]
     note = "Programs with the most red, then amber, projects first."
-    return join([tag("p", note, class_="note"), _table(headers, rows, "lrrrrrrrr"), _more(len(order), PROGRAMS)])
+    return join(
+        [
+            tag("p", note, class_="note"),
+            _table(headers, rows, "lrrrrrrrr"),
+            _more(len(order), SUMMARY_PROGRAMS, PROGRAMS),
+        ]
+    )
 
 
 def _changed(a: Analysis, changes: Changes | None) -> Markup:
@@ -244,7 +251,7 @@ def _changed(a: Analysis, changes: Changes | None) -> Markup:
             [c.name, f"{_rag_word(c.before)} → {_rag_word(c.after)}", "; ".join(r.text for r in c.reasons)]
             for c in diff.rag[:LIST_ROWS]
         ]
-        parts += [_table(["Project", "RAG", "Why"], rows, "lll"), _more(len(diff.rag), CHANGES)]
+        parts += [_table(["Project", "RAG", "Why"], rows, "lll"), _more(len(diff.rag), LIST_ROWS, CHANGES)]
     return join(parts)
 
 
@@ -263,7 +270,7 @@ class Exceptions:
     slipping: list[str]
     over_budget: list[str]
     stale: list[str]
-    governance_errors: list[Any]  # analytics.governance.Finding
+    governance_errors: list[Finding]
     governance_rules: bool  # whether governance.yaml has rules at all
 
 
@@ -307,7 +314,7 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
             return tag("p", "None.")
         rows = [[*_who(a, pid), *cells(pid)] for pid in ids[:LIST_ROWS]]
         table = _table(["Project", "Program", *headers], rows, align)
-        return join([table, _more(len(ids), HOME)])
+        return join([table, _more(len(ids), LIST_ROWS, HOME)])
 
     parts = [
         w.heading(1, "Exceptions", "exceptions"),
@@ -350,7 +357,12 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
         parts.append(w.heading(3, f"Governance errors ({len(errors)})", "governance-errors"))
         table_rows = [[_entity(a, f.folder, f.entity), f.rule, f.message, f.fix] for f in errors[:LIST_ROWS]]
         parts.append(
-            join([_table(["Concerns", "Rule", "What is wrong", "What would fix it"], table_rows), _more(len(errors))])
+            join(
+                [
+                    _table(["Concerns", "Rule", "What is wrong", "What would fix it"], table_rows),
+                    _more(len(errors), LIST_ROWS),
+                ]
+            )
             if errors
             else tag("p", "None: no rule of severity error is broken (waived findings are not listed).")
         )
@@ -382,9 +394,9 @@ def _entity(a: Analysis, folder: str, entity: str) -> str:
 # --- decisions needed ---------------------------------------------------------------------------------------------
 
 
-def pending_changes(a: Analysis) -> list[tuple[Project, Any, str]]:
-    """Every pending change request of an active or proposed project, oldest first, with the body that decides it
-    (governance.yaml's decision rights; "not set" without them, "none covers it" past the last row)."""
+def pending_changes(a: Analysis) -> list[tuple[Project, Change, str]]:
+    """Every pending change request, oldest first, with the body that decides it: the lowest that governance.yaml's
+    decision rights allow for its cumulative effect ("not set" without decision rights)."""
     gov = a.portfolio.governance
     bodies = {body.id: body.name for body in gov.bodies}
     found = []
@@ -435,13 +447,13 @@ def _decisions(w: _Writer, a: Analysis) -> Markup:
                 _table(
                     ["Project", "Change request", "Raised", "Cost", "Schedule", "Decided by"], change_rows, "lllrrl"
                 ),
-                _more(len(pending), REGISTER),
+                _more(len(pending), LIST_ROWS, REGISTER),
             ]
         )
         if pending
         else tag("p", "None."),
         w.heading(3, f"Upcoming gate meetings ({len(gates)})", "gates"),
-        join([_table(["Date", "Meeting", "Systems", "Note"], gate_rows), _more(len(gates), CALENDAR)])
+        join([_table(["Date", "Meeting", "Systems", "Note"], gate_rows), _more(len(gates), LIST_ROWS, CALENDAR)])
         if gates
         else tag("p", f"No gate meeting in the IT calendar after {fmt.date(as_of)}."),
         class_="section",
@@ -507,7 +519,7 @@ def _program(w: _Writer, a: Analysis, pid: str) -> Markup:
         tag("figure", chart, tag("figcaption", drawn.summary if drawn else "", note), class_="chart"),
         w.heading(3, "Projects", f"program-{pid}-projects"),
         _table(["Project", "Phase", "RAG", "Forecast finish", "Slip", "Budget", "Complete"], rows, "lllrrrr"),
-        _more(len(ids), program_path(pid)),
+        _more(len(ids), PROGRAM_ROWS, program_path(pid)),
         w.heading(3, "Run and change", f"program-{pid}-spend"),
         tag("figure", svg(spend_spec, CHART_WIDTH), tag("figcaption", spend_text), class_="chart chart-small"),
         class_="page",
@@ -585,7 +597,7 @@ def _project(w: _Writer, a: Analysis, pid: str) -> Markup:
         else tag("p", "None."),
         w.heading(3, "Top risks", f"project-{pid}-risks"),
         _table(["Risk", "Exposure", "Owner", "Mitigation"], risk_rows, "lrll") if risk_rows else tag("p", "None open."),
-        _more(len(risks), project_path(pid), "open risks"),
+        _more(len(risks), TOP_RISKS, project_path(pid), "open risks"),
         class_="page",
     )
 
@@ -614,13 +626,8 @@ def _table(headers: list[str], rows: list[list[Any]], align: str = "", class_: s
     return tag("table", head, body, class_=class_)
 
 
-def _more(total: int, page: str | None = None, what: str = "") -> Markup:
-    """Under a capped list: how many it leaves out, and where on the site they all are."""
-    cap = TOP_RISKS if what == "open risks" else LIST_ROWS
-    if page == PROGRAMS:
-        cap = SUMMARY_PROGRAMS
-    elif page is not None and page.startswith("programs/"):
-        cap = PROGRAM_ROWS
+def _more(total: int, cap: int, page: str | None = None, what: str = "") -> Markup:
+    """Under a list capped at `cap` rows: how many it leaves out, and which page of the site has them all."""
     if total <= cap:
         return Markup("")
     where = " — see the site"

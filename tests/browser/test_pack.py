@@ -168,7 +168,7 @@ def test_publish_keeps_each_versions_pack(
         " ".join((p.extract_text() or "").split())
         for p in _reader(git_bytes(repo, "gh-pages:2026-10/board-pack.pdf")).pages
     )
-    assert "Compared with the published version 2026-09." in october
+    assert "Compared with the previous period: 2026-09." in october
 
 
 def git_bytes(repo: Path, spec: str) -> bytes:
