@@ -30,7 +30,7 @@ from .dashboard import spend
 from .portfolio import attention_reasons, needing_attention
 from .project import derived_reason
 from .roadmap import roadmap
-from .urls import CALENDAR, CHANGES, HOME, PROGRAMS, REGISTER
+from .urls import CALENDAR, CHANGES, HOME, PERFORMANCE, PROGRAMS, REGISTER
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
@@ -309,12 +309,13 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
     found = exceptions(a)
     rows, cur = a.rows, a.settings.currency
 
-    def listed(ids: list[str], headers: list[str], cells: Any, align: str) -> Markup:
+    def listed(ids: list[str], headers: list[str], cells: Any, align: str, everyone: str = HOME) -> Markup:
+        """The first rows of a list; `everyone` is the page of the site that lists them all."""
         if not ids:
             return tag("p", "None.")
         rows = [[*_who(a, pid), *cells(pid)] for pid in ids[:LIST_ROWS]]
         table = _table(["Project", "Program", *headers], rows, align)
-        return join([table, _more(len(ids), LIST_ROWS, HOME)])
+        return join([table, _more(len(ids), LIST_ROWS, everyone)])
 
     parts = [
         w.heading(1, "Exceptions", "exceptions"),
@@ -348,6 +349,7 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
                 fmt.percent(100 * (_over_budget(rows[pid]) or 0), 0),
             ],
             "llrrr",
+            PERFORMANCE,  # every project's CPI, which makes its EAC
         ),
         w.heading(3, f"Stale status reports ({len(found.stale)})", "stale"),
         listed(found.stale, ["Last status report"], lambda pid: [_last_report(rows[pid])], "lll"),
