@@ -108,7 +108,7 @@ def _print(page: Any, html: str, paper: str, footer: str) -> bytes:
         margin=MARGIN,
         print_background=True,
         display_header_footer=True,
-        header_template="<span></span>",
+        header_template=str(tag("span")),  # none: the footer carries the page numbers
         footer_template=str(footer_html),
         outline=True,
         tagged=True,
