@@ -97,7 +97,7 @@ def site_tree(
     if pack_paper is not None:
         with (timings or Timings()).stage("pack"):
             pack = _printed(analysis, pack_paper, changes, previous)
-    extras = SiteExtras(history or {}, changes, previous, pack)
+    extras = SiteExtras(history or {}, changes, previous, board_pack=pack)
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree

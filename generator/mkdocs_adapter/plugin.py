@@ -131,7 +131,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             )
             paper = self.config.pack_paper if self.config.pack else None
             tree = site_tree(
-                portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline, paper
+                portfolio,
+                audience,
+                self.handbook_dir,
+                hand_written,
+                self.timings,
+                history,
+                self.baseline,
+                pack_paper=paper,
             )
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
