@@ -476,11 +476,11 @@ def _programs(w: _Writer, a: Analysis) -> Markup:
             f"({page_url(PROGRAMS)})."
         )
     pages = [tag("section", w.heading(1, "Programs", "programs"), tag("p", intro), class_="section")]
-    pages += [_program(w, a, pid) for pid in shown]
+    pages += [_program(w, a, pid, first=i == 0) for i, pid in enumerate(shown)]
     return join(pages)
 
 
-def _program(w: _Writer, a: Analysis, pid: str) -> Markup:
+def _program(w: _Writer, a: Analysis, pid: str, first: bool = False) -> Markup:
     program = a.portfolio.programs[pid]
     r = a.program_totals[pid]
     ids = a.by_program.get(pid, [])
@@ -524,7 +524,7 @@ def _program(w: _Writer, a: Analysis, pid: str) -> Markup:
         _more(len(ids), PROGRAM_ROWS, program_path(pid)),
         w.heading(3, "Run and change", f"program-{pid}-spend"),
         tag("figure", svg(spend_spec, CHART_WIDTH), tag("figcaption", spend_text), class_="chart chart-small"),
-        class_="page",
+        class_=_PAGE[first],
     )
 
 
@@ -552,11 +552,11 @@ def _appendix(w: _Writer, a: Analysis) -> Markup:
     pages = [
         tag("section", w.heading(1, "Appendix: red and amber projects", "appendix"), tag("p", intro), class_="section")
     ]
-    pages += [_project(w, a, pid) for pid in flagged[:APPENDIX_PAGES]]
+    pages += [_project(w, a, pid, first=i == 0) for i, pid in enumerate(flagged[:APPENDIX_PAGES])]
     return join(pages)
 
 
-def _project(w: _Writer, a: Analysis, pid: str) -> Markup:
+def _project(w: _Writer, a: Analysis, pid: str, first: bool = False) -> Markup:
     p, row = a.project(pid), a.rows[pid]
     cur = a.settings.currency
     current = p.status_at(a.settings.as_of)
@@ -600,7 +600,7 @@ def _project(w: _Writer, a: Analysis, pid: str) -> Markup:
         w.heading(3, "Top risks", f"project-{pid}-risks"),
         _table(["Risk", "Exposure", "Owner", "Mitigation"], risk_rows, "lrll") if risk_rows else tag("p", "None open."),
         _more(len(risks), TOP_RISKS, project_path(pid), "open risks"),
-        class_="page",
+        class_=_PAGE[first],
     )
 
 
@@ -638,6 +638,9 @@ def _more(total: int, cap: int, page: str | None = None, what: str = "") -> Mark
     return tag("p", f"and {total - cap} more{(' ' + what) if what else ''}{where}.", class_="more")
 
 
+# A page of its own; the first of a part shares the sheet of the part's title and opening line.
+_PAGE = {False: "page", True: "page run-on"}
+
 _CSS = """
 @page { margin: 16mm 14mm 18mm 14mm; }
 html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt; color: #1a1a1a; }
@@ -659,6 +662,7 @@ p { margin: 3pt 0 6pt; }
 .toc-1 { font-weight: bold; margin-top: 5pt; }
 .toc-2 { padding-left: 14pt; font-size: 9pt; }
 .section, .page { break-before: page; }
+.run-on { break-before: auto; margin-top: 14pt; }
 .facts { color: #333; }
 .note { color: #555; font-size: 8.5pt; }
 .more { font-style: italic; color: #555; }
