@@ -350,7 +350,8 @@ def publish(
     "--since",
     default=None,
     metavar="REV|FOLDER",
-    help="The previous period to say what changed since: a git revision of the data or a portfolio folder.",
+    help="What to say the changes since: a git revision of the data or a portfolio folder (default: the newest "
+    "version on the gh-pages branch before this period, when there is one).",
 )
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a PDF.")
 def pack(data_dir: Path | None, audience: str, out_file: Path, paper: str, since: str | None, force: bool) -> None:
@@ -359,6 +360,7 @@ def pack(data_dir: Path | None, audience: str, out_file: Path, paper: str, since
     from .data.transaction import replace_file
     from .io.outputs import check_output_file
     from .io.pdf import check_printer
+    from .mkdocs_adapter.publish import published_baseline
     from .pages.changes import Baseline
     from .pipeline import board_pack_pdf, read_portfolio
 
@@ -368,12 +370,14 @@ def pack(data_dir: Path | None, audience: str, out_file: Path, paper: str, since
     check_output_file(out_file, "pdf", folder, force)
     check_printer()  # a missing Chromium is said before the data is read
     _recover_first(folder)
-    baseline = None
-    if since is not None:
-        label, before = _portfolio_state(since, folder)
-        baseline = Baseline(label, "this pack", before)
     with _noting("Nothing was written.", PortfolioError):
-        data = board_pack_pdf(read_portfolio(folder), audience, paper, baseline)  # type: ignore[arg-type]
+        portfolio = read_portfolio(folder)
+        if since is not None:
+            label, before = _portfolio_state(since, folder)
+            baseline: Baseline | None = Baseline(label, "this pack", before)
+        else:
+            baseline = published_baseline(folder, portfolio.settings.as_of)
+        data = board_pack_pdf(portfolio, audience, paper, baseline)  # type: ignore[arg-type]
     try:
         replace_file(out_file, data)
     except OSError as exc:

@@ -328,3 +328,30 @@ def test_pmo_pack_writes_the_printed_document(tmp_path: Path, monkeypatch: pytes
     assert "No project, date, budget, risk or change request changed." in text
     assert "Executive summary 9" in text  # the contents take the pages the printer found
     assert "Wrote the board pack (org, letter)" in result.output
+
+
+def test_pmo_pack_compares_with_the_last_published_version(
+    tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --since, the pack says what changed since the newest version published before its period, as
+    that period's publish would; with no published version it says there is nothing to compare with."""
+    from generator.io import pdf
+
+    printed: list[str] = []
+    monkeypatch.setattr(pdf, "check_printer", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(pdf, "print_pdf", lambda document, *_: printed.append(document(None)) or b"%PDF stub")
+    repo = site_repo(tmp_path / "repo", MINI)
+    settings = repo / "portfolio" / "portfolio.yaml"
+    settings.write_text(settings.read_text().replace("as_of: 2026-03-02", "as_of: 2026-09-30"))
+    commit_all(repo, "September")
+    monkeypatch.chdir(repo)
+    assert CliRunner().invoke(main, ["pack", "--out", str(tmp_path / "first.pdf")]).exit_code == 0
+    assert "No previous version to compare with" in text_of(printed[-1])
+    assert CliRunner().invoke(main, ["publish"]).exit_code == 0
+    settings.write_text(settings.read_text().replace("as_of: 2026-09-30", "as_of: 2026-10-31"))
+    commit_all(repo, "October")
+    result = CliRunner().invoke(main, ["pack", "--out", str(tmp_path / "october.pdf")])
+    assert result.exit_code == 0, result.output + result.stderr
+    text = text_of(printed[-1])
+    assert "Compared with the previous period: 2026-09." in text
+    assert "From 2026-09 (as of 2026-09-30" in text and "to 2026-10 (as of 2026-10-31" in text

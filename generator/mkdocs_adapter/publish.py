@@ -155,6 +155,22 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     return result
 
 
+def published_baseline(data_dir: Path, as_of: dt.date, branch: str = "gh-pages") -> Baseline | None:
+    """For `pmo pack` without --since: the newest version published on the local branch before as_of's period,
+    with its data, as the next publish would compare with; None when there is no repository, branch or such
+    version (the pack then says there is nothing to compare with)."""
+    from mike import commands
+    from mike import git_utils as mike_git
+
+    try:
+        root, _ = data_path(data_dir)
+        with contextlib.chdir(root):
+            previous = previous_version(commands.list_versions(branch, ""), period(as_of))
+            return None if previous is None else _baseline(root, branch, "", previous, period(as_of))
+    except (GitError, mike_git.GitError, OSError, ValueError):
+        return None
+
+
 def previous_version(versions: Versions, version: str) -> str | None:
     """The newest published version older than `version`, in mike's order: 2026-09 before 2026-10, and names
     without a leading digit ("dev") after every numbered one."""
