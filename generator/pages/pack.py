@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..analytics.governance import required_body
+from ..analytics.kpi import milestone_slip
 from ..analytics.kpi_definitions import BAND, BAND_TEXT
 from ..charts.svg import svg
 from ..io.diff_report import rag_summary, summary
@@ -580,7 +581,13 @@ def _project(w: _Writer, a: Analysis, pid: str, first: bool = False) -> Markup:
         ("Next milestone", f"{upcoming.name}, {fmt.date(upcoming.expected)}" if upcoming else "none open"),
     ]
     milestones = [
-        [m.name, fmt.date(m.baseline), fmt.date(m.forecast), fmt.date(m.actual), fmt.days(_slip(m))]
+        [
+            m.name,
+            fmt.date(m.baseline),
+            fmt.date(m.forecast),
+            fmt.date(m.actual),
+            fmt.days(milestone_slip(m.baseline, m.forecast, m.actual)),
+        ]
         for m in p.milestones
     ]
     risks = sorted((r for r in p.risks if r.status == "open"), key=lambda r: (-r.probability * r.impact, r.id))
@@ -602,10 +609,6 @@ def _project(w: _Writer, a: Analysis, pid: str, first: bool = False) -> Markup:
         _more(len(risks), TOP_RISKS, project_path(pid), "open risks"),
         class_=_PAGE[first],
     )
-
-
-def _slip(m: Any) -> int:
-    return ((m.actual or m.forecast or m.baseline) - m.baseline).days
 
 
 def _one_line(text: str, limit: int = 300) -> str:
