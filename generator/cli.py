@@ -356,6 +356,57 @@ def publish(
 
 
 @main.command()
+@DATA
+@click.option("--audience", type=AUDIENCE, default="org", show_default=True, help="org: without pmo-only projects.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("board-pack.pdf"),
+    show_default=True,
+    help="The PDF to write (replaced only when complete).",
+)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option(
+    "--since",
+    default=None,
+    metavar="REV|FOLDER",
+    help="What to say the changes since: a git revision of the data or a portfolio folder (default: the newest "
+    "version on the gh-pages branch before this period, when there is one).",
+)
+@click.option("--force", is_flag=True, help="Replace --out even when it is not a PDF.")
+def pack(data_dir: Path | None, audience: str, out_file: Path, paper: str, since: str | None, force: bool) -> None:
+    """Write the board pack: one PDF for the reporting period (cover, executive summary, exceptions, decisions
+    needed, a page per program, an appendix per red or amber project). Needs Chromium and the `pack` extra."""
+    from .data.transaction import replace_file
+    from .io.outputs import check_output_file
+    from .io.pdf import check_printer
+    from .mkdocs_adapter.publish import published_baseline
+    from .pages.changes import Baseline
+    from .pipeline import board_pack_pdf, read_portfolio
+
+    folder = _data_folder_given(data_dir)
+    if not out_file.parent.is_dir():
+        raise ConfigurationError(f"--out {out_file}: the folder {out_file.parent} does not exist")
+    check_output_file(out_file, "pdf", folder, force)
+    check_printer()  # a missing Chromium is said before the data is read
+    _recover_first(folder)
+    with _noting("Nothing was written.", PortfolioError):
+        portfolio = read_portfolio(folder)
+        if since is not None:
+            label, before = _portfolio_state(since, folder)
+            baseline: Baseline | None = Baseline(label, "this pack", before)
+        else:
+            baseline = published_baseline(folder, portfolio.settings.as_of)
+        data = board_pack_pdf(portfolio, audience, paper, baseline)  # type: ignore[arg-type]
+    try:
+        replace_file(out_file, data)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {out_file}: {exc.strerror or exc}") from exc
+    _echo(f"Wrote the board pack ({audience}, {paper}) to {out_file}.")
+
+
+@main.command()
 @click.argument("base")
 @click.argument("head", required=False)
 @DATA

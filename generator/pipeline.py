@@ -85,25 +85,61 @@ def site_tree(
     history: dict[str, DataChange] | None = None,
     baseline: Baseline | None = None,
     site_url: str | None = None,
+    pack_paper: str | None = None,
 ) -> SiteTree:
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
     (only index.md's is needed: it opens the home page). `history` is each project's last data change;
     `baseline`, on a published version, the previous version to list the changes since; `site_url`, the site's
-    address, for the calendar feeds' links. Raises
-    ConfigurationError on a name clash."""
+    address, for the calendar feeds' links; `pack_paper` (a4 or letter) adds the board pack, printed by
+    Chromium, as board-pack.pdf. Raises ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
-    changes, previous = None, None
-    if baseline is not None:
-        changes = Changes(baseline.version, None, baseline.unavailable)
-        if baseline.portfolio is not None:
-            with (timings or Timings()).stage("diff"):
-                before = prepare(baseline.portfolio, audience)  # the previous site showed this audience only
-                changes = Changes(baseline.version, compare(before, analysis, baseline.version, baseline.current))
-                previous = Previous(baseline.version, before.totals)
-    extras = SiteExtras(history or {}, changes, previous, site_url or None)
+    changes, previous = compared(analysis, baseline, timings)
+    pack = None
+    if pack_paper is not None:
+        with (timings or Timings()).stage("pack"):
+            pack = _printed(analysis, pack_paper, changes, previous)
+    extras = SiteExtras(history or {}, changes, previous, site_url or None, board_pack=pack)
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
+
+
+def compared(
+    analysis: Analysis, baseline: Baseline | None, timings: Timings | None = None
+) -> tuple[Changes | None, Previous | None]:
+    """The changes since the `baseline` version and its key figures, for its audience (the previous site showed
+    that audience only); (None, None) without a baseline, and no figures when its data is not at hand."""
+    if baseline is None:
+        return None, None
+    if baseline.portfolio is None:
+        return Changes(baseline.version, None, baseline.unavailable), None
+    with (timings or Timings()).stage("diff"):
+        before = prepare(baseline.portfolio, analysis.audience)
+        diff = compare(before, analysis, baseline.version, baseline.current)
+    return Changes(baseline.version, diff), Previous(baseline.version, before.totals)
+
+
+def board_pack_pdf(
+    portfolio: Portfolio, audience: Audience, paper: str = "a4", baseline: Baseline | None = None
+) -> bytes:
+    """The board pack of the portfolio for an audience, as PDF bytes (io/pdf.py prints it with Chromium);
+    `baseline` is the previous version, for what changed since. ConfigurationError when Chromium or the `pack`
+    extra is missing, checked before the analysis."""
+    from .io.pdf import check_printer
+
+    check_printer()
+    analysis = prepare(portfolio, audience)
+    return _printed(analysis, paper, *compared(analysis, baseline))
+
+
+def _printed(analysis: Analysis, paper: str, changes: Changes | None, previous: Previous | None) -> bytes:
+    from .io.pdf import print_pdf
+    from .pages.pack import board_pack
+
+    document = board_pack(analysis, paper, changes, previous)
+    as_of = analysis.settings.as_of
+    footer = f"{analysis.settings.organization} · board pack as of {as_of.isoformat()}"
+    return print_pdf(document.html, [h.id for h in document.headings], paper, as_of, footer)
 
 
 def docs_files(docs_dir: Path) -> Iterator[str]:

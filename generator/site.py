@@ -57,6 +57,7 @@ class SiteExtras:
     # The site's address (mkdocs.yml's site_url; on a published version, the folder subscribers should follow):
     # the calendar feeds link to pages and the calendar page offers webcal:// links only when it is known.
     site_url: str | None = None
+    board_pack: bytes | None = None  # the period's board pack (PDF), when the plugin's `pack` is on
 
 
 def build_tree(
@@ -71,8 +72,15 @@ def build_tree(
     tree = SiteTree()
     changes = extras.changes
     tree.pages[urls.HOME] = pages.home_page(
-        a, home_intro, changes.title if changes else None, extras.previous, start_page(handbook_dir)
+        a,
+        home_intro,
+        changes.title if changes else None,
+        extras.previous,
+        start_page(handbook_dir),
+        urls.BOARD_PACK if extras.board_pack is not None else None,
     )
+    if extras.board_pack is not None:
+        tree.assets[urls.BOARD_PACK] = extras.board_pack
     if changes is not None:
         tree.pages[urls.CHANGES] = changes_page(a, changes)
     tree.change_summary = change_summary(a, changes)

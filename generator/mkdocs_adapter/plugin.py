@@ -64,6 +64,10 @@ class PortfolioConfig(Config):
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
     tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
+    # the period's board pack as board-pack.pdf, linked from the home page: what `pmo publish` keeps per version.
+    # Printed by Chromium (the `pack` extra): a build without it fails, saying what to install.
+    pack = c.Type(bool, default=False)
+    pack_paper = c.Choice(("a4", "letter"), default="a4")
     shortcuts = c.SubConfig(ShortcutsConfig)
 
 
@@ -130,8 +134,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 else {}
             )
             site_url = self.feed_url or config.site_url
+            paper = self.config.pack_paper if self.config.pack else None
             tree = site_tree(
-                portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline, site_url
+                portfolio,
+                audience,
+                self.handbook_dir,
+                hand_written,
+                self.timings,
+                history,
+                self.baseline,
+                site_url,
+                pack_paper=paper,
             )
         self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():

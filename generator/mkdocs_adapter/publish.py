@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 
 from ..errors import BIDI_CONTROLS, ConfigurationError, PortfolioError, visible
 from ..io.gitdata import GitError, UnknownRevision, data_path, git, is_dirty, portfolio_at, resolve
+from ..io.pdf import check_printer
 from ..pages.changes import Baseline
 from ..pipeline import Timings, read_portfolio
 from .build import build_site, pmo_plugin
@@ -86,6 +87,8 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     remote = options.remote or config.remote_name or "origin"
     plugin = pmo_plugin(config)
     portfolio = read_portfolio(plugin.data_dir, timings)  # bad data fails before the branch is touched
+    if plugin.config.pack:
+        check_printer()  # so does a board pack that cannot be printed
     version = options.version or period(portfolio.settings.as_of)
     check_names(version, options.aliases, remote, options.title)  # refused before git is asked anything
     try:
@@ -167,6 +170,22 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
                 ) from None
             result.pushed = True
     return result
+
+
+def published_baseline(data_dir: Path, as_of: dt.date, branch: str = "gh-pages") -> Baseline | None:
+    """For `pmo pack` without --since: the newest version published on the local branch before as_of's period,
+    with its data, as the next publish would compare with; None when there is no repository, branch or such
+    version (the pack then says there is nothing to compare with)."""
+    from mike import commands
+    from mike import git_utils as mike_git
+
+    try:
+        root, _ = data_path(data_dir)
+        with contextlib.chdir(root):
+            previous = previous_version(commands.list_versions(branch, ""), period(as_of))
+            return None if previous is None else _baseline(root, branch, "", previous, period(as_of))
+    except (GitError, mike_git.GitError, OSError, ValueError):
+        return None
 
 
 def previous_version(versions: Versions, version: str) -> str | None:

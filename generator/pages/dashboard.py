@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..analytics.kpi import RAGS
 from ..analytics.rollups import KINDS, WHY_NA
@@ -73,6 +73,12 @@ def by_program_charts(a: Analysis) -> str:
 
 def spend_chart(a: Analysis, r: Rollup) -> str:
     """Run versus change: budget and spend to date per kind of work, with shares of each total."""
+    spec, summary, headers, rows = spend(a, r)
+    return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrrr"))
+
+
+def spend(a: Analysis, r: Rollup) -> tuple[dict[str, Any], str, list[str], list[tuple[str | Markup, ...]]]:
+    """The run-versus-change chart's spec, its text alternative, and its data as table headers and rows."""
     cur = a.settings.currency
     data = []
     spent = r.spent_by_kind
@@ -83,7 +89,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
             share_of = values[kind] / total if total else None
             data.append({"kind": kind.capitalize(), "measure": measure, "amount": values[kind], "share": share_of})
     no_spend = fmt.na(WHY_NA["spent"])
-    rows = [
+    rows: list[tuple[str | Markup, ...]] = [
         (
             kind.capitalize(),
             str(r.by_kind[kind]),
@@ -105,8 +111,7 @@ def spend_chart(a: Analysis, r: Rollup) -> str:
         )
     else:
         summary = "Run versus change: nothing is spent yet."
-    spec = inline("spend", "Run versus change", {"spend": data}, autosize=FIT_X)
-    return chart_block("spend", spec, summary, table_html(headers, rows, align="lrrrrr"))
+    return inline("spend", "Run versus change", {"spend": data}, autosize=FIT_X), summary, headers, rows
 
 
 def _percent_of(values: dict[str, float], key: str) -> float | None:

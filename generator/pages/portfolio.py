@@ -183,10 +183,12 @@ def home_page(
     changes_title: str | None = None,
     previous: Previous | None = None,
     start_here: str | None = None,
+    board_pack: str | None = None,
 ) -> str:
     """The first screen shows trouble: RAG counts, the key figures coloured by threshold with their change since
     the `previous` published version, and the top of "Needs attention"; `start_here` is the handbook's page for
-    new readers. The rest follows: capacity, programs, phases, run and change, the full attention list."""
+    new readers; `board_pack` the path of the period's board pack, when the site has one. The rest follows:
+    capacity, programs, phases, run and change, the full attention list."""
     t = a.totals
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else ""
@@ -205,6 +207,7 @@ def home_page(
         + f"period. See the {md_link(HOME, REGISTER, 'project register')} for every project.\n\n"
         + _start_here(start_here)
         + _changes_link(changes_title)
+        + _board_pack_link(board_pack)
         + first_screen(a, previous, _attention_top(a, attention))
         + section("Capacity", _capacity(a))
         + section("Programs", _program_table(a, HOME) + "\n" + by_program_charts(a))
@@ -236,6 +239,14 @@ def _changes_link(title: str | None) -> str:
     if title is None:
         return ""
     return f"What moved since the last published version: {md_link(HOME, CHANGES, plain(title))}.\n\n"
+
+
+def _board_pack_link(path: str | None) -> str:
+    """The period's board pack, the PDF the steering committee reads: this version's figures, printed."""
+    if path is None:
+        return ""
+    link_text = md_link(HOME, path, "Board pack (PDF)")
+    return f"The board pack of this period, as the steering committee reads it: {link_text}.\n\n"
 
 
 def attention_reasons(a: Analysis, row: Row) -> list[str]:

@@ -4,6 +4,7 @@ every roadmap of the site shares."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..charts.specs import chart_block, chart_scripts, roadmap_spec
@@ -35,16 +36,34 @@ def _dated(a: Analysis, ids: list[str]) -> tuple[list[str], int]:
     return dated, len(undated)
 
 
+@dataclass(frozen=True)
+class Roadmap:
+    """A roadmap's chart spec, its text alternative and its data table, for the site and for print."""
+
+    spec: dict[str, Any]
+    summary: str
+    headers: list[str]
+    rows: list[tuple[Any, ...]]
+
+
 def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str) -> str:
     """The Gantt chart of these projects (active ones only) under a header row per program, with its text
     alternative and data table."""
+    drawn, note = roadmap(a, ids, page, title)
+    if drawn is None:
+        return note or "_No active project._\n"
+    return chart_block(name, drawn.spec, drawn.summary, table_html(drawn.headers, drawn.rows)) + note
+
+
+def roadmap(a: Analysis, ids: list[str], page: str, title: str) -> tuple[Roadmap | None, str]:
+    """The roadmap of these projects (None when no active one has dates), and a note on those left out."""
     active, undated = _dated(a, ids)
     note = ""
     if undated:
         count = "1 active project" if undated == 1 else f"{undated} active projects"
         note = f"{count} without a start or baseline finish (withheld by the source) not shown.\n"
     if not active:
-        return note or "_No active project._\n"
+        return None, note
     programs = a.portfolio.programs
     groups: dict[str, list[str]] = {}
     for pid in active:
@@ -70,9 +89,8 @@ def roadmap_chart(a: Analysis, ids: list[str], page: str, name: str, title: str)
         f"{late} forecast to finish after their baseline; reporting date {fmt.date(a.settings.as_of)}."
     )
     headers = ["Project", *(["Program"] if grouped else []), "Start", "Baseline finish", "Forecast finish", "RAG"]
-    data = table_html(headers, table_rows)
     spec = roadmap_spec(title, rows, milestones, a.settings.as_of, a.time_span)
-    return chart_block(name, spec, summary, data) + note
+    return Roadmap(spec, summary, headers, table_rows), note
 
 
 def _row_labels(a: Analysis, active: list[str], programs: list[str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -17,6 +17,7 @@ PERFORMANCE = "performance.md"
 PRIORITIZATION = "prioritization.md"
 RISKS = "risks.md"
 ROADMAP = "roadmap.md"
+BOARD_PACK = "board-pack.pdf"  # a published version's board pack, when the plugin's `pack` is on
 
 REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
 TABLES_JS = "assets/pmo/tables.js"
