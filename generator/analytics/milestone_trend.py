@@ -16,12 +16,12 @@ the data), the current period from the data being built. Definitions, also state
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable, Sequence
 
     from ..data.model import Milestone
@@ -61,7 +61,7 @@ class ForecastHistory:
 
     source: Source = "none"
     periods: dict[str, list[Period]] = field(default_factory=dict)
-    missing: str = "the site was built without its reporting history"
+    missing: str = "no git history or published version was given to this build"
     where: str = ""  # "the published versions on gh-pages", "the git history of portfolio/"
 
 
@@ -70,6 +70,7 @@ class Point:
     period: dt.date
     value: dt.date  # the forecast in that period, or the actual date where the line reaches the diagonal
     reached: bool
+    label: str  # where the period was read
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ class ProjectTrend:
         return [s for line in self.lines if (s := streak(line)) is not None]
 
     def accuracy(self) -> Accuracy:
-        return forecast_accuracy(self.periods) if not self.missing else _undefined(self.missing)
+        if self.missing:
+            return _undefined("there is no earlier reporting period whose forecasts could be compared")
+        return forecast_accuracy(self.periods)
 
 
 def readings(milestones: Iterable[Milestone]) -> dict[str, Reading]:
@@ -170,9 +173,9 @@ def trend_lines(periods: Sequence[Period]) -> list[Line]:
             if points and points[-1].reached:
                 continue
             if reading.actual is not None and reading.actual <= period.as_of:
-                points.append(Point(reading.actual, reading.actual, True))  # on the diagonal
+                points.append(Point(reading.actual, reading.actual, True, period.label))  # on the diagonal
             else:
-                points.append(Point(period.as_of, reading.forecast, False))
+                points.append(Point(period.as_of, reading.forecast, False, period.label))
     return [Line(name, points) for name, points in lines.items()]
 
 

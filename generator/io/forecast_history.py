@@ -175,7 +175,7 @@ def _git_log(root: Path, data: str, as_of: dt.date) -> list[Snapshot]:
     settings_at: list[str | None] = []
     current: str | None = None
     for _, changes in commits:
-        current = changes[settings] if settings in changes else current
+        current = changes.get(settings, current)
         settings_at.append(current)
     texts = read_objects(root, [oid for oid in dict.fromkeys(settings_at) if oid], MAX_BYTES)
     days = [_as_of(texts.get(oid)) if oid else None for oid in settings_at]

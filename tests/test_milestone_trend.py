@@ -1,0 +1,338 @@
+"""Milestone trend analysis: the forecast history from published versions or the data's git log, the trend lines,
+the milestones that keep moving, forecast accuracy, the chart and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from typing import TYPE_CHECKING
+
+import altair as alt
+import pytest
+
+from generator.analytics.milestone_trend import (
+    ForecastHistory,
+    Line,
+    Period,
+    Point,
+    Reading,
+    forecast_accuracy,
+    project_trend,
+    streak,
+)
+from generator.charts.specs import full_spec, template
+from generator.io import forecast_history as history_module
+from generator.io import gitdata
+from generator.io.forecast_history import forecast_history
+from generator.pipeline import read_portfolio, site_tree
+
+from .conftest import MINI
+from .gitrepo import git
+from .trend_repo import history_repo, publish_by_hand
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+D = dt.date.fromisoformat
+CURRENT = ("2026-03-02", [("Design sign-off", "2026-02-10", "2026-02-12"), ("Go-live", "2026-06-20", None)])
+# Go-live slips three periods running (+10, +10, +20 days), then once more in the current data (+30).
+PERIODS = [
+    ("2025-10-31", [("Design sign-off", "2026-01-31", None), ("Go-live", "2026-05-01", None)]),
+    ("2025-11-30", [("Design sign-off", "2026-02-05", None), ("Go-live", "2026-05-11", None)]),
+    ("2025-12-31", [("Design sign-off", "2026-02-10", None), ("Go-live", "2026-05-21", None)]),
+    ("2026-01-31", [("Design sign-off", "2026-02-10", None), ("Go-live", "2026-06-10", None)]),
+]
+
+
+def line(*values: str, reached: bool = False) -> Line:
+    """A line with a point per month-end period from 2025-12-31; the last one on the diagonal when `reached`."""
+    points = [Point(D(f"2026-{m + 1:02d}-01") - dt.timedelta(days=1), D(v), False, "") for m, v in enumerate(values)]
+    if reached:
+        points[-1] = Point(D(values[-1]), D(values[-1]), True, "")
+    return Line("Go-live", points)
+
+
+# --- milestones that keep moving ----------------------------------------------------------------------------------
+
+
+def test_exactly_three_moves_the_same_way_make_a_streak() -> None:
+    found = streak(line("2026-06-01", "2026-06-11", "2026-06-21", "2026-07-11"))
+    assert found is not None
+    assert found.moves == [10, 10, 20] and found.total == 40 and found.direction == "slipping"
+    assert found.periods == [D("2025-12-31"), D("2026-01-31"), D("2026-02-28"), D("2026-03-31")]
+
+
+def test_two_moves_are_not_a_streak() -> None:
+    assert streak(line("2026-06-01", "2026-06-11", "2026-06-21")) is None
+    assert streak(line("2026-06-01", "2026-06-11", "2026-06-21", "2026-06-21", "2026-07-01")) is None  # a pause
+
+
+def test_a_move_then_back_is_not_a_streak() -> None:
+    assert streak(line("2026-06-01", "2026-06-11", "2026-06-01", "2026-06-11")) is None
+
+
+def test_pulled_in_three_times_is_a_streak_and_the_latest_run_counts() -> None:
+    found = streak(
+        line("2026-06-01", "2026-05-25", "2026-05-20", "2026-05-10", "2026-05-30", "2026-06-09", "2026-06-19")
+    )
+    assert found is not None and found.moves == [20, 10, 10] and found.direction == "slipping"  # the later run
+    pulled = streak(line("2026-06-01", "2026-05-25", "2026-05-20", "2026-05-10"))
+    assert pulled is not None and pulled.total == -22 and pulled.direction == "pulled in"
+
+
+# --- forecast accuracy --------------------------------------------------------------------------------------------
+
+
+def test_accuracy_is_the_mean_absolute_slip_of_earlier_forecasts_by_horizon() -> None:
+    periods = [
+        Period(D("2026-01-31"), "", {"A": Reading(D("2026-03-01"), None), "B": Reading(D("2026-09-01"), None)}),
+        Period(D("2026-02-28"), "", {"A": Reading(D("2026-03-10"), None), "B": Reading(D("2026-09-01"), None)}),
+        Period(
+            D("2026-03-31"), "", {"A": Reading(D("2026-03-15"), D("2026-03-15")), "B": Reading(D("2026-09-01"), None)}
+        ),
+    ]
+    accuracy = forecast_accuracy(periods)
+    # A was forecast 14 days off 43 days ahead and 5 days off 15 days ahead; B is not reached and does not count
+    assert accuracy.mean == 9.5 and accuracy.forecasts == 2 and accuracy.milestones == 1
+    assert accuracy.by_horizon == [
+        ("up to 30 days ahead", 5.0, 1),
+        ("31 to 90 days ahead", 14.0, 1),
+        ("more than 90 days ahead", None, 0),
+    ]
+
+
+def test_accuracy_is_undefined_with_a_reason_never_zero() -> None:
+    open_only = [Period(D("2026-01-31"), "", {"A": Reading(D("2026-03-01"), None)})] * 2
+    assert forecast_accuracy(open_only).mean is None
+    assert forecast_accuracy(open_only).why == "no milestone has been reached yet"
+    reached_before = [
+        Period(D("2026-01-31"), "", {"A": Reading(D("2026-01-10"), D("2026-01-10"))}),
+        Period(D("2026-02-28"), "", {"A": Reading(D("2026-01-10"), D("2026-01-10"))}),
+    ]
+    assert forecast_accuracy(reached_before).mean is None
+    assert "earlier reporting period" in forecast_accuracy(reached_before).why
+
+
+# --- the history from git -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return history_repo(tmp_path / "repo", MINI, "crm", PERIODS, CURRENT)
+
+
+def test_git_log_gives_one_period_per_as_of_the_last_commit_standing(data: Path) -> None:
+    repo = data.parent
+    milestones = [("Design sign-off", "2026-02-10", None), ("Go-live", "2026-06-15", None)]  # a correction
+    from .trend_repo import set_period
+
+    set_period(data, "crm", "2026-01-31", milestones)
+    git(repo, "commit", "-qam", "correct January", date="2026-02-03T09:00:00+00:00")
+    correction = git(repo, "rev-parse", "HEAD").strip()
+    history = forecast_history(data, D("2026-03-02"))
+    assert history.source == "git" and history.where == "the git history of portfolio/"
+    crm = history.periods["crm"]
+    assert [p.as_of for p in crm] == [D("2025-10-31"), D("2025-11-30"), D("2025-12-31"), D("2026-01-31")]
+    assert crm[-1].label == f"commit {correction[:7]}" and crm[-1].milestones["Go-live"].forecast == D("2026-06-15")
+    assert set(history.periods) == {"crm", "identity"}  # every project, from the same pass
+
+
+def test_the_current_reporting_date_and_later_are_left_to_the_data_being_built(data: Path) -> None:
+    history = forecast_history(data, D("2025-12-31"))
+    assert [p.as_of for p in history.periods["crm"]] == [D("2025-10-31"), D("2025-11-30")]
+
+
+def test_the_history_is_read_in_a_few_git_calls_whatever_the_number_of_projects(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def calls() -> int:
+        count = 0
+        run, popen = subprocess.run, subprocess.Popen
+
+        def counting_run(*args: object, **kwargs: object) -> object:
+            nonlocal count
+            count += 1
+            return run(*args, **kwargs)  # type: ignore[call-overload]
+
+        def counting_popen(*args: object, **kwargs: object) -> object:
+            nonlocal count
+            count += 1
+            return popen(*args, **kwargs)  # type: ignore[call-overload]
+
+        with monkeypatch.context() as patch:
+            patch.setattr(gitdata.subprocess, "run", counting_run)
+            patch.setattr(gitdata.subprocess, "Popen", counting_popen)
+            forecast_history(data, D("2026-03-02"))
+        return count
+
+    few = calls()
+    for n in range(40):
+        shutil.copy(data / "projects/identity.yaml", data / f"projects/extra-{n:02d}.yaml")
+    git(data.parent, "add", "-A")
+    git(data.parent, "commit", "-qm", "more projects", date="2026-01-31T20:00:00+00:00")
+    assert calls() == few < 10  # (subprocess.run counts twice: it opens a Popen)
+
+
+def test_renamed_milestone_starts_a_new_line_and_the_page_says_so(tmp_path: Path) -> None:
+    periods = [("2026-01-31", [("Go live", "2026-05-01", None)]), ("2026-02-15", [("Go live", "2026-05-10", None)])]
+    data = history_repo(tmp_path / "repo", MINI, "crm", periods, ("2026-03-02", [("Go-live", "2026-05-20", None)]))
+    history = forecast_history(data, D("2026-03-02"))
+    trend = project_trend(
+        history, "crm", Period(D("2026-03-02"), "current data", {"Go-live": Reading(D("2026-05-20"), None)})
+    )
+    assert [ln.milestone for ln in trend.lines] == ["Go live", "Go-live"]
+    assert [len(ln.points) for ln in trend.lines] == [2, 1]
+    assert trend.ended == [("Go live", D("2026-02-15"))]
+    page = _pages(data)["projects/crm.md"]
+    assert "a renamed milestone starts a new line" in page
+    assert "“Go live” (last reported 2026-02-15)" in page
+
+
+# --- no history ---------------------------------------------------------------------------------------------------
+
+
+def test_a_plain_folder_has_no_history_and_the_page_says_so_without_a_chart(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    shutil.copytree(MINI, folder)
+    history = forecast_history(folder, D("2026-03-02"))
+    assert history.source == "none" and "not in a git repository" in history.missing
+    pages = site_tree(read_portfolio(folder), "pmo", None, {}, forecasts=history).pages
+    page = pages["projects/crm.md"]
+    assert "The reporting history is missing: plain/ is not in a git repository" in page
+    assert 'id="chart-milestone-trend"' not in page
+    assert "Forecast accuracy:</strong> n/a: there is no earlier reporting period" in page
+    assert "The reporting history is missing" in pages["performance.md"]
+
+
+def test_a_shallow_clone_says_its_history_is_cut(data: Path, tmp_path: Path) -> None:
+    repo = data.parent
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "current")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
+    history = forecast_history(clone / "portfolio", D("2026-03-02"))
+    assert history.source == "none" and "shallow clone" in history.missing
+
+
+def test_a_project_new_this_period_has_no_trend_yet(data: Path) -> None:
+    history = forecast_history(data, D("2026-03-02"))
+    trend = project_trend(
+        history, "new-one", Period(D("2026-03-02"), "current data", {"A": Reading(D("2026-04-01"), None)})
+    )
+    assert trend.lines == [] and "no earlier reporting period" in trend.missing
+
+
+# --- published versions first -------------------------------------------------------------------------------------
+
+
+def test_published_versions_come_before_the_git_log(data: Path) -> None:
+    repo = data.parent
+    commits = git(repo, "log", "--reverse", "--format=%H").split()
+    # two versions published, of the November and January commits; the git log has four periods
+    publish_by_hand(repo, [("2025-11", "2025-11-30", commits[1]), ("2026-01", "2026-01-31", commits[3])])
+    history = forecast_history(data, D("2026-03-02"))
+    assert history.source == "versions" and history.where == "the published versions on gh-pages"
+    crm = history.periods["crm"]
+    assert [(p.as_of, p.label) for p in crm] == [
+        (D("2025-11-30"), "version 2025-11"),
+        (D("2026-01-31"), "version 2026-01"),
+    ]
+    assert crm[1].milestones["Go-live"].forecast == D("2026-06-10")
+
+
+def test_versions_whose_commits_are_missing_fall_back_to_the_git_log(data: Path) -> None:
+    publish_by_hand(data.parent, [("2025-11", "2025-11-30", "1" * 40)])
+    assert forecast_history(data, D("2026-03-02")).source == "git"
+
+
+# --- chart and pages ----------------------------------------------------------------------------------------------
+
+
+def _pages(data: Path, audience: str = "pmo") -> dict[str, str]:
+    history = forecast_history(data, read_portfolio(data).settings.as_of)
+    return site_tree(read_portfolio(data), audience, None, {}, forecasts=history).pages  # type: ignore[arg-type]
+
+
+def _spec(page: str) -> dict[str, object]:
+    import html
+    import json
+
+    block = re.search(
+        r'<script type="application/json" class="pmo-chart-spec" data-for="chart-milestone-trend">(.*?)</script>',
+        page,
+        re.S,
+    )
+    assert block is not None
+    return full_spec(json.loads(html.unescape(block.group(1))))
+
+
+def test_the_chart_is_the_classic_milestone_trend_chart(data: Path) -> None:
+    spec = _spec(_pages(data)["projects/crm.md"])
+    alt.LayerChart.from_dict(spec, validate=True)
+    diagonal, lines, reached = spec["layer"]  # type: ignore[misc]
+    assert diagonal["data"] == {"name": "diagonal"} and diagonal["mark"]["strokeDash"]
+    assert diagonal["encoding"]["x"]["field"] == diagonal["encoding"]["y"]["field"] == "d"  # reporting = forecast
+    assert lines["encoding"]["x"]["field"] == "r" and lines["encoding"]["y"]["field"] == "f"
+    assert lines["encoding"]["color"]["field"] == "m"  # one line per milestone
+    assert reached["transform"] == [{"filter": "datum.k == 'reached'"}] and reached["mark"]["shape"] == "diamond"
+    points = spec["datasets"]["points"]  # type: ignore[index]
+    go_live = [(p["r"], p["f"], p["mv"]) for p in points if p["m"] == "Go-live"]
+    assert go_live == [
+        ("2025-10-31", "2026-05-01", None),
+        ("2025-11-30", "2026-05-11", 10),
+        ("2025-12-31", "2026-05-21", 10),
+        ("2026-01-31", "2026-06-10", 20),
+        ("2026-03-02", "2026-06-20", 10),
+    ]
+    design = [(p["r"], p["f"], p["k"]) for p in points if p["m"] == "Design sign-off"]
+    assert design[-1] == ("2026-02-12", "2026-02-12", "reached")  # the line ends on the diagonal
+    assert spec["datasets"]["diagonal"] == [{"d": "2025-10-31"}, {"d": "2026-03-02"}]  # type: ignore[index]
+    assert template("milestone_trend")["layer"] == spec["layer"]
+
+
+def test_the_project_page_has_the_trend_its_table_and_its_accuracy(data: Path) -> None:
+    page = _pages(data)["projects/crm.md"]
+    section = page[page.index('id="milestone-trend"') : page.index('id="status"')]
+    assert "the git history of the data: 5 periods from 2025-10-31 to 2026-03-02" in section
+    assert "<th>Reporting date</th><th>Read from</th><th>Design sign-off</th><th>Go-live</th>" in section
+    assert "<td>2026-03-02</td><td>current data</td><td>reached 2026-02-12</td><td>2026-06-20</td>" in section
+    # Design sign-off: forecast 2026-01-31 (12 days off), 02-05 (7), 02-10 (2), 02-10 (2) before it was reached
+    assert "off by 5.8 days on average" in section and "over 4 forecasts of 1 reached milestones" in section
+    assert "“Go-live” slipping, +10 d at 2025-11-30, +10 d at 2025-12-31, +20 d at 2026-01-31" in section
+
+
+def test_the_performance_page_lists_milestones_moving_three_periods_running(data: Path) -> None:
+    page = _pages(data)["performance.md"]
+    section = page[page.index('id="moving"') :]
+    row = re.search(
+        r"<tr><td><a href=\"(.*?)\">Patient CRM</a></td><td>Go-live</td><td>slipping</td>(.*?)</tr>", section
+    )
+    assert row is not None, section
+    assert row.group(1) == "../projects/crm/#milestone-trend"
+    # the latest run: +10 +10 +20 and the current +10 are four moves the same way
+    assert "+10 d at 2025-11-30, +10 d at 2025-12-31, +20 d at 2026-01-31, +10 d at 2026-03-02" in row.group(2)
+    assert "<td>+50 d</td><td>forecast 2026-06-20</td>" in row.group(2)
+    assert "Design sign-off" not in section  # +5, +5, 0, reached: two moves, then a pause
+
+
+def test_hidden_projects_stay_off_the_list(data: Path) -> None:
+    crm = data / "projects" / "crm.yaml"
+    crm.write_text(crm.read_text().replace("name: Patient CRM\n", "name: Patient CRM\nvisibility: pmo\n", 1))
+    assert "Patient CRM" not in _pages(data, "org")["performance.md"]
+
+
+def test_history_module_reads_each_distinct_file_once(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+    read = history_module.read_objects
+
+    def recording(root: Path, names: list[str], limit: int) -> dict[str, bytes | None]:
+        seen.append(list(names))
+        return read(root, names, limit)
+
+    monkeypatch.setattr(history_module, "read_objects", recording)
+    forecast_history(data, D("2026-03-02"))
+    blobs = seen[-1]
+    assert len(blobs) == len(set(blobs))
+    assert ForecastHistory().source == "none"
