@@ -295,7 +295,7 @@ def test_the_chart_is_the_classic_milestone_trend_chart(data: Path) -> None:
 def test_the_project_page_has_the_trend_its_table_and_its_accuracy(data: Path) -> None:
     page = _pages(data)["projects/crm.md"]
     section = page[page.index('id="milestone-trend"') : page.index('id="status"')]
-    assert "the git history of the data: 5 periods from 2025-10-31 to 2026-03-02" in section
+    assert "5 periods from 2025-10-31 to 2026-03-02, read from the git history of the data" in section
     assert "<th>Reporting date</th><th>Read from</th><th>Design sign-off</th><th>Go-live</th>" in section
     assert "<td>2026-03-02</td><td>current data</td><td>reached 2026-02-12</td><td>2026-06-20</td>" in section
     # Design sign-off: forecast 2026-01-31 (12 days off), 02-05 (7), 02-10 (2), 02-10 (2) before it was reached

@@ -33,17 +33,25 @@ def set_period(data: Path, project: str, as_of: str, milestones: Milestones) -> 
 
 
 def history_repo(
-    path: Path, source: Path, project: str, periods: list[tuple[str, Milestones]], current: tuple[str, Milestones]
+    path: Path,
+    source: Path,
+    project: str,
+    periods: list[tuple[str, Milestones]],
+    current: tuple[str, Milestones] | None,
 ) -> Path:
     """A repository with `source` copied to portfolio/, a commit per period (dated on its as_of), and the current
-    period written but not committed (the data being built). Returns the data folder."""
+    period written but not committed (the data being built; None: `source` as it is). Returns the data folder."""
     repo = init_repo(path)
     data = repo / "portfolio"
     shutil.copytree(source, data)
     for as_of, milestones in periods:
         set_period(data, project, as_of, milestones)
         commit_all(repo, f"report {as_of}", date=f"{as_of}T18:00:00+00:00")
-    set_period(data, project, *current)
+    if current is None:
+        for name in ("portfolio.yaml", f"projects/{project}.yaml"):
+            shutil.copy(source / name, data / name)
+    else:
+        set_period(data, project, *current)
     return data
 
 

@@ -23,10 +23,7 @@ if TYPE_CHECKING:
 
 TITLE = "Milestone trend"
 ANCHOR = "milestone-trend"  # the section's id, which the Performance page's list links to
-MATCHING = (
-    "A milestone is followed from period to period by its name: a renamed milestone starts a new line, and the "
-    "line of its old name stops at the last period that used it."
-)
+MATCHING = "Milestones are matched by name: a renamed milestone starts a new line, its old name's line stops."
 
 
 def milestone_trends(a: Analysis, history: ForecastHistory) -> dict[str, ProjectTrend]:
@@ -50,11 +47,9 @@ def trend_section(p: Project, trend: ProjectTrend) -> tuple[str, bool]:
         return section(TITLE, body), False
     body = (
         paragraph(
-            "How the forecast of each milestone moved at each reporting period, read from ",
-            trend.periods[0].label if len(trend.periods) == 1 else _source(trend),
-            ". Reporting date across, forecast date up: a rising line is a milestone slipping, a falling one a "
-            "milestone pulled in, and a line ends on the dashed diagonal (reporting date = forecast date) when the "
-            f"milestone is reached. {MATCHING}",
+            f"The forecast of each milestone at each reporting period ({_source(trend)}). A rising line is a "
+            "milestone slipping, a falling one a milestone pulled in; a line ends on the dashed diagonal "
+            f"(reporting date = forecast date) when the milestone is reached. {MATCHING}",
         )
         + _chart(p, trend)
         + _table(trend)
@@ -66,14 +61,19 @@ def trend_section(p: Project, trend: ProjectTrend) -> tuple[str, bool]:
 
 
 def _source(trend: ProjectTrend) -> str:
-    where = "the published versions" if trend.source == "versions" else "the git history of the data"
+    where = "published versions" if trend.source == "versions" else "the git history of the data"
     first, last = trend.periods[0].as_of, trend.periods[-1].as_of
-    return f"{where}: {len(trend.periods)} periods from {fmt.date(first)} to {fmt.date(last)}"
+    return f"{len(trend.periods)} periods from {fmt.date(first)} to {fmt.date(last)}, read from {where}"
 
 
 def _chart(p: Project, trend: ProjectTrend) -> str:
+    """The chart; a milestone reached before its first period in the history has no trend (a lone point on the
+    diagonal, which would stretch the axis back to its date) and is left to the table."""
+    shown = [line for line in trend.lines if not (len(line.points) == 1 and line.reached)]
+    if not shown:
+        return paragraph(tag("em", "Every milestone was reached before the first period of the history: no trend."))
     rows: list[dict[str, Any]] = []
-    for line in trend.lines:
+    for line in shown:
         moves = [None, *line.moves()]
         for point, move in zip(line.points, moves, strict=True):
             rows.append(
@@ -86,11 +86,11 @@ def _chart(p: Project, trend: ProjectTrend) -> str:
                     "src": point.label,
                 }
             )
-    days = [point.period for line in trend.lines for point in line.points]
-    reached = sum(1 for line in trend.lines if line.reached)
+    days = [point.period for line in shown for point in line.points]
+    reached = sum(1 for line in shown if line.reached)
     moving = len(trend.streaks())
     summary = (
-        f"Milestone trend of {p.name}: {len(trend.lines)} milestones over {len(trend.periods)} reporting periods "
+        f"Milestone trend of {p.name}: {len(shown)} milestones over {len(trend.periods)} reporting periods "
         f"from {fmt.date(trend.periods[0].as_of)} to {fmt.date(trend.periods[-1].as_of)}; {reached} reached; "
         f"{moving} moved the same way in {STREAK} or more consecutive periods. The data is in the table below."
     )
