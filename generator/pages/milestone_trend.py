@@ -13,7 +13,7 @@ from ..analytics.milestone_trend import STREAK, Period, project_trend, readings
 from ..charts.specs import chart_block, milestone_trend_spec
 from ..widgets import fmt
 from ..widgets.markup import tag
-from ..widgets.md import EMPTY, link, paragraph, project_path, section, table
+from ..widgets.md import link, paragraph, project_path, section, table
 from ..widgets.text import plain
 
 if TYPE_CHECKING:
@@ -120,18 +120,18 @@ def _table(trend: ProjectTrend) -> str:
 
 def _ended(trend: ProjectTrend) -> str:
     if not trend.ended:
-        return EMPTY
+        return ""
     names = ", ".join(f"“{name}” (last reported {fmt.date(day)})" for name, day in trend.ended)
-    return paragraph(
-        f"No longer reported under these names, not reached (renamed or removed): {names}.",
-    )
+    return paragraph(f"No longer reported under these names, not reached (renamed or removed): {names}.")
 
 
 def _streaks(streaks: list[Streak]) -> str:
+    """The project's own share of the Performance page's list."""
     if not streaks:
-        return EMPTY
-    items = "; ".join(f"“{s.milestone}” {s.direction}, {_moves(s)}, {fmt.days(s.total)} in all" for s in streaks)
-    return paragraph(tag("strong", f"Moved the same way in {STREAK} or more consecutive periods:"), " ", items, ".")
+        return ""
+    rows = [(plain(s.milestone), s.direction, _moves(s), fmt.days(s.total)) for s in streaks]
+    lead = paragraph(tag("strong", f"Moved the same way in {STREAK} or more consecutive periods"))
+    return lead + table(["Milestone", "Direction", "Moves", "Total shift"], rows, align="lllr")
 
 
 def _moves(s: Streak) -> str:
@@ -146,14 +146,18 @@ def _accuracy(accuracy: Accuracy) -> str:
     lead = paragraph(
         title,
         f" past forecasts of reached milestones were off by {accuracy.mean:.1f} days on average (mean absolute "
-        f"difference between each forecast and the actual date, over {accuracy.forecasts} forecasts of "
-        f"{accuracy.milestones} reached milestones made in periods before they were reached).",
+        f"difference between each forecast and the actual date, over {_count(accuracy.forecasts, 'forecast')} of "
+        f"{_count(accuracy.milestones, 'reached milestone')}, made in periods before they were reached).",
     )
     rows = [
         (label, fmt.na("no forecast made this far ahead") if mean is None else f"{mean:.1f} d", str(n))
         for label, mean, n in accuracy.by_horizon
     ]
     return lead + table(["Forecast made", "Mean absolute slip", "Forecasts"], rows, align="lrr")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # --- the portfolio's list -----------------------------------------------------------------------------------------
@@ -163,8 +167,9 @@ def moving_milestones(a: Analysis, page: str, trends: dict[str, ProjectTrend], h
     """Milestones whose forecast moved the same way in STREAK or more consecutive periods, largest shift first."""
     intro = paragraph(
         f"Milestones whose forecast moved later (slipping) or earlier (pulled in) in {STREAK} or more consecutive "
-        "reporting periods: a forecast that keeps moving the same way is not being believed by the team. The latest "
-        f"such run of each milestone, from {history.where or 'the reporting history'}. {MATCHING}"
+        "reporting periods, a sign that the plan behind it is not holding. The latest such run of each milestone, "
+        f"from {history.where or 'the reporting history'}; each move is dated by the reporting date that showed it "
+        f"(a reached milestone's last move by the date it was reached). {MATCHING}"
     )
     if history.source == "none":
         return intro + paragraph(tag("em", f"The reporting history is missing: {history.missing}."))
@@ -185,7 +190,7 @@ def moving_milestones(a: Analysis, page: str, trends: dict[str, ProjectTrend], h
         )
         for pid, s in found
     ]
-    headers = ["Project", "Milestone", "Direction", "Moves (at the reporting date)", "Total shift", "Now"]
+    headers = ["Project", "Milestone", "Direction", "Moves", "Total shift", "Now"]
     return intro + table(headers, rows, align="llllrl")
 
 

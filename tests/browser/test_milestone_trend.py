@@ -91,3 +91,17 @@ def test_the_trend_section_fits_the_page(
     accuracy = page.get_by_text("Forecast accuracy:").locator("xpath=..")
     accuracy.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"milestone-trend-{width}-accuracy.png"))
+
+
+def test_the_performance_page_links_each_moving_milestone_to_its_trend(
+    history_site: Site, new_context: OpenContext, screenshots: Path
+) -> None:
+    page, recorder = open_at(new_context, history_site, "/performance/")
+    rows = page.locator("#moving ~ div table").first.locator("tbody tr")
+    assert rows.count() == 3  # cycle 2, training and hypercare of the EHR upgrade; go-live paused in September
+    page.locator("#moving").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "milestone-trend-performance.png"))
+    rows.first.locator("a").click()
+    page.wait_for_url(f"**{PATH}#milestone-trend")
+    assert page.locator("#chart-milestone-trend").is_visible()
+    assert not recorder.problems(), "\n".join(recorder.problems())
