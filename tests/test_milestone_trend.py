@@ -340,3 +340,15 @@ def test_history_module_reads_each_distinct_file_once(data: Path, monkeypatch: p
     blobs = seen[-1]
     assert len(blobs) == len(set(blobs))
     assert ForecastHistory().source == "none"
+
+
+def test_milestone_names_from_the_data_stay_text(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)> {{ x }}"
+    periods = [("2026-01-31", [(hostile, "2026-05-01", None)]), ("2026-02-15", [(hostile, "2026-05-10", None)])]
+    data = history_repo(tmp_path / "repo", MINI, "crm", periods, ("2026-03-02", [("Go-live", "2026-05-20", None)]))
+    page = _pages(data)["projects/crm.md"]
+    outside_spec = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert "<img" not in page and "{{" not in outside_spec  # the spec's JSON escapes < and > (chart_block)
+    assert page.count("&#60;img src&#61;x onerror") == 2  # the table's heading and the renamed note, as text
+    spec = _spec(page)
+    assert hostile in {p["m"] for p in spec["datasets"]["points"]}  # type: ignore[index]  # text in the data, inert

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..analytics.milestone_trend import STREAK, Period, project_trend, readings
 from ..charts.specs import chart_block, milestone_trend_spec
 from ..widgets import fmt
-from ..widgets.markup import tag
+from ..widgets.markup import Markup, tag
 from ..widgets.md import link, paragraph, project_path, section, table
 from ..widgets.text import plain
 
@@ -121,8 +121,10 @@ def _table(trend: ProjectTrend) -> str:
 def _ended(trend: ProjectTrend) -> str:
     if not trend.ended:
         return ""
-    names = ", ".join(f"“{name}” (last reported {fmt.date(day)})" for name, day in trend.ended)
-    return paragraph(f"No longer reported under these names, not reached (renamed or removed): {names}.")
+    names: list[str | Markup] = []
+    for name, day in trend.ended:
+        names += [", " if names else "", "“", plain(name), f"” (last reported {fmt.date(day)})"]
+    return paragraph("No longer reported under these names, not reached (renamed or removed): ", *names, ".")
 
 
 def _streaks(streaks: list[Streak]) -> str:
