@@ -352,3 +352,23 @@ def test_milestone_names_from_the_data_stay_text(tmp_path: Path) -> None:
     assert page.count("&#60;img src&#61;x onerror") == 2  # the table's heading and the renamed note, as text
     spec = _spec(page)
     assert hostile in {p["m"] for p in spec["datasets"]["points"]}  # type: ignore[index]  # text in the data, inert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: X\nmilestones:\n- name: Go-live\n  baseline: 2026-05-01\n  forecast: 2026-05-20\nstatus: []\n",
+        "name: X\nmilestones: [{name: Go-live, baseline: 2026-05-01, forecast: 2026-05-20}]\n",
+        "milestones:\n  - name: Go-live\n    baseline: 2026-05-01  # comment\n\n    forecast: 2026-05-20",
+        'name: "milestones:\n  x"\nmilestones:\n  - {name: Go-live, baseline: 2026-05-01, forecast: 2026-05-20}\n',
+    ],
+)
+def test_an_old_file_gives_its_milestones_whatever_its_layout(text: str) -> None:
+    milestones = history_module._milestones(text.encode())
+    assert milestones == {"Go-live": Reading(D("2026-05-20"), None)}
+
+
+def test_an_old_file_that_is_not_yaml_is_left_out() -> None:
+    assert history_module._milestones(b"milestones: [unclosed\n") is None
+    assert history_module._milestones(b"\xff\xfe") is None
+    assert history_module._milestones(b"name: X\n") == {}

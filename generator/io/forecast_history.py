@@ -239,7 +239,7 @@ def _periods(root: Path, snapshots: list[Snapshot]) -> dict[str, list[Period]]:
 def _milestones(text: bytes | None) -> dict[str, Reading] | None:
     """The milestones a project file held, by name; None for a file that cannot be read. A milestone whose name
     or dates are not what the model takes is left out, the rest kept: an old file need not pass today's rules."""
-    data = _yaml(text)
+    data = _yaml(_milestones_block(text)) or _yaml(text)
     if data is None:
         return None
     items = data.get("milestones")
@@ -252,6 +252,20 @@ def _milestones(text: bytes | None) -> dict[str, Reading] | None:
         if expected is not None and (actual is not None or item.get("actual") is None):
             found.append((item["name"], expected, actual))
     return keyed(found)
+
+
+_TOP_KEY = re.compile(rb"^[A-Za-z_\"']", re.M)
+
+
+def _milestones_block(text: bytes | None) -> bytes | None:
+    """The `milestones:` key of a project file and what is indented under it, up to the next top-level key: a
+    tenth of the file, and the parse of thousands of old files is most of the history's time. None when the file
+    has no such line; the caller then parses the whole file (so does it when the block alone does not parse)."""
+    start = re.search(rb"(?m)^milestones:", text or b"")
+    if text is None or start is None:
+        return None
+    end = _TOP_KEY.search(text, text.index(b"\n", start.end()) + 1 if b"\n" in text[start.end() :] else len(text))
+    return text[start.start() : end.start() if end else len(text)]
 
 
 def _yaml(text: bytes | None) -> dict[str, Any] | None:
