@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import altair as alt
 import pytest
+from click.testing import CliRunner
 
 from generator.analytics.milestone_trend import (
     ForecastHistory,
@@ -23,14 +24,17 @@ from generator.analytics.milestone_trend import (
     streak,
 )
 from generator.charts.specs import full_spec, template
+from generator.cli import main
 from generator.io import forecast_history as history_module
 from generator.io import gitdata
 from generator.io.forecast_history import forecast_history
 from generator.pipeline import read_portfolio, site_tree
 
 from .conftest import MINI
-from .gitrepo import git
+from .gitrepo import commit_all, git, identity, site_repo
 from .trend_repo import history_repo, publish_by_hand
+
+__all__ = ["identity"]  # the fixture, used by name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -372,3 +376,27 @@ def test_an_old_file_that_is_not_yaml_is_left_out() -> None:
     assert history_module._milestones(b"milestones: [unclosed\n") is None
     assert history_module._milestones(b"\xff\xfe") is None
     assert history_module._milestones(b"name: X\n") == {}
+
+
+def test_pmo_publish_draws_each_version_from_the_versions_before_it(
+    tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = site_repo(tmp_path / "repo", MINI)
+    monkeypatch.chdir(repo)
+    settings, crm = repo / "portfolio/portfolio.yaml", repo / "portfolio/projects/crm.yaml"
+    previous = ("2026-03-02", "2026-05-20")
+    for as_of, go_live in [("2026-09-30", "2026-05-20"), ("2026-10-31", "2026-06-10"), ("2026-11-30", "2026-06-30")]:
+        settings.write_text(settings.read_text().replace(f"as_of: {previous[0]}", f"as_of: {as_of}"))
+        crm.write_text(crm.read_text().replace(f"forecast: {previous[1]}}}", f"forecast: {go_live}}}"))
+        commit_all(repo, as_of, date=f"{as_of}T12:00:00+00:00")
+        result = CliRunner().invoke(main, ["publish"])
+        assert result.exit_code == 0, result.output
+        previous = (as_of, go_live)
+    page = git(repo, "show", "gh-pages:2026-11/projects/crm/index.html")
+    assert "3 periods from 2026-09-30 to 2026-11-30, read from published versions" in page
+    assert (
+        "<td>2026-10-31</td><td>version 2026-10</td>" in page and "<td>2026-09-30</td><td>version 2026-09</td>" in page
+    )
+    first = git(repo, "show", "gh-pages:2026-09/projects/crm/index.html")
+    # the first version: no version before it, and no earlier as_of in git
+    assert "neither a published version nor the git history of portfolio/ holds an earlier reporting date" in first
