@@ -90,8 +90,7 @@ def site_tree(
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
     (only index.md's is needed: it opens the home page). `history` is each project's last data change;
     `baseline`, on a published version, the previous version to list the changes since; `forecasts`, the milestones
-    of past reporting periods. Raises
-    ConfigurationError on a name clash."""
+    of past reporting periods. Raises ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
     changes, previous = None, None
     if baseline is not None:
