@@ -11,6 +11,7 @@ from ..conftest import SAMPLE
 from ..trend_repo import history_repo
 from .conftest import build, serve
 from .support import open_at
+from .test_axe import REFUSED, RUN_AXE, describe, without_theme_findings
 from .test_charts import drawn, hover_shows_tooltip
 
 if TYPE_CHECKING:
@@ -105,3 +106,14 @@ def test_the_performance_page_links_each_moving_milestone_to_its_trend(
     page.wait_for_url(f"**{PATH}#milestone-trend")
     assert page.locator("#chart-milestone-trend").is_visible()
     assert not recorder.problems(), "\n".join(recorder.problems())
+
+
+def test_the_trend_section_has_no_serious_accessibility_violation(
+    history_site: Site, new_context: OpenContext, axe_js: Path
+) -> None:
+    page, _ = open_at(new_context, history_site, PATH)
+    drawn(page, "chart-milestone-trend")
+    page.add_script_tag(path=axe_js)
+    violations = [without_theme_findings(v) for v in page.evaluate(RUN_AXE)]
+    refused = [v for v in violations if v["nodes"] and v["impact"] in REFUSED]
+    assert not refused, "\n".join(describe(v) for v in refused)
