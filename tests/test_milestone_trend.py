@@ -20,6 +20,7 @@ from generator.analytics.milestone_trend import (
     Point,
     Reading,
     forecast_accuracy,
+    keyed,
     project_trend,
     streak,
 )
@@ -28,6 +29,7 @@ from generator.cli import main
 from generator.io import forecast_history as history_module
 from generator.io import gitdata
 from generator.io.forecast_history import forecast_history
+from generator.pages.milestone_trend import trend_section
 from generator.pipeline import read_portfolio, site_tree
 
 from .conftest import MINI
@@ -400,3 +402,16 @@ def test_pmo_publish_draws_each_version_from_the_versions_before_it(
     first = git(repo, "show", "gh-pages:2026-09/projects/crm/index.html")
     # the first version: no version before it, and no earlier as_of in git
     assert "neither a published version nor the git history of portfolio/ holds an earlier reporting date" in first
+
+
+def test_milestones_reached_before_the_history_starts_are_not_drawn(tmp_path: Path) -> None:
+    done = [("Design sign-off", "2026-01-10", "2026-01-10"), ("Go-live", "2026-01-20", "2026-01-20")]
+    data = history_repo(tmp_path / "repo", MINI, "crm", [("2026-01-31", done)], ("2026-03-02", done))
+    page = _pages(data)["projects/crm.md"]
+    assert "there is no trend to draw" in page and 'id="chart-milestone-trend"' not in page
+    assert "<td>2026-01-31</td>" in page  # the table still has the periods
+    history = forecast_history(data, D("2026-03-02"))
+    trend = project_trend(
+        history, "crm", Period(D("2026-03-02"), "current data", keyed([(n, D(f), D(f)) for n, f, _ in done]))
+    )
+    assert trend_section(read_portfolio(data).projects["crm"], trend)[1] is False  # no chart, so no chart scripts

@@ -155,7 +155,7 @@ def project_trend(history: ForecastHistory, project_id: str, current: Period) ->
     past = [p for p in history.periods.get(project_id, []) if p.as_of < current.as_of]
     periods = [*past, current]
     if history.source == "none":
-        missing = f"The reporting history is missing: {history.missing}."
+        missing = f"The reporting history is missing: {history.missing}. Without it no trend is drawn."
     elif not past:
         missing = f"This project has no earlier reporting period in {history.where}: its trend starts next period."
     else:

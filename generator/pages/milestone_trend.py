@@ -18,11 +18,12 @@ from ..widgets.text import plain
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
-    from ..analytics.milestone_trend import Accuracy, ForecastHistory, ProjectTrend, Streak
+    from ..analytics.milestone_trend import Accuracy, ForecastHistory, Line, ProjectTrend, Streak
     from ..data.model import Project
 
 TITLE = "Milestone trend"
 ANCHOR = "milestone-trend"  # the section's id, which the Performance page's list links to
+NOTHING_TO_DRAW = "Every milestone was reached before the first period of the history: there is no trend to draw."
 MATCHING = "Milestones are matched by name: a renamed milestone starts a new line, its old name's line stops."
 
 
@@ -43,21 +44,24 @@ def trend_section(p: Project, trend: ProjectTrend) -> tuple[str, bool]:
     if not any(period.milestones for period in trend.periods):
         return "", False
     if trend.missing:
-        body = paragraph(tag("em", trend.missing, " Without it no trend is drawn.")) + _accuracy(trend.accuracy())
+        body = paragraph(tag("em", trend.missing)) + _accuracy(trend.accuracy())
         return section(TITLE, body), False
+    # a milestone reached before the first period has no trend: a lone point on the diagonal, which would stretch
+    # the axis back to its date; the table has it
+    shown = [line for line in trend.lines if not (len(line.points) == 1 and line.reached)]
     body = (
         paragraph(
             f"The forecast of each milestone at each reporting period ({_source(trend)}). A rising line is a "
             "milestone slipping, a falling one a milestone pulled in; a line ends on the dashed diagonal "
             f"(reporting date = forecast date) when the milestone is reached. {MATCHING}",
         )
-        + _chart(p, trend)
+        + (_chart(p, trend, shown) if shown else paragraph(tag("em", NOTHING_TO_DRAW)))
         + _table(trend)
         + _ended(trend)
         + _streaks(trend.streaks())
         + _accuracy(trend.accuracy())
     )
-    return section(TITLE, body), True
+    return section(TITLE, body), bool(shown)
 
 
 def _source(trend: ProjectTrend) -> str:
@@ -66,12 +70,7 @@ def _source(trend: ProjectTrend) -> str:
     return f"{len(trend.periods)} periods from {fmt.date(first)} to {fmt.date(last)}, read from {where}"
 
 
-def _chart(p: Project, trend: ProjectTrend) -> str:
-    """The chart; a milestone reached before its first period in the history has no trend (a lone point on the
-    diagonal, which would stretch the axis back to its date) and is left to the table."""
-    shown = [line for line in trend.lines if not (len(line.points) == 1 and line.reached)]
-    if not shown:
-        return paragraph(tag("em", "Every milestone was reached before the first period of the history: no trend."))
+def _chart(p: Project, trend: ProjectTrend, shown: list[Line]) -> str:
     rows: list[dict[str, Any]] = []
     for line in shown:
         moves = [None, *line.moves()]
