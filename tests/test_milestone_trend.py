@@ -34,7 +34,7 @@ from generator.pipeline import read_portfolio, site_tree
 
 from .conftest import MINI
 from .gitrepo import commit_all, git, identity, site_repo
-from .trend_repo import history_repo, publish_by_hand
+from .trend_repo import history_repo, publish_by_hand, set_period
 
 __all__ = ["identity"]  # the fixture, used by name
 
@@ -132,8 +132,6 @@ def data(tmp_path: Path) -> Path:
 def test_git_log_gives_one_period_per_as_of_the_last_commit_standing(data: Path) -> None:
     repo = data.parent
     milestones = [("Design sign-off", "2026-02-10", None), ("Go-live", "2026-06-15", None)]  # a correction
-    from .trend_repo import set_period
-
     set_period(data, "crm", "2026-01-31", milestones)
     git(repo, "commit", "-qam", "correct January", date="2026-02-03T09:00:00+00:00")
     correction = git(repo, "rev-parse", "HEAD").strip()
@@ -415,3 +413,18 @@ def test_milestones_reached_before_the_history_starts_are_not_drawn(tmp_path: Pa
         history, "crm", Period(D("2026-03-02"), "current data", keyed([(n, D(f), D(f)) for n, f, _ in done]))
     )
     assert trend_section(read_portfolio(data).projects["crm"], trend)[1] is False  # no chart, so no chart scripts
+
+
+def test_a_merged_branch_counts_once_on_the_main_line(data: Path) -> None:
+    repo = data.parent
+    git(repo, "switch", "-qc", "february")
+    set_period(
+        data, "crm", "2026-02-28", [("Design sign-off", "2026-02-10", "2026-02-12"), ("Go-live", "2026-06-15", None)]
+    )
+    commit_all(repo, "February on a branch", date="2026-02-28T10:00:00+00:00")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "february", "-m", "merge February", date="2026-02-28T11:00:00+00:00")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    crm = forecast_history(data, D("2026-03-02")).periods["crm"]
+    assert (crm[-1].as_of, crm[-1].label) == (D("2026-02-28"), f"commit {merge[:7]}")
+    assert crm[-1].milestones["Go-live"].forecast == D("2026-06-15")
