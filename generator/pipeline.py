@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .analytics.analyse import Analysis, analyse
 from .analytics.diff import compare
+from .analytics.milestone_trend import ForecastHistory
 from .data.audience import Audience, for_audience
 from .data.load import load_portfolio
 from .data.regular import refuse_special_files
@@ -86,19 +87,23 @@ def site_tree(
     baseline: Baseline | None = None,
     site_url: str | None = None,
     pack_paper: str | None = None,
+    forecasts: ForecastHistory | None = None,
 ) -> SiteTree:
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
     (only index.md's is needed: it opens the home page). `history` is each project's last data change;
     `baseline`, on a published version, the previous version to list the changes since; `site_url`, the site's
     address, for the calendar feeds' links; `pack_paper` (a4 or letter) adds the board pack, printed by
-    Chromium, as board-pack.pdf. Raises ConfigurationError on a name clash."""
+    Chromium, as board-pack.pdf; `forecasts`, the milestones of past reporting periods. Raises
+    ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
     changes, previous = compared(analysis, baseline, timings)
     pack = None
     if pack_paper is not None:
         with (timings or Timings()).stage("pack"):
             pack = _printed(analysis, pack_paper, changes, previous)
-    extras = SiteExtras(history or {}, changes, previous, site_url or None, board_pack=pack)
+    extras = SiteExtras(
+        history or {}, changes, previous, site_url or None, board_pack=pack, forecasts=forecasts or ForecastHistory()
+    )
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree

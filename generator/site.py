@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analytics.milestone_trend import ForecastHistory
 from .charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_bundle
 from .errors import ConfigurationError
 from .handbook.book import HANDBOOK, add_handbook
@@ -21,6 +22,7 @@ from .pages import urls
 from .pages.benefits import benefits_page
 from .pages.capacity import capacity_page, team_page
 from .pages.changes import Changes, change_summary, changes_page
+from .pages.milestone_trend import milestone_trends
 from .pages.performance import performance_page
 from .pages.prioritization import prioritization_page
 from .pages.project import project_page
@@ -58,6 +60,7 @@ class SiteExtras:
     # the calendar feeds link to pages and the calendar page offers webcal:// links only when it is known.
     site_url: str | None = None
     board_pack: bytes | None = None  # the period's board pack (PDF), when the plugin's `pack` is on
+    forecasts: ForecastHistory = field(default_factory=ForecastHistory)  # past periods' milestones
 
 
 def build_tree(
@@ -93,13 +96,14 @@ def build_tree(
     tree.pages[urls.CALENDAR] = pages.calendar_page(a, extras.site_url)
     tree.assets.update(calendar_files(a.portfolio, extras.site_url))
     tree.pages[urls.ROADMAP] = roadmap_page(a)
-    tree.pages[urls.PERFORMANCE] = performance_page(a)
+    trends = milestone_trends(a, extras.forecasts)
+    tree.pages[urls.PERFORMANCE] = performance_page(a, trends, extras.forecasts)
     tree.pages[urls.PRIORITIZATION] = prioritization_page(a)
     tree.pages[urls.RISKS] = risks_page(a)
     tree.pages[urls.BENEFITS] = benefits_page(a)
     tree.pages[urls.CAPACITY] = capacity_page(a)
     for pid in a.projects.index:
-        tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid))
+        tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid), trends[pid])
         _edit(tree, a, project_path(pid), "projects", pid)
     for program_id in a.portfolio.programs:
         tree.pages[program_path(program_id)] = pages.program_page(a, program_id)

@@ -481,6 +481,47 @@ def _milestones_design() -> dict[str, Any]:
     return _bare(_fit_x(chart).to_dict())
 
 
+REACHED_LINE = "Reached: reporting date = forecast date"
+
+
+def _milestone_trend_design() -> dict[str, Any]:
+    """The milestone trend chart: reporting date across, forecast date up, a line per milestone, and the diagonal
+    where the two are equal. A row of "points" is {"m": milestone, "r": reporting date, "f": forecast (or actual,
+    where the line ends on the diagonal), "k": "forecast" | "reached", "mv": days moved since the previous period
+    or null, "src": where the period was read}; "diagonal" holds its two ends {"d": date}."""
+    import altair as alt
+
+    points = alt.Chart(alt.Data(name="points"))
+    x = alt.X("r:T", scale=UTC, axis={**TIME_AXIS, "title": "Reporting date"})
+    y = alt.Y("f:T", scale=UTC, axis=alt.Axis(format="%b %Y", title="Forecast date"))
+    color = alt.Color(
+        "m:N", title="Milestone", sort=None, legend=alt.Legend(orient="top", columns=phone_columns(1), labelLimit=240)
+    )
+    tooltip = [
+        alt.Tooltip("m:N", title="Milestone"),
+        _day("r:T", "Reporting date"),
+        _day("f:T", "Forecast or actual"),
+        alt.Tooltip("k:N", title="State"),
+        alt.Tooltip("mv:Q", title="Moved (days)"),
+        alt.Tooltip("src:N", title="Read from"),
+    ]
+    diagonal = (
+        alt.Chart(alt.Data(name="diagonal"))
+        .transform_calculate(line=f"'{REACHED_LINE}'")
+        .mark_line(color="#757575", strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x="d:T", y="d:T", tooltip=[alt.Tooltip("line:N", title="Diagonal")])
+    )
+    lines = points.mark_line(point=alt.OverlayMarkDef(filled=True, size=45), strokeWidth=2).encode(
+        x=x, y=y, color=color, tooltip=tooltip
+    )
+    reached = (
+        points.transform_filter("datum.k == 'reached'")
+        .mark_point(shape="diamond", size=140, filled=True, opacity=1, style="pmo-gap", strokeWidth=1)
+        .encode(x=x, y=y, color=color, tooltip=tooltip)
+    )
+    return _bare(_fit_x(alt.layer(diagonal, lines, reached).properties(height=320)).to_dict())
+
+
 RAG_ROWS = {"reported": "Reported by the project", "derived": "Derived from SPI and CPI"}
 
 
@@ -845,6 +886,7 @@ DESIGNS = {
     "s_curve": _s_curve_design,
     "milestones": _milestones_design,
     "rag_history": _rag_history_design,
+    "milestone_trend": _milestone_trend_design,
     "portfolio_trend": _portfolio_trend_design,
     "rag_counts": _rag_counts_design,
     "rag_by_program": _by_program_design("RAG", RAG_COLORS),
@@ -961,6 +1003,15 @@ def s_curve_spec(title: str, values: Sequence[dict[str, Any]], as_of: dt.date) -
 def milestones_spec(title: str, milestones: Sequence[dict[str, Any]], as_of: dt.date) -> dict[str, Any]:
     """Baseline against actual or forecast date per milestone; rows {"m", "b", "e", "s", "slip"}."""
     return inline("milestones", title, {"milestones": list(milestones), "as_of": [{"date": str(as_of)}]})
+
+
+def milestone_trend_spec(
+    title: str, points: Sequence[dict[str, Any]], diagonal: tuple[dt.date, dt.date]
+) -> dict[str, Any]:
+    """The milestone trend chart; rows {"m", "r", "f", "k", "mv", "src"}, the diagonal from its first to its last
+    day."""
+    ends = [{"d": str(day)} for day in diagonal]
+    return inline("milestone_trend", title, {"points": list(points), "diagonal": ends})
 
 
 def rag_history_spec(title: str, reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

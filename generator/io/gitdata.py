@@ -331,6 +331,28 @@ def _batch(root: Path, mode: str, oids: list[str]) -> Iterator[IO[bytes]]:
             process.wait()
 
 
+def read_objects(root: Path, names: list[str], limit: int) -> dict[str, bytes | None]:
+    """The content of each object (`<oid>` or `<revision>:<path>`), in one `git cat-file --batch`; None for one the
+    repository does not have, or larger than `limit` bytes (skipped unread)."""
+    found: dict[str, bytes | None] = {}
+    unique = list(dict.fromkeys(names))
+    with _batch(root, "--batch", unique) as out:
+        for name in unique:
+            fields = out.readline().split()
+            if len(fields) != 3 or not fields[2].isdigit():  # "<name> missing", "<name> ambiguous"
+                found[name] = None
+                continue
+            size = int(fields[2])
+            if size > limit:
+                while size > 0 and (piece := out.read(min(size, 1 << 20))):  # read past it: never held whole
+                    size -= len(piece)
+                found[name] = None
+            else:
+                found[name] = out.read(size)
+            out.read(1)  # the newline after each object
+    return found
+
+
 def is_dirty(root: Path, path: str) -> bool:
     """Whether `path` has changes git has not committed (staged, unstaged or untracked)."""
     try:

@@ -16,9 +16,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from ..analytics.milestone_trend import ForecastHistory
 from ..data.regular import refuse_special_files
 from ..errors import PmoError, PortfolioError
 from ..handbook.glossary import Tooltips
+from ..io.forecast_history import forecast_history
 from ..io.gitdata import project_history
 from ..pages.urls import HOME
 from ..pipeline import Timings, read_portfolio, site_tree
@@ -32,6 +34,7 @@ from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator
 
     from jinja2 import Environment
@@ -69,6 +72,19 @@ class PortfolioConfig(Config):
     pack = c.Type(bool, default=False)
     pack_paper = c.Choice(("a4", "letter"), default="a4")
     shortcuts = c.SubConfig(ShortcutsConfig)
+
+
+def reporting_history(
+    config: MkDocsConfig, options: PortfolioConfig, data_dir: Path, as_of: dt.date
+) -> ForecastHistory:
+    """The milestones of past reporting periods, for the milestone trend analysis: from the versions published on
+    mkdocs.yml's remote_branch (under mike's deploy_prefix), else the data's git history; off with git_history."""
+    if not options.git_history:
+        return ForecastHistory(missing="git_history is switched off in mkdocs.yml")
+    mike = config.plugins.get("mike")
+    prefix = str(dict(mike.config).get("deploy_prefix") or "") if mike is not None else ""
+    branch, remote = config.remote_branch or "gh-pages", config.remote_name or "origin"
+    return forecast_history(data_dir, as_of, branch, remote, prefix)
 
 
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
@@ -135,6 +151,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             )
             site_url = self.feed_url or config.site_url
             paper = self.config.pack_paper if self.config.pack else None
+            with self.timings.stage("history"):
+                forecasts = reporting_history(config, self.config, self.data_dir, portfolio.settings.as_of)
             tree = site_tree(
                 portfolio,
                 audience,
@@ -145,6 +163,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 self.baseline,
                 site_url,
                 pack_paper=paper,
+                forecasts=forecasts,
             )
         self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():

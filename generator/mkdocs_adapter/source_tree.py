@@ -23,6 +23,7 @@ from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import is_heading, map_blocks, unmark
 from .build import check_output_dir, pmo_plugin, staging_dir
 from .html_page import without_front_matter
+from .plugin import reporting_history
 from .site_name import named
 
 if TYPE_CHECKING:
@@ -49,7 +50,16 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path, force: bool = False) 
         else {}
     )
     audience = cast("Audience", plugin.config.audience)
-    tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history, site_url=config.site_url)
+    forecasts = reporting_history(config, plugin.config, plugin.data_dir, portfolio.settings.as_of)
+    tree = site_tree(
+        portfolio,
+        audience,
+        plugin.handbook_dir,
+        hand_written,
+        history=history,
+        site_url=config.site_url,
+        forecasts=forecasts,
+    )
     tips = Tooltips() if plugin.config.tooltips else None
     naming = named(plugin.naming or {}, portfolio.settings)  # the site's name, written in for builders without pmo
     with staging_dir(out_dir, "generating") as staging:

@@ -16,6 +16,7 @@ from ..widgets import fmt
 from ..widgets.markup import tag
 from ..widgets.md import front_matter, heading, link, paragraph, program_path, project_path, section, table
 from ..widgets.text import plain
+from .milestone_trend import moving_section
 from .urls import PERFORMANCE
 
 if TYPE_CHECKING:
@@ -23,9 +24,12 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..analytics.analyse import Analysis
+    from ..analytics.milestone_trend import ForecastHistory, ProjectTrend
 
 
-def performance_page(a: Analysis) -> str:
+def performance_page(
+    a: Analysis, trends: dict[str, ProjectTrend] | None = None, history: ForecastHistory | None = None
+) -> str:
     cur = a.settings.currency
     rows = [(pid, row) for pid, row in a.rows.items() if row["active"]]
     measured = [(pid, row) for pid, row in rows if not fmt.missing(row["spi"]) and not fmt.missing(row["cpi"])]
@@ -86,6 +90,7 @@ def performance_page(a: Analysis) -> str:
         + section("SPI × CPI", chart + note)
         + section("The same projects, worst first", table(headers, table_rows, align="llrrrrrl"))
         + section("Trend", trend_section(a))
+        + (moving_section(a, PERFORMANCE, trends, history) if trends is not None and history is not None else "")
         + chart_scripts(PERFORMANCE)
     )
 

@@ -32,15 +32,19 @@ from ..widgets.md import (
 from ..widgets.text import one_line, plain, rich
 from .benefits import benefit_amount, benefit_state
 from .cockpit import index_tone, slip_tone
+from .milestone_trend import trend_section
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..analytics.kpi import Row
+    from ..analytics.milestone_trend import ProjectTrend
     from ..data.model import Project, Risk, Threshold, WithheldField
     from ..io.gitdata import DataChange
 
 
-def project_page(a: Analysis, project_id: str, history: DataChange | None = None) -> str:
+def project_page(
+    a: Analysis, project_id: str, history: DataChange | None = None, trend: ProjectTrend | None = None
+) -> str:
     p = a.project(project_id)
     row = a.rows[project_id]
     here = project_path(p.id)
@@ -58,6 +62,9 @@ def project_page(a: Analysis, project_id: str, history: DataChange | None = None
     parts.append(section("Schedule and budget", _schedule_and_budget(a, p, row)))
     milestones = milestones_chart(a, p)
     parts.append(section("Milestones", milestones + _milestones(p)))
+    # Milestone trend analysis (issue 18): its own section, from the reporting history
+    trend_text, trend_chart = trend_section(p, trend) if trend is not None else ("", False)
+    parts.append(trend_text)
     parts.append(section("Status", _status(a, p)))
     parts.append(section("Trends", trends(a, p, row)))
     parts.append(section("Risks", _risks(a, p)))
@@ -73,7 +80,7 @@ def project_page(a: Analysis, project_id: str, history: DataChange | None = None
         parts.append(section("Resources", _resources(a, p, here)))
     if p.lessons:
         parts.append(section("Lessons learned", _lessons(p)))
-    if milestones or a.history_rows.get(p.id):
+    if milestones or trend_chart or a.history_rows.get(p.id):
         parts.append(chart_scripts(here))
     return "\n".join(part for part in parts if part)
 
