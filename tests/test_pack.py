@@ -29,23 +29,6 @@ from .hostile import write_hostile_portfolio
 
 __all__ = ["identity"]  # the fixture, used by name
 
-GOVERNANCE = """\
-bodies:
-  - {id: sponsor, name: Project sponsor}
-  - {id: change-board, name: Change board}
-  - {id: steering-committee, name: Steering committee}
-decision_rights:
-  - {body: sponsor, max_cost: 25000, max_schedule_days: 14}
-  - {body: change-board, max_cost: 150000, max_schedule_days: 60}
-  - {body: steering-committee}
-rules:
-  - id: fresh-status
-    title: Status reported monthly
-    severity: error
-    kind: status_age
-    phases: [planning, execution, closing]
-    params: {max_days: 40}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -107,18 +90,18 @@ def test_exceptions_of_the_sample_checked_by_hand(sample_org, sample_html) -> No
     }
     assert found.over_budget == ["eprescribing-rollout", "cloud-data-platform"]
     assert found.stale == ["staff-rostering", "medical-device-segmentation"]
-    assert not found.governance_rules and found.governance_errors == []
+    assert found.governance_rules and found.governance_errors == []  # the sample's findings are warnings
     text = text_of(sample_html)
     assert "Red (7)" in text and "Slipping (14)" in text and "Over budget (2)" in text
     assert "Stale status reports (2)" in text
     assert "2026-08-31 (61 days old)" in text
-    assert "Governance errors" not in text  # no governance.yaml: no such list
+    assert "Governance errors (0)" in text
 
 
 def test_decisions_needed(sample_org, sample_html) -> None:
     pending = pending_changes(sample_org)
     assert [(p.id, c.id) for p, c, _ in pending] == [("eprescribing-rollout", "CR-2")]
-    assert pending[0][2].startswith("not set")
+    assert pending[0][2] == "Steering committee"  # see test_the_body_that_decides_and_governance_errors
     text = text_of(sample_html)
     assert "CR-2: Add the two mental health units to scope" in text
     # gate meetings after as_of only: the August one has passed
@@ -128,10 +111,14 @@ def test_decisions_needed(sample_org, sample_html) -> None:
 
 def test_the_body_that_decides_and_governance_errors(tmp_path: Path) -> None:
     """CR-2 of eprescribing-rollout costs 95 000 and 30 days, and CR-1 before it (approved) 210 000 and 75 days:
-    305 000 and 105 days together, past the change board's limits, so the steering committee decides it."""
+    305 000 and 105 days together, past the change board's limits (150 000, 45 days), so the steering committee
+    decides it. With the sample's status rule made an error, its two stale projects are governance errors."""
     data = tmp_path / "portfolio"
     shutil.copytree(SAMPLE, data)
-    (data / "governance.yaml").write_text(GOVERNANCE, encoding="utf-8")
+    rules = (data / "governance.yaml").read_text(encoding="utf-8")
+    stale_is_error = rules.replace("kind: status_age\n    severity: warning", "kind: status_age\n    severity: error")
+    assert stale_is_error != rules
+    (data / "governance.yaml").write_text(stale_is_error, encoding="utf-8")
     a = prepare(read_portfolio(data), "org")
     ((_, _, decided_by),) = pending_changes(a)
     assert decided_by == "Steering committee"
@@ -139,7 +126,7 @@ def test_the_body_that_decides_and_governance_errors(tmp_path: Path) -> None:
     assert found.governance_rules
     assert {f.entity for f in found.governance_errors} == {"staff-rostering", "medical-device-segmentation"}
     text = text_of(board_pack(a).html())
-    assert "Governance errors (2)" in text and "fresh-status" in text
+    assert "Governance errors (2)" in text and "status-fresh" in text
 
 
 def test_audience(sample_org, sample_html) -> None:

@@ -11,6 +11,8 @@ Vega-Lite specs drawn as SVG (charts/svg.py).
 
 The contents give page numbers, which only the printed PDF knows: `PackDocument.html(pages)` writes the
 document with the page of each heading that io/pdf.py read from a first print (its bookmarks, one per heading).
+
+Over 400 lines: one document of seven sections, each a short function, read in the order the board reads them.
 """
 
 from __future__ import annotations
