@@ -96,9 +96,12 @@ def waiver(rule_id: str, until: str, reason: str = "Accepted by the board") -> d
 
 
 def yaml_text(fields: dict[str, Any]) -> str:
-    """One line per field (JSON is YAML), a list of mappings one item per line: lines are easy to count."""
+    """One line per field (JSON is YAML), a list of mappings one item per line: lines are easy to count. A field
+    given as None is left out."""
     lines = []
     for key, value in fields.items():
+        if value is None:
+            continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             lines += [f"{key}:", *(f"  - {json.dumps(item)}" for item in value)]
         else:
@@ -224,10 +227,30 @@ CASES: dict[str, Case] = {
     # €30,000 on a €1,000,000 budget: over the sponsor's €25,000; within the board's €150,000 and 10 % (€100,000)
     "change_authority": _project_case(
         [rule("change-authority", "change_authority")],
-        {"changes": [{"id": "CR-1", "date": "2026-03-01", "title": "More", "cost": 30000, "decision": "approved",
-                      "decided_by": "sponsor"}]},  # fmt: skip
-        {"changes": [{"id": "CR-1", "date": "2026-03-01", "title": "More", "cost": 30000, "decision": "approved",
-                      "decided_by": "change-board"}]},  # fmt: skip
+        {
+            "changes": [
+                {
+                    "id": "CR-1",
+                    "date": "2026-03-01",
+                    "title": "More",
+                    "cost": 30000,
+                    "decision": "approved",
+                    "decided_by": "sponsor",
+                }
+            ]
+        },
+        {
+            "changes": [
+                {
+                    "id": "CR-1",
+                    "date": "2026-03-01",
+                    "title": "More",
+                    "cost": 30000,
+                    "decision": "approved",
+                    "decided_by": "change-board",
+                }
+            ]
+        },
         "change CR-1 (€30,000, 0 days) needs the Change control board or higher; decided by the Sponsor",
         "have the Change control board decide it and set decided_by: change-board, or record a waiver",
         11,
@@ -251,36 +274,48 @@ CASES: dict[str, Case] = {
     ),
     # submitted 2026-04-01: 29 + 31 + 30 = 90 days before as_of; scored, so only the decision is late
     "request_triage": Case(
-        Folder([rule("triage", "request_triage", "info", params={"score_within_days": 30, "decide_within_days": 60})],
-               requests={"chatbot": {"scores": SCORED}}),  # fmt: skip
+        Folder(
+            [rule("triage", "request_triage", "info", params={"score_within_days": 30, "decide_within_days": 60})],
+            requests={"chatbot": {"scores": SCORED}},
+        ),
         ("requests", "chatbot"),
         "submitted 2026-04-01 (90 days ago) and still submitted (decided within 60 days)",
         "take it to the portfolio review: set stage to approved, rejected or deferred",
         ("chatbot.yaml", 4),  # stage
-        Folder([rule("triage", "request_triage", "info", params={"score_within_days": 30, "decide_within_days": 60})],
-               requests={"chatbot": {"scores": SCORED, "submitted": "2026-05-01"}}),  # fmt: skip  (60 days)
+        Folder(
+            [rule("triage", "request_triage", "info", params={"score_within_days": 30, "decide_within_days": 60})],
+            requests={"chatbot": {"scores": SCORED, "submitted": "2026-05-01"}},
+        ),  # 60 days: within
     ),
     "wip_limit": Case(
-        Folder([rule("wip", "wip_limit", "info", phases=["execution"], params={"max_projects": 1})],
-               {"crm": {}, "portal": {}, "later": {"phase": "planning"}}),  # fmt: skip
+        Folder(
+            [rule("wip", "wip_limit", "info", phases=["execution"], params={"max_projects": 1})],
+            {"crm": {}, "portal": {}, "later": {"phase": "planning"}},
+        ),
         ("programs", "front-door"),
         "2 projects in execution (at most 1): crm, portal",
         "finish, pause or move work before starting more, or record a waiver on the program",
         ("front-door.yaml", 1),
-        Folder([rule("wip", "wip_limit", "info", phases=["execution"], params={"max_projects": 1})],
-               {"crm": {}, "portal": {"phase": "planning"}}),  # fmt: skip
+        Folder(
+            [rule("wip", "wip_limit", "info", phases=["execution"], params={"max_projects": 1})],
+            {"crm": {}, "portal": {"phase": "planning"}},
+        ),
     ),
     # 7 FTE on a team of 6 from June (as_of's month, the window's first) to August: 3 months in a row, 2 allowed
     "team_overallocation": Case(
-        Folder([rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})],
-               {"crm": {"resources": [{"team": "web-platform", "fte": 7, "from": "2026-06", "to": "2026-08"}]}}),
+        Folder(
+            [rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})],
+            {"crm": {"resources": [{"team": "web-platform", "fte": 7, "from": "2026-06", "to": "2026-08"}]}},
+        ),
         ("people.yaml", "web-platform"),
         "Web platform is over 100 % of its capacity for 3 months in a row (2026-06 to 2026-08; at most 2)",
         "move or re-plan work, add capacity, or record the decision to accept it as a waiver on the team",
         ("people.yaml", 6),
-        Folder([rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})],
-               {"crm": {"resources": [{"team": "web-platform", "fte": 7, "from": "2026-06", "to": "2026-07"}]}}),
-    ),  # fmt: skip
+        Folder(
+            [rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})],
+            {"crm": {"resources": [{"team": "web-platform", "fte": 7, "from": "2026-06", "to": "2026-07"}]}},
+        ),
+    ),
 }
 
 
@@ -361,17 +396,21 @@ def test_expired(tmp_path: Path, kind: str) -> None:
 
 
 def test_waiver_expiry_passes_on_a_waiver_valid_on_its_last_day(tmp_path: Path) -> None:
-    folder = Folder([rule("fields", "required_fields", params={"fields": ["risks"]}), EXPIRY],
-                    {"crm": {"waivers": [waiver("fields", AS_OF)]}})  # fmt: skip
+    folder = Folder(
+        [rule("fields", "required_fields", params={"fields": ["risks"]}), EXPIRY],
+        {"crm": {"waivers": [waiver("fields", AS_OF)]}},
+    )
     _, report = folder.report(tmp_path)
     assert [(f.rule, f.waived) for f in report.findings] == [("fields", True)]
 
 
 def test_waiver_expiry_fails_on_each_expired_waiver_at_its_line(tmp_path: Path) -> None:
     # a program's waivers: lines 1-3 the program, 4 "waivers:", 5 and 6 the two waivers
-    folder = Folder([rule("wip", "wip_limit", params={"max_projects": 1}), EXPIRY],
-                    programs={"front-door": {"waivers": [waiver("wip", "2026-01-31"), waiver("wip", "2026-07-31")]}})
-    portfolio, report = folder.report(tmp_path)  # fmt: skip
+    folder = Folder(
+        [rule("wip", "wip_limit", params={"max_projects": 1}), EXPIRY],
+        programs={"front-door": {"waivers": [waiver("wip", "2026-01-31"), waiver("wip", "2026-07-31")]}},
+    )
+    portfolio, report = folder.report(tmp_path)
     found = only(report)
     assert found.rule == "waiver-expired" and found.folder == "programs"
     assert [where(portfolio, f) for f in report.findings] == [("front-door.yaml", 5)]
@@ -387,9 +426,15 @@ def test_waiver_expiry_is_waived_and_its_own_waiver_can_expire(tmp_path: Path) -
     """A valid waiver of the expiry rule itself marks the expired waiver's finding waived; an expired one is
     reported like any other."""
     stale = waiver("fields", "2026-01-31")
-    folder = Folder([rule("fields", "required_fields", params={"fields": ["risks"]}), EXPIRY],
-                    {"crm": {"risks": [{"id": "R1", "title": "V", "probability": 1, "impact": 1, "owner": "m.chen"}],
-                             "waivers": [stale, waiver("waiver-expired", AS_OF)]}})  # fmt: skip
+    folder = Folder(
+        [rule("fields", "required_fields", params={"fields": ["risks"]}), EXPIRY],
+        {
+            "crm": {
+                "risks": [{"id": "R1", "title": "V", "probability": 1, "impact": 1, "owner": "m.chen"}],
+                "waivers": [stale, waiver("waiver-expired", AS_OF)],
+            }
+        },
+    )
     _, report = folder.report(tmp_path)
     assert [(f.rule, f.loc, f.waived) for f in report.findings] == [("waiver-expired", ("waivers", 0, "until"), True)]
     folder.projects["crm"]["waivers"][1]["until"] = "2026-06-29"
@@ -401,8 +446,10 @@ def test_waiver_expiry_is_waived_and_its_own_waiver_can_expire(tmp_path: Path) -
 
 
 def test_waiver_expiry_without_the_rule_an_expired_waiver_is_no_finding(tmp_path: Path) -> None:
-    folder = Folder([rule("fields", "required_fields", params={"fields": ["risks"]})],
-                    {"crm": {"waivers": [waiver("fields", "2026-01-31")]}})  # fmt: skip
+    folder = Folder(
+        [rule("fields", "required_fields", params={"fields": ["risks"]})],
+        {"crm": {"waivers": [waiver("fields", "2026-01-31")]}},
+    )
     _, report = folder.report(tmp_path)
     assert [(f.rule, f.waived) for f in report.findings] == [("fields", False)]
 
@@ -411,3 +458,321 @@ def test_every_kind_has_its_cases() -> None:
     from generator.data.governance import RULE_KINDS
 
     assert sorted([*CASES, "waiver_expiry"]) == sorted(RULE_KINDS)
+
+
+# edge cases a PMO auditor would try ----------------------------------------------------------------------------
+
+G2_RULE = rule("G2-baseline", "gate_decision", "error", phases=["execution"], params={"gate": "G2"})
+
+
+def decision(day: str, verdict: str = "approved", gate: str = "G2") -> dict[str, Any]:
+    return {"gate": gate, "date": day, "decision": verdict, "decided_by": "steering-committee"}
+
+
+def test_gate_decision_dated_after_as_of_is_not_passed_yet(tmp_path: Path) -> None:
+    portfolio, report = Folder([G2_RULE], {"crm": {"gates": [decision("2026-07-01")]}}).report(tmp_path)
+    found = only(report)
+    assert found.message == (
+        "in execution without an approved G2 (Baseline) decision: its G2 decision is dated 2026-07-01, "
+        "after as_of 2026-06-30"
+    )
+    assert where(portfolio, found) == ("crm.yaml", 11)  # the decision itself
+
+
+def test_gate_decision_rejected_then_approved_passes(tmp_path: Path) -> None:
+    gates = [decision("2026-01-15", "rejected"), decision("2026-02-15")]
+    _, report = Folder([G2_RULE], {"crm": {"gates": gates}}).report(tmp_path)
+    assert report.findings == []
+
+
+def test_gate_decision_rejected_points_at_the_rejection(tmp_path: Path) -> None:
+    gates = [decision("2026-01-15", "deferred"), decision("2026-02-15", "rejected"), decision("2026-01-01", gate="G1")]
+    portfolio, report = Folder([G2_RULE], {"crm": {"gates": gates}}).report(tmp_path)
+    found = only(report)
+    assert found.message.endswith(": its G2 decision of 2026-02-15 is rejected")
+    assert where(portfolio, found) == ("crm.yaml", 12)  # gates on line 10: the rejection is the second decision
+
+
+def test_phase_and_work_filters(tmp_path: Path) -> None:
+    """A rule applies only in its phases and to its kinds of work: elsewhere no finding, and no weight in the score."""
+    rules = [G2_RULE, rule("benefits-owned", "benefit_ownership", "info", work=["change"])]
+    benefit = [{"name": "Fewer calls", "planned": 1000}]
+    folder = Folder(
+        rules,
+        {
+            "plan": {"phase": "planning", "kind": "run"},
+            "ops": {"kind": "run", "benefits": benefit},
+            "crm": {"benefits": benefit},
+        },
+    )
+    _, report = folder.report(tmp_path)
+    assert [(f.rule, f.entity) for f in report.findings] == [
+        ("G2-baseline", "crm"),
+        ("benefits-owned", "crm"),
+        ("G2-baseline", "ops"),  # a run project in execution: the G2 rule is for every kind of work
+    ]
+    assert "plan" not in report.applicable and report.score("plan") is None
+    assert [r.id for r in report.applicable["ops"]] == ["G2-baseline"]  # a run project in execution
+    assert report.of("projects", "crm")[1].message == 'benefit "Fewer calls" has no owner and no due date'
+
+
+def _change(cid: str, cost: float, by: str | None = "sponsor", **extra: Any) -> dict[str, Any]:
+    found = {"id": cid, "date": "2026-03-01", "title": "A change", "cost": cost, "decision": "approved", **extra}
+    return {**found, "decided_by": by} if by is not None else found
+
+
+AUTHORITY = [rule("change-authority", "change_authority")]
+
+
+def authority(tmp_path: Path, changes: list[dict[str, Any]], **project: Any) -> list[str]:
+    _, report = Folder(AUTHORITY, {"crm": {**project, "changes": changes}}).report(tmp_path)
+    return [f.message for f in report.findings]
+
+
+def test_change_exactly_at_a_limit_is_within_it(tmp_path: Path) -> None:
+    # €25,000 and 14 days: exactly the sponsor's limits (and 2.5 % of €1,000,000, within 5 %)
+    assert authority(tmp_path / "a", [_change("CR-1", 25000, schedule_days=14)]) == []
+    # one day more needs the board (15 days > 14); so does one euro more
+    assert authority(tmp_path / "b", [_change("CR-1", 25000, schedule_days=15)]) == [
+        "change CR-1 (€25,000, 15 days) needs the Change control board or higher; decided by the Sponsor"
+    ]
+    assert authority(tmp_path / "c", [_change("CR-1", 25001)]) == [
+        "change CR-1 (€25,001, 0 days) needs the Change control board or higher; decided by the Sponsor"
+    ]
+
+
+def test_percent_limit_exactly_met_despite_floating_point(tmp_path: Path) -> None:
+    """15 % of 1,039.60 is 155.94 exactly, though 1039.6 * 15 / 100 is 155.93999999999997 in binary."""
+    rights = {"decision_rights": [{"body": "sponsor", "max_budget_percent": 15}, {"body": "steering-committee"}]}
+    folder = Folder(AUTHORITY, {"crm": {"budget": 1039.6, "changes": [_change("CR-1", 155.94)]}}, governance=rights)
+    _, report = folder.report(tmp_path)
+    assert report.findings == []
+    folder.projects["crm"]["changes"] = [_change("CR-1", 155.95)]
+    _, report = folder.report(tmp_path / "over")
+    assert [f.message for f in report.findings] == [
+        "change CR-1 (€156, 0 days) needs the Steering committee or higher; decided by the Sponsor"
+    ]
+
+
+def test_changes_cross_a_threshold_only_together(tmp_path: Path) -> None:
+    """Two approved changes of €15,000 each are within the sponsor's €25,000; the second, counted with the first
+    (€30,000), is not. A rejected change and one dated later do not count."""
+    changes = [
+        _change("CR-1", 15000, date="2026-02-01"),
+        _change("CR-0", 90000, date="2026-02-15", decision="rejected", by="steering-committee"),
+        _change("CR-2", 15000, date="2026-03-01"),
+        _change("CR-3", 0, date="2026-04-01", decision="pending", by=None),
+    ]
+    assert authority(tmp_path, changes) == [
+        "change CR-2 (€15,000, 0 days; €30,000 and 0 days with the approved changes before it) needs the "
+        "Change control board or higher; decided by the Sponsor"
+    ]
+    # without cumulative counting each change is judged alone
+    _, report = Folder(
+        [rule("ca", "change_authority", params={"cumulative": False})], {"crm": {"changes": changes}}
+    ).report(tmp_path / "alone")
+    assert report.findings == []
+
+
+def test_a_saving_is_counted_by_its_size(tmp_path: Path) -> None:
+    # −€30,000 is a change of €30,000: over the sponsor's €25,000
+    assert authority(tmp_path, [_change("CR-1", -30000, schedule_days=-20)]) == [
+        "change CR-1 (€30,000, 20 days) needs the Change control board or higher; decided by the Sponsor"
+    ]
+
+
+def test_percent_limit_without_a_budget_does_not_cover(tmp_path: Path) -> None:
+    """A withheld budget: €10,000 is within the sponsor's €25,000, but its 5 % cannot be measured, nor the board's
+    10 % or the steering committee's 25 %: only the portfolio review, which has no limit, may decide it."""
+    project = {"budget": None, "withheld": {"budget": "Commercial interests"}}
+    portfolio, report = Folder(AUTHORITY, {"crm": {**project, "changes": [_change("CR-1", 10000)]}}).report(tmp_path)
+    assert portfolio.projects["crm"].budget is None
+    assert [f.message for f in report.findings] == [
+        "change CR-1 (€10,000, 0 days) needs the Portfolio review or higher; decided by the Sponsor "
+        "(without a budget, no percent limit covers it)"
+    ]
+
+
+def test_decided_by_a_person_or_an_unknown_body(tmp_path: Path) -> None:
+    assert authority(tmp_path / "a", [_change("CR-1", 30000, by="m.chen")]) == [
+        "change CR-1 (€30,000, 0 days) was decided by m.chen (Mei Chen), a person, not a body of the decision "
+        "rights; it needs the Change control board or higher"
+    ]
+    assert authority(tmp_path / "b", [_change("CR-1", 30000, by="cab")]) == [
+        'change CR-1 (€30,000, 0 days) was decided by "cab", which is not a body of the decision rights; it needs '
+        "the Change control board or higher"
+    ]
+    # a change decided without saying by whom
+    _, report = Folder(AUTHORITY, {"crm": {"changes": [_change("CR-1", 30000, by=None)]}}).report(tmp_path / "c")
+    assert [(f.message, f.fix) for f in report.findings] == [
+        ("change CR-1 is approved without saying who decided", "set decided_by: change-board")
+    ]
+
+
+def test_a_higher_body_may_decide_a_small_change(tmp_path: Path) -> None:
+    assert authority(tmp_path, [_change("CR-1", 1000, by="portfolio-review")]) == []
+
+
+def test_request_scored_but_not_decided_and_neither(tmp_path: Path) -> None:
+    rules = [rule("triage", "request_triage", "info", params={"score_within_days": 30, "decide_within_days": 60})]
+    folder = Folder(
+        rules,
+        requests={
+            "scored": {"scores": SCORED},  # 90 days: scored, not decided
+            "bare": {},  # 90 days: neither
+            "young": {"submitted": "2026-06-01"},  # 29 days: nothing due yet
+            "done": {"stage": "approved"},  # decided: out of triage
+        },
+    )
+    portfolio, report = folder.report(tmp_path)
+    assert [(f.entity, f.message, where(portfolio, f)) for f in report.findings] == [
+        ("bare", "submitted 2026-04-01 (90 days ago) and still submitted (decided within 60 days)", ("bare.yaml", 4)),
+        (
+            "bare",
+            "submitted 2026-04-01 (90 days ago) and not scored on strategic_fit and value (within 30 days)",
+            ("bare.yaml", 3),
+        ),
+        (
+            "scored",
+            "submitted 2026-04-01 (90 days ago) and still submitted (decided within 60 days)",
+            ("scored.yaml", 4),
+        ),
+    ]
+    assert report.of("requests", "bare")[1].fix == "score it on strategic_fit and value"
+
+
+OVERLOAD = [rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})]
+
+
+def _demand(*spans: tuple[str, str, float]) -> dict[str, Any]:
+    return {"resources": [{"team": "web-platform", "fte": fte, "from": a, "to": b} for a, b, fte in spans]}
+
+
+def test_team_exactly_at_capacity_is_not_over(tmp_path: Path) -> None:
+    # 6 FTE on a team of 6 for the whole window: 100 %, not over 100 %; 2.5 + 3.5 the same
+    folder = Folder(
+        OVERLOAD, {"crm": _demand(("2026-06", "2027-05", 2.5)), "portal": _demand(("2026-06", "2027-05", 3.5))}
+    )
+    _, report = folder.report(tmp_path)
+    assert report.findings == []
+
+
+def test_team_run_of_months_that_ends_and_restarts(tmp_path: Path) -> None:
+    """Over in June and July, not in August, over again September to November: the longest run is three months,
+    September to November, not five."""
+    spans = [("2026-06", "2026-07", 7), ("2026-09", "2026-11", 7)]
+    folder = Folder(OVERLOAD, {"crm": _demand(*spans)})
+    _, report = folder.report(tmp_path)
+    assert only(report).message == (
+        "Web platform is over 100 % of its capacity for 3 months in a row (2026-09 to 2026-11; at most 2)"
+    )
+    folder.projects["crm"] = _demand(("2026-06", "2026-07", 7), ("2026-09", "2026-10", 7))
+    _, report = folder.report(tmp_path / "two")
+    assert report.findings == []  # two runs of two months: neither is too long
+
+
+def test_team_not_counting_paused_or_proposed_work(tmp_path: Path) -> None:
+    folder = Folder(
+        OVERLOAD,
+        {
+            "crm": {**_demand(("2026-06", "2026-12", 7)), "phase": "on-hold"},
+            "idea": {**_demand(("2026-06", "2026-12", 7)), "phase": "proposal"},
+        },
+    )
+    _, report = folder.report(tmp_path)
+    assert report.findings == []
+
+
+GDPR_RULE = [rule("gdpr-checklist", "regulation_checklist")]
+
+
+def test_regulation_item_due_by_a_gate_passed_early_or_a_phase_reached(tmp_path: Path) -> None:
+    """The DPIA is due by G2, which opens execution. `early` is still planning but passed G2 already: due.
+    `late` is in execution without a G2 decision: due too. `plan` is in planning without one: not yet due. The
+    record of processing is due by G3 (closing): due for `closing` only, which did its DPIA."""
+    gdpr = {"compliance": ["gdpr"]}
+    folder = Folder(
+        GDPR_RULE,
+        {
+            "early": {**gdpr, "phase": "planning", "gates": [decision("2026-05-01")]},
+            "late": gdpr,
+            "plan": {**gdpr, "phase": "planning"},
+            "closing": {
+                **gdpr,
+                "phase": "closing",
+                "checklist": [{"regulation": "gdpr", "item": "dpia", "done": AS_OF}],
+            },
+        },
+    )
+    _, report = folder.report(tmp_path)
+    assert [(f.entity, f.message) for f in report.findings] == [
+        ("closing", "GDPR: Record of processing updated (ropa, due by G3) is not done"),
+        ("early", "GDPR: DPIA signed off (dpia, due by G2) is not done"),
+        ("late", "GDPR: DPIA signed off (dpia, due by G2) is not done"),
+    ]
+
+
+def test_regulation_item_done_after_as_of_is_not_done(tmp_path: Path) -> None:
+    entry = {"regulation": "gdpr", "item": "dpia", "done": "2026-07-15"}
+    folder = Folder(GDPR_RULE, {"crm": {"compliance": ["gdpr"], "checklist": [entry]}})
+    _, report = folder.report(tmp_path)
+    assert only(report).message == (
+        "GDPR: DPIA signed off (dpia, due by G2) is not done: its checklist entry is dated 2026-07-15, after as_of "
+        "2026-06-30"
+    )
+
+
+def test_regulation_not_listed_or_not_checked(tmp_path: Path) -> None:
+    """Only the regulations a project lists in `compliance`, and of those only the ones the rule checks."""
+    hipaa = {"id": "hipaa", "name": "HIPAA", "items": [{"id": "baa", "title": "BAA signed", "by_gate": "G2"}]}
+    gov = {"regulations": [*GOVERNANCE["regulations"], hipaa]}
+    rules = [rule("hipaa-only", "regulation_checklist", params={"regulations": ["hipaa"]})]
+    folder = Folder(rules, {"crm": {"compliance": ["gdpr", "hipaa"]}, "other": {}}, governance=gov)
+    portfolio, report = folder.report(tmp_path)
+    found = only(report)
+    assert (found.entity, found.message) == ("crm", "HIPAA: BAA signed (baa, due by G2) is not done")
+    assert where(portfolio, found) == ("crm.yaml", 10)
+
+
+def test_recovery_action_for_a_stale_project_and_an_overdue_issue(tmp_path: Path) -> None:
+    """No status report at all: stale. Its only open issue was due the day before as_of: no recovery action."""
+    issue = {"id": "I1", "title": "Recover", "severity": "high", "owner": "a.okafor", "due": "2026-06-29"}
+    closed = {**issue, "id": "I2", "status": "closed", "due": "2026-12-31"}
+    folder = Folder([rule("recovery", "recovery_action")], {"crm": {"issues": [issue, closed]}})
+    portfolio, report = folder.report(tmp_path)
+    found = only(report)
+    assert found.message == "stale without a recovery action (I1 was due 2026-06-29)"
+    assert where(portfolio, found) == ("crm.yaml", 10)
+    # with stale: false only the RAG counts
+    folder.rules = [rule("recovery", "recovery_action", params={"rag": ["red"], "stale": False})]
+    _, report = folder.report(tmp_path / "rag-only")
+    assert report.findings == []
+
+
+def test_pmo_only_change_is_seen_by_the_pmo_only(tmp_path: Path) -> None:
+    """A finding about a pmo-only change is on the PMO's site and absent from the organization's."""
+    hidden = _change("CR-9", 30000, visibility="pmo")
+    portfolio = Folder(AUTHORITY, {"crm": {"changes": [_change("CR-1", 1000), hidden]}}).load(tmp_path)
+    pmo, org = prepare(portfolio, "pmo").governance, prepare(portfolio, "org").governance
+    assert [f.message.split(" (")[0] for f in pmo.findings] == ["change CR-9"]
+    assert where(portfolio, pmo.findings[0]) == ("crm.yaml", 12)  # the second change
+    assert org.findings == [] and org.score("crm") == 1.0 and pmo.score("crm") == 0.0
+
+
+def test_pmo_only_project_program_and_request_are_not_evaluated_for_the_org(tmp_path: Path) -> None:
+    rules = [
+        G2_RULE,
+        rule("triage", "request_triage", params={"score_within_days": 1, "decide_within_days": 1}),
+        rule("wip", "wip_limit", params={"max_projects": 1}),
+    ]
+    folder = Folder(
+        rules,
+        {"crm": {}, "secret": {"visibility": "pmo"}, "hidden": {"program": "lab"}},
+        programs={"front-door": {}, "lab": {"visibility": "pmo"}},
+        requests={"idea": {"visibility": "pmo"}},
+    )
+    portfolio = folder.load(tmp_path)
+    pmo, org = prepare(portfolio, "pmo").governance, prepare(portfolio, "org").governance
+    assert {f.entity for f in pmo.findings} == {"crm", "secret", "hidden", "idea", "front-door"}
+    assert {f.entity for f in org.findings} == {"crm"}
+    assert all("secret" not in f.message for f in org.findings)

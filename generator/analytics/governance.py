@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from ..data import governance as g
-    from ..data.model import Change, GateDecision, Program, Project, Request, Team, Waiver
+    from ..data.model import Change, GateDecision, Person, Project, Request, Waiver
     from ..data.validate import Portfolio
     from ..errors import Problem
     from .capacity import Capacity
@@ -82,8 +82,16 @@ class GovernanceReport:
             found.setdefault((f.folder, f.entity), set()).add(f.rule)
         return found
 
+    @cached_property
+    def _by_entity(self) -> dict[tuple[str, str], list[Finding]]:
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for f in self.findings:
+            found.setdefault((f.folder, f.entity), []).append(f)
+        return found
+
     def of(self, folder: str, entity: str) -> list[Finding]:
-        return [f for f in self.findings if f.folder == folder and f.entity == entity]
+        """The findings about one entity (waived ones included), in the report's order."""
+        return list(self._by_entity.get((folder, entity), ()))
 
     def weights(self, project_id: str) -> tuple[int, int]:
         """(passed, applicable): the severity weights of the rules the project is under, and of those it passes
@@ -172,6 +180,15 @@ class _Check:
             if decision.gate == gate_id and decision.decision == "approved" and decision.date <= self.as_of:
                 found = decision
         return found
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        return {person.id: person for person in self.portfolio.people.people}
+
+    @cached_property
+    def holders(self) -> dict[tuple[str, str], list[Waiver]]:
+        """(folder, entity) → its waivers, for everything that can carry them."""
+        return {(folder, entity): waivers for folder, entity, _, waivers, _ in _waiver_holders(self)}
 
     def body_name(self, body_id: str) -> str:
         body = self.gov.body(body_id)
@@ -286,14 +303,24 @@ def _recovery_action(c: _Check, rule: g.RecoveryActionRule) -> Iterator[Finding]
 
 def change_effect(project: Project, change: Change, cumulative: bool = True) -> tuple[float, int]:
     """The size of a change as the decision rights count it: its cost and schedule effect, plus, when `cumulative`,
-    those of the approved changes dated on or before it (so a series of small changes cannot bypass the
-    thresholds). Effects count by size: a saving or an earlier date changes the plan too."""
+    those of the approved changes before it: dated earlier, or the same day and listed above it (two changes of a
+    day do not each count the other). So a series of small changes cannot bypass the thresholds. Effects count by
+    size: a saving or an earlier date changes the plan too."""
     cost, days = abs(change.cost), abs(change.schedule_days)
     if cumulative:
+        above = True  # the changes listed before this one
         for other in project.changes:
-            if other is not change and other.decision == "approved" and other.date <= change.date:
+            if other is change:
+                above = False
+            elif other.decision == "approved" and (other.date < change.date or (above and other.date == change.date)):
                 cost, days = cost + abs(other.cost), days + abs(other.schedule_days)
     return cost, days
+
+
+def _within(value: float, limit: float | None) -> bool:
+    """value ≤ limit, to the cent's ten-thousandth: 15 % of 1,039.60 is 155.94 though binary floats make it
+    155.93999999999997, and a change exactly at a limit is within it."""
+    return limit is None or round(value, 6) <= round(limit, 6)
 
 
 def required_body(gov: Governance, project: Project, change: Change, cumulative: bool = True) -> int | None:
@@ -303,12 +330,10 @@ def required_body(gov: Governance, project: Project, change: Change, cumulative:
     cost, days = change_effect(project, change, cumulative)
     budget = project.budget
     for i, row in enumerate(gov.decision_rights):
-        within_cost = row.max_cost is None or cost <= row.max_cost
         within_share = row.max_budget_percent is None or (
-            budget is not None and budget > 0 and cost <= budget * row.max_budget_percent / 100
+            budget is not None and budget > 0 and _within(cost, budget * row.max_budget_percent / 100)
         )
-        within_days = row.max_schedule_days is None or days <= row.max_schedule_days
-        if within_cost and within_share and within_days:
+        if _within(cost, row.max_cost) and within_share and _within(days, row.max_schedule_days):
             return i
     return None
 
@@ -338,16 +363,24 @@ def _change_authority(c: _Check, rule: g.ChangeAuthorityRule) -> Iterator[Findin
             cost, days = change_effect(project, change, rule.params.cumulative)
             if (cost, days) != (abs(change.cost), abs(change.schedule_days)):
                 size += f"; {money(cost, currency)} and {days} days with the approved changes before it"
-            if given is None:
+            person = c.people.get(change.decided_by)
+            if person is not None:
                 message = (
-                    f'change {change.id} ({size}) was decided by "{change.decided_by}", which has no row in the '
-                    f"decision rights; it needs the {needed_name}"
+                    f"change {change.id} ({size}) was decided by {change.decided_by} ({person.name}), a person, not "
+                    f"a body of the decision rights; it needs the {needed_name} or higher"
+                )
+            elif given is None:
+                message = (
+                    f'change {change.id} ({size}) was decided by "{change.decided_by}", which is not a body of the '
+                    f"decision rights; it needs the {needed_name} or higher"
                 )
             else:
                 message = (
-                    f"change {change.id} ({size}"
-                    + f") needs the {needed_name} or higher; decided by the {c.body_name(change.decided_by)}"
+                    f"change {change.id} ({size}) needs the {needed_name} or higher; decided by the "
+                    f"{c.body_name(change.decided_by)}"
                 )
+            if not project.budget and any(row.max_budget_percent is not None for row in c.gov.decision_rights[:needed]):
+                message += " (without a budget, no percent limit covers it)"
             yield _on_project(
                 project,
                 at,
@@ -371,6 +404,7 @@ def _regulation_checklist(c: _Check, rule: g.RegulationChecklistRule) -> Iterato
     wanted = set(rule.params.regulations)
     for project in c.projects(rule):
         done = {(e.regulation, e.item) for e in project.checklist if e.done is not None and e.done <= c.as_of}
+        later = {(e.regulation, e.item): e.done for e in project.checklist if e.done is not None and e.done > c.as_of}
         for index, regulation_id in enumerate(project.compliance):
             regulation = c.gov.regulation(regulation_id)
             if regulation is None or (wanted and regulation_id not in wanted):
@@ -384,7 +418,12 @@ def _regulation_checklist(c: _Check, rule: g.RegulationChecklistRule) -> Iterato
                 yield _on_project(
                     project,
                     ("compliance", index),
-                    f"{regulation.name}: {item.title} ({item.id}, due by {item.by_gate}) is not done",
+                    f"{regulation.name}: {item.title} ({item.id}, due by {item.by_gate}) is not done"
+                    + (
+                        f": its checklist entry is dated {when}, after as_of {c.as_of}"
+                        if (when := later.get((regulation_id, item.id)))
+                        else ""
+                    ),
                     f"record checklist: [{{regulation: {regulation_id}, item: {item.id}, done: <date>, evidence: …}}]",
                 )
 
@@ -505,17 +544,8 @@ def _waiver_holders(c: _Check) -> Iterator[tuple[str, str, str | None, list[Waiv
         yield "people.yaml", team.id, None, team.waivers, ("teams", i)
 
 
-def _holder(c: _Check, folder: str, entity: str) -> Project | Program | Request | Team | None:
-    p = c.portfolio
-    if folder == "people.yaml":
-        return next((team for team in p.people.teams if team.id == entity), None)
-    entities: dict[str, dict[str, Any]] = {"projects": p.projects, "programs": p.programs, "requests": p.requests}
-    return entities.get(folder, {}).get(entity)
-
-
 def _waived(c: _Check, finding: Finding) -> Finding:
-    holder = _holder(c, finding.folder, finding.entity)
-    for waiver in getattr(holder, "waivers", []):
+    for waiver in c.holders.get((finding.folder, finding.entity), ()):
         if waiver.rule == finding.rule and waiver.until >= c.as_of:
             return replace(finding, waiver=waiver)
     return finding
