@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.analytics.governance import Finding, GovernanceReport, located
 from generator.data.validate import Portfolio
@@ -776,3 +779,247 @@ def test_pmo_only_project_program_and_request_are_not_evaluated_for_the_org(tmp_
     assert {f.entity for f in pmo.findings} == {"crm", "secret", "hidden", "idea", "front-door"}
     assert {f.entity for f in org.findings} == {"crm"}
     assert all("secret" not in f.message for f in org.findings)
+
+
+# data-quality scores -----------------------------------------------------------------------------------------
+
+
+def test_scores_by_project_program_and_manager(tmp_path: Path) -> None:
+    """Weights: G2 (error) 3, status (warning) 2, fields (info) 1.
+    crm, in execution: G2 missing (open: 0 of 3), status fresh (2 of 2), risks missing but waived (1 of 1): 3 / 6.
+    portal, in execution: everything: 6 / 6. plan, in planning: only the status rule applies, and fails: 0 / 2.
+    done, closed: no rule applies: n/a (None), not a perfect score.
+    front-door (crm, portal, plan) pools its weights: (3 + 6 + 0) / (6 + 6 + 2) = 9 / 14, not the mean of the three
+    scores (0.5). a.okafor manages crm and portal: 9 / 12. j.berg manages plan and done: 0 / 2."""
+    status = {"status": RECENT}
+    risks = {"risks": [{"id": "R1", "title": "Vendor", "probability": 2, "impact": 3, "owner": "a.okafor"}]}
+    g2 = {"gates": [decision("2026-01-15")]}
+    rules = [
+        G2_RULE,
+        rule("status-fresh", "status_age", phases=["planning", "execution"], params={"max_days": 40}),
+        rule("fields", "required_fields", "info", phases=["execution"], params={"fields": ["risks"]}),
+    ]
+    folder = Folder(
+        rules,
+        {
+            "crm": {**status, "waivers": [waiver("fields", "2026-12-31")]},
+            "portal": {**status, **risks, **g2},
+            "plan": {"phase": "planning", "manager": "j.berg"},
+            "done": {"phase": "closed", "manager": "j.berg", "program": "lab"},
+        },
+        programs={"front-door": {}, "lab": {}},
+    )
+    _, report = folder.report(tmp_path)
+    assert [(f.entity, f.rule, f.waived) for f in report.findings] == [
+        ("crm", "G2-baseline", False),
+        ("crm", "fields", True),
+        ("plan", "status-fresh", False),
+    ]
+    assert report.weights("crm") == (3, 6) and report.score("crm") == 0.5
+    assert report.score("portal") == 1.0
+    assert report.weights("plan") == (0, 2) and report.score("plan") == 0.0
+    assert report.weights("done") == (0, 0) and report.score("done") is None
+    assert report.score(["crm", "portal", "plan"]) == pytest.approx(9 / 14)
+    assert report.score(["done"]) is None  # the lab program: n/a
+    assert report.score(["crm", "portal"]) == 0.75  # a.okafor
+    assert report.score(["plan", "done"]) == 0.0  # j.berg: an n/a project adds no weight
+    assert report.score([]) is None
+
+
+def test_waived_counts_as_passed_and_expired_as_failed(tmp_path: Path) -> None:
+    fields = [rule("fields", "required_fields", "error", params={"fields": ["risks"]})]
+    _, waived = Folder(fields, {"crm": {"waivers": [waiver("fields", AS_OF)]}}).report(tmp_path / "a")
+    _, expired = Folder(fields, {"crm": {"waivers": [waiver("fields", "2026-06-29")]}}).report(tmp_path / "b")
+    assert (waived.score("crm"), expired.score("crm")) == (1.0, 0.0)
+
+
+def test_scores_ignore_findings_of_other_entities_and_non_project_rules(tmp_path: Path) -> None:
+    """A program's WIP finding and a waiver_expiry finding on another project do not lower crm's score; the
+    expired waiver on `old` is a finding of the expiry rule, which weighs on old's score only if it is a project
+    rule: it is not (it applies to anything with waivers), so old scores on the fields rule alone."""
+    rules = [
+        rule("wip", "wip_limit", "error", params={"max_projects": 1}),
+        EXPIRY,
+        rule("fields", "required_fields", "info", params={"fields": ["summary"]}),
+    ]
+    folder = Folder(
+        rules, {"crm": {"summary": "One CRM."}, "old": {"summary": "Old.", "waivers": [waiver("wip", "2026-01-01")]}}
+    )
+    _, report = folder.report(tmp_path)
+    assert sorted((f.folder, f.rule) for f in report.open) == [("programs", "wip"), ("projects", "waiver-expired")]
+    assert report.score("crm") == 1.0 and report.score("old") == 1.0
+    assert [r.id for r in report.applicable["crm"]] == ["fields"]
+
+
+# properties, on the sample portfolio with drawn rules and waivers ------------------------------------------------
+
+SAMPLE_TEMPLATES: list[dict[str, Any]] = [  # one rule of each kind, as /tmp/gs/governance.yaml's shape has them
+    rule("G2-baseline", "gate_decision", params={"gate": "G2"}),
+    rule("status-fresh", "status_age", params={"max_days": 40}),
+    rule("recovery", "recovery_action"),
+    rule("change-authority", "change_authority"),
+    rule("gdpr-checklist", "regulation_checklist"),
+    rule("triage", "request_triage", params={"score_within_days": 30, "decide_within_days": 60}),
+    rule("wip", "wip_limit", params={"max_projects": 4}),
+    rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2}),
+    rule("benefits-owned", "benefit_ownership"),
+    rule("fields", "required_fields", params={"fields": ["milestones", "risks", "benefits"]}),
+    EXPIRY,
+]
+PHASE_NAMES = ["proposal", "approved", "planning", "execution", "closing", "closed", "cancelled", "on-hold"]
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Portfolio, dict[str, Any], Any]:
+    """The sample portfolio, its KPI rows and its capacity plan: waivers and rules change neither."""
+    from .conftest import SAMPLE
+
+    portfolio = read_portfolio(SAMPLE)
+    analysis = prepare(portfolio, "pmo")
+    return portfolio, analysis.rows, analysis.capacity
+
+
+def _holders(portfolio: Portfolio) -> list[tuple[str, str]]:
+    return [
+        *(("projects", pid) for pid in sorted(portfolio.projects)),
+        *(("programs", pid) for pid in sorted(portfolio.programs)),
+        *(("requests", rid) for rid in sorted(portfolio.requests)),
+        *(("people.yaml", team.id) for team in portfolio.people.teams),
+    ]
+
+
+@st.composite
+def drawn_rules(draw: st.DrawFn) -> list[dict[str, Any]]:
+    chosen = draw(st.lists(st.sampled_from(SAMPLE_TEMPLATES), unique_by=lambda r: r["id"], max_size=11))
+    return [
+        {
+            **template,
+            "severity": draw(st.sampled_from(["error", "warning", "info"])),
+            "phases": draw(st.lists(st.sampled_from(PHASE_NAMES), unique=True, max_size=3)),
+            "work": draw(st.lists(st.sampled_from(["change", "run"]), unique=True, max_size=2)),
+        }
+        for template in chosen
+    ]
+
+
+def _governance(rules: list[dict[str, Any]]) -> Any:
+    from generator.data.governance import Governance
+
+    return Governance.model_validate({**GOVERNANCE, "rules": rules})
+
+
+RULE_IDS = [template["id"] for template in SAMPLE_TEMPLATES]
+# (holder index, rule id, days from as_of to the waiver's last day)
+WAIVER = st.tuples(st.integers(0, 10_000), st.sampled_from(RULE_IDS), st.integers(-400, 400))
+
+
+def _with_waivers(portfolio: Portfolio, rules: list[dict[str, Any]], waivers: list[tuple[int, str, int]]) -> Portfolio:
+    """The portfolio under these rules, with these waivers added to their holders."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.data.model import Waiver
+
+    holders = _holders(portfolio)
+    added: dict[tuple[str, str], list[Waiver]] = {}
+    for index, rule_id, days in waivers:
+        until = portfolio.settings.as_of + dt.timedelta(days=days)
+        given = Waiver(rule=rule_id, reason="Drawn", approved_by="steering-committee", until=until)
+        added.setdefault(holders[index % len(holders)], []).append(given)
+
+    def more(folder: str, entities: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: entity.model_copy(update={"waivers": [*entity.waivers, *added[(folder, key)]]})
+            if (folder, key) in added
+            else entity
+            for key, entity in entities.items()
+        }
+
+    teams = [
+        team.model_copy(update={"waivers": [*team.waivers, *added.get(("people.yaml", team.id), [])]})
+        for team in portfolio.people.teams
+    ]
+    return dataclasses.replace(
+        portfolio,
+        governance=_governance(rules),
+        projects=more("projects", portfolio.projects),
+        programs=more("programs", portfolio.programs),
+        requests=more("requests", portfolio.requests),
+        people=portfolio.people.model_copy(update={"teams": teams}),
+    )
+
+
+def _evaluate(sample: tuple[Portfolio, dict[str, Any], Any], portfolio: Portfolio) -> GovernanceReport:
+    from generator.analytics.governance import evaluate
+
+    return evaluate(portfolio, sample[1], lambda: sample[2])
+
+
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@PROPERTY
+@given(waivers=st.lists(WAIVER, max_size=8))
+def test_no_rules_no_findings(
+    sample: tuple[Portfolio, dict[str, Any], Any], waivers: list[tuple[int, str, int]]
+) -> None:
+    """Without rules nothing is found, whatever waivers (valid or expired) the data carries, and no score is
+    given: n/a, not a perfect 1."""
+    report = _evaluate(sample, _with_waivers(sample[0], [], waivers))
+    assert report.findings == [] and report.applicable == {}
+    assert all(report.score(pid) is None for pid in sample[0].projects)
+
+
+def _key(finding: Finding) -> tuple[str, str, str, tuple[str, ...]]:
+    return finding.rule, finding.folder, finding.entity, tuple(str(part) for part in finding.loc)
+
+
+@PROPERTY
+@given(rules=drawn_rules(), waivers=st.lists(WAIVER, max_size=6), extra=WAIVER)
+def test_a_valid_waiver_never_adds_a_finding(
+    sample: tuple[Portfolio, dict[str, Any], Any],
+    rules: list[dict[str, Any]],
+    waivers: list[tuple[int, str, int]],
+    extra: tuple[int, str, int],
+) -> None:
+    """Adding a waiver valid on as_of (its last day as_of or later) never adds a finding, never opens a waived one,
+    and never lowers a score."""
+    index, rule_id, days = extra
+    before = _evaluate(sample, _with_waivers(sample[0], rules, waivers))
+    after = _evaluate(sample, _with_waivers(sample[0], rules, [*waivers, (index, rule_id, abs(days))]))
+    assert {_key(f) for f in after.findings} <= {_key(f) for f in before.findings}
+    assert {_key(f) for f in after.open} <= {_key(f) for f in before.open}
+    waived_before = {_key(f) for f in before.findings if f.waived}
+    assert waived_before <= {_key(f) for f in after.findings if f.waived}
+    for pid in sample[0].projects:
+        assert (after.score(pid) or 0) >= (before.score(pid) or 0)
+
+
+@PROPERTY
+@given(rules=drawn_rules(), waivers=st.lists(WAIVER, max_size=6))
+def test_scores_are_shares_or_none(
+    sample: tuple[Portfolio, dict[str, Any], Any], rules: list[dict[str, Any]], waivers: list[tuple[int, str, int]]
+) -> None:
+    portfolio = sample[0]
+    report = _evaluate(sample, _with_waivers(portfolio, rules, waivers))
+    groups: list[list[str] | str] = [*portfolio.projects, sorted(portfolio.projects)]
+    groups += [[p for p in portfolio.projects if portfolio.projects[p].program == g] for g in portfolio.programs]
+    for group in groups:
+        score = report.score(group)
+        assert score is None or (0 <= score <= 1 and math.isfinite(score)), (group, score)
+        assert (score is None) == (
+            sum(report.weights(p)[1] for p in ([group] if isinstance(group, str) else group)) == 0
+        )
+    for finding in report.findings:
+        assert "\n" not in finding.message and finding.message and finding.fix
+        assert "nan" not in finding.message.lower().split() and "inf" not in finding.message.lower().split()
+
+
+@pytest.mark.parametrize(
+    ("phase", "opening"),
+    [("planning", "in planning"), ("on-hold", "on hold"), ("closed", "closed"), ("proposal", "at proposal")],
+)
+def test_messages_name_the_phase_as_a_sentence_would(tmp_path: Path, phase: str, opening: str) -> None:
+    folder = Folder([rule("fields", "required_fields", params={"fields": ["risks"]})], {"crm": {"phase": phase}})
+    _, report = folder.report(tmp_path)
+    assert only(report).message == f"{opening} without risks"

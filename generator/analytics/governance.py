@@ -209,8 +209,12 @@ def _on_project(project: Project, loc: Loc, message: str, fix: str) -> Finding:
     return _finding("projects", project.id, loc, message, fix, project.program)
 
 
+_PHASE_TEXT = {"proposal": "at proposal", "approved": "approved", "closed": "closed", "cancelled": "cancelled"}
+
+
 def _phase_text(project: Project) -> str:
-    return f"in {project.phase}"
+    """Where the project is, to open a sentence: "in execution", "on hold", "closed"."""
+    return _PHASE_TEXT.get(project.phase, "on hold" if project.phase == "on-hold" else f"in {project.phase}")
 
 
 # one function per kind ---------------------------------------------------------------------------------------
