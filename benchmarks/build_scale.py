@@ -14,8 +14,9 @@ RSS (`ru_maxrss` of that process) separate.
 Measured per build: seconds per pipeline stage (load, validate, analyse, render, mkdocs), the build's wall
 time inside the child (config loading + build, no interpreter start-up) and the child's whole lifetime
 (with imports), peak RSS, the site on disk (bytes and files), and what evaluating governance.yaml's rules
-costs, as a share of the build (the demo gets GOVERNANCE_YAML below when it writes no governance.yaml). Results go to a JSON file (a temporary
-path unless --out is given, printed at the end); nothing is written into the repository.
+costs, as a share of the build (the demo gets GOVERNANCE_YAML below when it writes no governance.yaml).
+Results go to a JSON file (a temporary path unless --out is given, printed at the end); nothing is written
+into the repository.
 """
 
 # ruff: noqa: T201  (a command-line script: printing is its output)
