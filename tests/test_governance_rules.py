@@ -1023,3 +1023,32 @@ def test_messages_name_the_phase_as_a_sentence_would(tmp_path: Path, phase: str,
     folder = Folder([rule("fields", "required_fields", params={"fields": ["risks"]})], {"crm": {"phase": phase}})
     _, report = folder.report(tmp_path)
     assert only(report).message == f"{opening} without risks"
+
+
+def test_the_same_decision_recorded_twice_is_pointed_at_where_it_was_last_recorded(tmp_path: Path) -> None:
+    twice = [decision("2026-02-15", "rejected"), decision("2026-02-15", "rejected")]
+    portfolio, report = Folder([G2_RULE], {"crm": {"gates": twice}}).report(tmp_path)
+    assert where(portfolio, only(report)) == ("crm.yaml", 12)
+
+
+def test_status_report_dated_after_as_of_is_not_the_current_one(tmp_path: Path) -> None:
+    """The current report is the last one on or before as_of: a report dated later does not make it fresh, and
+    a project whose only report is later has none."""
+
+    def report_of(day: str) -> dict[str, Any]:
+        return {"date": day, "rag": "green", "percent_complete": 10, "actual_cost": 1000}
+
+    rules = [rule("status-fresh", "status_age", params={"max_days": 40})]
+    folder = Folder(
+        rules,
+        {
+            "crm": {"status": [report_of("2026-05-01"), report_of("2026-07-31")]},
+            "new": {"status": [report_of("2026-07-31")]},
+        },
+    )
+    portfolio, report = folder.report(tmp_path)
+    assert [(f.entity, f.message, where(portfolio, f)) for f in report.findings] == [
+        ("crm", "the latest status report, of 2026-05-01, is 60 days old (at most 40)", ("crm.yaml", 11)),
+        ("new", "in execution with no status report on or before 2026-06-30", ("new.yaml", 10)),
+    ]
+    assert report.of("projects", "new")[0].fix == "add a status report dated between 2026-05-21 and 2026-06-30"

@@ -239,9 +239,9 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
     for project in c.projects(rule):
         if c.passed(project, rule.params.gate) is not None:
             continue
-        recorded = [d for d in project.gates if d.gate == rule.params.gate]
-        if recorded:
-            last = recorded[-1]
+        recorded = [i for i, d in enumerate(project.gates) if d.gate == rule.params.gate]  # positions: a decision
+        if recorded:  # recorded twice, alike, is pointed at where it was last recorded
+            last = project.gates[recorded[-1]]
             why = (
                 f"its {rule.params.gate} decision is dated {last.date}, after as_of {c.as_of}"
                 if last.decision == "approved"
@@ -250,7 +250,7 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
             message = f"{_phase_text(project)} without an approved {name} decision: {why}"
         else:
             message = f"{_phase_text(project)} without an approved {name} decision"
-        at = ("gates", project.gates.index(recorded[-1])) if recorded else ("phase",)
+        at = ("gates", recorded[-1]) if recorded else ("phase",)
         yield _on_project(
             project,
             at,
@@ -263,8 +263,9 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
 def _status_age(c: _Check, rule: g.StatusAgeRule) -> Iterator[Finding]:
     limit = rule.params.max_days
     for project in c.projects(rule):
-        current = project.status_at(c.as_of)
-        if current is None:
+        # the current report (status_at's), by its position
+        at = max((i for i, report in enumerate(project.status) if report.date <= c.as_of), default=None)
+        if at is None:
             yield _on_project(
                 project,
                 ("status",) if project.status else ("phase",),
@@ -272,11 +273,12 @@ def _status_age(c: _Check, rule: g.StatusAgeRule) -> Iterator[Finding]:
                 f"add a status report dated between {c.as_of - dt.timedelta(days=limit)} and {c.as_of}",
             )
             continue
+        current = project.status[at]
         age = (c.as_of - current.date).days
         if age > limit:
             yield _on_project(
                 project,
-                ("status", project.status.index(current), "date"),
+                ("status", at, "date"),
                 f"the latest status report, of {current.date}, is {age} days old (at most {limit})",
                 f"add a status report dated on or after {c.as_of - dt.timedelta(days=limit)}",
             )
