@@ -125,12 +125,10 @@ def evaluate(
     applicable: dict[str, list[RuleBase]] = {}
     for rule in gov.rules:
         if rule.kind in PROJECT_KINDS:
-            for project in portfolio.projects.values():
-                if _applies(rule, project):
-                    applicable.setdefault(project.id, []).append(rule)
+            for project in check.projects(rule):
+                applicable.setdefault(project.id, []).append(rule)
         for found in KIND_CHECKS[rule.kind](check, rule):
-            findings.append(replace(found, rule=rule.id, severity=rule.severity))
-    findings = [_waived(check, f) for f in findings]
+            findings.append(replace(found, rule=rule.id, severity=rule.severity, waiver=_waiver(check, found, rule)))
     findings.sort(key=lambda f: (f.folder, f.entity, f.rule, [str(part) for part in f.loc], f.message))
     return GovernanceReport(gov, findings, applicable)
 
@@ -167,11 +165,17 @@ class _Check:
     def gov(self) -> Governance:
         return self.portfolio.governance
 
-    def projects(self, rule: RuleBase) -> Iterator[Project]:
-        for pid in sorted(self.portfolio.projects):
-            project = self.portfolio.projects[pid]
-            if _applies(rule, project):
-                yield project
+    applying: dict[str, list[Project]] = field(default_factory=dict)  # rule id → the projects it applies to
+
+    @cached_property
+    def by_id(self) -> list[Project]:
+        return [self.portfolio.projects[pid] for pid in sorted(self.portfolio.projects)]
+
+    def projects(self, rule: RuleBase) -> list[Project]:
+        """The projects the rule applies to, by id; found once per rule."""
+        if rule.id not in self.applying:
+            self.applying[rule.id] = [project for project in self.by_id if _applies(rule, project)]
+        return self.applying[rule.id]
 
     def passed(self, project: Project, gate_id: str) -> GateDecision | None:
         """The approved decision of the gate, on or before as_of (the last one, if recorded twice)."""
@@ -550,11 +554,12 @@ def _waiver_holders(c: _Check) -> Iterator[tuple[str, str, str | None, list[Waiv
         yield "people.yaml", team.id, None, team.waivers, ("teams", i)
 
 
-def _waived(c: _Check, finding: Finding) -> Finding:
+def _waiver(c: _Check, finding: Finding, rule: RuleBase) -> Waiver | None:
+    """The entity's waiver of the rule that holds on as_of (its last day as_of or later), if any."""
     for waiver in c.holders.get((finding.folder, finding.entity), ()):
-        if waiver.rule == finding.rule and waiver.until >= c.as_of:
-            return replace(finding, waiver=waiver)
-    return finding
+        if waiver.rule == rule.id and waiver.until >= c.as_of:
+            return waiver
+    return None
 
 
 def _and(words: Sequence[str]) -> str:
