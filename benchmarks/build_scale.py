@@ -315,7 +315,7 @@ def measure(size: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
     pmo = min(pmo_runs, key=lambda r: r["seconds"]) if args.repeat == 1 else _median_run(pmo_runs)
     floor = min(floor_runs, key=lambda r: r["seconds"]) if args.repeat == 1 else _median_run(floor_runs)
     governance = {**pmo["governance"], "benchmark_rules": own_governance}
-    governance["share"] = governance["cpu_seconds"] / pmo["cpu_runs"][0] if args.repeat == 1 else _cpu_share(pmo_runs)
+    governance["share"] = _cpu_share(pmo_runs)
     return {
         "projects": size,
         "demo": {"seconds": demo_seconds, "bytes": data_bytes, "files": data_files},
