@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.analytics.governance import Finding, GovernanceReport, located
+from generator.data.audience import Audience
 from generator.data.validate import Portfolio
 from generator.pipeline import prepare, read_portfolio
 
@@ -143,9 +144,9 @@ class Folder:
     def load(self, root: Path) -> Portfolio:
         return read_portfolio(self.write(root))
 
-    def report(self, root: Path, audience: str = "pmo") -> tuple[Portfolio, GovernanceReport]:
+    def report(self, root: Path, audience: Audience = "pmo") -> tuple[Portfolio, GovernanceReport]:
         portfolio = self.load(root)
-        return portfolio, prepare(portfolio, audience).governance  # type: ignore[arg-type]
+        return portfolio, prepare(portfolio, audience).governance
 
 
 def where(portfolio: Portfolio, finding: Finding) -> tuple[str, int | None]:
