@@ -305,14 +305,14 @@ CASES: dict[str, Case] = {
             {"crm": {}, "portal": {"phase": "planning"}},
         ),
     ),
-    # 7 FTE on a team of 6 from June (as_of's month, the window's first) to August: 3 months in a row, 2 allowed
+    # 7 FTE on a team of 6 (117 %) from June (as_of's month, the window's first) to August: 3 months in a row, 2 allowed
     "team_overallocation": Case(
         Folder(
             [rule("overload", "team_overallocation", params={"max_percent": 100, "max_months": 2})],
             {"crm": {"resources": [{"team": "web-platform", "fte": 7, "from": "2026-06", "to": "2026-08"}]}},
         ),
         ("people.yaml", "web-platform"),
-        "Web platform is over 100 % of its capacity for 3 months in a row (2026-06 to 2026-08; at most 2)",
+        "Web platform is over 100 % of its capacity for 3 months in a row (2026-06 to 2026-08, up to 117 %; at most 2)",
         "move or re-plan work, add capacity, or record the decision to accept it as a waiver on the team",
         ("people.yaml", 6),
         Folder(
@@ -664,11 +664,12 @@ def test_team_exactly_at_capacity_is_not_over(tmp_path: Path) -> None:
 def test_team_run_of_months_that_ends_and_restarts(tmp_path: Path) -> None:
     """Over in June and July, not in August, over again September to November: the longest run is three months,
     September to November, not five."""
-    spans = [("2026-06", "2026-07", 7), ("2026-09", "2026-11", 7)]
+    # 7 FTE on 6 is 117 %; 7.5 in October is 125 %, the peak of the run
+    spans = [("2026-06", "2026-07", 7), ("2026-09", "2026-11", 7), ("2026-10", "2026-10", 0.5)]
     folder = Folder(OVERLOAD, {"crm": _demand(*spans)})
     _, report = folder.report(tmp_path)
     assert only(report).message == (
-        "Web platform is over 100 % of its capacity for 3 months in a row (2026-09 to 2026-11; at most 2)"
+        "Web platform is over 100 % of its capacity for 3 months in a row (2026-09 to 2026-11, up to 125 %; at most 2)"
     )
     folder.projects["crm"] = _demand(("2026-06", "2026-07", 7), ("2026-09", "2026-10", 7))
     _, report = folder.report(tmp_path / "two")

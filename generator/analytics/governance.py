@@ -508,19 +508,21 @@ def _team_overallocation(c: _Check, rule: g.TeamOverallocationRule) -> Iterator[
     plan = c.capacity()
     limit = rule.params.max_percent / 100
     for index, team in enumerate(teams):
-        run: list[str] = []
-        longest: list[str] = []
+        run: list[tuple[str, float]] = []  # (month, utilization) of the months over the limit in a row
+        longest: list[tuple[str, float]] = []
         for cell in plan.team_cells(team.id):
-            run = [*run, cell["month"]] if cell["utilization"] > limit + 1e-9 else []
+            run = [*run, (cell["month"], cell["utilization"])] if cell["utilization"] > limit + 1e-9 else []
             if len(run) > len(longest):
                 longest = run
         if len(longest) > rule.params.max_months:
+            (first, _), (last, _) = longest[0], longest[-1]
+            peak = max(utilization for _, utilization in longest)
             yield _finding(
                 "people.yaml",
                 team.id,
                 ("teams", index),
                 f"{team.name} is over {rule.params.max_percent:g} % of its capacity for {len(longest)} months in a "
-                f"row ({longest[0]} to {longest[-1]}; at most {rule.params.max_months})",
+                f"row ({first} to {last}, up to {peak * 100:.0f} %; at most {rule.params.max_months})",
                 "move or re-plan work, add capacity, or record the decision to accept it as a waiver on the team",
                 None,
             )
