@@ -20,6 +20,8 @@ from generator.data.audience import Audience
 from generator.data.validate import Portfolio
 from generator.pipeline import prepare, read_portfolio
 
+from .test_bounds import EDGE_DATES, NOT_FINITE, edge_project, write_portfolio
+
 AS_OF = "2026-06-30"
 PORTFOLIO_YAML = f"""\
 organization: Rule Test Health
@@ -1054,3 +1056,36 @@ def test_status_report_dated_after_as_of_is_not_the_current_one(tmp_path: Path) 
         ("new", "in execution with no status report on or before 2026-06-30", ("new.yaml", 10)),
     ]
     assert report.of("projects", "new")[0].fix == "add a status report dated between 2026-05-21 and 2026-06-30"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    projects=st.lists(edge_project(), min_size=1, max_size=3),
+    as_of=EDGE_DATES,
+    decided=st.sampled_from(["pending", "approved", "rejected"]),
+    rules=drawn_rules(),
+)
+def test_rules_at_the_bounds_give_finite_located_findings(
+    tmp_path_factory: pytest.TempPathFactory,
+    projects: list[dict[str, Any]],
+    as_of: Any,
+    decided: str,
+    rules: list[dict[str, Any]],
+) -> None:
+    """Projects whose numbers and dates sit at the model's bounds (changes of the largest amount, budgets of the
+    smallest float, dates at the first and last day allowed), under drawn rules: every finding is one line
+    without inf or nan, located in its file, and every score a share or None."""
+    folder = tmp_path_factory.mktemp("edge") / "portfolio"
+    for project in projects:
+        project["changes"][0].update({"decision": decided, "decided_by": "sponsor"})
+    write_portfolio(folder, projects, as_of, 6)
+    (folder / "governance.yaml").write_text(json.dumps({**GOVERNANCE, "rules": rules}))
+    portfolio = read_portfolio(folder)
+    report = prepare(portfolio, "pmo").governance
+    for finding in report.findings:
+        text = f"{finding.message} {finding.fix}"
+        assert "\n" not in text and not NOT_FINITE.search(text), text
+        assert located(portfolio, finding).line is not None, finding
+    for pid in portfolio.projects:
+        score = report.score(pid)
+        assert score is None or (0 <= score <= 1 and math.isfinite(score))
