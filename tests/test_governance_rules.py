@@ -5,6 +5,8 @@ worked out by hand in the comments. as_of is 2026-06-30 throughout."""
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
@@ -15,11 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.analytics.governance import Finding, GovernanceReport, located
+from generator.analytics.governance import Finding, GovernanceReport, evaluate, located
 from generator.data.audience import Audience
+from generator.data.governance import RULE_KINDS, Governance
+from generator.data.model import Waiver
 from generator.data.validate import Portfolio
 from generator.pipeline import prepare, read_portfolio
 
+from .conftest import SAMPLE
 from .test_bounds import EDGE_DATES, NOT_FINITE, edge_project, write_portfolio
 
 AS_OF = "2026-06-30"
@@ -461,8 +466,6 @@ def test_waiver_expiry_without_the_rule_an_expired_waiver_is_no_finding(tmp_path
 
 
 def test_every_kind_has_its_cases() -> None:
-    from generator.data.governance import RULE_KINDS
-
     assert sorted([*CASES, "waiver_expiry"]) == sorted(RULE_KINDS)
 
 
@@ -876,8 +879,6 @@ PHASE_NAMES = ["proposal", "approved", "planning", "execution", "closing", "clos
 @pytest.fixture(scope="module")
 def sample() -> tuple[Portfolio, dict[str, Any], Any]:
     """The sample portfolio, its KPI rows and its capacity plan: waivers and rules change neither."""
-    from .conftest import SAMPLE
-
     portfolio = read_portfolio(SAMPLE)
     analysis = prepare(portfolio, "pmo")
     return portfolio, analysis.rows, analysis.capacity
@@ -906,9 +907,7 @@ def drawn_rules(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
-def _governance(rules: list[dict[str, Any]]) -> Any:
-    from generator.data.governance import Governance
-
+def _governance(rules: list[dict[str, Any]]) -> Governance:
     return Governance.model_validate({**GOVERNANCE, "rules": rules})
 
 
@@ -919,11 +918,6 @@ WAIVER = st.tuples(st.integers(0, 10_000), st.sampled_from(RULE_IDS), st.integer
 
 def _with_waivers(portfolio: Portfolio, rules: list[dict[str, Any]], waivers: list[tuple[int, str, int]]) -> Portfolio:
     """The portfolio under these rules, with these waivers added to their holders."""
-    import dataclasses
-    import datetime as dt
-
-    from generator.data.model import Waiver
-
     holders = _holders(portfolio)
     added: dict[tuple[str, str], list[Waiver]] = {}
     for index, rule_id, days in waivers:
@@ -954,8 +948,6 @@ def _with_waivers(portfolio: Portfolio, rules: list[dict[str, Any]], waivers: li
 
 
 def _evaluate(sample: tuple[Portfolio, dict[str, Any], Any], portfolio: Portfolio) -> GovernanceReport:
-    from generator.analytics.governance import evaluate
-
     return evaluate(portfolio, sample[1], lambda: sample[2])
 
 
@@ -1068,7 +1060,7 @@ def test_status_report_dated_after_as_of_is_not_the_current_one(tmp_path: Path) 
 def test_rules_at_the_bounds_give_finite_located_findings(
     tmp_path_factory: pytest.TempPathFactory,
     projects: list[dict[str, Any]],
-    as_of: Any,
+    as_of: dt.date,
     decided: str,
     rules: list[dict[str, Any]],
 ) -> None:
