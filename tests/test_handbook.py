@@ -684,7 +684,7 @@ def test_the_sample_changes_were_decided_by_the_body_the_governance_page_names()
         if days:
             assert f"{days} " in row, row
     bodies = [body for body, *_ in DECISION_RIGHTS]
-    checked = 0
+    checked, too_low = 0, []
     for project in read_portfolio(SAMPLE).projects.values():
         cost = days = 0.0
         for change in sorted(project.changes, key=lambda c: c.date):
@@ -697,9 +697,13 @@ def test_the_sample_changes_were_decided_by_the_body_the_governance_page_names()
                 if limit is None
                 or (abs(cost) <= min(limit, share * (project.budget or 0)) and (most is None or abs(days) <= most))
             )
-            assert bodies.index(change.decided_by) >= bodies.index(needed), (project.id, change.id, needed)
+            if bodies.index(change.decided_by) < bodies.index(needed):
+                too_low.append((project.id, change.id, needed))
             checked += 1
     assert checked >= 10
+    # the one the sample shows on purpose (governance.yaml's change-authority finding): 28 days is above the
+    # sponsor's 14, the sponsor decided it alone
+    assert too_low == [("video-consultations", "CR-1", "change-board")]
 
 
 # the content pages ----------------------------------------------------------------------------------
