@@ -14,7 +14,7 @@ RSS (`ru_maxrss` of that process) separate.
 Measured per build: seconds per pipeline stage (load, validate, analyse, render, mkdocs), the build's wall
 time inside the child (config loading + build, no interpreter start-up) and the child's whole lifetime
 (with imports), peak RSS, the site on disk (bytes and files), and what evaluating governance.yaml's rules
-costs, as a share of the build (the demo gets GOVERNANCE_YAML below when it writes no governance.yaml).
+costs, as a share of the build (the demo writes a governance.yaml with every kind of rule).
 Results go to a JSON file (a temporary path unless --out is given, printed at the end); nothing is written
 into the repository.
 """
@@ -41,52 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("load", "validate", "analyse", "render", "mkdocs")
 TARGET_TIME, TARGET_SIZE, TARGET_AT = 1.5, 2.0, 1000  # time ≤ 1.5× floor, size ≤ 2× floor at 1,000 projects
 TARGET_GOVERNANCE = 5.0  # governance.yaml's evaluation: under 5 % of the build at 1,000 projects
-
-# The rules checked when the demo writes no governance.yaml of its own: one of each kind of the catalogue, with
-# the decision rights, gates and regulation a hospital PMO would have.
-GOVERNANCE_YAML = """\
-bodies:
-  - {id: project-manager, name: "Project manager"}
-  - {id: sponsor, name: "Sponsor"}
-  - {id: change-board, name: "Change control board"}
-  - {id: steering-committee, name: "Steering committee"}
-  - {id: portfolio-review, name: "Portfolio review"}
-decision_rights:
-  - {body: project-manager, max_cost: 0, max_schedule_days: 5}
-  - {body: sponsor, max_cost: 25000, max_budget_percent: 5, max_schedule_days: 14}
-  - {body: change-board, max_cost: 150000, max_budget_percent: 10, max_schedule_days: 45}
-  - {body: steering-committee, max_cost: 500000, max_budget_percent: 25}
-  - {body: portfolio-review}
-gates:
-  - {id: G1, name: Approval, opens: planning, decided_by: [portfolio-review]}
-  - {id: G2, name: Baseline, opens: execution, decided_by: [steering-committee, sponsor]}
-  - {id: G3, name: Acceptance, opens: closing, decided_by: [steering-committee]}
-regulations:
-  - id: gdpr
-    name: GDPR
-    items:
-      - {id: dpia, title: "DPIA signed off", by_gate: G2}
-      - {id: ropa, title: "Record of processing updated", by_gate: G3}
-rules:
-  - {id: G2-baseline, title: "Execution after an approved G2", kind: gate_decision, severity: warning,
-     phases: [execution, closing], params: {gate: G2}}
-  - {id: status-fresh, title: "Monthly status", kind: status_age, severity: warning, phases: [execution],
-     params: {max_days: 40}}
-  - {id: recovery, title: "Red or stale needs a recovery action", kind: recovery_action, severity: warning,
-     phases: [execution]}
-  - {id: change-authority, title: "Changes decided by the right body", kind: change_authority, severity: warning}
-  - {id: gdpr-checklist, title: "GDPR checklist by its gates", kind: regulation_checklist, severity: warning}
-  - {id: triage, title: "Requests scored and decided", kind: request_triage, severity: info,
-     params: {score_within_days: 30, decide_within_days: 60}}
-  - {id: wip, title: "At most 6 projects in execution per program", kind: wip_limit, severity: info,
-     phases: [execution], params: {max_projects: 6}}
-  - {id: overload, title: "Teams over capacity need a decision", kind: team_overallocation, severity: warning,
-     params: {max_percent: 100, max_months: 2}}
-  - {id: benefits-owned, title: "Benefits have an owner", kind: benefit_ownership, severity: info, work: [change]}
-  - {id: fields, title: "Plans are complete in execution", kind: required_fields, severity: info,
-     phases: [execution], params: {fields: [milestones, risks, benefits]}}
-  - {id: waiver-expired, title: "Waivers are renewed", kind: waiver_expiry, severity: warning}
-"""
 
 FLOOR_CONFIG = """\
 site_name: Floor
@@ -183,15 +137,6 @@ def governance_cost(data_dir: Path) -> dict[str, Any]:
     }
 
 
-def ensure_governance(data_dir: Path) -> bool:
-    """Write GOVERNANCE_YAML into the demo portfolio unless the demo wrote its own; True when it was written."""
-    path = data_dir / "governance.yaml"
-    if path.exists():
-        return False
-    path.write_text(GOVERNANCE_YAML, encoding="utf-8")
-    return True
-
-
 def child_floor(project_dir: Path) -> dict[str, Any]:
     """Build the bare mkdocs-material floor site in `project_dir`; runs in its own process."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -281,7 +226,6 @@ def measure(size: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
     data_dir, site_dir = base / "portfolio", base / "site"
     start = time.perf_counter()
     write_demo(data_dir, size, seed=args.seed)
-    own_governance = ensure_governance(data_dir)
     demo_seconds = time.perf_counter() - start
     data_bytes, data_files = disk(data_dir)
 
@@ -314,8 +258,7 @@ def measure(size: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
 
     pmo = min(pmo_runs, key=lambda r: r["seconds"]) if args.repeat == 1 else _median_run(pmo_runs)
     floor = min(floor_runs, key=lambda r: r["seconds"]) if args.repeat == 1 else _median_run(floor_runs)
-    governance = {**pmo["governance"], "benchmark_rules": own_governance}
-    governance["share"] = _cpu_share(pmo_runs)
+    governance = {**pmo["governance"], "share": _cpu_share(pmo_runs)}
     return {
         "projects": size,
         "demo": {"seconds": demo_seconds, "bytes": data_bytes, "files": data_files},
