@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from ..data import governance as g
-    from ..data.model import Change, GateDecision, Program, Project, Request, Team, Waiver
+    from ..data.model import Change, GateDecision, Person, Project, Request, Waiver
     from ..data.validate import Portfolio
     from ..errors import Problem
     from .capacity import Capacity
@@ -84,8 +84,16 @@ class GovernanceReport:
             found.setdefault((f.folder, f.entity), set()).add(f.rule)
         return found
 
+    @cached_property
+    def _by_entity(self) -> dict[tuple[str, str], list[Finding]]:
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for f in self.findings:
+            found.setdefault((f.folder, f.entity), []).append(f)
+        return found
+
     def of(self, folder: str, entity: str) -> list[Finding]:
-        return [f for f in self.findings if f.folder == folder and f.entity == entity]
+        """The findings about one entity (waived ones included), in the report's order."""
+        return list(self._by_entity.get((folder, entity), ()))
 
     def weights(self, project_id: str) -> tuple[int, int]:
         """(passed, applicable): the severity weights of the rules the project is under, and of those it passes
@@ -119,12 +127,10 @@ def evaluate(
     applicable: dict[str, list[RuleBase]] = {}
     for rule in gov.rules:
         if rule.kind in PROJECT_KINDS:
-            for project in portfolio.projects.values():
-                if _applies(rule, project):
-                    applicable.setdefault(project.id, []).append(rule)
+            for project in check.projects(rule):
+                applicable.setdefault(project.id, []).append(rule)
         for found in KIND_CHECKS[rule.kind](check, rule):
-            findings.append(replace(found, rule=rule.id, severity=rule.severity))
-    findings = [_waived(check, f) for f in findings]
+            findings.append(replace(found, rule=rule.id, severity=rule.severity, waiver=_waiver(check, found, rule)))
     findings.sort(key=lambda f: (f.folder, f.entity, f.rule, [str(part) for part in f.loc], f.message))
     return GovernanceReport(gov, findings, applicable)
 
@@ -161,11 +167,17 @@ class _Check:
     def gov(self) -> Governance:
         return self.portfolio.governance
 
-    def projects(self, rule: RuleBase) -> Iterator[Project]:
-        for pid in sorted(self.portfolio.projects):
-            project = self.portfolio.projects[pid]
-            if _applies(rule, project):
-                yield project
+    applying: dict[str, list[Project]] = field(default_factory=dict)  # rule id → the projects it applies to
+
+    @cached_property
+    def by_id(self) -> list[Project]:
+        return [self.portfolio.projects[pid] for pid in sorted(self.portfolio.projects)]
+
+    def projects(self, rule: RuleBase) -> list[Project]:
+        """The projects the rule applies to, by id; found once per rule."""
+        if rule.id not in self.applying:
+            self.applying[rule.id] = [project for project in self.by_id if _applies(rule, project)]
+        return self.applying[rule.id]
 
     def passed(self, project: Project, gate_id: str) -> GateDecision | None:
         """The approved decision of the gate, on or before as_of (the last one, if recorded twice)."""
@@ -174,6 +186,15 @@ class _Check:
             if decision.gate == gate_id and decision.decision == "approved" and decision.date <= self.as_of:
                 found = decision
         return found
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        return {person.id: person for person in self.portfolio.people.people}
+
+    @cached_property
+    def holders(self) -> dict[tuple[str, str], list[Waiver]]:
+        """(folder, entity) → its waivers, for everything that can carry them."""
+        return {(folder, entity): waivers for folder, entity, _, waivers, _ in _waiver_holders(self)}
 
     def body_name(self, body_id: str) -> str:
         body = self.gov.body(body_id)
@@ -194,8 +215,12 @@ def _on_project(project: Project, loc: Loc, message: str, fix: str) -> Finding:
     return _finding("projects", project.id, loc, message, fix, project.program)
 
 
+_PHASE_TEXT = {"proposal": "at proposal", "approved": "approved", "closed": "closed", "cancelled": "cancelled"}
+
+
 def _phase_text(project: Project) -> str:
-    return f"in {project.phase}"
+    """Where the project is, to open a sentence: "in execution", "on hold", "closed"."""
+    return _PHASE_TEXT.get(project.phase, "on hold" if project.phase == "on-hold" else f"in {project.phase}")
 
 
 # one function per kind ---------------------------------------------------------------------------------------
@@ -220,9 +245,9 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
     for project in c.projects(rule):
         if c.passed(project, rule.params.gate) is not None:
             continue
-        recorded = [d for d in project.gates if d.gate == rule.params.gate]
-        if recorded:
-            last = recorded[-1]
+        recorded = [i for i, d in enumerate(project.gates) if d.gate == rule.params.gate]  # positions: a decision
+        if recorded:  # recorded twice, alike, is pointed at where it was last recorded
+            last = project.gates[recorded[-1]]
             why = (
                 f"its {rule.params.gate} decision is dated {last.date}, after as_of {c.as_of}"
                 if last.decision == "approved"
@@ -231,7 +256,7 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
             message = f"{_phase_text(project)} without an approved {name} decision: {why}"
         else:
             message = f"{_phase_text(project)} without an approved {name} decision"
-        at = ("gates", project.gates.index(recorded[-1])) if recorded else ("phase",)
+        at = ("gates", recorded[-1]) if recorded else ("phase",)
         yield _on_project(
             project,
             at,
@@ -244,8 +269,9 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
 def _status_age(c: _Check, rule: g.StatusAgeRule) -> Iterator[Finding]:
     limit = rule.params.max_days
     for project in c.projects(rule):
-        current = project.status_at(c.as_of)
-        if current is None:
+        # the current report (status_at's), by its position
+        at = max((i for i, report in enumerate(project.status) if report.date <= c.as_of), default=None)
+        if at is None:
             yield _on_project(
                 project,
                 ("status",) if project.status else ("phase",),
@@ -253,11 +279,12 @@ def _status_age(c: _Check, rule: g.StatusAgeRule) -> Iterator[Finding]:
                 f"add a status report dated between {c.as_of - dt.timedelta(days=limit)} and {c.as_of}",
             )
             continue
+        current = project.status[at]
         age = (c.as_of - current.date).days
         if age > limit:
             yield _on_project(
                 project,
-                ("status", project.status.index(current), "date"),
+                ("status", at, "date"),
                 f"the latest status report, of {current.date}, is {age} days old (at most {limit})",
                 f"add a status report dated on or after {c.as_of - dt.timedelta(days=limit)}",
             )
@@ -288,14 +315,24 @@ def _recovery_action(c: _Check, rule: g.RecoveryActionRule) -> Iterator[Finding]
 
 def change_effect(project: Project, change: Change, cumulative: bool = True) -> tuple[float, int]:
     """The size of a change as the decision rights count it: its cost and schedule effect, plus, when `cumulative`,
-    those of the approved changes dated on or before it (so a series of small changes cannot bypass the
-    thresholds). Effects count by size: a saving or an earlier date changes the plan too."""
+    those of the approved changes before it: dated earlier, or the same day and listed above it (two changes of a
+    day do not each count the other). So a series of small changes cannot bypass the thresholds. Effects count by
+    size: a saving or an earlier date changes the plan too."""
     cost, days = abs(change.cost), abs(change.schedule_days)
     if cumulative:
+        above = True  # the changes listed before this one
         for other in project.changes:
-            if other is not change and other.decision == "approved" and other.date <= change.date:
+            if other is change:
+                above = False
+            elif other.decision == "approved" and (other.date < change.date or (above and other.date == change.date)):
                 cost, days = cost + abs(other.cost), days + abs(other.schedule_days)
     return cost, days
+
+
+def _within(value: float, limit: float | None) -> bool:
+    """value ≤ limit, to the cent's ten-thousandth: 15 % of 1,039.60 is 155.94 though binary floats make it
+    155.93999999999997, and a change exactly at a limit is within it."""
+    return limit is None or round(value, 6) <= round(limit, 6)
 
 
 def required_body(gov: Governance, project: Project, change: Change, cumulative: bool = True) -> int | None:
@@ -305,12 +342,10 @@ def required_body(gov: Governance, project: Project, change: Change, cumulative:
     cost, days = change_effect(project, change, cumulative)
     budget = project.budget
     for i, row in enumerate(gov.decision_rights):
-        within_cost = row.max_cost is None or cost <= row.max_cost
         within_share = row.max_budget_percent is None or (
-            budget is not None and budget > 0 and cost <= budget * row.max_budget_percent / 100
+            budget is not None and budget > 0 and _within(cost, budget * row.max_budget_percent / 100)
         )
-        within_days = row.max_schedule_days is None or days <= row.max_schedule_days
-        if within_cost and within_share and within_days:
+        if _within(cost, row.max_cost) and within_share and _within(days, row.max_schedule_days):
             return i
     return None
 
@@ -340,16 +375,24 @@ def _change_authority(c: _Check, rule: g.ChangeAuthorityRule) -> Iterator[Findin
             cost, days = change_effect(project, change, rule.params.cumulative)
             if (cost, days) != (abs(change.cost), abs(change.schedule_days)):
                 size += f"; {money(cost, currency)} and {days} days with the approved changes before it"
-            if given is None:
+            person = c.people.get(change.decided_by)
+            if person is not None:
                 message = (
-                    f'change {change.id} ({size}) was decided by "{change.decided_by}", which has no row in the '
-                    f"decision rights; it needs the {needed_name}"
+                    f"change {change.id} ({size}) was decided by {change.decided_by} ({person.name}), a person, not "
+                    f"a body of the decision rights; it needs the {needed_name} or higher"
+                )
+            elif given is None:
+                message = (
+                    f'change {change.id} ({size}) was decided by "{change.decided_by}", which is not a body of the '
+                    f"decision rights; it needs the {needed_name} or higher"
                 )
             else:
                 message = (
-                    f"change {change.id} ({size}"
-                    + f") needs the {needed_name} or higher; decided by the {c.body_name(change.decided_by)}"
+                    f"change {change.id} ({size}) needs the {needed_name} or higher; decided by the "
+                    f"{c.body_name(change.decided_by)}"
                 )
+            if not project.budget and any(row.max_budget_percent is not None for row in c.gov.decision_rights[:needed]):
+                message += " (without a budget, no percent limit covers it)"
             yield _on_project(
                 project,
                 at,
@@ -373,6 +416,7 @@ def _regulation_checklist(c: _Check, rule: g.RegulationChecklistRule) -> Iterato
     wanted = set(rule.params.regulations)
     for project in c.projects(rule):
         done = {(e.regulation, e.item) for e in project.checklist if e.done is not None and e.done <= c.as_of}
+        later = {(e.regulation, e.item): e.done for e in project.checklist if e.done is not None and e.done > c.as_of}
         for index, regulation_id in enumerate(project.compliance):
             regulation = c.gov.regulation(regulation_id)
             if regulation is None or (wanted and regulation_id not in wanted):
@@ -386,7 +430,12 @@ def _regulation_checklist(c: _Check, rule: g.RegulationChecklistRule) -> Iterato
                 yield _on_project(
                     project,
                     ("compliance", index),
-                    f"{regulation.name}: {item.title} ({item.id}, due by {item.by_gate}) is not done",
+                    f"{regulation.name}: {item.title} ({item.id}, due by {item.by_gate}) is not done"
+                    + (
+                        f": its checklist entry is dated {when}, after as_of {c.as_of}"
+                        if (when := later.get((regulation_id, item.id)))
+                        else ""
+                    ),
                     f"record checklist: [{{regulation: {regulation_id}, item: {item.id}, done: <date>, evidence: …}}]",
                 )
 
@@ -461,19 +510,21 @@ def _team_overallocation(c: _Check, rule: g.TeamOverallocationRule) -> Iterator[
     plan = c.capacity()
     limit = rule.params.max_percent / 100
     for index, team in enumerate(teams):
-        run: list[str] = []
-        longest: list[str] = []
+        run: list[tuple[str, float]] = []  # (month, utilization) of the months over the limit in a row
+        longest: list[tuple[str, float]] = []
         for cell in plan.team_cells(team.id):
-            run = [*run, cell["month"]] if cell["utilization"] > limit + 1e-9 else []
+            run = [*run, (cell["month"], cell["utilization"])] if cell["utilization"] > limit + 1e-9 else []
             if len(run) > len(longest):
                 longest = run
         if len(longest) > rule.params.max_months:
+            (first, _), (last, _) = longest[0], longest[-1]
+            peak = max(utilization for _, utilization in longest)
             yield _finding(
                 "people.yaml",
                 team.id,
                 ("teams", index),
                 f"{team.name} is over {rule.params.max_percent:g} % of its capacity for {len(longest)} months in a "
-                f"row ({longest[0]} to {longest[-1]}; at most {rule.params.max_months})",
+                f"row ({first} to {last}, up to {peak * 100:.0f} %; at most {rule.params.max_months})",
                 "move or re-plan work, add capacity, or record the decision to accept it as a waiver on the team",
                 None,
             )
@@ -507,20 +558,12 @@ def _waiver_holders(c: _Check) -> Iterator[tuple[str, str, str | None, list[Waiv
         yield "people.yaml", team.id, None, team.waivers, ("teams", i)
 
 
-def _holder(c: _Check, folder: str, entity: str) -> Project | Program | Request | Team | None:
-    p = c.portfolio
-    if folder == "people.yaml":
-        return next((team for team in p.people.teams if team.id == entity), None)
-    entities: dict[str, dict[str, Any]] = {"projects": p.projects, "programs": p.programs, "requests": p.requests}
-    return entities.get(folder, {}).get(entity)
-
-
-def _waived(c: _Check, finding: Finding) -> Finding:
-    holder = _holder(c, finding.folder, finding.entity)
-    for waiver in getattr(holder, "waivers", []):
-        if waiver.rule == finding.rule and waiver.until >= c.as_of:
-            return replace(finding, waiver=waiver)
-    return finding
+def _waiver(c: _Check, finding: Finding, rule: RuleBase) -> Waiver | None:
+    """The entity's waiver of the rule that holds on as_of (its last day as_of or later), if any."""
+    for waiver in c.holders.get((finding.folder, finding.entity), ()):
+        if waiver.rule == rule.id and waiver.until >= c.as_of:
+            return waiver
+    return None
 
 
 def _and(words: Sequence[str]) -> str:
