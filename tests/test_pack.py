@@ -30,7 +30,6 @@ from .hostile import write_hostile_portfolio
 __all__ = ["identity"]  # the fixture, used by name
 
 
-
 @pytest.fixture(scope="module")
 def sample_org():
     return prepare(read_portfolio(SAMPLE), "org")
