@@ -1081,3 +1081,20 @@ def test_rules_at_the_bounds_give_finite_located_findings(
     for pid in portfolio.projects:
         score = report.score(pid)
         assert score is None or (0 <= score <= 1 and math.isfinite(score))
+
+
+def test_gate_approved_by_a_body_that_does_not_decide_it(tmp_path: Path) -> None:
+    """G2 is the steering committee's: the portfolio review's approval is a finding at its decided_by; a person's
+    approval (a sponsor by name) is not, a person may hold the deciding role."""
+    by_review = {**decision("2026-02-15"), "decided_by": "portfolio-review"}
+    portfolio, report = Folder([G2_RULE], {"crm": {"gates": [by_review]}}).report(tmp_path)
+    found = only(report)
+    assert found.message == (
+        "G2 (Baseline) was approved by the Portfolio review, which does not decide it "
+        "(it is for the Steering committee)"
+    )
+    assert found.loc == ("gates", 0, "decided_by")
+    assert where(portfolio, found) == ("crm.yaml", 11)
+    by_person = {**decision("2026-02-15"), "decided_by": "m.chen"}
+    _, report = Folder([G2_RULE], {"crm": {"gates": [by_person]}}).report(tmp_path / "person")
+    assert report.findings == []

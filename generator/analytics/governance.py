@@ -243,7 +243,9 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
     name = f"{rule.params.gate} ({gate.name})" if gate else rule.params.gate
     decider = gate.decided_by[0] if gate and gate.decided_by else "…"
     for project in c.projects(rule):
-        if c.passed(project, rule.params.gate) is not None:
+        passed = c.passed(project, rule.params.gate)
+        if passed is not None:
+            yield from _decided_by_another_body(c, project, passed, name)
             continue
         recorded = [i for i, d in enumerate(project.gates) if d.gate == rule.params.gate]  # positions: a decision
         if recorded:  # recorded twice, alike, is pointed at where it was last recorded
@@ -264,6 +266,25 @@ def _gate_decision(c: _Check, rule: g.GateDecisionRule) -> Iterator[Finding]:
             f"record gates: [{{gate: {rule.params.gate}, date: …, decision: approved, decided_by: {decider}}}] "
             "or a waiver",
         )
+
+
+def _decided_by_another_body(c: _Check, project: Project, passed: GateDecision, name: str) -> Iterator[Finding]:
+    """A gate approved by a body the gate does not list has not been passed as the rules say. A person may
+    decide (a sponsor by name): only a body of governance.yaml that is not the gate's is a finding."""
+    gate = c.gov.gate(passed.gate)
+    if gate is None or not gate.decided_by or passed.decided_by in gate.decided_by:
+        return
+    if c.gov.body(passed.decided_by) is None:
+        return
+    deciders = " or the ".join(c.body_name(body) for body in gate.decided_by)
+    at = ("gates", max(i for i, d in enumerate(project.gates) if d == passed), "decided_by")
+    yield _on_project(
+        project,
+        at,
+        f"{name} was approved by the {c.body_name(passed.decided_by)}, which does not decide it "
+        f"(it is for the {deciders})",
+        f"have the {c.body_name(gate.decided_by[0])} decide it and record that decision, or a waiver",
+    )
 
 
 def _status_age(c: _Check, rule: g.StatusAgeRule) -> Iterator[Finding]:
