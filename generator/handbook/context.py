@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..pages.urls import HANDBOOK
 from ..widgets.markup import Markup, escape
 from ..widgets.md import link
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..pages.tree import SiteTree
 
-HANDBOOK = "handbook"
+__all__ = ["HANDBOOK", "Context", "MarkerError", "download_name"]
 
 
 class MarkerError(Exception):
