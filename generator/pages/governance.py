@@ -161,7 +161,7 @@ def _count(count: int, severity: str | None, href: str, worst: bool = False) -> 
     readers in a total, where the row's severity does not say it); a link to those findings below."""
     if not count or severity is None:
         return tag("span", "0", class_="pmo-sev-none")
-    says = tag("span", f" ({severity} the worst)", class_="pmo-sr") if worst else ""
+    says = tag("span", f" (worst: {severity})", class_="pmo-sr") if worst else ""
     return join([tag("a", str(count), href=href, class_=f"pmo-sev pmo-sev-{severity}"), says])
 
 
