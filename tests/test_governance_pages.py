@@ -57,6 +57,7 @@ class Tables(HTMLParser):
         elif tag in ("td", "th"):
             self._cell, self._marks = [], []
         elif self._cell is not None:
+            self._cell.append(" " if tag in ("li", "br") else "")  # a list item or a line break: words apart
             self._marks += [f"class={found['class']}"] if found.get("class") else []
             self._marks += [f"href={found['href']}"] if found.get("href") else []
 

@@ -26,8 +26,8 @@ def _governance(context: Context) -> Governance:
     return context.analysis.portfolio.governance
 
 
-def _none(what: str) -> str:
-    return paragraph(tag("em", join([_FILE, f" defines no {what} yet."])))
+def _none(what: str | Markup) -> str:
+    return paragraph(tag("em", join([_FILE, " defines no ", what, " yet."])))
 
 
 def _body(context: Context, body_id: str) -> Markup:
@@ -115,7 +115,7 @@ def regulation_checklist(context: Context, args: dict[str, str]) -> str:
     gov = _governance(context)
     regulation = gov.regulation(regulation_id)
     if regulation is None:
-        return _none(f'regulation "{regulation_id}"')
+        return _none(join(["regulation ", tag("code", regulation_id)]))
     order = {gate.id: i for i, gate in enumerate(gov.gates)}
     items = sorted(regulation.items, key=lambda item: order.get(item.by_gate, len(order)))
     rows = [(_gate_name(gov, item.by_gate), plain(item.title), tag("code", plain(item.id))) for item in items]
