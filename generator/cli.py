@@ -1,5 +1,6 @@
 """The `pmo` command: a thin adapter around the pipeline. Exit codes: 0 ok, 1 invalid data or failed
-build, 2 usage or configuration error. No traceback reaches the user for an expected failure.
+build, 2 usage or configuration error. No traceback reaches the user for an expected failure: every one is a
+PmoError carrying its message and exit code, turned into both in one place (`_Commands.invoke`).
 
 Over 400 lines: one command per subcommand, each a few options around a call into the pipeline.
 """
@@ -14,11 +15,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import ConfigurationError, PortfolioError, Problem, format_problems, visible, warning_text
+from .errors import (
+    ConfigurationError,
+    PmoError,
+    PortfolioError,
+    Problem,
+    WriteFailed,
+    every_problem,
+    format_problems,
+    visible,
+    warning_text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +61,17 @@ FORCE = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        """The one place a failure becomes what the user sees: its message on stderr, its exit code."""
+        try:
+            return super().invoke(ctx)
+        except PmoError as exc:
+            _echo(exc.user_message(), err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pmo-portfolio")
 def main() -> None:
     """Portfolio as code: validate the portfolio, compute its KPIs, publish one static site."""
@@ -64,20 +85,17 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     """Check every data file and cross-reference; report all problems with file, line and field."""
     from .data.leftovers import leftovers
     from .data.load import load_portfolio
-    from .data.validate import validate_portfolio
+    from .data.validate import validated
 
-    folder = data_dir or Path("portfolio")
-    if not folder.is_dir():
-        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
+    folder = _data_folder_given(data_dir)
     raw = load_portfolio(folder)
     for sentence in raw.notes:
         _note(sentence)
     warnings = leftovers(raw)
-    try:
-        portfolio = validate_portfolio(raw)
-    except PortfolioError as exc:
-        count = f"\n{_count(exc.problems, warnings)}" if fmt == "text" else ""
-        _echo(format_problems(exc.problems, fmt, warnings) + count)
+    portfolio, problems = validated(raw)
+    if portfolio is None:  # the problems are this command's output, in the format asked for
+        count = f"\n{_count(problems, warnings)}" if fmt == "text" else ""
+        _echo(format_problems(problems, fmt, warnings) + count)
         sys.exit(1)
     if fmt != "text":
         if fmt == "json" or warnings:
@@ -89,6 +107,13 @@ def validate(data_dir: Path | None, fmt: str) -> None:
         f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
         f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
     )
+
+
+def _data_folder_given(data_dir: Path | None) -> Path:
+    folder = data_dir or Path("portfolio")
+    if not folder.is_dir():
+        raise ConfigurationError(f"{folder} is not a folder; pass the portfolio folder with --data")
+    return folder
 
 
 def _count(problems: list[Problem], warnings: list[Problem]) -> str:
@@ -131,10 +156,10 @@ def build(
     _log_mkdocs(verbose)
     start = time.perf_counter()
     stages = Timings()
-    with _exit_codes(out_dir) as site:
-        site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
-        _recover_first(_data_folder(site.config))
-        build_site(site.config, out_dir, stages, force=force)
+    with _site_output(out_dir):
+        config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        _recover_first(_data_folder(config))
+        build_site(config, out_dir, stages, force=force)
     if timings:
         for stage, seconds in stages.seconds.items():
             click.echo(f"{stage:>9}: {seconds:6.2f} s")
@@ -166,10 +191,10 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
     from .mkdocs_adapter.source_tree import write_source_tree
 
     _log_mkdocs(False)
-    with _exit_codes(out_dir) as site:
-        site.config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
-        _recover_first(_data_folder(site.config))
-        count = write_source_tree(site.config, out_dir, force)
+    with _site_output(out_dir):
+        config = load_site_config(config_file, data_dir, audience)  # type: ignore[arg-type]
+        _recover_first(_data_folder(config))
+        count = write_source_tree(config, out_dir, force)
     click.echo(f"Wrote {count} files and mkdocs.yml to {out_dir}.")
 
 
@@ -179,8 +204,6 @@ def generate(data_dir: Path | None, config_file: Path | None, out_dir: Path, aud
 def serve(config_file: Path | None, dev_addr: str) -> None:
     """Preview the site; editing the portfolio, the handbook or the docs rebuilds and reloads it. While the data
     is invalid, the browser shows the problems over the last good preview."""
-    from mkdocs.exceptions import Abort, MkDocsException
-
     from .mkdocs_adapter.build import default_config_text
     from .mkdocs_adapter.preview import serve as preview
 
@@ -191,13 +214,8 @@ def serve(config_file: Path | None, dev_addr: str) -> None:
             path = Path(scratch) / "mkdocs.yml"
             path.write_text(default_config_text(Path.cwd()), encoding="utf-8")
         if not path.is_file():
-            _fail(f"Error: {path}: no such MkDocs configuration file", 2)
-        try:
-            preview(str(path), dev_addr)
-        except (Abort, MkDocsException) as exc:
-            _fail(f"Error: {exc}", 1)
-        except OSError as exc:  # the address is taken, or not this machine's
-            _fail(f"Error: cannot serve on {dev_addr}: {exc.strerror or exc}", 2)
+            raise ConfigurationError(f"{path}: no such MkDocs configuration file")
+        preview(str(path), dev_addr)
 
 
 @main.command()
@@ -210,8 +228,8 @@ def demo(projects: int, out_dir: Path, seed: int) -> None:
 
     try:
         write_demo(out_dir, projects, seed)
-    except FileExistsError as exc:
-        _fail(f"Error: {exc}", 2)
+    except FileExistsError as exc:  # --out names a file, or a folder with files: usage
+        raise ConfigurationError(str(exc)) from exc
     click.echo(f"Wrote a portfolio of {projects} projects to {out_dir}.")
 
 
@@ -234,28 +252,21 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
     from .io.outputs import check_output_file
     from .pipeline import prepare, read_portfolio
 
-    folder = data_dir or Path("portfolio")
     to_stdout = out_file is None or str(out_file) == "-"
     if fmt is None:
         fmt = None if out_file is None else out_file.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
-            _fail("Error: choose --format csv, xlsx or json (or an --out file ending in one of them)", 2)
-    if not folder.is_dir():
-        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
+            raise ConfigurationError("choose --format csv, xlsx or json (or an --out file ending in one of them)")
+    folder = _data_folder_given(data_dir)
     if to_stdout and fmt == "xlsx":
-        _fail("Error: --format xlsx writes a workbook, not text: name the file with --out", 2)
+        raise ConfigurationError("--format xlsx writes a workbook, not text: name the file with --out")
     if out_file is not None and not to_stdout:
         if not out_file.parent.is_dir():
-            _fail(f"Error: --out {out_file}: the folder {out_file.parent} does not exist", 2)
-        try:
-            check_output_file(out_file, fmt, folder, force)  # type: ignore[arg-type]
-        except ConfigurationError as exc:
-            _fail(f"Error: {exc}", 2)
+            raise ConfigurationError(f"--out {out_file}: the folder {out_file.parent} does not exist")
+        check_output_file(out_file, fmt, folder, force)  # type: ignore[arg-type]
     _recover_first(folder)
-    try:
+    with _noting("Nothing was written.", PortfolioError):
         table = register(prepare(read_portfolio(folder), audience))  # type: ignore[arg-type]
-    except PortfolioError as exc:
-        _fail(f"{exc.report()}\nNothing was written.", 1)
     data = export_bytes(table, fmt)  # type: ignore[arg-type]
     if out_file is None or to_stdout:
         _write_stdout_bytes(data)
@@ -263,7 +274,7 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
     try:
         replace_file(out_file, data)
     except OSError as exc:
-        _fail(f"Error: cannot write {out_file}: {exc.strerror or exc}", 1)
+        raise WriteFailed(f"cannot write {out_file}: {exc.strerror or exc}") from exc
     click.echo(f"Wrote {len(table.rows)} projects to {out_file}.")
 
 
@@ -300,20 +311,16 @@ def publish(
 
     Publishing a version again replaces it; other versions are never touched. The version gets a "Changes
     since <previous version>" page and a pmo-version.json naming the commit its data came from."""
-    from .io.gitdata import GitError
     from .mkdocs_adapter.build import load_site_config
     from .mkdocs_adapter.publish import PublishOptions
     from .mkdocs_adapter.publish import publish as publish_version
 
     _log_mkdocs(False)
     options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message)
-    with _exit_codes(Path("."), "The branch was not changed.") as site:
-        site.config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
-        _recover_first(_data_folder(site.config))
-        try:
-            done = publish_version(site.config, options)
-        except GitError as exc:
-            _fail(f"Error: {exc}", 1)
+    with _site_output(Path("."), "The branch was not changed."):
+        config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
+        _recover_first(_data_folder(config))
+        done = publish_version(config, options)
     for warning in done.warnings:  # these and the reason below may quote git, the branch's files or the data
         _echo(f"Warning: {warning}", err=True)
     aliases_text = f" ({', '.join(done.aliases)})" if done.aliases else ""
@@ -349,16 +356,9 @@ def diff(base: str, head: str | None, data_dir: Path | None, fmt: str, audience:
     from .pipeline import prepare
 
     folder = data_dir or Path("portfolio")
-    sides = []
-    problems = []
-    for spec in (base, head):
-        try:
-            sides.append(_portfolio_state(spec, folder))
-        except PortfolioError as exc:
-            problems.append(exc.report())
-    if problems:
-        _fail("\n".join(problems), 1)
-    (base_label, before), (head_label, after) = sides
+    (base_label, before), (head_label, after) = every_problem(
+        lambda: _portfolio_state(base, folder), lambda: _portfolio_state(head, folder)
+    )
     changes = compare(
         prepare(before, audience),  # type: ignore[arg-type]
         prepare(after, audience),  # type: ignore[arg-type]
@@ -377,16 +377,16 @@ def _portfolio_state(spec: str | None, folder: Path) -> tuple[str, Portfolio]:
     from .pipeline import read_portfolio
 
     if spec is None or Path(spec).is_dir():
-        path = folder if spec is None else Path(spec)
-        if not path.is_dir():
-            _fail(f"Error: {path} is not a folder; pass the portfolio folder with --data", 2)
+        path = _data_folder_given(folder if spec is None else Path(spec))
         _recover_first(path)
         return ("the working tree" if spec is None else spec), read_portfolio(path)
     try:
         root, data = data_path(folder)
         return spec, portfolio_at(root, spec, data)
-    except GitError as exc:
-        _fail(f"Error: {spec} is neither a folder nor a revision of the portfolio's repository: {exc}", 2)
+    except GitError as exc:  # a usage error here: neither a folder nor a revision
+        raise ConfigurationError(
+            f"{spec} is neither a folder nor a revision of the portfolio's repository: {exc}"
+        ) from exc
 
 
 @main.command()
@@ -405,7 +405,7 @@ def schema(out_dir: Path) -> None:
     try:
         written = write_schemas(out_dir)
     except OSError as exc:
-        _fail(f"Error: cannot write to {out_dir}: {exc.strerror or exc}", 1)
+        raise WriteFailed(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
     click.echo(f"Wrote {len(written)} schemas to {out_dir}: {', '.join(path.name for path in written)}.")
 
 
@@ -427,16 +427,13 @@ def new(
     sponsor: str | None,
 ) -> None:
     """Write a new project, program or request file from the commented template."""
-    from .io.templates import NewFileError, new_file, placeholders
+    from .data.transaction import data_writes
+    from .io.templates import new_file, placeholders
 
-    folder = data_dir or Path("portfolio")
-    if not folder.is_dir():
-        _fail(f"Error: {folder} is not a folder; pass the portfolio folder with --data", 2)
-    with _data_writes(folder):
-        try:
-            path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
-        except NewFileError as exc:
-            _fail(f"Error: {exc}", 2)
+    folder = _data_folder_given(data_dir)
+    with data_writes(folder) as undone:
+        _notes(undone)
+        path = new_file(folder, kind, entity_id, name=name, program=program, manager=manager, sponsor=sponsor)
     todo = placeholders(path)
     fill_in = f"fill in the fields marked TODO ({', '.join(todo)}), then run" if todo else "check it with"
     _echo(f"Wrote {path}: {fill_in} pmo validate.")
@@ -464,18 +461,15 @@ def new(
 @click.option("-v", "--verbose", is_flag=True, help="List every withheld value, not only their count.")
 def import_(table: Path, mapping_file: Path, data_dir: Path, dry_run: bool, overwrite: bool, verbose: bool) -> None:
     """Turn a CSV or XLSX register into one YAML file per row, as the mapping says."""
-    from .io.import_mapping import load_mapping
+    from .data.transaction import data_writes
+    from .io.import_mapping import MappingError, load_mapping
     from .io.importer import ImportFailure, run_import
 
-    try:
+    with _noting("The mapping has problems; nothing was imported.", MappingError):
         mapping = load_mapping(mapping_file)
-    except PortfolioError as exc:
-        _fail(f"{exc.report()}\nThe mapping has problems; nothing was imported.", 2)
-    with _data_writes(data_dir, dry_run=dry_run):
-        try:
-            report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
-        except ImportFailure as exc:
-            _fail(f"Error: {exc}\nNothing was imported.", 1)
+    with data_writes(data_dir, dry_run=dry_run) as undone, _noting("Nothing was imported.", ImportFailure):
+        _notes(undone)
+        report = run_import(table, mapping, data_dir, overwrite=overwrite, dry_run=dry_run)
     _echo(_import_summary(report, verbose))
     if report.problems or report.portfolio_problems:
         sys.exit(1)
@@ -525,6 +519,11 @@ def _note(sentence: str) -> None:
     _echo(f"Note: {sentence[0].upper()}{sentence[1:]}.", err=True)
 
 
+def _notes(sentences: list[str]) -> None:
+    for sentence in sentences:
+        _note(sentence)
+
+
 def _recover_first(folder: Path | None) -> None:
     """Undo what a killed pmo import or pmo new left half done in the data folder before a command reads it,
     saying so on stderr; when it cannot be undone, the read reports that as a problem of the folder."""
@@ -536,8 +535,7 @@ def _recover_first(folder: Path | None) -> None:
         sentences = recover(folder)
     except (OSError, ValueError):
         return
-    for sentence in sentences:
-        _note(sentence)
+    _notes(sentences)
 
 
 def _data_folder(config: MkDocsConfig) -> Path | None:
@@ -546,59 +544,24 @@ def _data_folder(config: MkDocsConfig) -> Path | None:
 
 
 @contextlib.contextmanager
-def _data_writes(folder: Path, *, dry_run: bool = False) -> Iterator[None]:
-    """Around a command that writes into the data folder: first undo what a killed run left half done (as
-    every read of the folder does, here saying so; a dry run only says it is pending), then turn a failed
-    write into a message that says truly what the folder holds."""
-    from .data.transaction import WriteNotUndone, recover
-
-    try:
-        for sentence in recover(folder, undo=not dry_run):
-            _note(sentence)
-    except (OSError, ValueError) as exc:
-        reason = _os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
-        _fail(f"Error: cannot undo an interrupted write into {folder}: {reason}. Nothing else was done.", 1)
+def _noting(note: str, *kinds: type[PmoError]) -> Iterator[None]:
+    """What the command knows of a failure of these kinds, added to its message: what was left as it was."""
     try:
         yield
-    except WriteNotUndone as exc:
-        _fail(f"Error: {exc}.", 1)
-    except OSError as exc:
-        _fail(f"Error: {_os_reason(exc)}. Nothing in {folder} was changed.", 1)
-
-
-def _os_reason(exc: OSError) -> str:
-    where = f" ({exc.filename})" if exc.filename else ""
-    return f"{(exc.strerror or str(exc)).lower()}{where}"
-
-
-class _Site:
-    config: MkDocsConfig | None = None
+    except kinds as exc:
+        exc.add_note(note)
+        raise
 
 
 @contextlib.contextmanager
-def _exit_codes(out_dir: Path, unchanged: str | None = None) -> Iterator[_Site]:
-    """Turn the pipeline's and MkDocs' failures into a message and the documented exit code."""
-    from mkdocs.exceptions import Abort, MkDocsException
+def _site_output(out_dir: Path, unchanged: str | None = None) -> Iterator[None]:
+    """Around a command that writes a site (or commits one): the output folder's refusal as an error, and on
+    the failures after which the output is as it was, a note saying so."""
+    from .mkdocs_adapter.build import BuildFailed, SiteNotWritten, output_errors
 
-    from .mkdocs_adapter.build import SwapNotUndone
-
-    site = _Site()
-    unchanged = unchanged or f"Nothing in {out_dir} was changed."
-    try:
-        yield site
-    except PortfolioError as exc:
-        _fail(f"{exc.report()}\n{unchanged}", 1)
-    except ConfigurationError as exc:
-        _fail(f"Error: {exc}", 2)
-    except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons above
-        failure = getattr(site.config.plugins.get("pmo"), "failure", None) if site.config else None
-        _fail(f"Build failed: {exc} {unchanged}", 2 if isinstance(failure, ConfigurationError) else 1)
-    except SwapNotUndone as exc:  # the one failure after which the output is not as it was
-        _fail(f"Error: {exc}.", 1)
-    except OSError as exc:  # the output cannot be written there: no permission, a read-only or special file system
-        where = f" ({exc.filename})" if exc.filename else ""
-        reason = (exc.strerror or str(exc)).lower()
-        _fail(f"Error: cannot write the site to --out {out_dir}: {reason}{where}. {unchanged}", 2)
+    note = unchanged or f"Nothing in {out_dir} was changed."
+    with _noting(note, PortfolioError, BuildFailed, SiteNotWritten), output_errors(out_dir):
+        yield
 
 
 def _log_mkdocs(verbose: bool) -> None:
@@ -633,11 +596,6 @@ def _write_stdout_bytes(data: bytes) -> None:
 def _echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Print text that may quote the data (names, values, file names): never a raw control character."""
     click.echo(visible(text), err=err, nl=nl)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    _echo(message, err=True)
-    sys.exit(code)
 
 
 if __name__ == "__main__":

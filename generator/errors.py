@@ -1,4 +1,5 @@
-"""The one exception the pipeline raises, carrying every problem found in a run."""
+"""pmo's exceptions: one base, PmoError, carrying its exit code and its message for the user; PortfolioError
+carries every problem found in a run, with file, line and field."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import difflib
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
+
+T = TypeVar("T")
 
 # The bidirectional overrides and isolates: they make text read differently from what it holds.
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -32,11 +35,28 @@ class Problem:
         return visible(text, lines=False)  # one problem, one line, whatever the file name or value holds
 
 
-class PortfolioError(Exception):
+class PmoError(Exception):
+    """Every failure pmo reports to its user, raised with what went wrong and where. The `pmo` command prints
+    `user_message()` and exits with `exit_code` (1: bad data, a failed build or write; 2: usage or
+    configuration), all in one place (cli.py); the MkDocs plugin turns it into MkDocs' PluginError, in one place
+    too. What a caller knows and the raiser does not (that nothing was changed) it adds with `add_note`; the
+    notes follow the message, each after `note_separator`."""
+
+    exit_code: int = 1
+    note_separator = "\n"
+
+    def headline(self) -> str:
+        return f"Error: {self}"
+
+    def user_message(self) -> str:
+        return self.note_separator.join([self.headline(), *getattr(self, "__notes__", ())])
+
+
+class PortfolioError(PmoError):
     """Raised with all problems of a run, never only the first."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_sort_key)
+        self.problems = in_order(problems)
         super().__init__(self.report())
 
     def report(self) -> str:
@@ -45,9 +65,46 @@ class PortfolioError(Exception):
         lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
         return "\n".join(lines)
 
+    def headline(self) -> str:
+        return self.report()
 
-class ConfigurationError(Exception):
+
+class ConfigurationError(PmoError):
     """A usage or site-configuration mistake (exit code 2), as opposed to bad portfolio data."""
+
+    exit_code = 2
+
+
+class WriteFailed(PmoError):
+    """A file or folder could not be written; the message says which and why."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in its words (lower case, to follow a colon), with the file it names."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{(exc.strerror or str(exc)).lower()}{where}"
+
+
+def every_problem(*reads: Callable[[], T]) -> list[T]:
+    """Each read's result; when some find bad data, the first one's PortfolioError with the others' reports as
+    notes, so that one run tells of every problem (`pmo diff`: both sides)."""
+    results, failures = [], []
+    for read in reads:
+        try:
+            results.append(read())
+        except PortfolioError as exc:
+            failures.append(exc)
+    if failures:
+        first, *others = failures
+        for other in others:
+            first.add_note(other.report())
+        raise first
+    return results
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems as they are reported: each once, by file, line, field and message."""
+    return sorted(set(problems), key=_sort_key)
 
 
 def _sort_key(p: Problem) -> tuple[str, int, str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import gzip
 import hashlib
@@ -224,6 +225,27 @@ def test_generate_writes_a_tree_plain_mkdocs_builds(tmp_path: Path, in_root: Pat
     assert "<title>Patient CRM - Mini Health IT portfolio</title>" in (out / "site/projects/crm/index.html").read_text()
 
 
+def test_the_generated_mkdocs_yml_reads_back_as_the_configuration_written(
+    tmp_path: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tree's mkdocs.yml is written by the house YAML writer, and reads back as the configuration it wrote."""
+    from generator.io import yaml_write
+    from generator.mkdocs_adapter import source_tree
+
+    written: list[dict[str, Any]] = []
+
+    def spy(data: dict[str, Any], header: str = "") -> str:
+        written.append(copy.deepcopy(data))
+        return yaml_write.nested_document(data, header)
+
+    monkeypatch.setattr(source_tree, "nested_document", spy)
+    out = tmp_path / "tree"
+    assert pmo("generate", "--data", str(MINI), "--out", str(out))[0] == 0
+    [config] = written
+    assert yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8")) == config
+    assert len(config["nav"]) > 2 and config["not_in_nav"].count("\n") >= 1  # nested lists, a multi-line text
+
+
 def test_the_site_is_named_after_the_portfolios_organization(mini_site: Path) -> None:
     home = (mini_site / "index.html").read_text()
     assert "<title>Home - Mini Health IT portfolio</title>" in home
@@ -423,3 +445,13 @@ def test_build_says_where_the_site_is_and_how_to_view_it(tmp_path: Path, in_root
         "which need a web server)."
     )
     assert pages > 20 and (out / "index.html").is_file()
+
+
+def test_generate_refuses_a_configuration_with_tags_it_cannot_carry_over(tmp_path: Path, in_root: Path) -> None:
+    """MkDocs reads !ENV (and !!python/name) tags; a plain-YAML tree could not keep them: said, exit 2."""
+    config = site_config(tmp_path, ("  language: en\n", "  language: !ENV [PMO_TEST_LANGUAGE, en]\n"), portfolio=MINI)
+    out = tmp_path / "tree"
+    code, output = pmo("generate", "--config", str(config), "--out", str(out))
+    assert code == 2, output
+    assert "pmo generate can only carry over a plain-YAML mkdocs.yml (no !!python or !ENV tags)" in output
+    assert not out.exists() and "Traceback" not in output

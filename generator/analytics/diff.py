@@ -3,6 +3,8 @@ changes, dates that moved, budgets, risks and change requests. Pure: two analyse
 
 `pmo diff` prints it as Markdown or JSON and a published version shows it as its "Changes since" page, both
 through io/diff_report.py. A change's reasons are worded here, where they are found.
+
+Over 400 lines: one comparison per kind of change, each beside the wording of its reasons.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ Over 400 lines: the writes, the journal and the recovery are read together to tr
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -31,8 +32,13 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..errors import PmoError, WriteFailed, os_reason
 from .regular import read_regular, special_kind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 JOURNAL = "journal.json"
 LOCK = "lock"
@@ -40,8 +46,11 @@ _NO_LINK_NO_WAIT = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _STAGING = re.compile(r"writing-(\d+)-[0-9a-f]+")
 
 
-class WriteNotUndone(Exception):
+class WriteNotUndone(PmoError):
     """A write failed and undoing it failed too: the message says what is where."""
+
+    def headline(self) -> str:
+        return f"Error: {self}."
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,22 @@ class _Journal:
             if not _inside(rel):
                 raise ValueError(f"{path}: {rel!r} is not a path inside the data folder")
         return journal
+
+
+@contextlib.contextmanager
+def data_writes(folder: Path, *, dry_run: bool = False) -> Iterator[list[str]]:
+    """Around a command that writes into the data folder: first undo what a killed run left half done, as every
+    read of the folder does (a dry run only finds it pending), yielding the sentences that say so; then turn a
+    failed write (an OSError) into a WriteFailed that says truly what the folder holds."""
+    try:
+        sentences = recover(folder, undo=not dry_run)
+    except (OSError, ValueError) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else f"its journal is unreadable ({exc})"
+        raise WriteFailed(f"cannot undo an interrupted write into {folder}: {why}. Nothing else was done.") from exc
+    try:
+        yield sentences
+    except OSError as exc:
+        raise WriteFailed(f"{os_reason(exc)}. Nothing in {folder} was changed.") from exc
 
 
 def write_files(folder: Path, files: dict[str, str], *, replace: bool = True) -> None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import PortfolioError, Problem, did_you_mean, show_value
+from ..errors import PortfolioError, Problem, did_you_mean, in_order, show_value
 from . import rules
 from .fields import is_model, step, unwrap
 from .governance import RULE_KINDS, Governance, tagless
@@ -57,6 +57,15 @@ class Portfolio:
 
 def validate_portfolio(raw: RawPortfolio) -> Portfolio:
     """Check every file against the model and every cross-reference; raise all problems together."""
+    portfolio, problems = validated(raw)
+    if portfolio is None:
+        raise PortfolioError(problems)
+    return portfolio
+
+
+def validated(raw: RawPortfolio) -> tuple[Portfolio | None, list[Problem]]:
+    """The portfolio and no problem, or None and every problem found (for `pmo validate`, which shows them in
+    the format asked for)."""
     problems = list(raw.problems)
     settings = _model(Settings, raw.files.get("portfolio.yaml"), problems)
     people = _model(People, raw.files.get("people.yaml"), problems)
@@ -93,8 +102,8 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         problems.append(problem_at(sources.get((finding.folder, finding.entity_id)), finding.loc, finding.message))
     problems = _suggest_people_by_name(problems, raw.files.get("people.yaml"))
     if problems or settings is None or people is None or calendar is None or governance is None:
-        raise PortfolioError(problems)
-    return Portfolio(
+        return None, in_order(problems)
+    portfolio = Portfolio(
         settings=settings,
         people=people,
         programs=entities["programs"],
@@ -104,6 +113,7 @@ def validate_portfolio(raw: RawPortfolio) -> Portfolio:
         sources=sources,
         governance=governance,
     )
+    return portfolio, []
 
 
 def _unmodelled(folder: str, entity_id: str, source: SourceFile, problems: list[Problem]) -> rules.Unmodelled:

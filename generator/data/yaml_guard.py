@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..errors import PmoError
 from .regular import FileTooBig, NotRegular, read_regular
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class SourceFile:
         return None
 
 
-class YamlProblem(Exception):
+class YamlProblem(PmoError):
     def __init__(self, line: int | None, message: str) -> None:
         super().__init__(message)
         self.line = line

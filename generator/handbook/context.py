@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import PmoError
 from ..pages.urls import HANDBOOK
 from ..widgets.markup import Markup, escape
 from ..widgets.md import link
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["HANDBOOK", "Context", "MarkerError", "download_name"]
 
 
-class MarkerError(Exception):
+class MarkerError(PmoError):
     """A marker's arguments are wrong; the handbook reports it with the file and line."""
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..data.regular import GIT_FILE_MODES, GIT_KINDS, not_data
 from ..data.yaml_guard import MAX_LIST_BYTES
+from ..errors import PmoError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,7 +33,7 @@ _GIT = ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c"
 _COMMIT = "\x1e"  # starts the line of each commit in our log format
 
 
-class GitError(Exception):
+class GitError(PmoError):
     """A git command failed; the message says which and why."""
 
 

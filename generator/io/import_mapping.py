@@ -278,29 +278,35 @@ def same_word(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+class MappingError(PortfolioError):
+    """The mapping file has problems. It is what the user passed to `pmo import --mapping`: a usage error."""
+
+    exit_code = 2
+
+
 def load_mapping(path: Path) -> ImportMapping:
-    """Read and check a mapping file; raises PortfolioError with every problem, located by line."""
+    """Read and check a mapping file; raises MappingError with every problem, located by line."""
     from ..data.load import display_path
 
     shown = display_path(path)
     try:
         source = read_yaml(path, shown)
     except YamlProblem as exc:
-        raise PortfolioError([Problem(shown, exc.line, "", exc.message)]) from None
+        raise MappingError([Problem(shown, exc.line, "", exc.message)]) from None
     except OSError as exc:
-        raise PortfolioError([Problem(shown, None, "", f"cannot be read: {exc.strerror}")]) from None
+        raise MappingError([Problem(shown, None, "", f"cannot be read: {exc.strerror}")]) from None
     if not isinstance(source.data, dict):
-        raise PortfolioError([Problem(shown, 1, "", "expected a mapping of fields (key: value lines)")])
+        raise MappingError([Problem(shown, 1, "", "expected a mapping of fields (key: value lines)")])
     try:
         mapping = ImportMapping.model_validate(source.data)
     except ValidationError as exc:  # each error located like a data file's
-        raise PortfolioError(
+        raise MappingError(
             problem_at(source, tuple(err["loc"]), error_message(ImportMapping, err)) for err in exc.errors()
         ) from None
     mapping._source = source
     problems = check_targets(mapping)
     if problems:
-        raise PortfolioError(problems)
+        raise MappingError(problems)
     return mapping
 
 

@@ -34,7 +34,7 @@ from ..data.regular import kind_of, read_regular
 from ..data.transaction import write_files
 from ..data.validate import validate_portfolio
 from ..data.yaml_guard import MAX_LIST_BYTES, YamlProblem, parse_yaml
-from ..errors import PortfolioError, Problem, closest, visible
+from ..errors import PmoError, PortfolioError, Problem, closest, visible
 from . import yaml_write
 from .import_mapping import FOLDERS, MODELS, FieldSpec, ImportMapping, check_targets, normalize, same_word
 
@@ -48,7 +48,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EMPTY_REASON = "empty in the source"
 
 
-class ImportFailure(Exception):
+class ImportFailure(PmoError):
     """The file cannot be imported at all (unreadable, a mapped column missing): nothing is written."""
 
 
@@ -278,8 +278,8 @@ class _Empty:
 EMPTY = _Empty()
 
 
-class ValueProblem(Exception):
-    pass
+class ValueProblem(PmoError):
+    """One cell's value does not fit its field; reported as a problem of its row (never raised out of here)."""
 
 
 @dataclass(frozen=True)

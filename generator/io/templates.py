@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from ..data.fields import unwrap
 from ..data.model import ID_RE, RESERVED_IDS, Program, Project, Request
 from ..data.transaction import write_files
+from ..errors import PmoError
 from . import yaml_write
 
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ _PLACEHOLDERS_NOTE = (
 _GIVEN_NOTE = ('# Required fields come first. Optional fields follow, commented out: delete the "# " to use one.',)
 
 
-class NewFileError(Exception):
+class NewFileError(PmoError):
     """The file cannot be made: a bad or taken id, an unknown reference, no portfolio to fill it from."""
+
+    exit_code = 2  # what the command was asked for cannot be: usage
 
 
 @dataclass(frozen=True)

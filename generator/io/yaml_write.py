@@ -100,3 +100,43 @@ def document(record: dict[str, Any], header: str = "") -> str:
     """A whole file: an optional comment header, then the record's fields in their order."""
     lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     return lines + "".join(field(name, value) for name, value in record.items())
+
+
+def nested_document(data: dict[str, Any], header: str = "") -> str:
+    """A whole file of any nesting (a configuration such as mkdocs.yml, not a portfolio file): mappings as
+    `key: value` lines and lists as `- item` lines, in block style all the way down; scalars as in `scalar`."""
+    lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    return lines + _block(data, "")
+
+
+def _block(value: Any, indent: str) -> str:
+    """A non-empty mapping or list as block lines at `indent`, each with its trailing newline."""
+    if isinstance(value, dict):
+        return "".join(f"{indent}{_key(k)}:{_after_key(v, indent + '  ')}" for k, v in value.items())
+    return "".join(f"{indent}-{_after_dash(item, indent + '  ')}" for item in value)
+
+
+def _after_key(value: Any, indent: str) -> str:
+    if isinstance(value, dict | list) and value:
+        return "\n" + _block(value, indent)
+    return f" {_nested_scalar(value, indent)}\n"
+
+
+def _after_dash(value: Any, indent: str) -> str:
+    """An item of a list: a mapping starts on the dash's line (`- key: value`), a list below it."""
+    if isinstance(value, dict) and value:
+        return " " + _block(value, indent)[len(indent) :]
+    return _after_key(value, indent)
+
+
+def _nested_scalar(value: Any, indent: str) -> str:
+    if isinstance(value, str) and "\n" in value:
+        block = literal_block(value, indent)
+        if block is not None:
+            return block
+    return scalar(value)
+
+
+def _key(name: Any) -> str:
+    """A key as written; a number or date stays one (it is read back as the same value)."""
+    return key(name) if isinstance(name, str) else scalar(name)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from ..data.transaction import process_running, reason
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, PmoError, os_reason
 from ..io.outputs import MARKER, check_never_replaced, check_replaceable, is_pmo_output, write_marker
 from ..pipeline import Timings, read_portfolio
 
@@ -94,10 +94,11 @@ def build_site(
     A non-empty `out_dir` that pmo did not write is replaced only with `force`; `mark` leaves pmo's marker in
     the site (not in a site that is published elsewhere).
 
-    Raises PortfolioError for bad data, ConfigurationError for a bad setup, and MkDocs' own Abort /
-    BuildError when the build fails (for example a warning under --strict).
+    Raises PortfolioError for bad data, ConfigurationError for a bad setup, and BuildFailed when MkDocs fails
+    (for example a warning under --strict).
     """
     from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
 
     timings = timings or Timings()
     plugin = pmo_plugin(config)
@@ -107,7 +108,10 @@ def build_site(
         plugin.preloaded = read_portfolio(plugin.data_dir, timings)  # fails fast, before any output exists
         config.site_dir = str(staging)
         start = time.perf_counter()
-        build(config)
+        try:
+            build(config)
+        except (Abort, MkDocsException) as exc:  # MkDocs has logged the reasons
+            raise BuildFailed(str(exc), plugin.failure) from exc
         if mark:
             write_marker(staging, "build")
         own = sum(timings.seconds.get(stage, 0) for stage in ("analyse", "render"))
@@ -143,8 +147,41 @@ def check_output_dir(config: MkDocsConfig, out_dir: Path, force: bool = False) -
     return out_dir
 
 
-class SwapNotUndone(Exception):
+class BuildFailed(PmoError):
+    """MkDocs stopped the build (it has logged why): exit 2 when the plugin found the site's setup wrong, else 1."""
+
+    note_separator = " "
+
+    def __init__(self, reason: str, cause: Exception | None) -> None:
+        super().__init__(reason)
+        if isinstance(cause, ConfigurationError):
+            self.exit_code = 2
+
+    def headline(self) -> str:
+        return f"Build failed: {self}"
+
+
+class SiteNotWritten(ConfigurationError):
+    """The output folder cannot be written: no permission, a read-only or special file system (a usage error:
+    another --out is the remedy)."""
+
+    note_separator = " "
+
+
+@contextlib.contextmanager
+def output_errors(out_dir: Path) -> Iterator[None]:
+    """A command that writes a site or tree to `out_dir`: the system's refusal as SiteNotWritten."""
+    try:
+        yield
+    except OSError as exc:
+        raise SiteNotWritten(f"cannot write the site to --out {out_dir}: {os_reason(exc)}.") from exc
+
+
+class SwapNotUndone(PmoError):
     """The swap failed and the previous output could not be put back: the message says where it is."""
+
+    def headline(self) -> str:
+        return f"Error: {self}."
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from ..data.regular import refuse_special_files
-from ..errors import ConfigurationError, PortfolioError
+from ..errors import PmoError, PortfolioError
 from ..handbook.glossary import Tooltips
 from ..io.gitdata import project_history
 from ..pages.urls import HOME
@@ -30,6 +31,8 @@ from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -45,12 +48,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
 
 
+class ShortcutsConfig(Config):
+    """The build's speed shortcuts, each on by default and switched off on its own (they change no byte of the
+    site; off, a build of a large portfolio takes longer): a way around them if a MkDocs, Material or theme
+    release breaks the internals one leans on."""
+
+    shared_navigation = c.Type(bool, default=True)  # navigation partials rendered once per folder (shared_nav)
+    html_only_pages = c.Type(bool, default=True)  # pages of pmo's blocks alone skip Python-Markdown (html_page)
+
+
 class PortfolioConfig(Config):
     portfolio = c.Type(str, default="portfolio")
     handbook = c.Type(str, default="methodology")
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
     tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
+    shortcuts = c.SubConfig(ShortcutsConfig)
 
 
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
@@ -97,17 +110,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
-        try:  # MkDocs follows links in the docs folder and would wait forever on a FIFO: refuse them first
+        with self._failures():  # MkDocs follows links in the docs folder and would wait forever on a FIFO
             refuse_special_files(Path(config.docs_dir), "the docs folder")
-        except ConfigurationError as exc:
-            self.failure = exc
-            raise PluginError(str(exc)) from None
         home = files.get_file_from_path(HOME)
         merge_home = home is not None and home.generated_by is None
         hand_written: dict[str, str | None] = {f.src_uri: None for f in files if f.generated_by is None}
         if home is not None and merge_home:
             hand_written[HOME] = home.content_string
-        try:
+        with self._failures():
             portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
             audience = cast("Audience", self.config.audience)
             history = (
@@ -116,12 +126,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 else {}
             )
             tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
-        except PortfolioError as exc:
-            self.failure = exc
-            raise PluginError(f"the portfolio data is invalid:\n{exc.report()}") from None
-        except ConfigurationError as exc:
-            self.failure = exc
-            raise PluginError(str(exc)) from None
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
         if merge_home:
@@ -129,11 +133,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.blocks, self.index_page, self.search_entries = {}, {}, []
         self.theme_search = tree.theme_search
         self.html_pages = {}
+        shortcuts = self.config.shortcuts
         for uri, text in tree.pages.items():
             markdown, blocks = set_aside(text)
             if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
-            if (html := html_only(markdown, blocks)) is not None:
+            if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
             files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
@@ -161,6 +166,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
 
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """The one place a PmoError becomes MkDocs' PluginError, which MkDocs reports before it aborts the build.
+        The error is kept: `pmo build` exits with its code, `pmo serve` shows its problems in the browser."""
+        try:
+            yield
+        except PmoError as exc:
+            self.failure = exc
+            reason = f"the portfolio data is invalid:\n{exc.report()}" if isinstance(exc, PortfolioError) else str(exc)
+            raise PluginError(reason) from None
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
         it, which only the Page MkDocs made has."""
@@ -174,7 +190,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        share_navigation(env)
+        if self.config.shortcuts.shared_navigation:
+            share_navigation(env)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from ..errors import PortfolioError, visible
+from ..errors import ConfigurationError, PmoError, PortfolioError, visible
 from ..widgets.markup import tag
 
 if TYPE_CHECKING:
@@ -94,8 +94,22 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+class ServeFailed(PmoError):
+    """MkDocs could not start the preview (it has logged why)."""
+
+
 def serve(config_file: str, dev_addr: str) -> None:
-    """Build and serve the site at `dev_addr`, rebuilding when a watched file changes (as `mkdocs serve`)."""
+    """Build and serve the site at `dev_addr`, rebuilding when a watched file changes (as `mkdocs serve`).
+    Raises ServeFailed when MkDocs cannot start, ConfigurationError when the address cannot be served on."""
+    try:
+        _serve(config_file, dev_addr)
+    except (Abort, MkDocsException) as exc:
+        raise ServeFailed(str(exc)) from exc
+    except OSError as exc:  # the address is taken, or not this machine's
+        raise ConfigurationError(f"cannot serve on {dev_addr}: {exc.strerror or exc}") from exc
+
+
+def _serve(config_file: str, dev_addr: str) -> None:
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service or a test: clean up
     scratch = Path(tempfile.mkdtemp(prefix="pmo-serve-"))
     folders = (scratch / f"build-{n}" for n in itertools.count())
