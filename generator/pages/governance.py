@@ -6,6 +6,9 @@ project's data-quality score with league tables by program and by manager. The p
 Governance section shows (its gates, findings, waivers and score) are here too.
 
 Every text from governance.yaml and from waivers is data: escaped and made inert like any other.
+
+Over 400 lines: one page of four sections (the matrix, the scores, the waivers, the findings) and a project page's
+Governance section, which shares their cells; each part a few short functions.
 """
 
 from __future__ import annotations
