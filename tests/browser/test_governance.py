@@ -17,7 +17,6 @@ from .test_layout import MEASURE, PHONE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from playwright.sync_api import Page
 
