@@ -55,7 +55,7 @@ FINDINGS_TABLE, WAIVED_TABLE = "pmo-findings", "pmo-waived-findings"
 # the handbook's page on governance, when the site has them.
 CONTRACT_PAGE, HANDBOOK_GOVERNANCE = "data-contract.md", f"{HANDBOOK}/governance.md"
 FINDING_HEADERS = ["Severity", "Rule", "Entity", "Finding", "Fix", "File"]
-_ENTITY_KIND = {"programs": "Program", "requests": "Request"}  # a project is named alone: most findings are
+_ENTITY_KIND = {"programs": "Program", "requests": "Request"}  # a project is named alone (most findings are one's)
 NO_PROGRAM = "-"  # the filter value of findings that concern no program (a team)
 
 
@@ -70,7 +70,7 @@ def governance_page(a: Analysis, pages: frozenset[str] = frozenset()) -> str:
         return "".join(parts)
     parts += [
         _intro(a, report),
-        html_block(figure_grid(_figures(report), "pmo-tiles pmo-key-figures")),
+        html_block(figure_grid(_figures(a, report), "pmo-tiles pmo-key-figures")),
         # the summaries a steering committee reads first, then the detail behind them
         section("Findings by rule and program", _matrix(a, report, here, pages)),
         section("Data-quality score", _scores(a, report, here)),
@@ -113,9 +113,9 @@ def _intro(a: Analysis, report: GovernanceReport) -> str:
     )
 
 
-def _figures(report: GovernanceReport) -> list[Figure]:
+def _figures(a: Analysis, report: GovernanceReport) -> list[Figure]:
     counts = Counter(f.severity for f in report.open)
-    expired = sum(1 for f in report.open if _is_expiry(report, f))
+    expired = sum(1 for _, _, waiver in _all_waivers(a) if waiver.until < a.settings.as_of)
     waived = len(report.findings) - len(report.open)
     score = report.score(sorted(report.applicable))
     return [
@@ -135,11 +135,6 @@ def _figures(report: GovernanceReport) -> list[Figure]:
 
 def _verdict(count: int) -> str:
     return "To act on" if count else "None"
-
-
-def _is_expiry(report: GovernanceReport, finding: Finding) -> bool:
-    rule = report.governance.rule(finding.rule)
-    return rule is not None and rule.kind == "waiver_expiry"
 
 
 def percent(score: float) -> str:
