@@ -82,10 +82,16 @@ def main() -> None:
 @DATA
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 def validate(data_dir: Path | None, fmt: str) -> None:
-    """Check every data file and cross-reference; report all problems with file, line and field."""
+    """Check every data file and cross-reference; report all problems with file, line and field. Then check the
+    rules of governance.yaml: open error findings fail the run (exit 1), warnings and info do not."""
+    import json
+
+    from .analytics.governance import GovernanceReport
     from .data.leftovers import leftovers
     from .data.load import load_portfolio
     from .data.validate import validated
+    from .io.findings_report import NOT_CHECKED, annotation, count_line, entry, failing, finding_line, placed
+    from .pipeline import prepare
 
     folder = _data_folder_given(data_dir)
     raw = load_portfolio(folder)
@@ -95,18 +101,33 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     portfolio, problems = validated(raw)
     if portfolio is None:  # the problems are this command's output, in the format asked for
         count = f"\n{_count(problems, warnings)}" if fmt == "text" else ""
+        if fmt == "text" and "governance.yaml" in raw.files:
+            count = f"\n{NOT_CHECKED}{count}"
         _echo(format_problems(problems, fmt, warnings) + count)
         sys.exit(1)
-    if fmt != "text":
-        if fmt == "json" or warnings:
-            _echo(format_problems([], fmt, warnings))
-        return
-    for warning in warnings:
-        _echo(warning_text(warning))
-    _echo(
-        f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
-        f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
-    )
+    # every rule on every item, pmo-only ones included; without rules, no analysis to wait for
+    rules = portfolio.governance.rules
+    report = prepare(portfolio, "pmo").governance if rules else GovernanceReport(portfolio.governance, [])
+    findings = placed(portfolio, report)
+    if fmt == "json":
+        _echo(
+            json.dumps(
+                [*json.loads(format_problems([], fmt, warnings)), *map(entry, findings)], indent=2, ensure_ascii=False
+            )
+        )
+    elif fmt == "github":
+        if warnings or findings:
+            _echo("\n".join(filter(None, [format_problems([], fmt, warnings), *map(annotation, findings)])))
+    else:
+        for warning in warnings:
+            _echo(warning_text(warning))
+        _echo(
+            f"{folder}: valid — {len(portfolio.projects)} projects, {len(portfolio.programs)} programs, "
+            f"{len(portfolio.requests)} requests" + (f"; {_count([], warnings)}" if warnings else ".")
+        )
+        if rules:
+            _echo("\n".join([*map(finding_line, findings), count_line(report)]))
+    sys.exit(1 if failing(report) else 0)
 
 
 def _data_folder_given(data_dir: Path | None) -> Path:

@@ -166,16 +166,16 @@ def warning_text(p: Problem) -> str:
 
 
 def _annotation(kind: str, p: Problem) -> str:
-    loc = f"file={_gh_escape_property(p.file)}"
+    loc = f"file={gh_escape_property(p.file)}"
     if p.line is not None:
         loc += f",line={p.line}"
     text = f"{p.field}: {p.message}" if p.field else p.message
-    return f"::{kind} {loc}::{_gh_escape_data(text)}"
+    return f"::{kind} {loc}::{gh_escape_data(text)}"
 
 
-def _gh_escape_data(text: str) -> str:
+def gh_escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _gh_escape_property(text: str) -> str:
-    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def gh_escape_property(text: str) -> str:
+    return gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")

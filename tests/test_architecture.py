@@ -99,3 +99,24 @@ def test_a_module_over_400_lines_says_why_at_its_top() -> None:
         if text.count("\n") > 400 and "Over 400 lines:" not in (ast.get_docstring(ast.parse(text)) or ""):
             unexplained.append(str(path.relative_to(ROOT)))
     assert not unexplained, f"say why at the top, or split: {unexplained}"
+
+
+def test_no_module_imports_another_s_private_name() -> None:
+    """A leading underscore means "this module's own": another module that needs it needs a public name, whether
+    it is imported by name or read off an imported module (`validate._unwrap`)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                found += [f"{path.relative_to(ROOT)}: {a.name}" for a in node.names if a.name.startswith("_")]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        for node in ast.walk(tree):
+            private = isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+            if private and isinstance(node.value, ast.Name) and node.value.id in imported:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert not found, found

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
+from generator.data.governance import RULE_KINDS
 from generator.data.model import ACTIVE_PHASES
 from generator.io.demo import AS_OF, PHASES, write_demo
-from generator.pipeline import read_portfolio
+from generator.pipeline import prepare, read_portfolio
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,6 +36,7 @@ def test_demo_validates_with_the_expected_counts(tmp_path: Path, size: int) -> N
     assert len(list((out / "projects").glob("*.yaml"))) == len(portfolio.projects) == size
     assert sorted(p.name for p in out.iterdir()) == [
         "calendar.yaml",
+        "governance.yaml",
         "people.yaml",
         "portfolio.yaml",
         "programs",
@@ -127,3 +129,32 @@ def test_refuses_a_folder_with_files(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         write_demo(tmp_path, 3)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_governance_is_used_with_some_findings_and_no_error(demo60: Path) -> None:
+    """The demo has governance.yaml with every rule kind, gate decisions on every change project past a gate,
+    checklists, waivers and benefit owners in realistic proportions: some findings for the benchmark to evaluate,
+    none an error (the demo site builds)."""
+    portfolio = read_portfolio(demo60)
+    assert {rule.kind for rule in portfolio.governance.rules} == set(RULE_KINDS)
+    projects = list(portfolio.projects.values())
+    past_g1 = [p for p in projects if p.kind == "change" and p.phase in ("approved", "planning", "execution", "closed")]
+    assert past_g1 and all(any(g.gate == "G1" and g.decision == "approved" for g in p.gates) for p in past_g1)
+    assert not any(p.gates for p in projects if p.kind == "run")
+    assert any(p.compliance and p.checklist for p in projects)
+    benefits = [b for p in projects for b in p.benefits]
+    assert 0.8 < sum(b.owner is not None for b in benefits) / len(benefits) < 1
+    report = prepare(portfolio, "pmo").governance
+    assert report.findings and not [f for f in report.findings if f.severity == "error"]
+
+
+def test_governance_at_scale_has_waivers_active_and_expired(tmp_path: Path) -> None:
+    write_demo(tmp_path / "p", 400, seed=5)
+    portfolio = read_portfolio(tmp_path / "p")
+    waivers = [w for p in portfolio.projects.values() for w in p.waivers]
+    waivers += [w for t in portfolio.people.teams for w in t.waivers]
+    assert any(w.until >= AS_OF for w in waivers) and any(w.until < AS_OF for w in waivers)
+    report = prepare(portfolio, "pmo").governance
+    assert {f.rule for f in report.findings} >= {"change-authority", "waiver-expired", "status-fresh"}
+    assert not [f for f in report.findings if f.severity == "error"]
+    assert any(f.waived for f in report.findings)

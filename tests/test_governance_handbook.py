@@ -95,17 +95,23 @@ def test_the_decision_rights_table_is_governance_yamls(ruled_pages: dict[str, st
     assert table.rows[1][2] == "€10,000 and 5 % of the budget" and table.rows[3][2:] == ["no limit", "no limit"]
 
 
-def _check_changes(gov: Governance, projects: list[Project], rows: list[tuple[str, Limits]]) -> int:
-    """Each decided change needs the same body by the page's table as by the change checks; returns how many."""
-    checked = 0
+def _check_changes(
+    gov: Governance, projects: list[Project], rows: list[tuple[str, Limits]]
+) -> tuple[int, list[tuple[str, str, str]]]:
+    """Each decided change needs the same body by the page's table as by the change checks. Returns how many were
+    checked, and those decided by a body lower in the page's table than the one they need."""
+    checked, too_low = 0, []
+    bodies = [body for body, _ in rows]
     for project in projects:
         for change in project.changes:
             if change.decision == "pending":
                 continue
             by_page = decided_by_the_page(rows, change_effect(project, change), project.budget)
             assert by_page == required_body(gov, project, change), (project.id, change.id)
+            if by_page is not None and bodies.index(change.decided_by or bodies[0]) < by_page:
+                too_low.append((project.id, change.id, bodies[by_page]))
             checked += 1
-    return checked
+    return checked, too_low
 
 
 def test_the_sample_decision_rights_on_the_handbook_page_are_the_ones_the_change_checks_use() -> None:
@@ -118,7 +124,11 @@ def test_the_sample_decision_rights_on_the_handbook_page_are_the_ones_the_change
     assert [limits for _, limits in rows] == [
         (row.max_cost, row.max_budget_percent, row.max_schedule_days) for row in gov.decision_rights
     ]
-    assert _check_changes(gov, list(portfolio.projects.values()), rows) >= 10
+    checked, too_low = _check_changes(gov, list(portfolio.projects.values()), rows)
+    assert checked >= 10
+    # the one the sample shows on purpose (its change-authority finding): 28 days is above the sponsor's 14, the
+    # sponsor decided it alone
+    assert too_low == [("video-consultations", "CR-1", "change-board")]
 
 
 def test_the_gates_table_gives_each_gates_criteria_and_deciders(ruled_pages: dict[str, str]) -> None:

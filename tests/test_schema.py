@@ -54,7 +54,12 @@ def as_editor_reads(text: str) -> Any:
 
 
 def kind_of(path: Path) -> str:
-    single = {"portfolio.yaml": "portfolio", "people.yaml": "people", "calendar.yaml": "calendar"}
+    single = {
+        "portfolio.yaml": "portfolio",
+        "people.yaml": "people",
+        "calendar.yaml": "calendar",
+        "governance.yaml": "governance",
+    }
     folders = {"projects": "project", "programs": "program", "requests": "request"}
     return single.get(path.name) or folders[path.parent.name]
 

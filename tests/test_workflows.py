@@ -95,6 +95,8 @@ def test_pull_request_workflow() -> None:
     ]
     positions = [commands.index(command) for command in order]
     assert positions == sorted(positions)
+    summary = next(step for step in steps(workflow) if "pmo diff" in step.get("run", ""))
+    assert summary["if"] == "${{ !cancelled() }}"  # a failed validation (an error finding) still gets its summary
     upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site/"
     checkout = steps(workflow)[0]

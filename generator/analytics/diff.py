@@ -19,8 +19,10 @@ from .kpi import RAGS, Verdict, rag_verdicts, why_undefined
 if TYPE_CHECKING:
     import datetime as dt
 
-    from ..data.model import Milestone, Project, RagOverride, RagRules, Risk
+    from ..data.model import Milestone, Project, RagOverride, RagRules, Risk, Waiver
+    from ..data.validate import Portfolio
     from .analyse import Analysis
+    from .governance import Finding
     from .kpi import Row
 
 
@@ -131,6 +133,32 @@ class ChangeRequestChange:
 
 
 @dataclass(frozen=True)
+class WaiverNote:
+    reason: str
+    approved_by: str
+    until: dt.date
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A governance finding the change opened or closed. `change`: added (open in head, absent from base),
+    reopened (waived in base, open in head: its waiver expired or was removed), resolved (open in base, absent
+    from head), waived (waived in head; open in base, or new). `why` says how, in words ("" for a plain added
+    one)."""
+
+    rule: str
+    severity: str
+    entity_type: str  # project | program | request | team
+    entity: str
+    name: str  # the entity's name
+    change: str
+    message: str  # head's message, or base's for a finding resolved
+    fix: str
+    why: str
+    waiver: WaiverNote | None  # the waiver of head (waived) or of base (reopened)
+
+
+@dataclass(frozen=True)
 class Diff:
     base: Side
     head: Side
@@ -142,10 +170,14 @@ class Diff:
     budget: list[BudgetChange] = field(default_factory=list)
     risks: list[RiskChange] = field(default_factory=list)
     change_requests: list[ChangeRequestChange] = field(default_factory=list)
+    findings: list[FindingChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not any((self.projects, self.rag, self.phase, self.dates, self.budget, self.risks, self.change_requests))
+        return (
+            not any((self.projects, self.rag, self.phase, self.dates, self.budget, self.risks, self.change_requests))
+            and not self.findings
+        )
 
 
 _ENDED = ("closed", "cancelled")
@@ -181,6 +213,7 @@ def compare(base: Analysis, head: Analysis, base_label: str, head_label: str) ->
         diff.risks.extend(_risks(old, new))
         diff.change_requests.extend(_change_requests(old, new))
     diff.projects.sort(key=lambda c: (_PROJECT_ORDER[c.change], c.project))
+    diff.findings.extend(finding_changes(base, head))
     return diff
 
 
@@ -404,3 +437,131 @@ def _change_requests(old: Project, new: Project) -> list[ChangeRequestChange]:
             )
         )
     return out
+
+
+# Governance findings ---------------------------------------------------------------------------------------------
+
+ENTITY_TYPES = {"projects": "project", "programs": "program", "requests": "request", "people.yaml": "team"}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_FINDING_ORDER = {"added": 0, "reopened": 1, "resolved": 2, "waived": 3}
+
+
+def finding_changes(base: Analysis, head: Analysis) -> list[FindingChange]:
+    """The findings the change opened (added, reopened) and closed or waived (resolved, waived), most severe first.
+
+    Which finding of base is which of head: line numbers move and messages carry figures that change with the
+    data and the date (a report's age, a cost), so findings are matched on what they are about: the same rule
+    on the same entity and, for rules that find per item (a change request, a benefit), the same item. Several
+    findings of one rule on one entity (checklist items, expired waivers) are paired by identical message first,
+    then by the same place in the file, then in order; only what is left over was added or resolved."""
+    was, now = base.governance, head.governance
+    gone, pairs, new = _pair(was.findings, now.findings)
+    out = []
+    for old, cur in pairs:
+        if old.waived != cur.waived:
+            waiver = cur.waiver or old.waiver
+            assert waiver is not None
+            note = WaiverNote(waiver.reason, waiver.approved_by, waiver.until)
+            if cur.waived:
+                why = waived_words(waiver)
+                out.append(_finding_change(cur, head.portfolio, "waived", why, note))
+            else:
+                ended = "expired" if waiver.until < head.settings.as_of else "was removed"
+                why = f"its waiver (until {waiver.until.isoformat()}, by {waiver.approved_by}) {ended}"
+                out.append(_finding_change(cur, head.portfolio, "reopened", why, note))
+    for f in new:
+        if f.waived:  # new, and waived in the same change: the waiver is the decision to review
+            assert f.waiver is not None
+            note = WaiverNote(f.waiver.reason, f.waiver.approved_by, f.waiver.until)
+            out.append(_finding_change(f, head.portfolio, "waived", f"new, {waived_words(f.waiver)}", note))
+        else:
+            out.append(_finding_change(f, head.portfolio, "added", _why_new(f, base.portfolio), None))
+    for f in gone:
+        if not f.waived:
+            why = _why_gone(f, head.portfolio)
+            out.append(_finding_change(f, base.portfolio, "resolved", why, None))
+    out.sort(key=lambda c: (_FINDING_ORDER[c.change], _SEVERITY_ORDER[c.severity], c.rule, c.entity_type, c.entity))
+    return out
+
+
+def waived_words(waiver: Waiver) -> str:
+    """How a waived finding is explained, in `pmo validate` and `pmo diff`."""
+    return f"waived until {waiver.until.isoformat()} by {waiver.approved_by}: {waiver.reason}"
+
+
+def _finding_key(f: Finding) -> tuple[str, str, str, str]:
+    item = f.loc[1] if len(f.loc) >= 2 and isinstance(f.loc[1], str) else ""  # ("changes", "CR-3", …)
+    return (f.rule, f.folder, f.entity, item)
+
+
+def _place(f: Finding) -> tuple[str, ...]:
+    """Where in its file, without list positions (which move when an item is added above)."""
+    return tuple(part for part in f.loc if isinstance(part, str))
+
+
+_SAME: tuple[Any, ...] = (
+    lambda a, b: a.message == b.message,
+    lambda a, b: _place(a) == _place(b),
+    lambda a, b: True,
+)
+
+
+def _pair(
+    before: list[Finding], after: list[Finding]
+) -> tuple[list[Finding], list[tuple[Finding, Finding]], list[Finding]]:
+    """(only in before, the pairs that are the same finding, only in after), each in the reports' order."""
+    groups: dict[tuple[str, str, str, str], tuple[list[Finding], list[Finding]]] = {}
+    for side, findings in enumerate((before, after)):
+        for f in findings:
+            groups.setdefault(_finding_key(f), ([], []))[side].append(f)
+    gone: list[Finding] = []
+    pairs: list[tuple[Finding, Finding]] = []
+    new: list[Finding] = []
+    for left, right in groups.values():
+        for same in _SAME:
+            for a in list(left):
+                b = next((b for b in right if same(a, b)), None)
+                if b is not None:
+                    left.remove(a)
+                    right.remove(b)
+                    pairs.append((a, b))
+        gone += left
+        new += right
+    return gone, pairs, new
+
+
+def _why_new(f: Finding, base: Portfolio) -> str:
+    if base.governance.rule(f.rule) is None:
+        return "the rule is new in governance.yaml"
+    if _entity(base, f.folder, f.entity) is None:
+        return f"the {ENTITY_TYPES[f.folder]} is new"
+    return ""
+
+
+def _why_gone(f: Finding, head: Portfolio) -> str:
+    if head.governance.rule(f.rule) is None:
+        return "the rule was removed from governance.yaml"
+    if _entity(head, f.folder, f.entity) is None:
+        return f"the {ENTITY_TYPES[f.folder]} is no longer in the data"
+    return "fixed in the data"
+
+
+def _entity(portfolio: Portfolio, folder: str, entity: str) -> Any:
+    if folder == "people.yaml":
+        return next((team for team in portfolio.people.teams if team.id == entity), None)
+    entities: dict[str, dict[str, Any]] = {
+        "projects": portfolio.projects,
+        "programs": portfolio.programs,
+        "requests": portfolio.requests,
+    }
+    return entities.get(folder, {}).get(entity)
+
+
+def _finding_change(
+    f: Finding, portfolio: Portfolio, change: str, why: str, waiver: WaiverNote | None
+) -> FindingChange:
+    found = _entity(portfolio, f.folder, f.entity)
+    name = getattr(found, "name", f.entity)
+    return FindingChange(
+        f.rule, f.severity, ENTITY_TYPES[f.folder], f.entity, name, change, f.message, f.fix, why, waiver
+    )

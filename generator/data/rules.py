@@ -145,7 +145,20 @@ def _references(
             continue
         for loc, value in _values_at(node, path):
             if isinstance(value, str) and value not in ids and not failed(loc):
-                yield _finding(at, loc, f'unknown {what} "{value}"{did_you_mean(value, sorted(ids))}')
+                yield _finding(at, loc, _unknown(what, value, names, ids))
+
+
+_GOVERNANCE_LISTS = ("bodies", "gates", "regulations", "rules")
+
+
+def _unknown(what: str, value: str, names: str, ids: Collection[str]) -> str:
+    """An unknown reference; for governance.yaml's short lists, what it does define when nothing is close."""
+    hint = did_you_mean(value, sorted(ids))
+    if hint or names not in _GOVERNANCE_LISTS or len(ids) > 20:
+        return f'unknown {what} "{value}"{hint}'
+    if not ids:
+        return f'unknown {what} "{value}": governance.yaml defines no {names}'
+    return f'unknown {what} "{value}"; governance.yaml defines {", ".join(sorted(ids))}'
 
 
 def _values_at(node: Any, path: tuple[str, ...], loc: Path_ = ()) -> Iterator[tuple[Path_, Any]]:

@@ -1,4 +1,8 @@
-"""Stage 2, validate: raw file data → the typed Portfolio, or one PortfolioError listing every problem."""
+"""Stage 2, validate: raw file data → the typed Portfolio, or one PortfolioError listing every problem.
+
+Over 400 lines: checking a file against its model and turning each of pydantic's errors into one located problem a
+PMO analyst can act on (the salvage of what is valid, a misspelled field reported once, the messages) is one job.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import PortfolioError, Problem, did_you_mean, in_order, show_value
+from ..errors import PortfolioError, Problem, closest, did_you_mean, in_order, show_value
 from . import rules
 from .fields import is_model, step, unwrap
 from .governance import RULE_KINDS, Governance, tagless
@@ -218,8 +222,30 @@ def _model(model: type[M], source: SourceFile | None, problems: list[Problem], d
         return model.model_validate(given)
     except ValidationError as exc:
         errors = exc.errors()
-    problems.extend(problem_at(source, tuple(err["loc"]), error_message(model, err)) for err in errors)
+    misspelled = _misspelled_required(model, errors)
+    problems.extend(
+        problem_at(source, _shown_loc(err), error_message(model, err)) for err in errors if id(err) not in misspelled
+    )
     return _salvage(model, given, errors, source, problems)
+
+
+def _shown_loc(err: Any) -> tuple[Any, ...]:
+    """Where a problem is shown: an unknown rule kind at its `kind` line, not at the rule's first line."""
+    loc = tuple(err["loc"])
+    return (*loc, "kind") if err["type"] == "union_tag_invalid" else loc
+
+
+def _misspelled_required(model: type[BaseModel], errors: list[Any]) -> set[int]:
+    """The "required field is missing" errors of a field that an unknown field beside it is a misspelling of
+    (`max_project: 3` for `max_projects`): the unknown field's message already suggests it, one problem not two."""
+    suggested = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent = _loc(err)[:-1]
+            match = closest(str(err["loc"][-1]), _fields_at(model, tuple(err["loc"][:-1])))
+            if match is not None:
+                suggested.add((*parent, match))
+    return {id(err) for err in errors if err["type"] == "missing" and _loc(err) in suggested}
 
 
 _SALVAGE_PASSES = 4
@@ -328,12 +354,10 @@ def error_message(model: type[BaseModel], err: Any) -> str:
         )
     if kind == "union_tag_invalid":  # a governance rule's kind
         tag = str(ctx.get("tag", ""))
-        return (
-            f"unknown rule kind {got if tag == '' else show_value(tag)}{did_you_mean(tag, RULE_KINDS)}; the kinds: "
-            + (", ".join(RULE_KINDS))
-        )
+        hint = did_you_mean(tag, RULE_KINDS)
+        return f"unknown rule kind {show_value(tag)}" + (hint or f"; expected one of {', '.join(RULE_KINDS)}")
     if kind == "union_tag_not_found":
-        return f'required field "kind" is missing: one of {", ".join(RULE_KINDS)}'
+        return f'required field "kind" is missing: expected one of {", ".join(RULE_KINDS)}'
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         value = err.get("input")

@@ -10,8 +10,9 @@ The portfolio has every file kind of the data contract (shared/design/portfolio-
 programs, four objectives, N/2 + 10 people in N/25 + 3 teams, every phase (mostly execution), change and
 run work, milestones, monthly status reports whose percent complete and actual cost follow one plan, RAID
 items, dependencies (a DAG: a project only depends on projects generated before it), change requests,
-benefits, resource demand, lessons on finished work, scores, requests, an IT calendar and a few items only
-the PMO may see. The status date is 2026-10-31.
+benefits, resource demand, lessons on finished work, scores, requests, an IT calendar, a few items only
+the PMO may see, and governance (governance.yaml, gate decisions, compliance checklists, waivers: see
+demo_governance.py). The status date is 2026-10-31.
 
 The YAML text is written directly (no emitter): flow mappings one per line like the hand-written files,
 free text double-quoted when it is not a safe plain scalar, months and "MM-DD" quoted, dates unquoted ISO.
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..data.model import ACTIVE_PHASES, ID_RE, PHASES, RESERVED_IDS
+from .demo_governance import Governance, Plan, governance_yaml
 from .demo_words import (
     BUSINESS_UNITS,
     CALENDAR_SYSTEMS,
@@ -155,6 +157,7 @@ class _Project:
     stale: bool  # the latest status report is months old
     budget: float = 0
     manager: str = ""
+    sponsor: str = ""
 
     @property
     def started(self) -> bool:
@@ -171,6 +174,7 @@ class _Demo:
         self.n = projects
         self.files: dict[str, str] = {}  # relative path → text
         self.used_ids: dict[str, set[str]] = {"projects": set(), "programs": set(), "requests": set()}
+        self.gov = Governance(seed)  # gate decisions, checklists, waivers: their own random stream
 
     # helpers ------------------------------------------------------------------------------------------
 
@@ -285,7 +289,8 @@ class _Demo:
             demand = self.demand[tid]
             capacity = demand * rng.uniform(0.8, 1.35) if demand else rng.uniform(3, 8)
             capacity = max(2.0, round(capacity * 2) / 2)
-            lines.append(f"  - {{id: {tid}, name: {_q(name)}, capacity_fte: {_num(capacity)}}}")
+            waiver = self.gov.team_waiver(demand > capacity)
+            lines.append(f"  - {{id: {tid}, name: {_q(name)}, capacity_fte: {_num(capacity)}{waiver}}}")
         self.files["people.yaml"] = "\n".join(lines) + "\n"
 
     # programs -----------------------------------------------------------------------------------------
@@ -368,6 +373,8 @@ class _Demo:
         out += self.benefits(p)
         out += self.resources(p)
         out += self.lessons(p)
+        plan = Plan(p.phase, p.kind, p.start, p.forecast_finish, p.stop, p.budget, THEMES[theme][0], p.started)
+        out += self.gov.records(plan)
         self.files[f"projects/{pid}.yaml"] = "\n".join(out) + "\n"
 
     def run_plan(self, i: int, phase: str, system: str) -> tuple[_Project, str, str, str]:
@@ -468,6 +475,7 @@ class _Demo:
             extra = pick(OBJECTIVES)[0]
             if extra not in objectives:
                 objectives.append(extra)
+        p.sponsor = pick(self.sponsors)
         out = [
             f"name: {_q(name)}",
             f"program: {program_id}",
@@ -475,7 +483,7 @@ class _Demo:
             f"phase: {p.phase}",
             f"methodology: {methodology}",
             f"objectives: [{', '.join(objectives)}]",
-            f"sponsor: {pick(self.sponsors)}",
+            f"sponsor: {p.sponsor}",
             f"manager: {p.manager}",
         ]
         if rng.random() < 0.02:
@@ -645,16 +653,19 @@ class _Demo:
         if not n_changes:
             return []
         out = ["changes:"]
+        self.gov.start_project()
         for j, offset in enumerate(sorted(rng.sample(range(span + 1), min(n_changes, span + 1))), 1):
             when = p.start + offset * DAY
             cost = round(p.budget * rng.uniform(-0.03, 0.15), -3)
-            if AS_OF - when < 21 * DAY and not p.finished:
-                decided = "decision: pending"
-            else:
+            decision = "pending"
+            if AS_OF - when >= 21 * DAY or p.finished:
                 decision = rng.choices(("approved", "rejected", "deferred"), (65, 20, 15))[0]
-                decided = f"decision: {decision}, decided_by: {self.pick(DECIDERS)}"
+                self.pick(DECIDERS)  # drawn as before, so the rest of the demo is unchanged; the table decides
             vis = self.pmo_only(0.04)
             title, days = self.pick(CHANGES), rng.randint(-5, 45)
+            decided = f"decision: {decision}"
+            if decision != "pending":
+                decided += f", decided_by: {self.gov.decider(cost, days, p.budget, decision)}"
             out.append(
                 f"  - {{id: CR-{j}, date: {when.isoformat()}, title: {_q(title)}, cost: {_num(cost)}, "
                 f"schedule_days: {days}, {decided}{vis}}}"
@@ -676,7 +687,7 @@ class _Demo:
                 realized = round(planned * rng.uniform(0.3, 1.1), -3) if reached else 0
                 out.append(
                     f"  - {{name: {_q(self.pick(FINANCIAL_BENEFITS))}, kind: financial, planned: {_num(planned)}, "
-                    f"realized: {_num(realized)}, due: {due.isoformat()}{vis}}}"
+                    f"realized: {_num(realized)}, due: {due.isoformat()}{self.gov.benefit_owner(p.sponsor)}{vis}}}"
                 )
             else:
                 label, unit = self.pick(NON_FINANCIAL_BENEFITS)
@@ -684,7 +695,7 @@ class _Demo:
                 realized = round(planned * rng.uniform(0.3, 1.1)) if reached else 0
                 out.append(
                     f"  - {{name: {_q(label)}, kind: non-financial, planned: {planned}, realized: {realized}, "
-                    f"unit: {_q(unit)}, due: {due.isoformat()}{vis}}}"
+                    f"unit: {_q(unit)}, due: {due.isoformat()}{self.gov.benefit_owner(p.sponsor)}{vis}}}"
                 )
         return out
 
@@ -845,6 +856,7 @@ def write_demo(out: Path, projects: int, seed: int = 1) -> None:
     demo.teams_and_capacity()
     demo.requests()
     demo.calendar()
+    demo.files["governance.yaml"] = governance_yaml()
     for folder in ("programs", "projects", "requests"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for rel, text in demo.files.items():

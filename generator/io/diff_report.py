@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,16 @@ from ..analytics.diff import DATA, TIME
 from ..widgets import fmt
 
 if TYPE_CHECKING:
-    from ..analytics.diff import ChangeRequestChange, DateChange, Diff, ProjectChange, Reason, RiskChange, RiskState
+    from ..analytics.diff import (
+        ChangeRequestChange,
+        DateChange,
+        Diff,
+        FindingChange,
+        ProjectChange,
+        Reason,
+        RiskChange,
+        RiskState,
+    )
 
 
 # --- one set of rows for the command and the page -----------------------------------------------------------------
@@ -151,8 +161,68 @@ def sections(diff: Diff) -> list[Section]:
                 for c in diff.change_requests
             ],
         ),
+        *finding_sections(diff, project),
     ]
     return [s for s in out if s.rows]
+
+
+_OPENED, _CLOSED = ("added", "reopened"), ("resolved", "waived")
+
+
+def finding_sections(diff: Diff, project: Any) -> list[Section]:
+    """The governance findings the change opened, then those it resolved or waived; `project` makes a project's
+    name cell."""
+
+    def about(c: FindingChange) -> Cell:
+        if c.entity_type == "project":
+            return project(c.entity, c.name)
+        return Cell(f"{c.name} ({c.entity_type})")
+
+    def finding(c: FindingChange) -> Cell:
+        return Cell(c.message) if not c.why else Cell(f"{c.message}; {c.why}", lines=(c.message, c.why))
+
+    return [
+        Section(
+            "Governance findings added",
+            ["Severity", "Rule", "About", "Finding", "What would fix it"],
+            "lllll",
+            [
+                [Cell(c.severity), Cell(c.rule, code=True), about(c), finding(c), Cell(c.fix)]
+                for c in diff.findings
+                if c.change in _OPENED
+            ],
+        ),
+        Section(
+            "Governance findings resolved or waived",
+            ["Severity", "Rule", "About", "Finding", "How"],
+            "lllll",
+            [
+                [Cell(c.severity), Cell(c.rule, code=True), about(c), Cell(c.message), Cell(c.why)]
+                for c in diff.findings
+                if c.change in _CLOSED
+            ],
+        ),
+    ]
+
+
+def findings_summary(diff: Diff) -> str:
+    """How many governance findings the change opened and closed, by severity; empty when none."""
+    opened = [c for c in diff.findings if c.change in _OPENED]
+    closed = [c for c in diff.findings if c.change in _CLOSED]
+    if not opened and not closed:
+        return ""
+    waived = sum(c.change == "waived" for c in closed)
+    closed_text = f"{len(closed) or 'none'} resolved or waived" + (f" ({waived} waived)" if waived else "")
+    return f"Governance findings: {len(opened) or 'none'} added{_by_severity(opened)}, {closed_text}."
+
+
+def _by_severity(changes: list[FindingChange]) -> str:
+    counts = Counter(c.severity for c in changes)
+    shown = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in _SEVERITIES if counts[s]]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+_SEVERITIES = ("error", "warning", "info")
 
 
 def _time_note(diff: Diff) -> str:
@@ -241,9 +311,13 @@ def to_markdown(diff: Diff) -> str:
     lines = [f"# Changes from {markdown_text(diff.base.label)} to {markdown_text(diff.head.label)}", ""]
     lines += [summary(diff, markdown_text), ""]
     if diff.empty:
-        return "\n".join([*lines, "No changes to projects, dates, budgets, risks or change requests.", ""])
+        return "\n".join(
+            [*lines, "No changes to projects, dates, budgets, risks, change requests or governance findings.", ""]
+        )
     if diff.rag:
         lines += [rag_summary(diff), ""]
+    if diff.findings:
+        lines += [findings_summary(diff), ""]
     for s in sections(diff):
         lines += [f"## {s.title}", ""]
         if s.note:
