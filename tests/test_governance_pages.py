@@ -259,7 +259,7 @@ def test_without_rules_the_page_says_so_and_how_to_add_them() -> None:
     tree = site_tree(read_portfolio(MINI), "pmo", ROOT / "methodology", {"data-contract.md": None})
     page = tree.pages["governance.md"]
     assert "No governance rule is checked" in page and "pmo-governance-matrix" not in page
-    assert 'href="../data-contract/"' in page and 'href="../handbook/governance/"' in page
+    assert 'href="../data-contract/#governanceyaml"' in page and 'href="../handbook/governance/"' in page
     assert (
         "## Governance" not in tree.pages["projects/crm.md"] and 'id="governance"' not in tree.pages["projects/crm.md"]
     )

@@ -84,7 +84,7 @@ def governance_page(a: Analysis, pages: frozenset[str] = frozenset()) -> str:
 def _no_rules(here: str, pages: frozenset[str]) -> str:
     where = []
     if CONTRACT_PAGE in pages:
-        where.append(link(here, CONTRACT_PAGE, "the data contract"))
+        where.append(link(here, CONTRACT_PAGE, "the data contract", "governanceyaml"))
     if HANDBOOK_GOVERNANCE in pages:
         where.append(link(here, HANDBOOK_GOVERNANCE, "the handbook's governance page"))
     how = join(["The catalogue of rule kinds and their parameters is described in ", join(where, " and "), "."])
@@ -316,7 +316,7 @@ def _findings(a: Analysis, report: GovernanceReport, here: str, pages: frozenset
     programs = {_program_key(a, f) for f in report.findings}
     choices: dict[str, list[tuple[str, str | Markup]]] = {
         "severity": [(s, s.capitalize()) for s in SEVERITIES if any(f.severity == s for f in report.findings)],
-        "program": [(pid, name) for pid, name in _program_choices(a, programs)],
+        "program": _program_choices(a, programs),
         "rule": [
             (r.id, join([plain(r.id), " — ", plain(r.title)]))
             for r in rules
