@@ -84,10 +84,12 @@ def site_tree(
     timings: Timings | None = None,
     history: dict[str, DataChange] | None = None,
     baseline: Baseline | None = None,
+    site_url: str | None = None,
 ) -> SiteTree:
     """Analyse and render for one audience. `hand_written` maps the docs folder's files to their text
     (only index.md's is needed: it opens the home page). `history` is each project's last data change;
-    `baseline`, on a published version, the previous version to list the changes since. Raises
+    `baseline`, on a published version, the previous version to list the changes since; `site_url`, the site's
+    address, for the calendar feeds' links. Raises
     ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
     changes, previous = None, None
@@ -98,7 +100,7 @@ def site_tree(
                 before = prepare(baseline.portfolio, audience)  # the previous site showed this audience only
                 changes = Changes(baseline.version, compare(before, analysis, baseline.version, baseline.current))
                 previous = Previous(baseline.version, before.totals)
-    extras = SiteExtras(history or {}, changes, previous)
+    extras = SiteExtras(history or {}, changes, previous, site_url or None)
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree

@@ -14,12 +14,13 @@ from .charts.specs import CHARTS_JS, TEMPLATES_JS, VEGA, templates_script, vega_
 from .errors import ConfigurationError
 from .handbook.book import HANDBOOK, add_handbook
 from .io import export
+from .io.ical import calendar_files
 from .io.templates import TEMPLATES, download_templates, known_from
 from .pages import portfolio as pages
 from .pages import urls
 from .pages.benefits import benefits_page
 from .pages.capacity import capacity_page, team_page
-from .pages.changes import Changes, changes_page
+from .pages.changes import Changes, change_summary, changes_page
 from .pages.governance import governance_page
 from .pages.performance import performance_page
 from .pages.prioritization import prioritization_page
@@ -54,6 +55,9 @@ class SiteExtras:
     history: dict[str, DataChange] = field(default_factory=dict)  # project id → its data file's last change
     changes: Changes | None = None
     previous: Previous | None = None  # the previous version's figures, when its data is at hand
+    # The site's address (mkdocs.yml's site_url; on a published version, the folder subscribers should follow):
+    # the calendar feeds link to pages and the calendar page offers webcal:// links only when it is known.
+    site_url: str | None = None
 
 
 def build_tree(
@@ -80,13 +84,15 @@ def build_tree(
     )
     if changes is not None:
         tree.pages[urls.CHANGES] = changes_page(a, changes)
+    tree.change_summary = change_summary(a, changes)
     register = export.register(a)
     tree.pages[urls.REGISTER] = pages.register_page(a, register)
     tree.assets.update(pages.register_files(register))
     tree.pages[urls.PROGRAMS] = pages.programs_page(a)
     tree.pages[urls.OBJECTIVES] = pages.objectives_page(a)
     tree.pages[urls.REQUESTS] = pages.requests_page(a)
-    tree.pages[urls.CALENDAR] = pages.calendar_page(a)
+    tree.pages[urls.CALENDAR] = pages.calendar_page(a, extras.site_url)
+    tree.assets.update(calendar_files(a.portfolio, extras.site_url))
     tree.pages[urls.ROADMAP] = roadmap_page(a)
     tree.pages[urls.PERFORMANCE] = performance_page(a)
     tree.pages[urls.PRIORITIZATION] = prioritization_page(a)

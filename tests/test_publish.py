@@ -98,12 +98,20 @@ def test_two_versions_published_and_pushed(repo: Path) -> None:
     assert remote.tree("2026-09") == september  # the older version was not touched
     assert remote.tree("latest") == remote.tree("2026-10")  # the alias is a copy of the version
     assert 'url=latest/"' in remote.read("index.html")  # the site's root opens the latest version
-    assert json.loads(remote.read("2026-10/pmo-version.json")) == {
+    record = json.loads(remote.read("2026-10/pmo-version.json"))
+    assert record == {
         "as_of": "2026-10-31",
         "commit": october_commit,
         "data": "portfolio",
         "version": "2026-10",
+        "audience": "org",  # the change feed's entry (change_feed.py): whose site, since when, what changed
+        "since": "2026-09",
+        "summary": record["summary"],
     }
+    assert (
+        record["summary"][0] == "From 2026-09 (as of 2026-09-30, 2 projects) to 2026-10 (as of 2026-10-31, 2 projects)."
+    )
+    assert "Budget: 1 (Patient CRM)." in record["summary"]
     # each version is the site as it was built for its period
     assert "€100,000" in article(remote.read("2026-09/projects/crm/index.html"))
     assert "€125,000" in article(remote.read("2026-10/projects/crm/index.html"))

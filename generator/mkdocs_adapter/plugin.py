@@ -25,6 +25,7 @@ from ..pipeline import Timings, read_portfolio, site_tree
 from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
 from ..widgets.md import page_url
+from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
 from .search import add_to_index, search_entry
 from .shared_nav import share_navigation
@@ -82,6 +83,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.search_entries: list[dict[str, str]] = []
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
+        self.feed_url: str | None = None  # set by `pmo publish`: the folder a calendar subscription follows
+        self.change_summary: list[str] = []  # what changed since the previous version: its change feed entry
+        self.organization = ""
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
@@ -125,7 +129,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 if self.config.git_history
                 else {}
             )
-            tree = site_tree(portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline)
+            site_url = self.feed_url or config.site_url
+            tree = site_tree(
+                portfolio, audience, self.handbook_dir, hand_written, self.timings, history, self.baseline, site_url
+            )
+        self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
         if merge_home:
@@ -190,6 +198,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # a version `pmo publish` builds: every page's head links the branch's change feed, one folder up
+        env.globals["pmo_change_feed"] = (
+            {"href": FEED, "type": FEED_TYPE, "title": feed_title(self.organization)} if self.version else None
+        )
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
         return env

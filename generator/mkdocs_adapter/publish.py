@@ -12,6 +12,9 @@ file from the branch and takes the data folder of that commit out of the local r
 `git cat-file`). So the CI checkout needs the full history (`fetch-depth: 0`); where the commit cannot be had, or
 its data cannot be compared (a symbolic link in it, say), the page says so and the publish still succeeds.
 Storing the commit rather than a copy of the data keeps pmo-only data off the published branch.
+
+The record also holds the version's audience and what changed (the summary of its "Changes since" page): the
+branch's change feed (change_feed.py) is rebuilt from the records after each publish.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ..io.gitdata import GitError, UnknownRevision, data_path, git, is_dirty, po
 from ..pages.changes import Baseline
 from ..pipeline import Timings, read_portfolio
 from .build import build_site, pmo_plugin
+from .change_feed import FEED, SITEMAP, write_feed
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -110,9 +114,19 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
             result.warnings.append(
                 f"{data}/ has uncommitted changes: this version records commit {commit[:7]}, which does not hold them"
             )
-        record = {"version": version, "as_of": portfolio.settings.as_of.isoformat(), "commit": commit, "data": data}
-        if config.site_url:  # canonical URLs point into the version's folder
-            config.site_url = urljoin(config.site_url, posixpath.join(prefix, version) + "/")
+        record: dict[str, Any] = {
+            "version": version,
+            "as_of": portfolio.settings.as_of.isoformat(),
+            "commit": commit,
+            "data": data,
+            "audience": plugin.config.audience,
+            "since": previous,
+        }
+        site_root = urljoin(config.site_url, prefix + "/" if prefix else "") if config.site_url else None
+        if site_root is not None:  # canonical URLs point into the version's folder
+            config.site_url = urljoin(site_root, version + "/")
+            # a calendar subscription follows the default alias, which moves to each new version
+            plugin.feed_url = urljoin(site_root, (options.aliases[0] if options.aliases else version) + "/")
         message = options.message or (
             f"Publish {version} (as of {record['as_of']}) from {commit[:7] if commit else 'no commit'} with pmo"
         )
@@ -132,6 +146,7 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
                     deploy_prefix=prefix,
                 ):
                     build_site(config, out, timings, mark=False)  # the branch gets no marker
+                    record["summary"] = plugin.change_summary
                     (out / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             except mike_git.GitEmptyCommit:
                 result.changed = False  # the same version with the same content: nothing to commit
@@ -140,6 +155,8 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
             # the site's root opens the default version (`latest`); a publish without aliases leaves it alone
             with contextlib.suppress(mike_git.GitEmptyCommit):
                 commands.set_default(default or version, branch=branch, deploy_prefix=prefix, message=message)
+        organization = portfolio.settings.organization
+        result.changed |= write_feed(branch, prefix, RECORD, organization, plugin.config.audience, site_root, message)
         if options.push:
             try:
                 mike_git.push_branch(remote, branch)
@@ -214,7 +231,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # The version selector inserts a title as HTML: no markup characters, no control or bidi characters, no essay.
 _UNSAFE_TITLE = re.compile(f"[<>&\"'\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]|.{{81}}")
 _NAME_RULE = "1 to 64 letters, digits, dots, hyphens and underscores, starting with a letter or digit, without '..'"
-_BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html"})
+_BRANCH_FILES = frozenset({"versions.json", "index.html", "404.html", FEED, SITEMAP})
 
 
 def check_names(version: str, aliases: list[str], remote: str, title: str | None = None) -> None:

@@ -49,7 +49,7 @@ def write_source_tree(config: MkDocsConfig, out_dir: Path, force: bool = False) 
         else {}
     )
     audience = cast("Audience", plugin.config.audience)
-    tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history)
+    tree = site_tree(portfolio, audience, plugin.handbook_dir, hand_written, history=history, site_url=config.site_url)
     tips = Tooltips() if plugin.config.tooltips else None
     naming = named(plugin.naming or {}, portfolio.settings)  # the site's name, written in for builders without pmo
     with staging_dir(out_dir, "generating") as staging:

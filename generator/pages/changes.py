@@ -66,6 +66,31 @@ def changes_page(a: Analysis, changes: Changes) -> str:
     return "\n".join(parts)
 
 
+def change_summary(a: Analysis, changes: Changes | None) -> list[str]:
+    """What changed, in a few plain sentences for the change feed's entry: the comparison's summary, then each
+    table of the changes page with its number of rows and the projects it names (five at most)."""
+    if changes is None:
+        count = len(a.portfolio.projects)
+        projects = f"{count} project{'s' if count != 1 else ''}"
+        return [f"The first published version: {projects} as of {fmt.date(a.settings.as_of)}."]
+    diff = changes.diff
+    if diff is None:
+        return [f"What changed since {changes.since} cannot be shown: {changes.unavailable}."]
+    lines = [summary(diff)]
+    if diff.empty:
+        lines.append("No project, date, budget, risk or change request changed.")
+    if diff.rag:
+        lines.append(rag_summary(diff))
+    for s in sections(diff):
+        names = list(dict.fromkeys(row[0].text for row in s.rows))
+        more = f" and {len(names) - SUMMARY_NAMES} more" if len(names) > SUMMARY_NAMES else ""
+        lines.append(f"{s.title}: {len(s.rows)} ({', '.join(names[:SUMMARY_NAMES])}{more}).")
+    return lines
+
+
+SUMMARY_NAMES = 5
+
+
 def _cell(a: Analysis, cell: Cell) -> Markup:
     if cell.rags is not None:  # both badges on one line
         return tag("span", fmt.rag(cell.rags[0]), " → ", fmt.rag(cell.rags[1]), class_="pmo-rag-change")

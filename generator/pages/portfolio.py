@@ -40,6 +40,7 @@ from ..widgets.md import (
 from ..widgets.text import one_line, plain, rich
 from .cockpit import first_screen
 from .dashboard import by_program_charts, kpi_tiles, spend_chart
+from .feeds import subscribe_section
 from .roadmap import roadmap_chart
 from .urls import (
     CAPACITY,
@@ -495,12 +496,14 @@ def request_page(a: Analysis, request_id: str) -> str:
     return front_matter(r.name) + heading(marked(plain(r.name), r), 1) + about + "\n" + summary + rich(r.description)
 
 
-def calendar_page(a: Analysis) -> str:
+def calendar_page(a: Analysis, site_url: str | None = None) -> str:
+    """The events by month, after the links to subscribe to them (feeds.py) with the milestones."""
     events = sorted(a.portfolio.events, key=lambda e: (e.start, e.last_day, e.title))
     parts = [
         front_matter("IT calendar"),
         heading("IT calendar", 1)
         + "Release windows, change freezes, maintenance windows and gate meetings, by month.\n",
+        subscribe_section(a, site_url),
     ]
     if not events:
         parts.append("_No events in the calendar._\n")

@@ -22,6 +22,9 @@ class SiteTree:
     # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
     theme_search: set[str] = field(default_factory=set)
     nav: list[Any] = field(default_factory=list)
+    # What changed since the previous version, in plain sentences: the entry of a published version in the change
+    # feed (mkdocs_adapter/change_feed.py); the first version's says it is the first.
+    change_summary: list[str] = field(default_factory=list)
 
     def paths(self) -> list[str]:
         return sorted({*self.pages, *self.copies, *self.assets})
