@@ -41,7 +41,7 @@ def _body(context: Context, body_id: str) -> Markup:
 def _section(context: Context, ref: str, text: Markup) -> Markup:
     """`text` linked to a handbook section as governance.yaml names one ("governance.md#x"), when the handbook
     has the page; the page is looked up among the handbook's pages, never taken from the data as a URL."""
-    return context.handbook_link(ref, text) if ref and context.has_page(ref) else text
+    return context.handbook_link(ref, text) if ref else text
 
 
 def decision_rights(context: Context, args: dict[str, str]) -> str:
