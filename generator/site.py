@@ -22,6 +22,7 @@ from .pages import urls
 from .pages.benefits import benefits_page
 from .pages.capacity import capacity_page, team_page
 from .pages.changes import Changes, change_summary, changes_page
+from .pages.governance import governance_page
 from .pages.milestone_trend import milestone_trends
 from .pages.performance import performance_page
 from .pages.prioritization import prioritization_page
@@ -74,6 +75,14 @@ def build_tree(
     extras = extras or SiteExtras()
     tree = SiteTree()
     changes = extras.changes
+    for name, text in download_templates(known_from(a.portfolio)).items():
+        tree.assets[f"{TEMPLATES}/{name}"] = text.encode("utf-8")
+    # The handbook first: the pages that link to its sections (rules, on the Governance and project pages) link
+    # only to the pages it has.
+    handbook_nav: list[Any] = []
+    if handbook_dir is not None and handbook_dir.is_dir():
+        handbook_nav = add_handbook(tree, a, handbook_dir)
+    known = frozenset(tree.pages) | frozenset(docs_pages)
     tree.pages[urls.HOME] = pages.home_page(
         a,
         home_intro,
@@ -102,8 +111,9 @@ def build_tree(
     tree.pages[urls.RISKS] = risks_page(a)
     tree.pages[urls.BENEFITS] = benefits_page(a)
     tree.pages[urls.CAPACITY] = capacity_page(a)
+    tree.pages[urls.GOVERNANCE] = governance_page(a, known)
     for pid in a.projects.index:
-        tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid), trends[pid])
+        tree.pages[project_path(pid)] = project_page(a, pid, extras.history.get(pid), trends[pid], known)
         _edit(tree, a, project_path(pid), "projects", pid)
     for program_id in a.portfolio.programs:
         tree.pages[program_path(program_id)] = pages.program_page(a, program_id)
@@ -126,11 +136,6 @@ def build_tree(
     tree.assets[TEMPLATES_JS] = templates_script()
     tree.assets[urls.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()
     tree.assets[VEGA] = vega_bundle()
-    for name, text in download_templates(known_from(a.portfolio)).items():
-        tree.assets[f"{TEMPLATES}/{name}"] = text.encode("utf-8")
-    handbook_nav: list[Any] = []
-    if handbook_dir is not None and handbook_dir.is_dir():
-        handbook_nav = add_handbook(tree, a, handbook_dir)
     tree.nav = _nav(handbook_nav, docs_pages)
     if changes is not None:
         tree.nav.insert(1, {changes.title: urls.CHANGES})
@@ -163,6 +168,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
                 {"Risks": urls.RISKS},
                 {"Capacity": urls.CAPACITY},
                 {"Benefits": urls.BENEFITS},
+                {"Governance": urls.GOVERNANCE},
                 {"Programs": urls.PROGRAMS},
                 {"Objectives": urls.OBJECTIVES},
                 {"Demand": urls.REQUESTS},

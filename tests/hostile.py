@@ -111,6 +111,18 @@ def write_hostile_portfolio(target: Path) -> Path:
             event["note"] = TEXT
             event["systems"] = [TEXT]
 
+    def governed(d: dict) -> None:  # crm: a passed gate, a checklist, an active and an expired waiver
+        d["gates"] = [
+            {"gate": "G2", "date": "2026-01-10", "decision": "approved", "decided_by": "steering-committee"}
+            | {"conditions": [TEXT]}
+        ]
+        d["compliance"] = ["gdpr"]
+        d["checklist"] = [{"regulation": "gdpr", "item": "dpia", "done": "2026-01-05", "evidence": TEXT}]
+        d["waivers"] = [
+            {"rule": "benefits-owned", "reason": TEXT, "approved_by": "sponsor", "until": "2027-01-01"},
+            {"rule": "gdpr-checklist", "reason": TEXT, "approved_by": "m.chen", "until": "2026-01-01"},
+        ]
+
     rewrite("portfolio.yaml", settings)
     rewrite("people.yaml", people)
     rewrite("calendar.yaml", calendar)
@@ -119,6 +131,55 @@ def write_hostile_portfolio(target: Path) -> Path:
     for path in (target / "projects").glob("*.yaml"):
         rewrite(f"projects/{path.name}", project)
     rewrite(f"projects/{WITHHELD_IN}.yaml", withhold_budget)
+    rewrite("projects/crm.yaml", governed)
+    (target / "governance.yaml").write_text(
+        yaml.safe_dump(hostile_governance(), sort_keys=False, allow_unicode=True, width=10_000)
+    )
     for path in (target / "requests").glob("*.yaml"):
         rewrite(f"requests/{path.name}", request)
     return target
+
+
+def hostile_governance() -> dict:
+    """governance.yaml with a payload in every text: names, titles, criteria, sections, checklist items. Its rules
+    find something on both projects (a gate, a checklist item, a benefit, an expired waiver, a team), so that the
+    payloads reach the findings' messages too."""
+    return {
+        "bodies": [
+            {"id": "sponsor", "name": f"Sponsor {TEXT}", "section": TEXT},
+            {"id": "steering-committee", "name": f"Steering {TEXT}", "section": "governance.md#steering-committees"},
+        ],
+        "decision_rights": [{"body": "sponsor", "max_cost": 10000}, {"body": "steering-committee"}],
+        "gates": [
+            {
+                "id": "G2",
+                "name": f"Baseline {TEXT}",
+                "opens": "execution",
+                "decided_by": ["steering-committee"],
+                "criteria": [TEXT],
+                "section": TEXT,
+            }
+        ],
+        "regulations": [
+            {
+                "id": "gdpr",
+                "name": f"GDPR {TEXT}",
+                "applies_when": TEXT,
+                "section": TEXT,
+                "items": [
+                    {"id": "dpia", "title": f"DPIA {TEXT}", "by_gate": "G2"},
+                    {"id": "notice", "title": f"Notice {TEXT}", "by_gate": "G2"},
+                ],
+            }
+        ],
+        "rules": [
+            {"id": "G2-baseline", "title": TEXT, "kind": "gate_decision", "severity": "error", "phases": ["closed"]}
+            | {"section": TEXT, "params": {"gate": "G2"}},
+            {"id": "benefits-owned", "title": TEXT, "kind": "benefit_ownership", "severity": "warning"}
+            | {"section": "lifecycle.md#g1-approval"},
+            {"id": "gdpr-checklist", "title": TEXT, "kind": "regulation_checklist", "severity": "warning"},
+            {"id": "team-overload", "title": TEXT, "kind": "team_overallocation", "severity": "info"}
+            | {"params": {"max_percent": 1, "max_months": 1}},
+            {"id": "waiver-expired", "title": TEXT, "kind": "waiver_expiry", "severity": "warning"},
+        ],
+    }

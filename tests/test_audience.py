@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -112,11 +114,31 @@ def plant_canaries(folder: Path) -> None:
         }
     )
     crm["issues"].append({"id": "I8", "title": f"{c} issue", "severity": "low", "owner": "a.okafor", **secret})
-    crm["changes"].append({"id": "CR-8", "date": "2026-02-01", "title": f"{c} change", "cost": 55555, **secret})
+    # approved without saying who decided: a finding of the change checks, about a pmo-only item
+    crm["changes"].append(
+        {"id": "CR-8", "date": "2026-02-01", "title": f"{c} change", "cost": 55555, "decision": "approved", **secret}
+    )
     crm["benefits"].append({"name": f"{c} benefit", "planned": 77777, **secret})
     crm["lessons"].append({"category": "scope", "lesson": f"{c} lesson", "recommendation": f"{c} rec", **secret})
     crm["dependencies"].append({"project": f"{c}-project", "note": f"{c} note"})
     _dump(crm_path, crm)
+    _dump(folder / "governance.yaml", GOVERNANCE)
+
+
+# Rules whose findings concern the pmo-only items above: the canary project in execution without a G2 decision,
+# crm's pmo-only CR-8 decided by nobody.
+GOVERNANCE = {
+    "bodies": [{"id": "sponsor", "name": "Sponsor"}, {"id": "steering-committee", "name": "Steering committee"}],
+    "decision_rights": [{"body": "sponsor", "max_cost": 20000}, {"body": "steering-committee"}],
+    "gates": [{"id": "G2", "name": "Baseline", "opens": "execution", "decided_by": ["steering-committee"]}],
+    "rules": [
+        {"id": "G2-baseline", "title": "G2 before execution", "kind": "gate_decision", "severity": "warning",
+         "phases": ["execution"], "params": {"gate": "G2"}},
+        {"id": "change-authority", "title": "Changes decided by the right body", "kind": "change_authority",
+         "severity": "warning"},
+    ],
+}  # fmt: skip
+PMO_ONLY_FINDING = "change CR-8 is approved without saying who decided"
 
 
 def build(data: Path, out: Path, audience: str, tmp_path: Path) -> Path:
@@ -151,6 +173,20 @@ def findings(site: Path) -> list[str]:
     return found
 
 
+def texts_holding(site: Path, words: str) -> list[str]:
+    """Every page and search index whose text holds `words`: markup taken out (the glossary wraps "CR" in a
+    tooltip) and spaces made single."""
+    found = []
+    for path in sorted([*site.rglob("*.html"), *site.rglob("*.json")]):
+        if words in text_of(path.read_text(encoding="utf-8")):
+            found.append(f"content: {path.relative_to(site).as_posix()}")
+    return found
+
+
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", markup)).split())
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("audience")
@@ -176,6 +212,22 @@ def test_positive_control_the_scan_finds_the_canary_in_the_pmo_site(sites: dict[
         "content: index.html",
     ):
         assert expected in found, expected
+
+
+def test_findings_about_pmo_only_items_are_on_the_pmo_site_only(sites: dict[str, Path]) -> None:
+    """The governance findings are those of the audience's portfolio: none about a pmo-only change or project on
+    any page or in the search index of the org site; on the pmo site, the Governance page and the project's."""
+    assert texts_holding(sites["org"], PMO_ONLY_FINDING) == []
+    pmo = texts_holding(sites["pmo"], PMO_ONLY_FINDING)
+    for expected in ("governance/index.html", "projects/crm/index.html", "search/search_index.json"):
+        assert f"content: {expected}" in pmo, expected
+    listed = {
+        audience: text_of((sites[audience] / "governance" / "index.html").read_text().split('id="pmo-findings"')[1])
+        for audience in ("org", "pmo")
+    }
+    assert f"{CANARY} project" in listed["pmo"]  # its G2 finding
+    # positive control: the org site has findings too, about what it shows
+    assert "Patient CRM" in listed["org"] and "without an approved G2 (Baseline) decision" in listed["org"]
 
 
 def test_totals_leave_pmo_only_projects_out(sites: dict[str, Path]) -> None:

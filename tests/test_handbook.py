@@ -664,46 +664,8 @@ def test_the_validation_example_of_the_handbook_is_what_pmo_validate_prints(
     assert result.output == example
 
 
-# What the governance page says decides a change request, by its cumulative effect since the baseline: the
-# lowest body whose thresholds (cost, share of the budget, schedule days) cover it.
-DECISION_RIGHTS = (
-    ("project-manager", 0, 0.0, 5),
-    ("sponsor", 25_000, 0.05, 14),
-    ("change-board", 150_000, 0.10, 45),
-    ("steering-committee", 500_000, 0.25, None),
-    ("portfolio-review", None, None, None),
-)
-
-
-def test_the_sample_changes_were_decided_by_the_body_the_governance_page_names() -> None:
-    page = (HANDBOOK_DIR / "governance.md").read_text()
-    for body, cost, share, days in DECISION_RIGHTS:  # the table above is the page's table
-        row = next(line for line in page.splitlines() if line.endswith(f"| `{body}` |"))
-        if cost:
-            assert f"€{cost:,}" in row and f"{share:.0%}".replace("%", " %") in row, row
-        if days:
-            assert f"{days} " in row, row
-    bodies = [body for body, *_ in DECISION_RIGHTS]
-    checked, too_low = 0, []
-    for project in read_portfolio(SAMPLE).projects.values():
-        cost = days = 0.0
-        for change in sorted(project.changes, key=lambda c: c.date):
-            if change.decision != "approved" or change.decided_by not in bodies:
-                continue
-            cost, days = cost + (change.cost or 0), days + (change.schedule_days or 0)  # the net effect
-            needed = next(
-                body
-                for body, limit, share, most in DECISION_RIGHTS
-                if limit is None
-                or (abs(cost) <= min(limit, share * (project.budget or 0)) and (most is None or abs(days) <= most))
-            )
-            if bodies.index(change.decided_by) < bodies.index(needed):
-                too_low.append((project.id, change.id, needed))
-            checked += 1
-    assert checked >= 10
-    # the one the sample shows on purpose (governance.yaml's change-authority finding): 28 days is above the
-    # sponsor's 14, the sponsor decided it alone
-    assert too_low == [("video-consultations", "CR-1", "change-board")]
+# The governance page's decision-rights table is governance.yaml's, and the change checks use it:
+# tests/test_governance_handbook.py reads it back from the rendered page.
 
 
 # the content pages ----------------------------------------------------------------------------------
@@ -733,10 +695,11 @@ def test_every_gate_of_the_lifecycle_has_entry_and_exit_criteria_its_artefact_an
         for part in ("Entry", "Artefact", "Who decides", "Exit"):
             assert re.search(rf"^- \*\*{part}\b[^*]*:\*\*", body, re.M), (gate, part)
     glance = sections["The gates at a glance"]
+    assert "<!-- pmo:gates -->" in glance  # criteria and deciders come from governance.yaml
     for gate in ("Intake", "G0 Assessment", "G1 Approval", "G2 Baseline", "G3 Acceptance", "G4 Closure", "PIR"):
         row = next(line for line in glance.splitlines() if line.startswith(f"| {gate} |"))
         cells = [cell.strip() for cell in row.strip("|").split("|")]
-        assert len(cells) == 5 and all(cells), row  # decision, artefact, who decides, record in the portfolio
+        assert len(cells) == 4 and all(cells), row  # decision, artefact, record in the portfolio
 
 
 def test_each_compliance_checklist_says_when_it_applies_and_what_is_checked_at_which_gate() -> None:
@@ -744,8 +707,10 @@ def test_each_compliance_checklist_says_when_it_applies_and_what_is_checked_at_w
     table = sections["When each checklist applies"]
     for name in ("GDPR", "HIPAA", "SOX", "Security review at the gates"):
         body = sections[name]
-        assert re.search(r"\*\*(Before|At) G\d", body) or "| G" in body, name
-        assert body.count("- [ ] ") >= 4 or name.startswith("Security"), name
+        if name.startswith("Security"):
+            assert "| G" in body, name
+        else:  # the checklist by gate is governance.yaml's (tests/test_governance_handbook.py)
+            assert f'<!-- pmo:regulation-checklist regulation="{name.lower()}" -->' in body, name
         row = next(line for line in table.splitlines() if line.startswith(f"| [{name.split(' at ')[0]}]"))
         assert re.search(r"\| G\d \| G\d", row), row  # screened at a gate, checked at gates
     for gate in ("G0", "G1", "G2", "G3"):

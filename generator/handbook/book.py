@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.regular import refuse_special_files
 from ..errors import ConfigurationError
-from . import blocks
+from . import blocks, governance
 from .context import HANDBOOK, Context, MarkerError, download_name
 from .lessons import lessons_library
 from .registers import register_files
@@ -46,11 +46,15 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 def _markers() -> dict[str, Callable[[Context, dict[str, str]], str]]:
     return {
         "abbreviations": blocks.abbreviations,
+        "decision-rights": governance.decision_rights,
+        "gates": governance.gates,
+        "governance-rules": governance.governance_rules,
         "key-tasks": blocks.key_tasks,
         "kpi-definitions": blocks.kpi_definitions,
         "lessons": lessons_library,
         "raci": blocks.raci,
         "ranked-list": blocks.ranked_list,
+        "regulation-checklist": governance.regulation_checklist,
         "rag-thresholds": blocks.rag_thresholds,
         "role-holders": role_holders,
         "scoring-criteria": blocks.scoring_criteria,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PmoError
+from ..pages.urls import HANDBOOK
 from ..widgets.markup import Markup, escape
 from ..widgets.md import link
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..pages.tree import SiteTree
 
-HANDBOOK = "handbook"
+__all__ = ["HANDBOOK", "Context", "MarkerError", "download_name"]
 
 
 class MarkerError(PmoError):

@@ -32,6 +32,7 @@ from ..widgets.md import (
 from ..widgets.text import one_line, plain, rich
 from .benefits import benefit_amount, benefit_state
 from .cockpit import index_tone, slip_tone
+from .governance import project_governance
 from .milestone_trend import trend_section
 
 if TYPE_CHECKING:
@@ -43,8 +44,13 @@ if TYPE_CHECKING:
 
 
 def project_page(
-    a: Analysis, project_id: str, history: DataChange | None = None, trend: ProjectTrend | None = None
+    a: Analysis,
+    project_id: str,
+    history: DataChange | None = None,
+    trend: ProjectTrend | None = None,
+    pages: frozenset[str] = frozenset(),
 ) -> str:
+    """The page; `pages` are the site's other pages, for links to the handbook's sections."""
     p = a.project(project_id)
     row = a.rows[project_id]
     here = project_path(p.id)
@@ -76,6 +82,8 @@ def project_page(
         parts.append(section("Change requests", _changes(a, p)))
     if p.benefits:
         parts.append(section("Benefits", _benefits(a, p)))
+    if a.governance.governance.rules or p.gates or p.waivers or p.compliance:
+        parts.append(section("Governance", project_governance(a, p, here, pages)))
     if p.resources:
         parts.append(section("Resources", _resources(a, p, here)))
     if p.lessons:

@@ -13,6 +13,7 @@ HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
 BENEFITS = "benefits.md"
 CAPACITY = "capacity.md"
 CHANGES = "changes.md"
+GOVERNANCE = "governance.md"
 PERFORMANCE = "performance.md"
 PRIORITIZATION = "prioritization.md"
 RISKS = "risks.md"
@@ -21,3 +22,4 @@ BOARD_PACK = "board-pack.pdf"  # a published version's board pack, when the plug
 
 REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
 TABLES_JS = "assets/pmo/tables.js"
+HANDBOOK = "handbook"  # the handbook's folder in the site: methodology/ is mounted there

@@ -182,11 +182,11 @@ def _opening(align: str, kinds: str) -> str:
 # so that a mitigation is a few lines in a wide column rather than many in a narrow one.
 TOKEN_HEADINGS = frozenset({
     "Id", "Date", "Month", "Start", "End", "From", "To", "Due", "Submitted", "Finish", "Forecast", "Baseline",
-    "Actual", "Slip", "Baseline finish", "Forecast finish",
+    "Actual", "Slip", "Baseline finish", "Forecast finish", "Until",
 })  # fmt: skip
 PROSE_HEADINGS = frozenset({
     "Mitigation", "Summary", "Description", "Note", "Why", "Risk", "Issue", "Change", "Decision", "Lesson",
-    "Recommendation",
+    "Recommendation", "Finding", "Fix", "Reason",
 })  # fmt: skip
 
 

@@ -74,9 +74,12 @@ REQUESTS = [f"/requests/{rid}/" for rid in _ids("requests")]
 TEAMS = [f"/teams/{tid}/" for tid in _teams()]
 # the handbook pages whose markers render the portfolio (roles only for the roles people hold in the fixture)
 ROLES = [f"/handbook/roles/{role}/" for role in ["program-manager", "project-manager", "sponsor", "steering-committee"]]
-HANDBOOK_WITH_DATA = ["/handbook/demand-management/", "/handbook/lessons/", *ROLES]
+# and the pages whose tables come from governance.yaml
+GOVERNED = ["/handbook/governance/", "/handbook/lifecycle/", "/handbook/compliance/"]
+HANDBOOK_WITH_DATA = ["/handbook/demand-management/", "/handbook/lessons/", *ROLES, *GOVERNED]
 PORTFOLIO_VIEWS = [
-    f"/{view}/" for view in ["calendar", "capacity", "roadmap", "risks", "performance", "benefits", "prioritization"]
+    f"/{view}/"
+    for view in ["calendar", "capacity", "roadmap", "risks", "performance", "benefits", "prioritization", "governance"]
 ]
 HOSTILE_PAGES = [
     "/",

@@ -29,6 +29,7 @@ PORTFOLIO = [
     PageSpec("performance", "/performance/"),
     PageSpec("capacity", "/capacity/"),
     PageSpec("benefits", "/benefits/"),
+    PageSpec("governance", "/governance/"),
     PageSpec("demand", "/requests/"),
     PageSpec("programs", "/programs/"),
     PageSpec("roadmap", "/roadmap/"),

@@ -43,6 +43,8 @@ PAGES = [
     PageSpec("risks", "/risks/"),
     PageSpec("benefits", "/benefits/"),
     PageSpec("capacity", "/capacity/"),
+    PageSpec("governance", "/governance/"),  # findings by rule and program, waivers, scores
+    PageSpec("handbook-governance", "/handbook/governance/"),  # decision rights and rules from governance.yaml
     PageSpec("team", first_team),  # an over-allocated team, flagged on the home page
     PageSpec("glossary", "/handbook/glossary/"),
     PageSpec("raci", "/handbook/roles/"),  # the roles and the RACI matrix
