@@ -33,7 +33,7 @@ from .dashboard import spend
 from .portfolio import attention_reasons, needing_attention
 from .project import derived_reason
 from .roadmap import roadmap
-from .urls import CALENDAR, CHANGES, HOME, PERFORMANCE, PROGRAMS, REGISTER
+from .urls import CALENDAR, CHANGES, GOVERNANCE, HOME, PERFORMANCE, PROGRAMS, REGISTER
 
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
@@ -365,7 +365,7 @@ def _exceptions(w: _Writer, a: Analysis) -> Markup:
             join(
                 [
                     _table(["Concerns", "Rule", "What is wrong", "What would fix it"], table_rows),
-                    _more(len(errors), LIST_ROWS),
+                    _more(len(errors), LIST_ROWS, GOVERNANCE),
                 ]
             )
             if errors
