@@ -33,10 +33,10 @@ BODIES = (
     ("portfolio-review", "Portfolio review"),
     ("executive-committee", "Executive committee"),
 )
-# gate, name, the phase it opens, who decides
+# gate, name, the phase it opens, who decides (above €1,000,000 the executive committee approves G1)
 GATES = (
     ("G0", "Assessment", "proposal", "pmo-director"),
-    ("G1", "Approval", "approved", "portfolio-review"),
+    ("G1", "Approval", "approved", "portfolio-review, executive-committee"),
     ("G2", "Baseline", "execution", "steering-committee"),
     ("G3", "Acceptance", "closing", "steering-committee"),
     ("G4", "Closure", "closed", "sponsor"),
@@ -320,8 +320,9 @@ class Governance:
             for gid, name, _opens, decider in GATES:
                 if gid not in dates:
                     continue
-                if gid == "G1" and p.budget > 1_000_000:
-                    decider = "executive-committee"  # endorses the portfolio review's recommendation
+                deciders = decider.split(", ")
+                # above €1,000,000 the executive committee approves G1, on the portfolio review's recommendation
+                decider = deciders[-1] if gid == "G1" and p.budget > 1_000_000 else deciders[0]
                 conditions = ""
                 if gid in ("G2", "G3") and rng.random() < 0.15:
                     conditions = f", conditions: [{name} conditions reviewed at the next steering committee]"

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,16 @@ def print_pdf(
     id of `heading_ids`, in order), then printed again with each heading's page. `footer` is the running footer's
     text (escaped here), beside "page N of M"."""
     executable = check_printer()
+    # Playwright's sync API refuses a thread where an asyncio loop runs (a test's browser session, a notebook,
+    # MkDocs' live reload): the printing has a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as printer:
+        final = printer.submit(_printed, document, heading_ids, paper, footer, executable).result()
+    return stamped(final, as_of)
+
+
+def _printed(
+    document: Callable[[dict[str, int] | None], str], heading_ids: list[str], paper: str, footer: str, executable: str
+) -> bytes:
     from playwright.sync_api import Error, sync_playwright
 
     try:
@@ -91,7 +102,7 @@ def print_pdf(
                 browser.close()
     except Error as exc:
         raise PrintFailed(f"Chromium ({executable}) could not print the board pack: {_first_line(exc)}") from None
-    return stamped(final, as_of)
+    return final
 
 
 def _print(page: Any, html: str, paper: str, footer: str) -> bytes:
