@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .analytics.analyse import Analysis, analyse
 from .analytics.diff import compare
-from .analytics.governance import located
 from .analytics.milestone_trend import ForecastHistory
 from .data.audience import Audience, for_audience
 from .data.load import load_portfolio
 from .data.regular import refuse_special_files
 from .data.validate import Portfolio, validate_portfolio
-from .errors import PortfolioError
 from .pages.changes import Changes
 from .pages.cockpit import Previous
 from .pages.urls import HOME
@@ -99,7 +96,6 @@ def site_tree(
     Chromium, as board-pack.pdf; `forecasts`, the milestones of past reporting periods. Raises
     ConfigurationError on a name clash."""
     analysis = prepare(portfolio, audience, timings)
-    refuse_governance_errors(portfolio, analysis)
     changes, previous = compared(analysis, baseline, timings)
     pack = None
     if pack_paper is not None:
@@ -111,21 +107,6 @@ def site_tree(
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
-
-
-def refuse_governance_errors(portfolio: Portfolio, analysis: Analysis) -> None:
-    """An open error finding of governance.yaml's rules fails the build as `pmo validate` fails on it: judged on
-    the whole portfolio (pmo-only items included), whichever audience the site is for. Raises PortfolioError,
-    one problem per finding, at its file and line."""
-    if not any(rule.severity == "error" for rule in portfolio.governance.rules):
-        return  # nothing can fail: no second analysis for the org site
-    whole = analysis if analysis.audience == "pmo" else prepare(portfolio, "pmo")
-    errors = [f for f in whole.governance.open if f.severity == "error"]
-    if errors:
-        raise PortfolioError(
-            dataclasses.replace(located(portfolio, f), field="", message=f"{f.rule} (error): {f.message}; {f.fix}")
-            for f in errors
-        )
 
 
 def compared(

@@ -189,7 +189,7 @@ def test_every_finding_is_listed_with_its_fix_and_file_line_and_filterable(page:
             "Info",
             "fields",
             "Identity platform",
-            "in closed without benefits and lessons",
+            "closed without benefits and lessons",
             "add benefits and lessons to the project file",
             waived.rows[0][5],
             "Run work: no benefits case (approved by Mei Chen, until 2026-12-31)",
@@ -248,7 +248,7 @@ def test_a_score_is_na_with_its_reason_when_no_rule_applies(tmp_path: Path) -> N
     tree = site_tree(read_portfolio(add_governance(tmp_path / "p", governance)), "pmo", None, {})
     scores = tables(tree.pages["governance.md"])["pmo-scores"]
     assert [(row[0], row[-1]) for row in scores.rows] == [
-        ("Identity platform", "n/a (no rule of governance.yaml applies to run work in closed)"),
+        ("Identity platform", "n/a (no rule of governance.yaml applies to run work that is closed)"),
         ("Patient CRM", "n/a (no rule of governance.yaml applies to change work in execution)"),
     ]
     assert "no rule applies to the project" not in tree.pages["projects/crm.md"]

@@ -112,6 +112,8 @@ def test_publish_workflow() -> None:
     assert all(command in script for command in LOCKED_INSTALL) and "pip install -e" not in script
     assert "args=(--push --strict)" in script and 'pmo publish "${args[@]}"' in script
     assert "--no-alias" in script  # a manual run may publish an older period without moving latest
+    # an open governance error stops the publish as it stops a pull request
+    assert script.index("pmo validate --format github") < script.index("pmo publish")
     assert steps(workflow)[0]["with"]["fetch-depth"] == 0
 
 
@@ -174,6 +176,7 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_pages() -> None:
     pages = ci["pages"]
     assert pages["artifacts"]["paths"] == ["public"]
     assert 'pmo publish "$@"' in "\n".join(pages["script"])
+    assert pages["script"].index("pmo validate") < len(pages["script"]) - 2  # before the publish
     assert ci["variables"]["GIT_DEPTH"] == 0
 
 
