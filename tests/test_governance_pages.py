@@ -248,11 +248,14 @@ def test_a_score_is_na_with_its_reason_when_no_rule_applies(tmp_path: Path) -> N
     tree = site_tree(read_portfolio(add_governance(tmp_path / "p", governance)), "pmo", None, {})
     scores = tables(tree.pages["governance.md"])["pmo-scores"]
     assert [(row[0], row[-1]) for row in scores.rows] == [
-        ("Identity platform", "n/a (no rule of governance.yaml applies to run work that is closed)"),
-        ("Patient CRM", "n/a (no rule of governance.yaml applies to change work in execution)"),
+        ("Identity platform", "n/a (no rule of governance.yaml applies to run work in the closed phase)"),
+        ("Patient CRM", "n/a (no rule of governance.yaml applies to change work in the execution phase)"),
     ]
     assert "no rule applies to the project" not in tree.pages["projects/crm.md"]
-    assert "n/a (no rule of governance.yaml applies to change work in execution)" in tree.pages["projects/crm.md"]
+    assert (
+        "n/a (no rule of governance.yaml applies to change work in the execution phase)"
+        in tree.pages["projects/crm.md"]
+    )
 
 
 def test_without_rules_the_page_says_so_and_how_to_add_them() -> None:

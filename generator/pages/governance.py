@@ -428,7 +428,7 @@ def score_text(report: GovernanceReport, project: Project) -> str | Markup:
 
 
 def not_applicable(project: Project) -> str:
-    return f"no rule of governance.yaml applies to {project.kind} work that is {fmt.phase(project.phase).lower()}"
+    return f"no rule of governance.yaml applies to {project.kind} work in the {fmt.phase(project.phase).lower()} phase"
 
 
 def _score_key(score: float | None, name: str) -> tuple[bool, float, str]:
