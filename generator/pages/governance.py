@@ -478,16 +478,17 @@ def _scores(a: Analysis, report: GovernanceReport, here: str) -> str:
     # the two league tables side by side on a wide screen: short tables, read together
     leagues = tag(
         "div",
-        tag("div", _subheading("By program", "score-by-program"), _league(report, "Program", _by_program(a))),
-        tag("div", _subheading("By manager", "score-by-manager"), _league(report, "Manager", _by_manager(a))),
+        tag("div", _subheading("By program"), _league(report, "Program", _by_program(a))),
+        tag("div", _subheading("By manager"), _league(report, "Manager", _by_manager(a))),
         class_="pmo-leagues",
     )
     return lead + html_block(leagues) + heading("By project", 3, "score-by-project") + by_project
 
 
-def _subheading(title: str, anchor: str) -> Markup:
-    """A heading inside a block (md.heading makes a block of its own); the table of contents still finds it."""
-    return tag("h3", title, id=anchor)
+def _subheading(title: str) -> Markup:
+    """A heading inside a block (md.heading makes a block of its own). Without an id: no engine puts a heading
+    inside raw HTML in its table of contents (Zensical does not), so pmo's does not either."""
+    return tag("h3", title)
 
 
 def _by_program(a: Analysis) -> list[tuple[Markup, list[str]]]:
