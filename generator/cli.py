@@ -314,6 +314,11 @@ def export(data_dir: Path | None, fmt: str | None, out_file: Path | None, audien
 @click.option("-m", "--message", default=None, help="The commit message.")
 @click.option("--audience", type=AUDIENCE, default=None, help="org (default): the organization-wide site; pmo: all.")
 @click.option("--strict", is_flag=True, help="Fail on any warning, as pmo build --strict.")
+@click.option(
+    "--pack/--no-pack",
+    default=None,
+    help="Add the board pack (board-pack.pdf) to the version (default: yes, unless mkdocs.yml sets pack: false).",
+)
 def publish(
     data_dir: Path | None,
     config_file: Path | None,
@@ -327,17 +332,19 @@ def publish(
     message: str | None,
     audience: str | None,
     strict: bool,
+    pack: bool | None,
 ) -> None:
     """Build the site and commit it as one version of the versioned site (mike, branch gh-pages).
 
     Publishing a version again replaces it; other versions are never touched. The version gets a "Changes
-    since <previous version>" page and a pmo-version.json naming the commit its data came from."""
+    since <previous version>" page, its board pack (printed by Chromium: the `pack` extra) and a
+    pmo-version.json naming the commit its data came from."""
     from .mkdocs_adapter.build import load_site_config
     from .mkdocs_adapter.publish import PublishOptions
     from .mkdocs_adapter.publish import publish as publish_version
 
     _log_mkdocs(False)
-    options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message)
+    options = PublishOptions(version, [] if no_alias else list(aliases), title, push, remote, branch, message, pack)
     with _site_output(Path("."), "The branch was not changed."):
         config = load_site_config(config_file, data_dir, audience, strict=strict)  # type: ignore[arg-type]
         _recover_first(_data_folder(config))

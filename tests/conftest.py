@@ -66,11 +66,18 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def site_config(
-    folder: Path, *replacements: tuple[str, str], docs: Path | None = None, portfolio: Path | None = None
+    folder: Path,
+    *replacements: tuple[str, str],
+    docs: Path | None = None,
+    portfolio: Path | None = None,
+    pack: bool | None = False,
 ) -> Path:
     """The repository's mkdocs.yml, written into `folder` with absolute docs, handbook (and portfolio) paths,
-    changed by (old, new) text replacements (applied first)."""
+    changed by (old, new) text replacements (applied first). `pack` is the plugin's: off unless a test asks,
+    since a publish would otherwise print a board pack with Chromium; None leaves it unset, as shipped."""
     text = (ROOT / "mkdocs.yml").read_text()
+    if pack is not None:
+        text = text.replace("      audience: org\n", f"      audience: org\n      pack: {str(pack).lower()}\n", 1)
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)

@@ -48,12 +48,17 @@ def commit_all(repo: Path, message: str, date: str = "2026-10-14T12:00:00+00:00"
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-def site_repo(path: Path, data: Path) -> Path:
+def git_bytes(repo: Path, spec: str) -> bytes:
+    """A file of a commit, as bytes (`git show REV:PATH`): a PDF, say."""
+    return subprocess.run(["git", "-C", str(repo), "show", spec], capture_output=True, check=True).stdout
+
+
+def site_repo(path: Path, data: Path, pack: bool | None = False) -> Path:
     """A repository like this one: the portfolio `data` in portfolio/, and the repository's mkdocs.yml (with
-    absolute docs and handbook folders, which stay outside the repository)."""
+    absolute docs and handbook folders, which stay outside the repository; `pack` as site_config's)."""
     repo = init_repo(path)
     shutil.copytree(data, repo / "portfolio")
-    site_config(repo)
+    site_config(repo, pack=pack)
     (repo / ".gitignore").write_text("site/\n")
     return repo
 

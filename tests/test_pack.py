@@ -23,8 +23,8 @@ from generator.pages.pack import board_pack, exceptions, pending_changes
 from generator.pipeline import compared, prepare, read_portfolio
 from generator.widgets import fmt
 
-from .conftest import MINI, SAMPLE
-from .gitrepo import commit_all, git, identity, site_repo
+from .conftest import MINI, SAMPLE, site_config
+from .gitrepo import commit_all, git, git_bytes, identity, site_repo
 from .hostile import write_hostile_portfolio
 
 __all__ = ["identity"]  # the fixture, used by name
@@ -262,27 +262,87 @@ def test_a_previous_version_without_data_is_said(sample_org) -> None:
 
 @pytest.fixture
 def pack_repo(tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The mini portfolio in a repository whose mkdocs.yml switches the board pack on."""
-    repo = site_repo(tmp_path / "repo", MINI)
-    config = repo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      audience: org\n", "      audience: org\n      pack: true\n"))
+    """The mini portfolio in a repository with mkdocs.yml as shipped: no `pack`, so publishing prints it."""
+    repo = site_repo(tmp_path / "repo", MINI, pack=None)
     commit_all(repo, "data")
     monkeypatch.chdir(repo)
     return repo
 
 
 def test_publish_with_the_pack_on_and_no_chromium_fails_first(pack_repo: Path, monkeypatch) -> None:
-    """An audit wants every period's pack: with `pack: true` a publish that cannot print it fails, saying what to
-    install, before the branch is touched."""
+    """An audit wants every period's pack: a publish that cannot print it fails, saying what to install and how
+    to publish without it, before the branch is touched."""
     monkeypatch.setenv("PMO_CHROMIUM", str(pack_repo / "no-chromium"))
     result = CliRunner().invoke(main, ["publish", "--version", "2026-03"])
     assert result.exit_code == 2, result.output
     assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+    assert "pmo publish --no-pack" in result.stderr and "`pack: false`" in result.stderr
     assert "gh-pages" not in git(pack_repo, "branch", "--list", "gh-pages")
 
 
+@pytest.fixture
+def stub_printer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Chromium stubbed: an executable stands in for it and printing returns the document's title and date, so
+    the publish's wiring is tested in a second; tests/browser/test_pack.py prints for real."""
+    from generator.io import pdf
+
+    printed: list[str] = []
+
+    def fake_print(document, ids, paper, as_of, footer):  # type: ignore[no-untyped-def]
+        printed.append(paper)
+        return f"%PDF-1.4 pack as of {as_of}".encode()
+
+    monkeypatch.setenv("PMO_CHROMIUM", sys.executable)
+    monkeypatch.setattr(pdf, "print_pdf", fake_print)
+    return printed
+
+
+def _published_pack(repo: Path, version: str) -> tuple[bytes | None, str]:
+    """The version's board-pack.pdf on gh-pages (None when it has none) and its home page."""
+    listed = git(repo, "ls-tree", "--name-only", f"gh-pages:{version}")
+    pdf = git_bytes(repo, f"gh-pages:{version}/board-pack.pdf") if "board-pack.pdf" in listed.split() else None
+    return pdf, git(repo, "show", f"gh-pages:{version}/index.html")
+
+
+def test_publish_keeps_the_pack_of_each_version_by_default(pack_repo: Path, stub_printer: list[str]) -> None:
+    """mkdocs.yml as shipped: every published version holds its pack, linked from its home page; a plain build
+    of the same configuration prints none (builds stay fast)."""
+    result = CliRunner().invoke(main, ["publish"])
+    assert result.exit_code == 0, result.output + result.stderr
+    pdf, home = _published_pack(pack_repo, "2026-03")
+    assert pdf == b"%PDF-1.4 pack as of 2026-03-02" and stub_printer == ["a4"]
+    assert 'href="board-pack.pdf"' in home
+    assert CliRunner().invoke(main, ["build", "--out", "site"]).exit_code == 0
+    assert not (pack_repo / "site" / "board-pack.pdf").exists() and stub_printer == ["a4"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "args", "printed"),
+    [("false", [], False), ("false", ["--pack"], True), ("true", ["--no-pack"], False), (None, ["--no-pack"], False)],
+)
+def test_publish_prints_the_pack_as_mkdocs_yml_and_the_command_say(
+    pack_repo: Path,
+    stub_printer: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str | None,
+    args: list[str],
+    printed: bool,
+) -> None:
+    """`pack: false` in mkdocs.yml publishes without it, --pack/--no-pack overrides the file; a publish
+    without the pack needs no Chromium."""
+    if setting is not None:
+        site_config(pack_repo, pack=setting == "true")
+        commit_all(pack_repo, "pack setting")
+    if not printed:
+        monkeypatch.setenv("PMO_CHROMIUM", str(pack_repo / "no-chromium"))
+    result = CliRunner().invoke(main, ["publish", *args])
+    assert result.exit_code == 0, result.output + result.stderr
+    pdf, home = _published_pack(pack_repo, "2026-03")
+    assert (pdf is not None, 'href="board-pack.pdf"' in home, bool(stub_printer)) == (printed, printed, printed)
+
+
 def test_a_build_without_the_pack_has_no_pdf(sample_site: Path) -> None:
-    """Plain `pmo build` (no `pack: true`) prints nothing and links to no pack: builds stay fast."""
+    """Plain `pmo build` (`pack` unset, as shipped) prints nothing and links to no pack: builds stay fast."""
     assert not (sample_site / "board-pack.pdf").exists()
     assert "board-pack.pdf" not in (sample_site / "index.html").read_text()
 

@@ -115,6 +115,9 @@ def test_publish_workflow() -> None:
     # an open governance error stops the publish as it stops a pull request
     assert script.index("pmo validate --format github") < script.index("pmo publish")
     assert steps(workflow)[0]["with"]["fetch-depth"] == 0
+    # every published version keeps its board pack: the printer is installed before the publish
+    assert "uv sync --locked --extra pack" in script
+    assert script.index('PMO_CHROMIUM=$chrome') < script.index("pmo publish")
 
 
 def test_actions_are_pinned_by_major_version() -> None:
@@ -177,6 +180,8 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_pages() -> None:
     assert pages["artifacts"]["paths"] == ["public"]
     assert 'pmo publish "$@"' in "\n".join(pages["script"])
     assert pages["script"].index("pmo validate") < len(pages["script"]) - 2  # before the publish
+    printer = "\n".join(pages["before_script"])  # each version keeps its board pack
+    assert "apt-get install -y -qq chromium" in printer and "uv sync --locked --extra pack" in printer
     assert ci["variables"]["GIT_DEPTH"] == 0
 
 

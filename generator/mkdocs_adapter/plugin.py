@@ -67,9 +67,11 @@ class PortfolioConfig(Config):
     audience = c.Choice(("org", "pmo"), default="org")
     git_history = c.Type(bool, default=True)  # each project page says when its data file last changed
     tooltips = c.Type(bool, default=True)  # explain the glossary's abbreviations on every page
-    # the period's board pack as board-pack.pdf, linked from the home page: what `pmo publish` keeps per version.
-    # Printed by Chromium (the `pack` extra): a build without it fails, saying what to install.
-    pack = c.Type(bool, default=False)
+    # the period's board pack as board-pack.pdf, linked from the home page, printed by Chromium (the `pack`
+    # extra). Unset: `pmo publish` adds it to every version it publishes, `pmo build` does not (a print takes
+    # seconds); true: both; false: neither. A build or publish that should print it and cannot fails, saying
+    # what to install.
+    pack = c.Optional(c.Type(bool))
     pack_paper = c.Choice(("a4", "letter"), default="a4")
     shortcuts = c.SubConfig(ShortcutsConfig)
 
@@ -104,12 +106,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
         self.feed_url: str | None = None  # set by `pmo publish`: the folder a calendar subscription follows
+        self.publishing = False  # set by `pmo publish`: an unset `pack` then means the pack is printed
         self.change_summary: list[str] = []  # what changed since the previous version: its change feed entry
         self.organization = ""
         self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
         self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
+
+    def prints_pack(self) -> bool:
+        """Whether this build adds the board pack: as `pack` says, else when it is a publish."""
+        return self.publishing if self.config.pack is None else bool(self.config.pack)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -150,7 +157,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 else {}
             )
             site_url = self.feed_url or config.site_url
-            paper = self.config.pack_paper if self.config.pack else None
+            paper = self.config.pack_paper if self.prints_pack() else None
             with self.timings.stage("history"):
                 forecasts = reporting_history(config, self.config, self.data_dir, portfolio.settings.as_of)
             tree = site_tree(

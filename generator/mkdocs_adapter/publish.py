@@ -56,6 +56,7 @@ class PublishOptions:
     remote: str | None = None  # default: mkdocs.yml's remote_name (origin)
     branch: str | None = None  # default: mkdocs.yml's remote_branch (gh-pages)
     message: str | None = None
+    pack: bool | None = None  # add the board pack; None: unless mkdocs.yml's `pack` is false
 
 
 @dataclass
@@ -87,8 +88,18 @@ def publish(config: MkDocsConfig, options: PublishOptions, timings: Timings | No
     remote = options.remote or config.remote_name or "origin"
     plugin = pmo_plugin(config)
     portfolio = read_portfolio(plugin.data_dir, timings)  # bad data fails before the branch is touched
-    if plugin.config.pack:
-        check_printer()  # so does a board pack that cannot be printed
+    plugin.publishing = True
+    if options.pack is not None:
+        plugin.config.pack = options.pack
+    if plugin.prints_pack():
+        try:
+            check_printer()  # so does a board pack that cannot be printed
+        except ConfigurationError as exc:
+            exc.add_note(
+                "Every published version keeps its board pack; to publish without it, run pmo publish --no-pack "
+                "or set `pack: false` under the pmo plugin in mkdocs.yml."
+            )
+            raise
     version = options.version or period(portfolio.settings.as_of)
     check_names(version, options.aliases, remote, options.title)  # refused before git is asked anything
     try:

@@ -17,7 +17,7 @@ from generator.pipeline import prepare, read_portfolio
 from generator.widgets import fmt
 
 from ..conftest import MINI, SAMPLE, unavailable
-from ..gitrepo import commit_all, git, identity, site_repo
+from ..gitrepo import commit_all, git, git_bytes, identity, site_repo
 from .conftest import chromium_path
 
 __all__ = ["identity"]  # the fixture, used by name
@@ -144,11 +144,10 @@ def test_the_pmo_pack_has_the_pmo_only_project(packs: dict[str, Path]) -> None:
 def test_publish_keeps_each_versions_pack(
     printer: None, tmp_path: Path, identity: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With `pack: true`, each published version holds its own board-pack.pdf, linked from its home page, with its
-    own reporting date: the September pack stays as it was when October is published."""
-    repo = site_repo(tmp_path / "repo", MINI)
-    config = repo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      audience: org\n", "      audience: org\n      pack: true\n"))
+    """With mkdocs.yml as shipped (no `pack`), each published version holds its own board-pack.pdf, linked from
+    its home page, with its own reporting date: the September pack stays as it was when October is published."""
+    repo = site_repo(tmp_path / "repo", MINI, pack=None)
+    assert "pack:" not in (repo / "mkdocs.yml").read_text()
     settings = repo / "portfolio" / "portfolio.yaml"
     settings.write_text(settings.read_text().replace("as_of: 2026-03-02", "as_of: 2026-09-30"))
     commit_all(repo, "September")
@@ -169,12 +168,6 @@ def test_publish_keeps_each_versions_pack(
         for p in _reader(git_bytes(repo, "gh-pages:2026-10/board-pack.pdf")).pages
     )
     assert "Compared with the previous period: 2026-09." in october
-
-
-def git_bytes(repo: Path, spec: str) -> bytes:
-    import subprocess
-
-    return subprocess.run(["git", "-C", str(repo), "show", spec], capture_output=True, check=True).stdout
 
 
 def _reader(data: bytes) -> Any:
