@@ -189,11 +189,11 @@ def test_download_shown_as_csv_holds_the_rows_shown(
     """The rows shown, in their order, with the columns and cells of the build's register.csv."""
     page, recorder = open_at(new_context, sample_site, "/projects/?phase=execution&sort=budget-desc")
     ids = shown_ids(page)
-    assert 1 < len(ids) < page.locator("#pmo-register-table tbody tr").count()
+    header, projects = build_csv(sample_site)
+    assert 1 < len(ids) < len(projects)  # the filters leave some out: the table holds the rows kept, no others
     data = download(page, "csv", tmp_path)
     assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    header, projects = build_csv(sample_site)
     assert rows[0] == header
     assert rows[1:] == [projects[pid] for pid in ids]
     whole = (sample_site.root / "projects/register.csv").read_bytes()
