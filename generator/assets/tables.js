@@ -3,8 +3,8 @@
 // do not match. Both keep their state in the page's address (history.replaceState, no reload), so a link or a
 // reload opens the same view; a value the page does not know is ignored. An element marked data-pmo-export
 // offers the rows shown as CSV and XLSX, written here from the typed rows of the JSON file it names, fetched on the
-// click. A table marked data-pmo-rows (the register) takes its rows from the JSON script that attribute names and
-// renders a window of them, so that thousands of rows sort and filter without building thousands of elements.
+// click. A table marked data-pmo-rows too (the register) takes its rows from the JSON script that attribute names
+// and renders a window of them, so that thousands of rows sort and filter without building thousands of elements.
 (function () {
   var RAG = { green: 1, amber: 2, red: 3 };
   var slice = function (list) { return Array.prototype.slice.call(list); };
@@ -184,6 +184,17 @@
         texts[i] = fold(shown.map(function (show) { return show(i); }).join(" ") + (pmoOnly.has(i) ? " pmo only" : ""));
       return texts[i];
     }
+    // While the reader looks at the first rows, the browser prepares what the first sort by name and the first
+    // word in the Find box need, a slice at a time, so that neither waits for it.
+    var idle = window.requestIdleCallback || function (work) { return setTimeout(work, 50); };
+    var prepared = 0;
+    function prepare() {
+      var end = Math.min(prepared + 500, count);
+      for (; prepared < end; prepared++) rowText(prepared);
+      if (prepared < count) idle(prepare);
+      else sortKeys(0);
+    }
+    idle(prepare);
     var RAG_VALUES = data.rags.concat(["n/a"]);
     function matches(i) {
       var choices = criteria.choices;
@@ -584,7 +595,7 @@
   }
 
   function init() {
-    var tables = document.querySelectorAll("table[data-pmo-sortable]");
+    var tables = document.querySelectorAll("table[data-pmo-sortable]:not([data-pmo-rows])");
     tables.forEach(function (table) { sortable(table, tables.length === 1); });
     document.querySelectorAll("table[data-pmo-rows]").forEach(rowsView);
     document.querySelectorAll("form[data-pmo-filters]").forEach(filters);

@@ -200,7 +200,7 @@ def register_page(a: Analysis) -> str:
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
     }
     form = filter_form("pmo-register-table", choices, len(first), search=True, hint="name, id, manager, program")
-    table_attrs = attributes(id="pmo-register-table", data_pmo_rows=REGISTER_ROWS)
+    table_attrs = attributes(id="pmo-register-table", data_pmo_sortable=True, data_pmo_rows=REGISTER_ROWS)
     register_table = html_block(
         table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, first), "llllllllrr", table_attrs, row_attrs)
     )

@@ -374,7 +374,11 @@ def test_a_phone_shows_the_rows_rendered_later_as_labelled_cards(demo_site: Site
     ]
     assert last.locator("td > .pmo-cell").count() == 10  # one box each, not wrapped twice by layout.js
     assert last.evaluate("row => getComputedStyle(row).display") == "block"
-    assert page.locator("#pmo-register-table thead th button").count() == 10
+    sort = page.locator("#pmo-register-table thead th button")
+    assert sort.count() == 10 and all(sort.nth(n).is_visible() for n in range(10))  # "Sort by" and its buttons
+    sort.first.click()
+    names = page.locator(f"{ROWS} td:first-child a").all_inner_texts()
+    assert len(names) == WINDOW and names == sorted(names, key=str.lower)
     no_problems(recorder, "phone cards")
 
 
