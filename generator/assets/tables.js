@@ -213,10 +213,9 @@
     }
     function cell(row, column, content) {
       var td = document.createElement("td");
-      td.setAttribute("data-label", labels[column]); // layout.js's labels, for the cards of a phone
-      var box = element("span", "pmo-cell");
+      td.setAttribute("data-label", labels[column]); // layout.js's labels and box, for the cards of a phone
+      var box = td.appendChild(element("span", "pmo-cell"));
       content.forEach(function (part) { box.appendChild(typeof part === "string" ? document.createTextNode(part) : part); });
-      td.appendChild(box);
       row.appendChild(td);
     }
     function link(path, text) {
@@ -242,12 +241,15 @@
     }
     var more = document.getElementById("pmo-register-more");
     var output = null; // the filter form's count, when the page has one
-    function render(everything) {
+    // The rows kept up to `limit` (all of them when `everything`); rows already in the table stay when `from` says
+    // how many of them are still right (a "Show more": only the new rows are made).
+    function render(everything, from) {
       var body = table.tBodies[0];
       var end = everything ? kept.length : Math.min(limit, kept.length);
       var fragment = document.createDocumentFragment();
-      for (var n = 0; n < end; n++) fragment.appendChild(row(kept[n]));
-      body.replaceChildren(fragment);
+      for (var n = from || 0; n < end; n++) fragment.appendChild(row(kept[n]));
+      if (from) body.appendChild(fragment);
+      else body.replaceChildren(fragment);
       var label = end === kept.length ? end + " shown" : end + " of " + kept.length + " shown";
       if (output) output.textContent = label;
       if (more) showMore(end);
@@ -261,7 +263,7 @@
       button.type = "button";
       button.addEventListener("click", function () {
         limit += WINDOW;
-        render();
+        render(false, end);
         // the button gone (every row shown): the keyboard goes on from the first new row
         var next = table.tBodies[0].rows[end];
         if (more.hidden && next) next.querySelector("a").focus();
