@@ -113,7 +113,7 @@ def register_order(a: Analysis) -> list[str]:
 
 
 def register_rows(a: Analysis, ids: list[str]) -> dict[str, object]:
-    """The register's rows as tables.js renders them, small enough for 5,000 projects to stay under 400 KB: one list
+    """The register's rows as tables.js renders them, about 40 bytes a project besides its name: one list
     per column; the columns of few values (program, phase, manager, RAG) as indexes into lists of those values;
     an id that is its name's slug as 0 (the script makes the slug, see `slug`); dates as days after `as_of`;
     numbers rounded as the page writes them, so the sort follows what the reader sees. Text from the data is data
