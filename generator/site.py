@@ -91,13 +91,14 @@ def build_tree(
         start_page(handbook_dir),
         urls.BOARD_PACK if extras.board_pack is not None else None,
     )
+    tree.pages[urls.ATTENTION] = pages.attention_page(a)
     if extras.board_pack is not None:
         tree.assets[urls.BOARD_PACK] = extras.board_pack
     if changes is not None:
         tree.pages[urls.CHANGES] = changes_page(a, changes)
     tree.change_summary = change_summary(a, changes)
     register = export.register(a)
-    tree.pages[urls.REGISTER] = pages.register_page(a, register)
+    tree.pages[urls.REGISTER] = pages.register_page(a)
     tree.assets.update(pages.register_files(register))
     tree.pages[urls.PROGRAMS] = pages.programs_page(a)
     tree.pages[urls.OBJECTIVES] = pages.objectives_page(a)
@@ -162,6 +163,7 @@ def _nav(handbook: list[Any], docs_pages: list[str]) -> list[Any]:
         {
             "Portfolio": [
                 {"Project register": urls.REGISTER},
+                {"Needs attention": urls.ATTENTION},
                 {"Roadmap": urls.ROADMAP},
                 {"Performance": urls.PERFORMANCE},
                 {"Prioritization": urls.PRIORITIZATION},

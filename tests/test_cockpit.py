@@ -15,7 +15,7 @@ from generator.analytics.rollups import WHY_NA, rollup
 from generator.data.model import RagRules, Threshold
 from generator.pages.changes import Baseline
 from generator.pages.cockpit import Previous, change, count_size, figure_grid, key_figures, ratio_size
-from generator.pages.portfolio import ALL_ATTENTION, ATTENTION_SHOWN, home_page, needing_attention
+from generator.pages.portfolio import ATTENTION_SHOWN, attention_page, home_page, needing_attention
 from generator.pages.project import project_page, summary_card
 from generator.pipeline import prepare, read_portfolio, site_tree
 from generator.site import start_page
@@ -203,14 +203,15 @@ def test_the_first_screen_lists_the_most_severe_few_and_links_to_all(analysis: A
     screen = cockpit(page)
     top = re.findall(r'<tr><td><a href="projects/([^/"]+)/">', screen)
     assert top == [pid for pid, _, _ in found[:ATTENTION_SHOWN]]
-    assert f'<a href="#{ALL_ATTENTION}">all {len(found)} needing attention</a>' in screen
+    assert f'<a href="attention/">all {len(found)} needing attention</a>' in screen
     rank = {"red": 0, "amber": 1, None: 2, "green": 3}
     rags = [row["rag"] if isinstance(row["rag"], str) else None for _, row, _ in found]
     assert [rank[r] for r in rags] == sorted(rank[r] for r in rags)  # most severe first
     slips = [row["slip_days"] for _, row, _ in found if row["rag"] == "red"]
     assert slips == sorted(slips, reverse=True)
-    full = page[page.index(f'id="{ALL_ATTENTION}"') :]
-    assert len(re.findall(r'<tr><td><a href="projects/', full)) == len(found)
+    assert "all-needing-attention" not in page  # the full list is a page of its own: the home stays light
+    full = attention_page(analysis)
+    assert re.findall(r'<tr><td><a href="../projects/([^/"]+)/">', full) == [pid for pid, _, _ in found]
 
 
 def test_a_short_attention_list_has_no_link_and_no_second_list(
@@ -218,8 +219,34 @@ def test_a_short_attention_list_has_no_link_and_no_second_list(
 ) -> None:
     monkeypatch.setattr("generator.pages.portfolio.ATTENTION_SHOWN", 100)
     page = home_page(analysis, None)
-    assert ALL_ATTENTION not in page
+    assert "attention/" not in page
     assert len(re.findall(r'<tr><td><a href="projects/', cockpit(page))) == len(needing_attention(analysis))
+
+
+def test_the_home_shows_the_programs_most_in_trouble_when_there_are_many(
+    analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PROGRAMS_SHOWN programs, the home's table and charts keep those with the most red, then amber, active
+    projects and link to the Programs page: the home does not grow with the portfolio."""
+    everyone = home_page(analysis, None)
+    programs = analysis.portfolio.programs.values()
+    assert all(f'href="programs/{p.id}/"' in everyone for p in programs) and 'href="programs/"' not in everyone
+    monkeypatch.setattr("generator.pages.portfolio.PROGRAMS_SHOWN", 2)
+    page = home_page(analysis, None)
+    trouble = sorted(
+        programs,
+        key=lambda p: (
+            -analysis.program_totals[p.id].by_rag["red"],
+            -analysis.program_totals[p.id].by_rag["amber"],
+            p.name,
+        ),
+    )
+    section = page[page.index('id="programs"') : page.index('id="projects-by-phase"')]
+    listed = re.findall(r'<tr><td><a href="programs/([^/"]+)/">', section)
+    assert listed == [p.id for p in trouble[:2]]
+    assert f'<a href="programs/">all {len(programs)} programs</a>' in section
+    for hidden in trouble[2:]:
+        assert hidden.name not in section  # neither in the table nor in the charts' data
 
 
 def test_start_here_links_to_the_handbook_s_onboarding(analysis: Analysis, tmp_path: Path) -> None:

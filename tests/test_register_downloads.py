@@ -1,5 +1,6 @@
 """The register page's downloads: the whole register as CSV and XLSX files of the site (`pmo export`'s bytes, for
-the site's audience), the typed rows the page carries for the downloads of the rows shown, and its Find box."""
+the site's audience), the typed rows the downloads of the rows shown are written from (a file fetched on the click),
+the compact rows the page carries for its table (register_rows), and its Find box."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from generator.widgets.markup import script_json
 from .conftest import MINI, SAMPLE, Edit
 from .test_audience import CANARY, plant_canaries
 
-CSV, XLSX, PAGE = "projects/register.csv", "projects/register.xlsx", "projects/index.md"
+CSV, XLSX, TYPED, PAGE = (
+    "projects/register.csv",
+    "projects/register.xlsx",
+    "projects/register-rows.json",
+    "projects/index.md",
+)
 EVIL = "=cmd|' /C calc'!A0"
 BREAKOUT = "</script><img src=x onerror=alert(1)>"
 
@@ -60,10 +66,17 @@ class _Scripts(HTMLParser):
             self.found[self._open] += data
 
 
-def page_data(html: str) -> dict:
+def page_rows(html: str) -> dict:
+    """The compact rows the register page carries for its table, as the browser reads them."""
     parser = _Scripts()
     parser.feed(html)
-    return json.loads(parser.found["pmo-register-data"])
+    return json.loads(parser.found["pmo-register-rows"])
+
+
+def typed_rows(site: SiteTree | Path) -> dict:
+    """The typed rows the downloads of the rows shown are written from."""
+    data = site.assets[TYPED] if isinstance(site, SiteTree) else (site / TYPED).read_bytes()
+    return json.loads(data.decode("utf-8"))
 
 
 def test_the_built_site_holds_the_whole_register_as_pmo_export_writes_it(sample_site: Path) -> None:
@@ -77,18 +90,19 @@ def test_the_built_site_holds_the_whole_register_as_pmo_export_writes_it(sample_
     assert 'href="../projects/register.csv" download' in html and 'href="../projects/register.xlsx" download' in html
 
 
-def test_the_page_carries_the_typed_rows_of_the_export(sample_site: Path) -> None:
-    """The rows shown are written from these: the export's columns, kinds and values, one row per project shown
-    in the table (each table row names its project in data-pmo-id)."""
+def test_the_site_carries_the_typed_rows_of_the_export(sample_site: Path) -> None:
+    """The rows shown are written from these: the export's columns, kinds and values, one row per project in the
+    page's rows; the page names the file (fetched on a click) and does not carry them itself."""
     html = (sample_site / "projects" / "index.html").read_text(encoding="utf-8")
-    data = page_data(html)
+    data = typed_rows(sample_site)
     table = register(prepare(read_portfolio(SAMPLE), "org"))
     assert data["columns"] == list(HEADER) and data["as_of"] == table.as_of.isoformat()
     expected = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in table.rows]
     assert data["rows"] == expected
     assert data["formula_start"] == "=+-@\t\r"
+    assert 'data-pmo-source="../projects/register-rows.json"' in html and "pmo-register-data" not in html
     shown_ids = re.findall(r'<tr [^>]*data-pmo-id="([^"]+)"', html)
-    assert sorted(shown_ids) == [row[0] for row in table.rows]
+    assert sorted(shown_ids) == [row[0] for row in table.rows]  # the sample fits in the rows written as HTML
 
 
 def test_hostile_names_stay_data_in_every_download(mini: Path, edit: Edit) -> None:
@@ -105,8 +119,10 @@ def test_hostile_names_stay_data_in_every_download(mini: Path, edit: Edit) -> No
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
     page = site.pages[PAGE]
     assert BREAKOUT not in page and "<img src=x" not in page  # escaped in the table and in the JSON
-    names = {row[0]: row[1] for row in page_data(page)["rows"]}
+    names = {row[0]: row[1] for row in typed_rows(site)["rows"]}
     assert names == {"crm": EVIL, "identity": BREAKOUT}  # the JSON is data: the script writes the guard itself
+    rows = page_rows(page)
+    assert set(rows["name"]) == {EVIL, BREAKOUT}  # the page's rows too, as text: tables.js writes textContent
 
 
 def test_script_json_cannot_be_closed_by_its_text() -> None:
@@ -124,9 +140,10 @@ def test_the_org_site_downloads_hold_no_pmo_only_project(tmp_path: Path) -> None
     for audience, present in (("org", False), ("pmo", True)):
         site = tree(data, audience)
         workbook_text = " ".join(str(v) for row in sheet_rows(site.assets[XLSX]) for v in row.values())
-        rows = page_data(site.pages[PAGE])["rows"]
-        texts = (site.assets[CSV].decode("utf-8"), workbook_text, json.dumps(rows))
-        assert [CANARY in text.lower() for text in texts] == [present] * 3, audience
+        rows = typed_rows(site)["rows"]
+        page = json.dumps(page_rows(site.pages[PAGE]))
+        texts = (site.assets[CSV].decode("utf-8"), workbook_text, json.dumps(rows), page)
+        assert [CANARY in text.lower() for text in texts] == [present] * 4, audience
         if present:
             assert {row[0] for row in rows} >= {f"{CANARY}-project", f"{CANARY}-inherited"}
 

@@ -11,6 +11,7 @@
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.rows, function (row) {
         Array.prototype.forEach.call(row.cells, function (cell, column) {
+          if (cell.hasAttribute("data-label")) return; // tables.js renders the register's rows labelled already
           cell.setAttribute("data-label", headings[column] || "");
           // the cell's content as one box, which moves below the label when it does not fit beside it
           var content = document.createElement("span");

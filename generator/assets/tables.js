@@ -2,7 +2,9 @@
 // data-pmo-sortable get header buttons that sort their rows; a form marked data-pmo-filters hides the rows that
 // do not match. Both keep their state in the page's address (history.replaceState, no reload), so a link or a
 // reload opens the same view; a value the page does not know is ignored. An element marked data-pmo-export
-// offers the rows shown as CSV and XLSX, written here from the typed rows of the JSON script it names.
+// offers the rows shown as CSV and XLSX, written here from the typed rows of the JSON file it names, fetched on the
+// click. A table marked data-pmo-rows too (the register) takes its rows from the JSON script that attribute names
+// and renders a window of them, so that thousands of rows sort and filter without building thousands of elements.
 (function () {
   var RAG = { green: 1, amber: 2, red: 3 };
   var slice = function (list) { return Array.prototype.slice.call(list); };
@@ -49,25 +51,21 @@
   // --- sorting ------------------------------------------------------------------------------------------------
   // The address names a column by its heading ("?sort=finish-desc"); with several sortable tables on a page,
   // each table's parameter carries its id.
-  function sortable(table, alone) {
-    var headers = slice(table.querySelectorAll("thead th"));
-    var names = headers.map(function (th, column) {
+  // The column names of the address, from the headings.
+  function columnNames(headers) {
+    return headers.map(function (th, column) {
       return th.dataset.pmoKey || fold(th.textContent).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") ||
         String(column + 1);
     });
-    var parameter = alone ? "sort" : table.id ? "sort-" + table.id : "";
-    function sortBy(column, ascending) {
+  }
+  // Turns each heading into a button that calls sortBy(column, ascending) and writes the sort into the address
+  // (`parameter`, or nowhere when ""); then sorts as the address asks.
+  function sortButtons(headers, parameter, sortBy) {
+    var names = columnNames(headers);
+    function sorted(column, ascending) {
       headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
       headers[column].setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      var body = table.tBodies[0];
-      var rows = slice(body.rows).map(function (row, index) {
-        return { row: row, key: key(row.cells[column]), index: index };
-      });
-      rows.sort(function (r1, r2) {
-        var order = compare(r1.key, r2.key);
-        return (ascending ? order : -order) || r1.index - r2.index;
-      });
-      rows.forEach(function (entry) { body.appendChild(entry.row); });
+      sortBy(column, ascending);
     }
     headers.forEach(function (th, column) {
       var button = document.createElement("button");
@@ -78,7 +76,7 @@
       th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
-        sortBy(column, ascending);
+        sorted(column, ascending);
         if (parameter) {
           var state = {};
           state[parameter] = names[column] + (ascending ? "-asc" : "-desc");
@@ -88,7 +86,205 @@
     });
     var wanted = parameter && /^(.+)-(asc|desc)$/.exec(given(parameter));
     var column = wanted ? names.indexOf(wanted[1]) : -1;
-    if (column >= 0) sortBy(column, wanted[2] === "asc");
+    if (column >= 0) sorted(column, wanted[2] === "asc");
+  }
+  function sortable(table, alone) {
+    var parameter = alone ? "sort" : table.id ? "sort-" + table.id : "";
+    sortButtons(slice(table.querySelectorAll("thead th")), parameter, function (column, ascending) {
+      var body = table.tBodies[0];
+      var rows = slice(body.rows).map(function (row, index) {
+        return { row: row, key: key(row.cells[column]), index: index };
+      });
+      rows.sort(function (r1, r2) {
+        var order = compare(r1.key, r2.key);
+        return (ascending ? order : -order) || r1.index - r2.index;
+      });
+      rows.forEach(function (entry) { body.appendChild(entry.row); });
+    });
+  }
+
+  // --- the register: rows from JSON, a window of them in the page ----------------------------------------------
+  // generator/pages/portfolio.py writes the rows (register_rows): a list per column, the columns of few values as
+  // indexes into their lists. Every text from the data goes into the page as text (textContent), never as markup.
+  var WINDOW = 50; // rows rendered at a time, as many as the page carries as HTML for a reader without JavaScript
+  var views = {}; // table id → the view of a table whose rows are data (filters and downloads ask it)
+  var collator = new Intl.Collator(undefined, { sensitivity: "variant" });
+  function thousands(whole) {
+    return String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+  function element(name, className, text) {
+    var made = document.createElement(name);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+  function rowsView(table) {
+    var source = document.getElementById(table.dataset.pmoRows);
+    if (!source) return;
+    var data = JSON.parse(source.textContent);
+    var count = data.id.length;
+    function slug(name) { return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""); }
+    data.id = data.id.map(function (id, i) { return id === 0 ? slug(data.name[i]) : id; });
+    data.programs.forEach(function (program) { if (program[0] === 0) program[0] = slug(program[1]); });
+    var day0 = Date.parse(data.as_of);
+    function isoDay(days) { return days === null ? "\u2014" : new Date(day0 + days * 86400000).toISOString().slice(0, 10); }
+    var headers = slice(table.querySelectorAll("thead th"));
+    var labels = headers.map(function (th) { return th.textContent.replace(/\s+/g, " ").trim(); });
+    var pmoOnly = new Set(data.pmo_only);
+    function money(whole) {
+      if (whole === null) return "n/a";
+      return (whole < 0 ? "\u2212" : "") + data.currency[0] + thousands(whole) + data.currency[1];
+    }
+    // What each column shows, as text: what the Find box searches and the text columns sort by.
+    var shown = [
+      function (i) { return data.name[i]; },
+      function (i) { return data.id[i]; },
+      function (i) { return data.programs[data.program[i]][1]; },
+      function (i) { return data.phases[data.phase[i]][1]; },
+      function (i) { return data.managers[data.manager[i]]; },
+      function (i) { var rag = data.rag[i]; return rag === null ? "n/a" : data.rags[rag].replace(/^./, function (c) { return c.toUpperCase(); }); },
+      function (i) { return isoDay(data.finish[i]); },
+      function (i) { return isoDay(data.forecast[i]); },
+      function (i) { return money(data.budget[i]); },
+      function (i) { return data.complete[i] === null ? "n/a" : data.complete[i] + " %"; },
+    ];
+    // Sort keys: numbers and ISO dates as they are, RAG by severity, text by the reader's collation (ranked once
+    // per column, so a sort compares numbers); null (n/a, no date) last going up, first going down.
+    var direct = { 5: data.rag, 6: data.finish, 7: data.forecast, 8: data.budget, 9: data.complete };
+    var ranks = {};
+    function sortKeys(column) {
+      if (direct[column]) return direct[column];
+      if (!ranks[column]) {
+        var texts = [];
+        for (var i = 0; i < count; i++) texts.push(shown[column](i));
+        var distinct = Array.from(new Set(texts)).sort(collator.compare);
+        var rank = new Map(distinct.map(function (text, n) { return [text, n]; }));
+        ranks[column] = texts.map(function (text) { return rank.get(text); });
+      }
+      return ranks[column];
+    }
+    var order = [];
+    for (var i = 0; i < count; i++) order.push(i);
+    var kept = order, limit = WINDOW, texts = null;
+    var criteria = { choices: {}, words: [] };
+    function sortBy(column, ascending) {
+      var keys = sortKeys(column), sign = ascending ? 1 : -1;
+      order = order.slice().sort(function (a, b) {
+        var x = keys[a], y = keys[b];
+        if (x === y) return a - b;
+        if (x === null) return sign;
+        if (y === null) return -sign;
+        return (x < y ? -1 : 1) * sign || a - b;
+      });
+      select();
+    }
+    function rowText(i) {
+      if (texts === null) texts = [];
+      if (texts[i] === undefined)
+        texts[i] = fold(shown.map(function (show) { return show(i); }).join(" ") + (pmoOnly.has(i) ? " pmo only" : ""));
+      return texts[i];
+    }
+    // While the reader looks at the first rows, the browser prepares what the first sort by name and the first
+    // word in the Find box need, a slice at a time, so that neither waits for it.
+    var idle = window.requestIdleCallback || function (work) { return setTimeout(work, 50); };
+    var prepared = 0;
+    function prepare() {
+      var end = Math.min(prepared + 500, count);
+      for (; prepared < end; prepared++) rowText(prepared);
+      if (prepared < count) idle(prepare);
+      else sortKeys(0);
+    }
+    idle(prepare);
+    var RAG_VALUES = data.rags.concat(["n/a"]);
+    function matches(i) {
+      var choices = criteria.choices;
+      if (choices.program && data.programs[data.program[i]][0] !== choices.program) return false;
+      if (choices.phase && data.phases[data.phase[i]][0] !== choices.phase) return false;
+      if (choices.rag && RAG_VALUES[data.rag[i] === null ? data.rags.length : data.rag[i]] !== choices.rag)
+        return false;
+      if (!criteria.words.length) return true;
+      var text = rowText(i);
+      return criteria.words.every(function (word) { return text.indexOf(word) >= 0; });
+    }
+    function select() {
+      kept = order.filter(matches);
+      limit = WINDOW;
+      render();
+    }
+    function cell(row, column, content) {
+      var td = document.createElement("td");
+      td.setAttribute("data-label", labels[column]); // layout.js's labels and box, for the cards of a phone
+      var box = td.appendChild(element("span", "pmo-cell"));
+      content.forEach(function (part) { box.appendChild(typeof part === "string" ? document.createTextNode(part) : part); });
+      row.appendChild(td);
+    }
+    function link(path, text) {
+      var a = element("a", "", text);
+      a.setAttribute("href", data.up + path);
+      return a;
+    }
+    function row(i) {
+      var tr = document.createElement("tr");
+      tr.dataset.pmoId = data.id[i];
+      var name = [link("projects/" + data.id[i] + "/", data.name[i])];
+      if (pmoOnly.has(i)) name.push(" ", element("span", "pmo-only", "pmo only"));
+      cell(tr, 0, name);
+      cell(tr, 1, [element("code", "", data.id[i])]);
+      var program = data.programs[data.program[i]];
+      cell(tr, 2, [program[2] ? link("programs/" + program[0] + "/", program[1]) : program[1]]);
+      cell(tr, 3, [shown[3](i)]);
+      cell(tr, 4, [shown[4](i)]);
+      var rag = data.rag[i];
+      cell(tr, 5, [element("span", "pmo-rag pmo-rag-" + (rag === null ? "none" : data.rags[rag]), shown[5](i))]);
+      for (var column = 6; column < shown.length; column++) cell(tr, column, [shown[column](i)]);
+      return tr;
+    }
+    var more = document.getElementById("pmo-register-more");
+    var output = null; // the filter form's count, when the page has one
+    // The rows kept up to `limit` (all of them when `everything`); rows already in the table stay when `from` says
+    // how many of them are still right (a "Show more": only the new rows are made).
+    function render(everything, from) {
+      var body = table.tBodies[0];
+      var end = everything ? kept.length : Math.min(limit, kept.length);
+      var fragment = document.createDocumentFragment();
+      for (var n = from || 0; n < end; n++) fragment.appendChild(row(kept[n]));
+      if (from) body.appendChild(fragment);
+      else body.replaceChildren(fragment);
+      var label = end === kept.length ? end + " shown" : end + " of " + kept.length + " shown";
+      if (output) output.textContent = label;
+      if (more) showMore(end);
+    }
+    function showMore(end) {
+      more.replaceChildren();
+      more.hidden = end >= kept.length;
+      if (more.hidden) return;
+      var step = Math.min(WINDOW, kept.length - end);
+      var button = element("button", "pmo-download", "Show " + step + " more");
+      button.type = "button";
+      button.addEventListener("click", function () {
+        limit += WINDOW;
+        render(false, end);
+        // the button gone (every row shown): the keyboard goes on from the first new row
+        var next = table.tBodies[0].rows[end];
+        if (more.hidden && next) next.querySelector("a").focus();
+        else more.querySelector("button").focus();
+      });
+      more.append(end + " of " + kept.length + " rows shown. ", button);
+    }
+    // Printing puts every row kept on paper, then the window again.
+    window.addEventListener("beforeprint", function () { render(true); });
+    window.addEventListener("afterprint", function () { render(); });
+    sortButtons(headers, "sort", sortBy);
+    views[table.id] = {
+      filter: function (choices, words, count) {
+        criteria = { choices: choices, words: words };
+        output = count;
+        select();
+        return kept.length;
+      },
+      ids: function () { return kept.map(function (i) { return data.id[i]; }); },
+    };
+    render();
   }
 
   // --- filtering ----------------------------------------------------------------------------------------------
@@ -120,7 +316,13 @@
     function apply() {
       var shown = 0;
       var words = query ? fold(query.value).split(/\s+/).filter(Boolean) : [];
+      var choices = {};
+      selects.forEach(function (select) { choices[select.name] = select.value; });
       tables.forEach(function (table) {
+        if (views[table.id]) {
+          shown += views[table.id].filter(choices, words, tables.length === 1 ? count : null);
+          return;
+        }
         var kept = 0;
         // the words of a table's heading (a category of lessons) belong to each of its rows
         var heading = table.dataset.pmoHeading && document.getElementById(table.dataset.pmoHeading);
@@ -142,7 +344,7 @@
         }
         shown += kept;
       });
-      if (count) count.textContent = shown + " shown";
+      if (count && !(tables.length === 1 && views[tables[0].id])) count.textContent = shown + " shown";
     }
     function state() {
       var choices = {};
@@ -359,31 +561,45 @@
   }
   function exporter(box) {
     var table = document.getElementById(box.dataset.pmoExport);
-    var source = document.getElementById(box.dataset.pmoSource);
-    if (!table || !source) return;
-    var data = JSON.parse(source.textContent);
-    var id = data.columns.indexOf("id"), byId = {};
-    data.rows.forEach(function (row) { byId[row[id]] = row; });
+    var view = table && views[table.id];
+    if (!view || !box.dataset.pmoSource) return;
     var name = box.dataset.pmoName || "table";
+    var typed = null; // the typed rows, fetched once, on the first click: a visit never loads them
+    function load() {
+      typed = typed || fetch(box.dataset.pmoSource).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      }).then(function (data) {
+        var id = data.columns.indexOf("id"), byId = new Map();
+        data.rows.forEach(function (row) { byId.set(row[id], row); });
+        return { data: data, byId: byId };
+      });
+      typed.catch(function () { typed = null; }); // a failed fetch is tried again on the next click
+      return typed;
+    }
     box.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-pmo-format]");
       if (!button) return;
-      var rows = slice(table.tBodies[0].rows)
-        .filter(function (row) { return !row.hidden; })
-        .map(function (row) { return byId[row.dataset.pmoId]; })
-        .filter(Boolean);
-      if (button.dataset.pmoFormat === "csv")
-        save([csvText(data, rows)], "text/csv;charset=utf-8", name + ".csv");
-      else
-        save(zip(workbook(data, rows, "Register"), data.as_of),
-          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx");
+      var ids = view.ids();
+      load().then(function (found) {
+        var data = found.data;
+        var rows = ids.map(function (id) { return found.byId.get(id); }).filter(Boolean);
+        if (button.dataset.pmoFormat === "csv")
+          save([csvText(data, rows)], "text/csv;charset=utf-8", name + ".csv");
+        else
+          save(zip(workbook(data, rows, "Register"), data.as_of),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx");
+      }, function (error) {
+        button.title = "Not downloaded: " + error.message;
+      });
     });
     box.hidden = false;
   }
 
   function init() {
-    var tables = document.querySelectorAll("table[data-pmo-sortable]");
+    var tables = document.querySelectorAll("table[data-pmo-sortable]:not([data-pmo-rows])");
     tables.forEach(function (table) { sortable(table, tables.length === 1); });
+    document.querySelectorAll("table[data-pmo-rows]").forEach(rowsView);
     document.querySelectorAll("form[data-pmo-filters]").forEach(filters);
     document.querySelectorAll("[data-pmo-export]").forEach(exporter);
   }

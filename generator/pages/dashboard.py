@@ -17,6 +17,7 @@ from .cockpit import Figure, figure_tiles, key_figures, rag_counts, risk_figure
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..analytics.rollups import Rollup
+    from ..data.model import Program
     from ..widgets.markup import Markup
 
 
@@ -30,9 +31,8 @@ def kpi_tiles(a: Analysis, r: Rollup) -> str:
     return html_block(rag_counts(r, None)) + figure_tiles([*key_figures(r, a.settings), risk_figure(r)])
 
 
-def by_program_charts(a: Analysis) -> str:
-    """Active projects per program by RAG, and all projects per program by phase, each with its table."""
-    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+def by_program_charts(a: Analysis, programs: list[Program]) -> str:
+    """Active projects per program of `programs` by RAG, and all their projects by phase, each with its table."""
     rags = (*RAGS, "n/a")
     rag_counts = {p.id: a.program_totals[p.id].by_rag for p in programs}
     phase_counts = {p.id: a.program_totals[p.id].by_phase for p in programs}

@@ -5,6 +5,8 @@ Over 400 lines: six portfolio-wide pages that share their tables; one module per
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..analytics.kpi import RAGS, priority_score, rag_verdicts
 from ..charts.specs import chart_scripts
 from ..data.model import PHASES
-from ..io.export import Register, export_bytes, page_data, register
+from ..io.export import Register, export_bytes, page_data
 from ..widgets import fmt
 from ..widgets.blocks import html_block
 from ..widgets.markup import Markup, attributes, join, script_json, tag
@@ -43,6 +45,7 @@ from .dashboard import by_program_charts, kpi_tiles, spend_chart
 from .feeds import subscribe_section
 from .roadmap import roadmap_chart
 from .urls import (
+    ATTENTION,
     CAPACITY,
     CHANGES,
     HOME,
@@ -50,6 +53,7 @@ from .urls import (
     PROGRAMS,
     REGISTER,
     REGISTER_CSV,
+    REGISTER_TYPED,
     REGISTER_XLSX,
     REQUESTS,
     TABLES_JS,
@@ -58,7 +62,7 @@ from .urls import (
 if TYPE_CHECKING:
     from ..analytics.analyse import Analysis
     from ..analytics.kpi import Row
-    from ..data.model import Event
+    from ..data.model import Event, Program
     from .cockpit import Previous
 
 
@@ -88,42 +92,117 @@ def _project_rows(a: Analysis, here: str, ids: list[str]) -> list[tuple[str | Ma
 PROJECT_HEADERS = ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finish", "Forecast", "Budget", "Complete"]
 
 
-EXPORT_DATA = "pmo-register-data"  # the id of the register's typed rows in the page
+REGISTER_ROWS = "pmo-register-rows"  # the id of the register's rows in the page (register_rows)
+REGISTER_SHOWN = 50  # rows written as HTML (all the page shows without JavaScript) and rendered at a time
 
 
 def register_files(table: Register) -> dict[str, bytes]:
-    """The whole register as the page's downloads, by their path in the site: `pmo export`'s bytes."""
-    return {REGISTER_CSV: export_bytes(table, "csv"), REGISTER_XLSX: export_bytes(table, "xlsx")}
+    """The whole register as the page's downloads, by their path in the site: `pmo export`'s bytes, and the typed
+    rows tables.js writes the downloads of the rows shown from (fetched on a click, never on a visit)."""
+    typed = json.dumps(page_data(table), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return {
+        REGISTER_CSV: export_bytes(table, "csv"),
+        REGISTER_XLSX: export_bytes(table, "xlsx"),
+        REGISTER_TYPED: typed.encode("utf-8"),
+    }
 
 
-def register_page(a: Analysis, table: Register | None = None) -> str:
-    """Every project in one table, sortable by any column and filtered by program, phase, RAG and text in the
-    browser (with the site's own script; without it the page is the full table). The filters and the sort
-    live in the page's address; the whole register downloads as CSV and XLSX (register_files), and the rows
-    shown as the same columns, written in the browser from the typed rows the page carries (`table`, the
-    export's)."""
-    table = table or register(a)
-    ids = list(a.projects.sort_values(["program", "name"]).index)
+def register_order(a: Analysis) -> list[str]:
+    """The register's rows before any sort: by program, then name."""
+    return list(a.projects.sort_values(["program", "name"]).index)
+
+
+def register_rows(a: Analysis, ids: list[str]) -> dict[str, object]:
+    """The register's rows as tables.js renders them, about 40 bytes a project besides its name: one list
+    per column; the columns of few values (program, phase, manager, RAG) as indexes into lists of those values;
+    an id that is its name's slug as 0 (the script makes the slug, see `slug`); dates as days after `as_of`;
+    numbers rounded as the page writes them, so the sort follows what the reader sees. Text from the data is data
+    here: the script writes it with textContent."""
     rows = a.rows
-    row_attrs = [
-        attributes(
-            data_program=rows[pid]["program"],
-            data_phase=rows[pid]["phase"],
-            data_rag=rows[pid]["rag"] if isinstance(rows[pid]["rag"], str) else "n/a",
-            data_pmo_id=pid,
-        )
-        for pid in ids
-    ]
+    programs = sorted({rows[pid]["program"] for pid in ids})
+    managers = sorted({_line(a.person_name(rows[pid]["manager"])) for pid in ids})
+    phases = [ph for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)]
+    known = a.portfolio.programs
+    program_at = {program: n for n, program in enumerate(programs)}
+    manager_at = {manager: n for n, manager in enumerate(managers)}
+    rag_at = {rag: n for n, rag in enumerate(RAGS)}
+    names = {p: _line(known[p].name) if p in known else _line(p) for p in programs}
+    as_of = a.settings.as_of
+    return {
+        "up": "../" * page_url(REGISTER).count("/"),  # to the site's root, for the links to each page
+        "as_of": as_of.isoformat(),
+        "currency": _currency(a.settings.currency),
+        "programs": [[_unless_slug(p, names[p]), names[p], int(p in known)] for p in programs],
+        "phases": [[ph, fmt.phase(ph)] for ph in phases],
+        "managers": managers,
+        "rags": list(RAGS),
+        "name": [_line(rows[pid]["name"]) for pid in ids],
+        "id": [_unless_slug(pid, _line(rows[pid]["name"])) for pid in ids],
+        "program": [program_at[rows[pid]["program"]] for pid in ids],
+        "phase": [phases.index(rows[pid]["phase"]) for pid in ids],
+        "manager": [manager_at[_line(a.person_name(rows[pid]["manager"]))] for pid in ids],
+        "rag": [rag_at.get(rows[pid]["rag"]) if isinstance(rows[pid]["rag"], str) else None for pid in ids],
+        "finish": [_days_after(as_of, rows[pid]["finish"]) for pid in ids],
+        "forecast": [_days_after(as_of, rows[pid]["forecast_finish"]) for pid in ids],
+        "budget": [_whole(rows[pid]["bac"]) for pid in ids],
+        "complete": [_whole(rows[pid]["percent_complete"]) for pid in ids],
+        "pmo_only": [i for i, pid in enumerate(ids) if a.project(pid).visibility == "pmo"],
+    }
+
+
+def slug(name: str) -> str | None:
+    """An ASCII name as tables.js slugs it (lower case, runs of other characters as one hyphen, none at the ends);
+    None for a name beyond ASCII, whose lower case may differ between Python and JavaScript."""
+    if not name.isascii():
+        return None
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _unless_slug(entity_id: str, name: str) -> str | int:
+    """The id, or 0 when it is the slug of the name beside it (demo data and many real ids: a third of the bytes)."""
+    return 0 if slug(name) == entity_id else entity_id
+
+
+def _line(value: object) -> str:
+    """Text as a page shows it (widgets.text.plain, unescaped): runs of whitespace as one space."""
+    return " ".join(str(value).split())
+
+
+def _days_after(as_of: dt.date, value: object) -> int | None:
+    return (value - as_of).days if isinstance(value, dt.date) else None
+
+
+def _currency(code: str) -> list[str]:
+    """How fmt.money writes an amount: [before, after] the digits."""
+    symbol = fmt.CURRENCY_SYMBOLS.get(code)
+    return [symbol, ""] if symbol else ["", f" {code}"]
+
+
+def _whole(value: object) -> int | None:
+    """A number as the page writes it (fmt.money, fmt.percent: no decimals, Python's rounding), or None."""
+    return None if fmt.missing(value) else int(f"{float(value):.0f}")  # type: ignore[arg-type]
+
+
+def register_page(a: Analysis) -> str:
+    """Every project, sortable by any column and filtered by program, phase, RAG and text in the browser. The rows
+    travel as compact JSON (register_rows) and tables.js renders REGISTER_SHOWN of them at a time, so that 5,000
+    projects neither weigh megabytes nor freeze the tab; without JavaScript the page shows the first rows as HTML
+    and the downloads hold them all. The filters and the sort live in the page's address; the whole register
+    downloads as CSV and XLSX (register_files), and the rows shown as the same columns."""
+    ids = register_order(a)
+    rows = a.rows
+    first = ids[:REGISTER_SHOWN]
+    row_attrs = [attributes(data_pmo_id=pid) for pid in first]
     programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
     choices: dict[str, list[tuple[str, str | Markup]]] = {
         "program": [(p.id, plain(p.name)) for p in programs],
         "phase": [(ph, fmt.phase(ph)) for ph in PHASES if any(rows[pid]["phase"] == ph for pid in ids)],
         "rag": [(r, r.capitalize()) for r in (*RAGS, "n/a")],
     }
-    form = filter_form("pmo-register-table", choices, len(ids), search=True, hint="name, id, manager, program")
-    table_attrs = attributes(id="pmo-register-table", data_pmo_sortable=True)
+    form = filter_form("pmo-register-table", choices, len(first), search=True, hint="name, id, manager, program")
+    table_attrs = attributes(id="pmo-register-table", data_pmo_sortable=True, data_pmo_rows=REGISTER_ROWS)
     register_table = html_block(
-        table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, ids), "llllllllrr", table_attrs, row_attrs)
+        table_html(PROJECT_HEADERS, _project_rows(a, REGISTER, first), "llllllllrr", table_attrs, row_attrs)
     )
     return (
         front_matter("Project register", searchable=False)
@@ -135,8 +214,23 @@ def register_page(a: Analysis, table: Register | None = None) -> str:
         + form
         + _downloads(len(ids))
         + register_table
-        + html_block(script_json(page_data(table), id=EXPORT_DATA))  # after the table: shown before this is read
+        + _more(len(first), len(ids))
+        + html_block(script_json(register_rows(a, ids), id=REGISTER_ROWS))
         + page_scripts(REGISTER, TABLES_JS)
+    )
+
+
+def _more(shown: int, count: int) -> str:
+    """Below the table: what the page holds without JavaScript (tables.js puts its "show more" button here)."""
+    if shown == count:
+        return html_block(tag("p", class_="pmo-register-more", id="pmo-register-more", hidden=True))
+    return html_block(
+        tag(
+            "p",
+            f"The first {shown} of {count} projects; the downloads above hold them all.",
+            class_="pmo-register-more",
+            id="pmo-register-more",
+        )
     )
 
 
@@ -152,7 +246,7 @@ _SHOWN_BUTTONS = join(
 
 def _downloads(count: int) -> str:
     """Links to the whole register's files, and buttons for the rows shown (hidden until tables.js runs:
-    without it there is nothing to write them), which the script writes from the typed rows of EXPORT_DATA."""
+    without it there is nothing to write them), which the script writes from the typed rows of REGISTER_TYPED."""
     up = "../" * page_url(REGISTER).count("/")
     whole = join([tag("a", label, href=up + path, download=True) for label, path in _WHOLE], " · ")
     shown = tag(
@@ -161,7 +255,7 @@ def _downloads(count: int) -> str:
         _SHOWN_BUTTONS,
         hidden=True,
         data_pmo_export="pmo-register-table",
-        data_pmo_source=EXPORT_DATA,
+        data_pmo_source=up + REGISTER_TYPED,
         data_pmo_name="register-shown",
     )
     return html_block(
@@ -173,8 +267,8 @@ _OWN_TITLE = re.compile(r"\s*#[ \t]")  # a hand-written home page that starts wi
 COUNTS = attributes(data_pmo_counts=True)  # pmo.css: a table of one row of counts, in narrow columns
 
 
-ATTENTION_SHOWN = 8  # rows of "Needs attention" on the first screen; the full list is further down
-ALL_ATTENTION = "all-needing-attention"  # the anchor of the full list
+ATTENTION_SHOWN = 8  # rows of "Needs attention" on the first screen; the full list has a page of its own
+PROGRAMS_SHOWN = 8  # programs in the home page's table and charts; the Programs page lists them all
 
 
 def home_page(
@@ -188,7 +282,8 @@ def home_page(
     """The first screen shows trouble: RAG counts, the key figures coloured by threshold with their change since
     the `previous` published version, and the top of "Needs attention"; `start_here` is the handbook's page for
     new readers; `board_pack` the path of the period's board pack, when the site has one. The rest follows:
-    capacity, programs, phases, run and change, the full attention list."""
+    capacity, programs (the PROGRAMS_SHOWN most in trouble when there are more), phases, run and change. Nothing on
+    it grows with the number of projects: the full attention list is a page of its own (attention_page)."""
     t = a.totals
     org = plain(a.settings.organization)
     header = intro.rstrip() + "\n\n" if intro else ""
@@ -210,10 +305,9 @@ def home_page(
         + _board_pack_link(board_pack)
         + first_screen(a, previous, _attention_top(a, attention))
         + section("Capacity", _capacity(a))
-        + section("Programs", _program_table(a, HOME) + "\n" + by_program_charts(a))
+        + section("Programs", _home_programs(a))
         + section("Projects by phase", by_phase)
         + section("Run and change", spend_chart(a, a.totals))
-        + _attention_all(a, attention)
         + chart_scripts(HOME)
     )
 
@@ -291,10 +385,10 @@ def _slip(row: Row) -> float:
     return 0.0 if fmt.missing(row["slip_days"]) else float(row["slip_days"])
 
 
-def _attention_table(a: Analysis, found: Attention) -> Markup:
+def _attention_table(a: Analysis, here: str, found: Attention) -> Markup:
     rows = [
         (
-            link(HOME, project_path(pid), plain(row["name"])),
+            link(here, project_path(pid), plain(row["name"])),
             fmt.rag(row["rag"]),
             "; ".join(reasons),
             plain(a.person_name(row["manager"])),
@@ -308,24 +402,55 @@ def _attention_top(a: Analysis, found: Attention) -> Markup:
     """The most severe few, with a link to the full list when there are more."""
     if not found:
         return tag("p", "No active project is red, slipping or late with its status report.")
-    top = _attention_table(a, found[:ATTENTION_SHOWN])
+    top = _attention_table(a, HOME, found[:ATTENTION_SHOWN])
     if len(found) <= ATTENTION_SHOWN:
         return top
     more = tag(
         "p",
         f"The {ATTENTION_SHOWN} most severe of {len(found)}: ",
-        tag("a", f"all {len(found)} needing attention", href=f"#{ALL_ATTENTION}"),
+        link(HOME, ATTENTION, f"all {len(found)} needing attention"),
         ".",
         class_="pmo-attention-more",
     )
     return join([more, top])
 
 
-def _attention_all(a: Analysis, found: Attention) -> str:
-    if len(found) <= ATTENTION_SHOWN:
-        return ""
-    body = html_block(_attention_table(a, found))
-    return section(f"All {len(found)} needing attention", body, anchor=ALL_ATTENTION)
+def attention_page(a: Analysis) -> str:
+    """Every active project that needs a look, most severe first (the home page shows the first few)."""
+    found = needing_attention(a)
+    body = (
+        html_block(_attention_table(a, ATTENTION, found))
+        if found
+        else "No active project is red, slipping or late with its status report.\n"
+    )
+    return (
+        front_matter("Needs attention", searchable=False)
+        + heading("Needs attention", 1)
+        + f"The {len(found)} active projects that are red, slipping or late with their status report, as of "
+        + f"{fmt.date(a.settings.as_of)}: red first, then amber, then those without a status report; the furthest "
+        + "slipped first within each.\n\n"
+        + body
+    )
+
+
+def _home_programs(a: Analysis) -> str:
+    """The programs table and charts, of every program when they are few; else of the PROGRAMS_SHOWN with the
+    most red, then amber, active projects, and a link to the Programs page, which lists them all."""
+    programs = sorted(a.portfolio.programs.values(), key=lambda p: p.name)
+    if len(programs) <= PROGRAMS_SHOWN:
+        return _program_table(a, HOME, programs) + "\n" + by_program_charts(a, programs)
+
+    def trouble(program: Program) -> tuple[int, int, str]:
+        by_rag = a.program_totals[program.id].by_rag
+        return -by_rag["red"], -by_rag["amber"], program.name
+
+    worst = sorted(programs, key=trouble)[:PROGRAMS_SHOWN]
+    more = paragraph(
+        f"The {PROGRAMS_SHOWN} programs with the most red, then amber, active projects, of {len(programs)}: ",
+        link(HOME, PROGRAMS, f"all {len(programs)} programs"),
+        ".",
+    )
+    return more + _program_table(a, HOME, worst) + "\n" + by_program_charts(a, worst)
 
 
 def _capacity(a: Analysis) -> str:
@@ -363,10 +488,11 @@ def _health(a: Analysis, ids: list[str]) -> Markup:
     return join((join([fmt.rag(r), f" {rags[r]}"]) for r in RAGS if rags[r]), " ") or Markup("—")
 
 
-def _program_table(a: Analysis, here: str) -> str:
+def _program_table(a: Analysis, here: str, programs: list[Program] | None = None) -> str:
+    """A row per program of `programs` (all of them, by name, when None)."""
     cur = a.settings.currency
     rows = []
-    for program in sorted(a.portfolio.programs.values(), key=lambda p: p.name):
+    for program in programs if programs is not None else sorted(a.portfolio.programs.values(), key=lambda p: p.name):
         ids = a.by_program.get(program.id, [])
         rows.append(
             (

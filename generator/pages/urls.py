@@ -10,6 +10,7 @@ HOME, REGISTER, PROGRAMS, OBJECTIVES, REQUESTS, CALENDAR = (
     "requests/index.md",
     "calendar.md",
 )
+ATTENTION = "attention.md"  # every project needing attention; the home page shows the first few
 BENEFITS = "benefits.md"
 CAPACITY = "capacity.md"
 CHANGES = "changes.md"
@@ -21,5 +22,6 @@ ROADMAP = "roadmap.md"
 BOARD_PACK = "board-pack.pdf"  # a published version's board pack, when the plugin's `pack` is on
 
 REGISTER_CSV, REGISTER_XLSX = "projects/register.csv", "projects/register.xlsx"
+REGISTER_TYPED = "projects/register-rows.json"  # the typed rows of the downloads of the rows shown
 TABLES_JS = "assets/pmo/tables.js"
 HANDBOOK = "handbook"  # the handbook's folder in the site: methodology/ is mounted there

@@ -57,7 +57,7 @@ def test_home_shows_trouble_without_scrolling(page: tuple[Page, Recorder], sampl
         tab, ".pmo-key-figures .pmo-tone-amber, .pmo-key-figures .pmo-tone-red, .pmo-key-figures .pmo-tone-green"
     )
     heading = first_screen(tab, "#needs-attention h2")
-    first_screen(tab, "#needs-attention a[href='#all-needing-attention']")
+    first_screen(tab, "#needs-attention a[href='attention/']")
     rows = tab.locator("#needs-attention tbody tr")
     assert rows.count() == 8  # capped: the sample has more
     first_screen(tab, "#needs-attention tbody tr:nth-child(1)")
@@ -71,12 +71,12 @@ def test_home_shows_trouble_without_scrolling(page: tuple[Page, Recorder], sampl
 def test_the_link_reaches_every_project_needing_attention(page: tuple[Page, Recorder], sample_site: Site) -> None:
     tab, _ = page
     tab.goto(sample_site.address("/"), wait_until="networkidle")
-    link = tab.locator("#needs-attention a[href='#all-needing-attention']")
+    link = tab.locator("#needs-attention a[href='attention/']")
     total = int(link.inner_text().split()[1])  # "all 15 needing attention"
     link.click()
-    assert tab.evaluate("window.scrollY") > SCREEN["height"]
-    full = tab.locator("#all-needing-attention + * tbody tr, #all-needing-attention ~ .md-typeset__scrollwrap tbody tr")
-    assert full.count() == total
+    tab.wait_for_url("**/attention/")
+    assert tab.locator("article h1").inner_text() == "Needs attention"
+    assert tab.locator("article tbody tr").count() == total
 
 
 def test_a_project_page_opens_with_its_summary_card(page: tuple[Page, Recorder], sample_site: Site) -> None:

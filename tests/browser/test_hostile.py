@@ -79,7 +79,17 @@ GOVERNED = ["/handbook/governance/", "/handbook/lifecycle/", "/handbook/complian
 HANDBOOK_WITH_DATA = ["/handbook/demand-management/", "/handbook/lessons/", *ROLES, *GOVERNED]
 PORTFOLIO_VIEWS = [
     f"/{view}/"
-    for view in ["calendar", "capacity", "roadmap", "risks", "performance", "benefits", "prioritization", "governance"]
+    for view in [
+        "attention",
+        "calendar",
+        "capacity",
+        "roadmap",
+        "risks",
+        "performance",
+        "benefits",
+        "prioritization",
+        "governance",
+    ]
 ]
 HOSTILE_PAGES = [
     "/",

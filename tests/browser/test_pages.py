@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 PAGES = [
     PageSpec("home", "/"),
     PageSpec("register", "/projects/"),
+    PageSpec("attention", "/attention/"),  # every project needing attention (the home shows the first 8)
     PageSpec("project", first_project),  # the first project in the register
     PageSpec("project-charts", "/projects/ehr-upgrade/"),  # status history and milestones: S-curve, RAG, milestones
     PageSpec("program", first_program),  # the first program in the program list

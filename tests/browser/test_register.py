@@ -189,11 +189,11 @@ def test_download_shown_as_csv_holds_the_rows_shown(
     """The rows shown, in their order, with the columns and cells of the build's register.csv."""
     page, recorder = open_at(new_context, sample_site, "/projects/?phase=execution&sort=budget-desc")
     ids = shown_ids(page)
-    assert 1 < len(ids) < page.locator("#pmo-register-table tbody tr").count()
+    header, projects = build_csv(sample_site)
+    assert 1 < len(ids) < len(projects)  # the filters leave some out: the table holds the rows kept, no others
     data = download(page, "csv", tmp_path)
     assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    header, projects = build_csv(sample_site)
     assert rows[0] == header
     assert rows[1:] == [projects[pid] for pid in ids]
     whole = (sample_site.root / "projects/register.csv").read_bytes()
@@ -284,3 +284,131 @@ def test_lessons_keep_their_find_and_each_tables_sort_in_the_address(
     reload(page, pending)
     assert table.locator("thead th:nth-child(1)").get_attribute("aria-sort") == "ascending"
     no_problems(recorder, "lessons")
+
+
+# --- a register longer than its window: 200 projects, 50 rows rendered at a time ------------------------------------
+
+WINDOW = 50  # tables.js's WINDOW, generator/pages/portfolio.py's REGISTER_SHOWN
+
+
+def all_shown_ids(page: Page) -> list[str]:
+    """Every row kept by the filters, in order: "Show more" until the table holds them all."""
+    more = page.locator("#pmo-register-more button")
+    while more.count() and more.is_visible():
+        more.click()
+    return shown_ids(page)
+
+
+def test_a_long_register_renders_a_window_and_shows_more(demo_site: Site, new_context: OpenContext) -> None:
+    """200 projects: the first 50 rows, a count that says so, and a button that adds 50 more and keeps the
+    keyboard where it was; every project reachable, each once."""
+    _, projects = build_csv(demo_site)
+    page, recorder = open_at(new_context, demo_site, "/projects/")
+    assert page.locator(ROWS).count() == WINDOW
+    assert page.locator("form.pmo-filters output").inner_text() == f"{WINDOW} of {len(projects)} shown"
+    more = page.locator("#pmo-register-more button")
+    assert more.inner_text() == f"Show {WINDOW} more"
+    more.click()
+    assert page.locator(ROWS).count() == 2 * WINDOW
+    assert page.evaluate("document.activeElement.closest('#pmo-register-more') !== null")
+    ids = all_shown_ids(page)
+    assert sorted(ids) == sorted(projects) and len(ids) == len(set(ids))
+    assert page.locator("#pmo-register-more").is_hidden()
+    assert page.locator("form.pmo-filters output").inner_text() == f"{len(projects)} shown"
+    no_problems(recorder, "show more")
+
+
+def test_a_long_register_sorts_and_filters_every_row_not_only_the_window(
+    demo_site: Site, new_context: OpenContext, tmp_path: Path
+) -> None:
+    """Filters and sort apply to all 200 projects: the rows kept are those the build's CSV says, in the order of
+    the column, over a reload; the download of the rows shown holds them all, not the window."""
+    header, projects = build_csv(demo_site)
+    phase, bac, finish = header.index("phase"), header.index("bac"), header.index("finish")
+    expected = {pid for pid, row in projects.items() if row[phase] == "execution"}
+    assert len(expected) > WINDOW
+    page, recorder = open_at(new_context, demo_site, "/projects/?phase=execution")
+    pending = in_flight(page)
+    page.locator("#pmo-register-table thead th:nth-child(9) button").click()  # Budget, up
+    assert query(page) == {"phase": ["execution"], "sort": ["budget-asc"]}
+    ids = all_shown_ids(page)
+    assert set(ids) == expected and len(ids) == len(expected)
+    budgets = [float(projects[pid][bac]) for pid in ids]
+    assert budgets == sorted(budgets)
+    reload(page, pending)
+    assert all_shown_ids(page) == ids
+    page.locator("#pmo-register-table thead th:nth-child(7) button").click()  # Finish, up
+    page.locator("#pmo-register-table thead th:nth-child(7) button").click()  # and down
+    assert page.locator(ROWS).count() == WINDOW  # a new order starts from the top of it
+    rows = list(csv.reader(io.StringIO(download(page, "csv", tmp_path).decode("utf-8"), newline="")))
+    finishes = [row[finish] for row in rows[1:]]
+    assert {row[0] for row in rows[1:]} == expected and finishes == sorted(finishes, reverse=True)
+    assert [row[0] for row in rows[1 : WINDOW + 1]] == shown_ids(page)
+    no_problems(recorder, "long register")
+
+
+def test_a_long_register_finds_across_every_row(demo_site: Site, new_context: OpenContext) -> None:
+    header, projects = build_csv(demo_site)
+    name = header.index("name")
+    word = "wave"
+    expected = {pid for pid, row in projects.items() if word in row[name].lower()}
+    assert 0 < len(expected) < len(projects)
+    page, recorder = open_at(new_context, demo_site, f"/projects/?find={word.upper()}")
+    ids = all_shown_ids(page)
+    # the Find box matches every column shown: a row may match by its program or manager too
+    assert set(ids) >= expected and all(word in text.lower() for text in page.locator(ROWS).all_inner_texts())
+    no_problems(recorder, "find")
+
+
+def test_a_phone_shows_the_rows_rendered_later_as_labelled_cards(demo_site: Site, new_context: OpenContext) -> None:
+    """At 390 px each row is a card whose cells carry their column's label, the rows added by "Show more" too;
+    the sort headings stay buttons."""
+    page, recorder = open_at(new_context, demo_site, "/projects/", viewport="mobile")
+    assert page.locator("#pmo-register-table").get_attribute("data-pmo-cards") == ""
+    page.locator("#pmo-register-more button").click()
+    last = page.locator(f"{ROWS}:last-child")
+    labels = last.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+    assert labels == [
+        f'"{h}"'
+        for h in ["Project", "Id", "Program", "Phase", "Manager", "RAG", "Finish", "Forecast", "Budget", "Complete"]
+    ]
+    assert last.locator("td > .pmo-cell").count() == 10  # one box each, not wrapped twice by layout.js
+    assert last.evaluate("row => getComputedStyle(row).display") == "block"
+    sort = page.locator("#pmo-register-table thead th button")
+    assert sort.count() == 10 and all(sort.nth(n).is_visible() for n in range(10))  # "Sort by" and its buttons
+    sort.first.click()
+    names = page.locator(f"{ROWS} td:first-child a").all_inner_texts()
+    assert len(names) == WINDOW and names == sorted(names, key=str.lower)
+    no_problems(recorder, "phone cards")
+
+
+def test_hostile_rows_stay_text_when_sorted_found_hovered_focused_and_clicked(
+    hostile_site: Site, new_context: OpenContext
+) -> None:
+    """The rows tables.js writes from the page's JSON: a payload in every text field stays text through every sort,
+    the Find box, a hover and a focus of every link, and a click on each."""
+    from .test_hostile import trapped_context, verdict
+
+    page, recorder = trapped_context(new_context)
+    url = hostile_site.address("/projects/")
+    page.goto(url, wait_until="networkidle")
+    names = page.locator(f"{ROWS} td:first-child a").all_inner_texts()
+    assert names and any("<" in name for name in names)  # the markup of the payloads, shown as text
+    for column in range(1, 11):
+        page.locator(f"#pmo-register-table thead th:nth-child({column}) button").click()
+    page.fill(FIND, "xss")
+    links = page.locator(f"{ROWS} a")
+    for index in range(links.count()):
+        links.nth(index).hover()
+        links.nth(index).focus()
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(re.fullmatch(r"\.\./(projects|programs)/[a-z0-9-]+/", href) for href in hrefs), hrefs
+    first = page.locator(f"{ROWS} td:first-child a").first
+    target = first.get_attribute("href")
+    first.click()
+    page.wait_for_url(f"**{target.removeprefix('..')}")
+    page.wait_for_load_state("networkidle")  # settled: Back does not cut its requests off
+    page.go_back(wait_until="networkidle")
+    assert page.locator("article img, article svg[onload], article iframe").count() == 0
+    if found := verdict(recorder):
+        pytest.fail(found, pytrace=False)
