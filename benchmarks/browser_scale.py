@@ -56,10 +56,11 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_REF = "b7585b2"  # main before issue 19: Material's lunr search
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
-VIEWPORT = {"width": 1366, "height": 900}  # the browser suite's desktop profile
 SLOW_CPU = 4  # a mid-range phone, as DevTools' "4× slowdown"
 TYPE_DELAY_MS = 100  # between keystrokes: a brisk typist
 QUIET_MS = 300  # a table is updated once it has not changed for this long
+REGISTER_SORT = "article table thead th button"  # the register's sort headings (tables.js)
+REGISTER_FIND = "article form input[name=find]"  # its Find box
 CHART_SCRIPTS = ("vega", "chart-templates", "charts")  # the charts' shared scripts, cached across pages
 
 
@@ -165,6 +166,14 @@ def target(figure: Figure) -> str:
     return ("< " if figure.strict else "≤ ") + show(figure, figure.limit)
 
 
+def cell(figure: Figure, column: dict[str, Any]) -> str:
+    """A figure of one site: its value, and the range of its timed runs when there were several (the machine is
+    shared: the spread says how far to trust the median)."""
+    runs = [v for v in column.get(f"{figure.key}_runs", []) if isinstance(v, int | float)]
+    spread = f" ({show(figure, min(runs))}–{show(figure, max(runs))})" if len(runs) > 1 else ""
+    return show(figure, column.get(figure.key)) + spread
+
+
 def table(size: int, columns: dict[str, dict[str, Any]]) -> str:
     """The figures of one portfolio size: a row per figure, a column per site (baseline, current), the target and
     the current site's verdict (the baseline's in brackets when it differs)."""
@@ -177,7 +186,7 @@ def table(size: int, columns: dict[str, dict[str, Any]]) -> str:
         said = verdicts[-1]
         if verdicts[0] and verdicts[0] != said and len(names) > 1:
             said = f"{said} (was {verdicts[0]})" if said else f"(was {verdicts[0]})"
-        rows.append([figure.label, *(show(figure, v) for v in values), target(figure), said])
+        rows.append([figure.label, *(cell(figure, columns[n]) for n in names), target(figure), said])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
 
     def line(cells: list[str]) -> str:
@@ -308,8 +317,9 @@ class Browsing:
 
     @contextlib.contextmanager
     def page(self, cpu: int = 1) -> Iterator[tuple[Page, Traffic]]:
-        """A page in a fresh context (empty cache), with the probe installed and the CPU slowed `cpu` times."""
-        context = self.browser.new_context(viewport=VIEWPORT, service_workers="block")
+        """A page in a fresh context (empty cache) at the browser suite's desktop size, with the probe installed
+        and the CPU slowed `cpu` times."""
+        context = self.browser.new_context(viewport={"width": 1366, "height": 900}, service_workers="block")
         context.set_default_timeout(120_000)
         context.add_init_script(PROBE)
         traffic = Traffic.attach(context)
@@ -331,14 +341,22 @@ class Browsing:
 
     def search(self, query: str, target_path: str, paste: bool, cpu: int) -> dict[str, Any]:
         """Open the home page, search `query` at once, and time the first result after the last input event."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            return self._search(query, target_path, paste, cpu)
+        except PlaywrightError as error:
+            return {"seconds": failed(error), "bytes": None, "page_bytes": None}
+
+    def _search(self, query: str, target_path: str, paste: bool, cpu: int) -> dict[str, Any]:
         engine = self.engine
         with self.page(cpu) as (page, traffic):
             page.goto(self.url + "/", wait_until="load")
             page.evaluate("selector => __bench.watch(selector, __bench.shown)", engine.result)
             box = page.locator(engine.box).first
+            traffic.phase = 1  # opening the box is part of the search: an engine may load its files then
             if not box.is_visible() and engine.opener and page.locator(engine.opener).first.is_visible():
                 page.locator(engine.opener).first.click()
-            traffic.phase = 1
             box.click()
             if paste:
                 box.fill(query)
@@ -359,25 +377,36 @@ class Browsing:
         with self.page(cpu) as (page, traffic):
             page.goto(self.url + "/projects/", wait_until="load")
             settle(page, traffic)
-            table = page.locator("table:has(thead th button)").first
-            if table.count() == 0:
-                return {"sort": "n/a: no sortable table", "filter": "n/a: no sortable table"}
             page.evaluate("() => __bench.watch(null, __bench.changes)")
-            figures: dict[str, float | str] = {
-                "sort": _changed(page, lambda: table.locator("thead th button").first.click())
+            heading = page.locator(REGISTER_SORT).first
+            find = page.locator(REGISTER_FIND).first
+
+            def type_word() -> None:
+                find.click()
+                page.keyboard.type(word, delay=TYPE_DELAY_MS)
+
+            return {
+                "sort": _changed(page, heading.click) if heading.count() else "n/a: no sort heading",
+                "filter": _changed(page, type_word) if find.count() else "n/a: no Find box",
             }
-            find = page.locator("input[name=find], input[type=search]:not(.md-search__input)").first
-            if find.count() == 0:
-                figures["filter"] = "n/a: no Find box"
-            else:
-                figures["filter"] = _changed(
-                    page, lambda: (find.click(), page.keyboard.type(word, delay=TYPE_DELAY_MS))
-                )
-            return figures
 
 
 def _changed(page: Page, act: Callable[[], object]) -> float | str:
     """Seconds from the last input event of `act` to the frame after the page's last change (quiet for QUIET_MS)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return _time_change(page, act)
+    except PlaywrightError as error:
+        return failed(error)
+
+
+def failed(error: Exception) -> str:
+    """A figure not measured, with the first line of the reason (the table shows it instead of a value)."""
+    return "n/a: " + str(error).strip().splitlines()[0][:80]
+
+
+def _time_change(page: Page, act: Callable[[], object]) -> float | str:
     page.evaluate("() => { __bench.changes.length = 0; __bench.inputs.length = 0; }")
     act()
     page.wait_for_function(
@@ -537,6 +566,7 @@ def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="pmo-browser-bench-"))
+    load_before, chromium = os.getloadavg()[0], "unknown"
     results: dict[int, dict[str, dict[str, Any]]] = {}
     try:
         with contextlib.ExitStack() as stack:
@@ -546,6 +576,7 @@ def main(argv: list[str] | None = None) -> None:
             playwright = stack.enter_context(sync_playwright())
             browser = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
             stack.callback(browser.close)
+            chromium = browser.version
             for size in args.sizes:
                 results[size] = measure_size(browser, size, folder, args, baseline_code)
                 print(table(size, results[size]) + "\n", flush=True)
@@ -557,7 +588,13 @@ def main(argv: list[str] | None = None) -> None:
     out = args.out or Path(tempfile.mkstemp(prefix="pmo-browser-bench-", suffix=".json")[1])
     report = {
         "date": dt.date.today().isoformat(),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "chromium": chromium,
+            "load_average": [load_before, os.getloadavg()[0]],  # before and after: a shared machine is noisy
+        },
         "baseline_ref": args.baseline_ref,
         "seed": args.seed,
         "repeat": args.repeat,

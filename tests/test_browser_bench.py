@@ -154,3 +154,10 @@ def test_the_searched_project_is_the_same_for_the_same_demo(bench: ModuleType, t
     assert (tmp_path / "a" / "projects" / f"{chosen.path.split('/')[2]}.yaml").is_file()
     assert chosen.path.startswith("/projects/") and chosen.path.endswith("/")
     assert chosen.name and chosen.word == chosen.name.split()[0]
+
+
+def test_a_timed_figure_shows_the_range_of_its_runs(bench: ModuleType) -> None:
+    column = {"type_desktop": 0.729, "type_desktop_runs": [0.358, 0.729, 1.455], "sort_slow": "n/a: no sort heading"}
+    assert bench.cell(figure(bench, "type_desktop"), column) == "729 ms (358 ms–1.46 s)"
+    assert bench.cell(figure(bench, "sort_slow"), column) == "n/a: no sort heading"
+    assert bench.cell(figure(bench, "home_bytes"), {"home_bytes": 1_460_000}) == "1.46 MB"
