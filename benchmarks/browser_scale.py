@@ -271,41 +271,46 @@ __bench.watch = (selector, list) => {  // selector: an element added that matche
 """
 
 
-@dataclass
 class Traffic:
     """The requests of one context, each with the phase it started in (0: page load, 1: after the action)."""
 
-    requests: list[tuple[int, Request]]
-    phase: int = 0
+    def __init__(self, context: BrowserContext) -> None:
+        self.phase = 0
+        self.started: dict[Request, int] = {}
+        self.finished: list[Request] = []
+        self.pending = 0
+        self.last_event = time.monotonic()
+        context.on("request", self._started)
+        context.on("requestfinished", self._ended)
+        context.on("requestfailed", self._ended)
 
-    @classmethod
-    def attach(cls, context: BrowserContext) -> Traffic:
-        traffic = cls([])
-        context.on("requestfinished", lambda r: traffic.requests.append((traffic.starts[id(r)], r)))
-        context.on("request", lambda r: traffic.starts.__setitem__(id(r), traffic.phase))
-        return traffic
+    def _started(self, request: Request) -> None:
+        self.started[request] = self.phase
+        self.pending += 1
+        self.last_event = time.monotonic()
 
-    def __post_init__(self) -> None:
-        self.starts: dict[int, int] = {}
+    def _ended(self, request: Request) -> None:
+        if request.failure is None:
+            self.finished.append(request)
+        self.pending -= 1
+        self.last_event = time.monotonic()
 
     def sizes(self, keep: Callable[[int, Request], bool] = lambda phase, request: True) -> int:
         """Bytes over the wire (headers and encoded body) of the finished requests `keep` accepts."""
         total = 0
-        for phase, request in self.requests:
-            if keep(phase, request):
+        for request in self.finished:
+            if keep(self.started.get(request, 0), request):
                 sizes = request.sizes()
                 total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         return total
 
 
-def settle(page: Page, traffic: Traffic, quiet: float = 0.5, limit: float = 120.0) -> None:
-    """Wait until no request has finished for `quiet` seconds (no request left in flight), up to `limit`."""
-    deadline, count, since = time.monotonic() + limit, -1, time.monotonic()
+def settle(page: Page, traffic: Traffic, quiet: float = 0.5, limit: float = 300.0) -> None:
+    """Wait until no request is in flight and none has started or ended for `quiet` seconds, up to `limit`."""
+    deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
-        if len(traffic.requests) != count:
-            count, since = len(traffic.requests), time.monotonic()
-        elif time.monotonic() - since >= quiet:
+        if traffic.pending <= 0 and time.monotonic() - traffic.last_event >= quiet:
             return
 
 
@@ -322,7 +327,7 @@ class Browsing:
         context = self.browser.new_context(viewport={"width": 1366, "height": 900}, service_workers="block")
         context.set_default_timeout(120_000)
         context.add_init_script(PROBE)
-        traffic = Traffic.attach(context)
+        traffic = Traffic(context)
         page = context.new_page()
         if cpu > 1:
             context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu})
