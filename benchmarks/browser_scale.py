@@ -559,8 +559,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-ref", default=BASELINE_REF, help="git ref of the baseline (default: %(default)s)")
-    parser.add_argument("--baseline-site", type=Path, help="a built baseline site to reuse (one size only)")
-    parser.add_argument("--current-site", type=Path, help="a built current site to reuse (one size only)")
+    parser.add_argument(
+        "--baseline-site",
+        type=Path,
+        help="a baseline site built from `pmo demo` of the same size and seed, to reuse (one size only)",
+    )
+    parser.add_argument(
+        "--current-site",
+        type=Path,
+        help="a current site built from `pmo demo` of the same size and seed, to reuse (one size only)",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="measure the current site only")
     parser.add_argument("--out", type=Path, help="JSON results file (default: a temporary file)")
     parser.add_argument("--keep", action="store_true", help="keep the demo data and the sites")
