@@ -1,43 +1,69 @@
-"""Search entries for generated pages, made from the HTML we generated ourselves.
+"""The site's search: a Pagefind index written next to the pages, read in pieces by the browser.
 
-Material's search plugin feeds every page through a pure-Python HTML parser; on table-heavy project pages
-that was over a third of a large build. We know this markup (our own tags, entity-escaped text), so a regex
-takes the text out instead, and the plugin adds one entry per page to the index Material writes.
-Text stays HTML-escaped, as in Material's own entries: the search UI inserts it as HTML.
+Material's lunr search sent every reader the whole index (5.9 MB at 1,000 projects) and built it in the browser on
+every page. Pagefind splits the index into chunks by word and the pages' text into one fragment per page: a search
+fetches the chunks of its words and the fragments of the results it shows, nothing before the reader searches.
+
+Each searchable page marks its content `data-pagefind-body`, so pages without the mark (those with `search: exclude`
+in their front matter, the 404 page) and every page's navigation stay out. Within the content, what is not words
+of the page stays out too: charts (their captions and text alternatives repeat their data in generated sentences,
+the same on every project page) and tables of numbers (KPIs, the register, whose rows would make one page match
+every project). A table that holds prose columns (risks, lessons) keeps its words.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from html import escape, unescape
+import shutil
+import subprocess
 from typing import TYPE_CHECKING
+
+from ..errors import PmoError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-# What is not words of the page, in one pass (a page has thousands of tags): scripts (chart specs and loaders),
-# a heading's permalink, any other tag; and a chart's caption, its text alternative, a generated sentence that
-# repeats its data table in words: every project page has the same ones, so they would only make the index
-# larger and every search noisier.
-_NOT_WORDS = re.compile(
-    r'<script\b.*?</script>|<figcaption>.*?</figcaption>|<a class="headerlink"[^>]*>.*?</a>|<[^>]*>', re.S
+BUNDLE = "pagefind"  # the index's folder in the site, beside the pages: each version of a site has its own
+BODY = "data-pagefind-body"
+NOT_WORDS = (
+    "figure",
+    ".headerlink",
+    "thead",  # column names, the same on every page, run together into one word each row
+    "table[data-pmo-num]:not([data-pmo-prose])",
+)
+# Pagefind writes its own search interfaces too; the site has its own (assets/pmo/search.js), so they only weigh.
+_UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
 )
 
 
-def search_entry(location: str, title: str, html: str) -> dict[str, str]:
-    """One index entry for a whole page: its title and the text of its content."""
-    text = " ".join(_NOT_WORDS.sub(" ", html).split())
-    # our text is escaped character by character (&#58; for ":"); the index wants words, escaped only as HTML
-    return {"location": location, "title": title, "text": escape(unescape(text), quote=False)}
+class SearchIndexError(PmoError):
+    """Pagefind could not index the built site."""
 
 
-def add_to_index(site_dir: Path, entries: list[dict[str, str]]) -> bool:
-    """Append entries to the search index Material wrote; False when there is none (search is off)."""
-    path = site_dir / "search" / "search_index.json"
-    if not entries or not path.is_file():
-        return False
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"].extend(entries)
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return True
+def searchable(html: str) -> str:
+    """A page's content marked as what the index holds of it."""
+    return f"<div {BODY}>{html}</div>"
+
+
+def write_index(site_dir: Path) -> None:
+    """Index the built site's marked content into site_dir/pagefind (replacing an older index)."""
+    from pagefind_bin import get_executable  # the binary ships in the wheel: nothing is downloaded
+
+    bundle = site_dir / BUNDLE
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, "--silent"]
+    for selector in NOT_WORDS:
+        command += ["--exclude-selectors", selector]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603  # our own arguments
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexError(f"Pagefind could not index {site_dir}: {reason[-1] if reason else done.returncode}")
+    for name in _UNUSED:
+        (bundle / name).unlink(missing_ok=True)
