@@ -61,7 +61,7 @@ def write_index(site_dir: Path) -> None:
     command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, "--silent"]
     for selector in NOT_WORDS:
         command += ["--exclude-selectors", selector]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603  # our own arguments
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError(f"Pagefind could not index {site_dir}: {reason[-1] if reason else done.returncode}")
