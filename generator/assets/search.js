@@ -62,12 +62,14 @@
     return out;
   }
 
+  // One result: its link is the listbox's option (an option holding a link would nest one control in another).
   function item(data, index) {
     const li = document.createElement("li");
-    li.id = `pmo-search-result-${index}`;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
+    li.setAttribute("role", "presentation");
     const link = document.createElement("a");
+    link.id = `pmo-search-result-${index}`;
+    link.setAttribute("role", "option");
+    link.setAttribute("aria-selected", "false");
     link.href = data.url;
     link.tabIndex = -1; // the input keeps the focus; arrows move the choice
     const title = document.createElement("span");
@@ -80,7 +82,7 @@
   }
 
   function choose(index) {
-    const items = list.children;
+    const items = list.querySelectorAll("[role=option]");
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
     active = items.length ? (index + items.length) % items.length : -1;
     if (active < 0) {
@@ -123,7 +125,7 @@
       choose(active + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter" && active >= 0 && list.children[active]) {
       event.preventDefault();
-      list.children[active].querySelector("a").click();
+      list.querySelectorAll("[role=option]")[active].click();
     }
   });
   box.querySelector(".pmo-search__open").addEventListener("click", open);

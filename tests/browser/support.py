@@ -217,7 +217,7 @@ def _frame_url(request: Request) -> str:
 
 _SEARCH_DONE = re.compile(r"matching document|No matching", re.IGNORECASE)
 SEARCH_BOX = "input.pmo-search__input"
-SEARCH_RESULT = ".pmo-search__results > li"
+SEARCH_RESULT = ".pmo-search__results [role=option]"  # each result's link
 
 
 def search(page: Page, query: str) -> None:
@@ -242,7 +242,7 @@ def open_at(new_context: OpenContext, site: Site, path: str, viewport: str = "de
 
 def search_result_paths(page: Page) -> list[str]:
     """The URL paths (no query, no fragment) the shown search results link to."""
-    hrefs: list[str] = page.locator(f"{SEARCH_RESULT} a").evaluate_all("links => links.map(a => a.href)")
+    hrefs: list[str] = page.locator(SEARCH_RESULT).evaluate_all("links => links.map(a => a.href)")
     return [urlsplit(h).path for h in hrefs]
 
 
