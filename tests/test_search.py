@@ -1,10 +1,11 @@
-"""The site's search index: Pagefind's, written after the build from each searchable page's content, without
-charts, tables of numbers or navigation; Material's whole-site lunr index is not written, even when an older
+"""The site's search index: Pagefind's, made from each searchable page's content while MkDocs renders the pages,
+without charts, tables of numbers or navigation; Material's whole-site lunr index is not written, even when an older
 mkdocs.yml still lists its search plugin."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,16 +13,13 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.mkdocs_adapter import search
-from generator.mkdocs_adapter.search import SearchIndexError, searchable, write_index
+from generator.mkdocs_adapter.search import SearchIndex, SearchIndexError
 
 from .conftest import MINI, site_config
 from .pagefind import fragments
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
-<nav><a href="/">Navigation words</a></nav><article>{content}</article></body></html>"""
 
 PROJECT = """<h1 id="crm">Patient CRM<a class="headerlink" href="#crm">&para;</a></h1>
 <p>Managed by Ana Lima; id <code>crm</code>. One CRM for every clinic &amp; ward.</p>
@@ -34,60 +32,85 @@ PROJECT = """<h1 id="crm">Patient CRM<a class="headerlink" href="#crm">&para;</a
 <script>var scriptword = 1;</script>"""
 
 
-def site(folder: Path) -> Path:
-    """A built site of two pages: one searchable (its content marked), one not."""
-    for url, title, content in (
-        ("projects/crm", "Patient CRM", searchable(PROJECT)),
-        ("capacity", "Capacity", "<h1>Capacity</h1><p>Unmarked listing words</p>"),
-    ):
-        (folder / url).mkdir(parents=True)
-        (folder / url / "index.html").write_text(PAGE.format(title=title, content=content), encoding="utf-8")
-    return folder
+def indexed(site: Path, pages: dict[str, str]) -> Path:
+    """A built site's folder holding the index of `pages` (URL → content)."""
+    index = SearchIndex()
+    for url, content in pages.items():
+        index.add(url, content)
+    index.start()
+    index.write(site)
+    return site
 
 
-def test_searchable_marks_the_content_alone() -> None:
-    assert searchable("<p>x</p>") == "<div data-pagefind-body><p>x</p></div>"
-
-
-def test_the_index_holds_the_words_of_marked_content(tmp_path: Path) -> None:
-    write_index(site(tmp_path))
-    indexed = fragments(tmp_path)
-    assert list(indexed) == ["/projects/crm/"]  # the unmarked page is not searchable
-    crm = indexed["/projects/crm/"]
+def test_the_index_holds_the_words_of_each_page_content(tmp_path: Path) -> None:
+    indexed(tmp_path, {"projects/crm/": PROJECT, "": "<h1>Northwind IT portfolio</h1><p>Home words</p>"})
+    pages = fragments(tmp_path)
+    assert sorted(pages) == ["/", "/projects/crm/"]
+    crm = pages["/projects/crm/"]
     assert crm.title == "Patient CRM"
     for words in ("Managed by Ana Lima", "crm", "every clinic & ward", "Vendor insolvency threatens rollout"):
         assert words in crm.content, words
-    # what is not words of the page: the navigation, a chart (label, alt text, caption), a script, a table of
-    # numbers, table headings, a heading's permalink sign
-    for noise in ("Navigation", "Chartlabel", "Alttext", "Captionword", "scriptword", "Budgetword", "1,234,567"):
+    # what is not words of the page: a chart (label, alt text, caption), a script, a table of numbers, table
+    # headings, a heading's permalink sign
+    for noise in ("Chartlabel", "Alttext", "Captionword", "scriptword", "Budgetword", "1,234,567", "Measure", "¶"):
         assert noise not in crm.content, noise
-    assert "Measure" not in crm.content and "Description" not in crm.content and "¶" not in crm.content
 
 
 def test_the_bundle_holds_the_index_and_pagefind_script_alone(tmp_path: Path) -> None:
-    write_index(site(tmp_path))
+    indexed(tmp_path, {"projects/crm/": PROJECT})
     bundle = {p.name for p in (tmp_path / "pagefind").iterdir()}
     assert {"pagefind.js", "pagefind-entry.json", "fragment", "index"} <= bundle
     assert not [name for name in bundle if "-ui" in name or "highlight" in name]  # the site has its own search box
 
 
-def test_an_older_index_is_replaced(tmp_path: Path) -> None:
-    write_index(site(tmp_path))
-    stale = tmp_path / "pagefind/fragment/stale.pf_fragment"
-    stale.write_bytes(b"old")
-    write_index(tmp_path)
-    assert not stale.exists() and fragments(tmp_path)
+def test_an_older_index_is_replaced_and_no_scratch_is_left(tmp_path: Path) -> None:
+    (tmp_path / "pagefind/fragment").mkdir(parents=True)
+    (tmp_path / "pagefind/fragment/stale.pf_fragment").write_bytes(b"old")
+    index = SearchIndex()
+    index.add("projects/crm/", PROJECT)
+    index.write(tmp_path)  # started here if it was not before
+    assert not (tmp_path / "pagefind/fragment/stale.pf_fragment").exists() and fragments(tmp_path)
+    assert not index.scratch.exists()
+
+
+def test_a_discarded_index_stops_and_leaves_nothing(tmp_path: Path) -> None:
+    index = SearchIndex()
+    index.add("projects/crm/", PROJECT)
+    index.start()
+    index.discard()
+    assert index.process is not None and index.process.returncode is not None
+    assert not index.scratch.exists()
 
 
 def test_a_failed_index_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess(command, 1, "", "Error: something\nError: the site folder is unreadable\n")
+    popen = subprocess.Popen
 
-    monkeypatch.setattr(search.subprocess, "run", failing)
+    def failing(command: list[str], **_: object) -> subprocess.Popen[str]:
+        script = "import sys; sys.stderr.write('Error: one\\nError: the site folder is unreadable\\n'); sys.exit(1)"
+        return popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    index = SearchIndex()
+    monkeypatch.setattr(search.subprocess, "Popen", failing)
     with pytest.raises(SearchIndexError) as failure:
-        write_index(tmp_path)
-    assert str(failure.value) == f"Pagefind could not index {tmp_path}: Error: the site folder is unreadable"
-    assert failure.value.exit_code == 1
+        index.write(tmp_path)
+    assert str(failure.value) == "Pagefind could not index the site: Error: the site folder is unreadable"
+    assert failure.value.exit_code == 1 and not index.scratch.exists() and not (tmp_path / "pagefind").exists()
+
+
+def test_pages_marked_search_exclude_are_not_indexed(tmp_path: Path) -> None:
+    """The build gives the index every page but those whose front matter excludes them (the listing pages)."""
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site_config(tmp_path)), "--data", str(MINI), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    pages = fragments(out)
+    assert {"/projects/crm/", "/programs/front-door/", "/handbook/lifecycle/", "/contributing/"} <= set(pages)
+    assert "/capacity/" not in pages and "/roadmap/" not in pages  # front_matter(searchable=False)
+    assert "Patient CRM" in pages["/projects/crm/"].title
+    assert not [url for url, page in pages.items() if "Skip to content" in page.content]  # no page chrome
 
 
 def test_an_older_config_with_material_search_builds_without_its_index(tmp_path: Path) -> None:

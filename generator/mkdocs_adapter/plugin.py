@@ -29,7 +29,7 @@ from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_
 from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
-from .search import searchable, write_index
+from .search import SearchIndex
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -99,7 +99,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.timings = Timings()
         self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
         self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
-        self.search_index = True  # write the Pagefind index after the build (a preview may skip it, see search.py)
+        self.search_index = True  # index the site for its search box (a preview may switch it off: no index then)
+        self.indexer: SearchIndex | None = None  # this build's index, made while MkDocs renders (search.py)
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
         self.feed_url: str | None = None  # set by `pmo publish`: the folder a calendar subscription follows
@@ -133,6 +134,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
+        self.on_build_error(error=None)  # a previous build's index, if it never finished
+        if self.search_index:
+            self.indexer = SearchIndex(str(config.theme.get("language") or "en"))
         with self._failures():  # MkDocs follows links in the docs folder and would wait forever on a FIFO
             refuse_special_files(Path(config.docs_dir), "the docs folder")
         home = files.get_file_from_path(HOME)
@@ -232,7 +236,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         env.globals["pmo_change_feed"] = (
             {"href": FEED, "type": FEED_TYPE, "title": feed_title(self.organization)} if self.version else None
         )
-        env.globals["pmo_search"] = self.search_index  # the header's search box (partials/header.html)
+        env.globals["pmo_search"] = True  # the header's search box (partials/header.html), over pmo's index
+        if self.indexer is not None:  # every page's content is known now: index it while MkDocs renders them
+            self.indexer.start()
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
         return env
@@ -245,8 +251,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
-        if not (page.meta.get("search") or {}).get("exclude"):
-            html = searchable(html)
+        if self.indexer is not None and not (page.meta.get("search") or {}).get("exclude"):
+            self.indexer.add(page.url, html)
         if self.config.tooltips:
             with self.timings.stage("tooltips"):
                 html = self.tooltips.apply(html)
@@ -254,9 +260,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search_index:
-            with self._failures(), self.timings.stage("search"):
-                write_index(Path(config.site_dir))
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
+            with self._failures(), self.timings.stage("search"):  # what the build waits for the index, if at all
+                indexer.write(Path(config.site_dir))
+
+    def on_build_error(self, *, error: Exception | None) -> None:
+        if self.indexer is not None:
+            self.indexer.discard()
+            self.indexer = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in (self.data_dir, self.handbook_dir):

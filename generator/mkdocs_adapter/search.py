@@ -1,29 +1,28 @@
 """The site's search: a Pagefind index written next to the pages, read in pieces by the browser.
 
-Material's lunr search sent every reader the whole index (5.9 MB at 1,000 projects) and built it in the browser on
+Material's lunr search sent every reader the whole index (6.4 MB at 1,000 projects) and built it in the browser on
 every page. Pagefind splits the index into chunks by word and the pages' text into one fragment per page: a search
 fetches the chunks of its words and the fragments of the results it shows, nothing before the reader searches.
 
-Each searchable page marks its content `data-pagefind-body`, so pages without the mark (those with `search: exclude`
-in their front matter, the 404 page) and every page's navigation stay out. Within the content, what is not words
-of the page stays out too: charts (their captions and text alternatives repeat their data in generated sentences,
-the same on every project page) and tables of numbers (KPIs, the register, whose rows would make one page match
-every project). A table that holds prose columns (risks, lessons) keeps its words.
+Pagefind reads HTML files. It is given each searchable page's content alone, written to a scratch folder as MkDocs
+converts the page, and runs while MkDocs renders the pages' templates (a second core's work): the navigation
+never reaches the index and the build does not wait for it. Pages whose front matter says `search: exclude` are
+not given. Within the content, what is not words of the page stays out too: charts (their captions and text
+alternatives repeat their data in generated sentences, the same on every project page), tables of numbers (KPIs,
+the register, whose rows would make one page match every project) and column headings. A table that holds prose
+columns (risks, lessons) keeps its words.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from typing import TYPE_CHECKING
+import tempfile
+from pathlib import Path
 
 from ..errors import PmoError
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 BUNDLE = "pagefind"  # the index's folder in the site, beside the pages: each version of a site has its own
-BODY = "data-pagefind-body"
 NOT_WORDS = (
     "figure",
     ".headerlink",
@@ -43,27 +42,62 @@ _UNUSED = (
 
 
 class SearchIndexError(PmoError):
-    """Pagefind could not index the built site."""
+    """Pagefind could not index the site."""
 
 
-def searchable(html: str) -> str:
-    """A page's content marked as what the index holds of it."""
-    return f"<div {BODY}>{html}</div>"
+def _page(language: str, content: str) -> str:
+    return f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"></head><body>{content}</body></html>'
 
 
-def write_index(site_dir: Path) -> None:
-    """Index the built site's marked content into site_dir/pagefind (replacing an older index)."""
-    from pagefind_bin import get_executable  # the binary ships in the wheel: nothing is downloaded
+class SearchIndex:
+    """The Pagefind index of one build: `add` each searchable page's content, `start` once every page is added,
+    `write` into the built site at the end (or `discard`)."""
 
-    bundle = site_dir / BUNDLE
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, "--silent"]
-    for selector in NOT_WORDS:
-        command += ["--exclude-selectors", selector]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError(f"Pagefind could not index {site_dir}: {reason[-1] if reason else done.returncode}")
-    for name in _UNUSED:
-        (bundle / name).unlink(missing_ok=True)
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self.scratch = Path(tempfile.mkdtemp(prefix="pmo-search-"))
+        self.pages = self.scratch / "pages"
+        self.process: subprocess.Popen[str] | None = None
+
+    def add(self, url: str, content: str) -> None:
+        """A page's content, at its directory URL ("projects/crm/", "" for the home page)."""
+        folder = self.pages / url
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(_page(self.language, content), encoding="utf-8")
+
+    def start(self) -> None:
+        """Index the pages added, in a process of its own."""
+        from pagefind_bin import get_executable  # the binary ships in the wheel: nothing is downloaded
+
+        self.pages.mkdir(exist_ok=True)  # a site without a searchable page still gets an (empty) index
+        command = [str(get_executable()), "--site", str(self.pages), "--output-path", str(self.scratch / BUNDLE)]
+        for selector in NOT_WORDS:
+            command += ["--exclude-selectors", selector]
+        command.append("--silent")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def write(self, site_dir: Path) -> None:
+        """Wait for the index and move it into site_dir/pagefind, replacing an older one."""
+        try:
+            if self.process is None:
+                self.start()
+            assert self.process is not None
+            out, err = self.process.communicate()
+            if self.process.returncode != 0:
+                reason = (err or out).strip().splitlines()
+                raise SearchIndexError(
+                    f"Pagefind could not index the site: {reason[-1] if reason else self.process.returncode}"
+                )
+            for name in _UNUSED:
+                (self.scratch / BUNDLE / name).unlink(missing_ok=True)
+            shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+            shutil.move(self.scratch / BUNDLE, site_dir / BUNDLE)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Stop indexing (a failed build) and remove the scratch folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        shutil.rmtree(self.scratch, ignore_errors=True)
