@@ -107,13 +107,19 @@
     const module = await load();
     const found = await module.debouncedSearch(query, {}, 60);
     if (found === null || ticket !== latest) return; // a later keystroke has its own search
-    const shown = await Promise.all(found.results.slice(0, SHOWN).map((result) => result.data()));
-    if (ticket !== latest) return;
-    list.replaceChildren(...shown.map(item));
-    input.setAttribute("aria-expanded", shown.length ? "true" : "false");
+    // every shown result's text is fetched at once; each shows as soon as it and those above it are in
+    const pending = found.results.slice(0, SHOWN).map((result) => result.data());
+    list.replaceChildren();
     active = -1;
-    choose(0);
+    choose(-1);
+    input.setAttribute("aria-expanded", pending.length ? "true" : "false");
     say(count(found.results.length));
+    for (const [index, data] of pending.entries()) {
+      const shown = await data;
+      if (ticket !== latest) return;
+      list.append(item(shown, index));
+      if (index === 0) choose(0);
+    }
   }
 
   input.addEventListener("input", () => {
