@@ -113,13 +113,13 @@
     active = -1;
     choose(-1);
     input.setAttribute("aria-expanded", pending.length ? "true" : "false");
-    say(count(found.results.length));
     for (const [index, data] of pending.entries()) {
       const shown = await data;
       if (ticket !== latest) return;
       list.append(item(shown, index));
       if (index === 0) choose(0);
     }
+    say(count(found.results.length)); // once every shown result is in
   }
 
   input.addEventListener("input", () => {
