@@ -87,9 +87,7 @@ def test_a_failed_index_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.
 
     def failing(command: list[str], **_: object) -> subprocess.Popen[str]:
         script = "import sys; sys.stderr.write('Error: one\\nError: the site folder is unreadable\\n'); sys.exit(1)"
-        return popen(
-            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        return popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     index = SearchIndex()
     monkeypatch.setattr(search.subprocess, "Popen", failing)

@@ -251,7 +251,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
-        if self.indexer is not None and not (page.meta.get("search") or {}).get("exclude"):
+        search = page.meta.get("search")
+        if self.indexer is not None and not (isinstance(search, dict) and search.get("exclude")):
             self.indexer.add(page.url, html)
         if self.config.tooltips:
             with self.timings.stage("tooltips"):
