@@ -37,8 +37,8 @@ def indexed(site: Path, pages: dict[str, str]) -> Path:
     index = SearchIndex()
     for url, content in pages.items():
         index.add(url, content)
-    index.start()
-    index.write(site)
+    index.start(site)
+    index.finish()
     return site
 
 
@@ -68,7 +68,8 @@ def test_an_older_index_is_replaced_and_no_scratch_is_left(tmp_path: Path) -> No
     (tmp_path / "pagefind/fragment/stale.pf_fragment").write_bytes(b"old")
     index = SearchIndex()
     index.add("projects/crm/", PROJECT)
-    index.write(tmp_path)  # started here if it was not before
+    index.start(tmp_path)
+    index.finish()
     assert not (tmp_path / "pagefind/fragment/stale.pf_fragment").exists() and fragments(tmp_path)
     assert not index.scratch.exists()
 
@@ -76,7 +77,7 @@ def test_an_older_index_is_replaced_and_no_scratch_is_left(tmp_path: Path) -> No
 def test_a_discarded_index_stops_and_leaves_nothing(tmp_path: Path) -> None:
     index = SearchIndex()
     index.add("projects/crm/", PROJECT)
-    index.start()
+    index.start(tmp_path)
     index.discard()
     assert index.process is not None and index.process.returncode is not None
     assert not index.scratch.exists()
@@ -92,9 +93,10 @@ def test_a_failed_index_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.
     index = SearchIndex()
     monkeypatch.setattr(search.subprocess, "Popen", failing)
     with pytest.raises(SearchIndexError) as failure:
-        index.write(tmp_path)
+        index.start(tmp_path)
+        index.finish()
     assert str(failure.value) == "Pagefind could not index the site: Error: the site folder is unreadable"
-    assert failure.value.exit_code == 1 and not index.scratch.exists() and not (tmp_path / "pagefind").exists()
+    assert failure.value.exit_code == 1 and not index.scratch.exists()
 
 
 def test_pages_marked_search_exclude_are_not_indexed(tmp_path: Path) -> None:

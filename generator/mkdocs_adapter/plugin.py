@@ -238,7 +238,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         )
         env.globals["pmo_search"] = True  # the header's search box (partials/header.html), over pmo's index
         if self.indexer is not None:  # every page's content is known now: index it while MkDocs renders them
-            self.indexer.start()
+            self.indexer.start(Path(config.site_dir))
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
         return env
@@ -264,7 +264,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             with self._failures(), self.timings.stage("search"):  # what the build waits for the index, if at all
-                indexer.write(Path(config.site_dir))
+                indexer.finish()
 
     def on_build_error(self, *, error: Exception | None) -> None:
         if self.indexer is not None:

@@ -50,14 +50,15 @@ def _page(language: str, content: str) -> str:
 
 
 class SearchIndex:
-    """The Pagefind index of one build: `add` each searchable page's content, `start` once every page is added,
-    `write` into the built site at the end (or `discard`)."""
+    """The Pagefind index of one build: `add` each searchable page's content, `start` once every page is added
+    (writing into the site's folder, which MkDocs has emptied by then), `finish` at the end (or `discard`)."""
 
     def __init__(self, language: str = "en") -> None:
         self.language = language
         self.scratch = Path(tempfile.mkdtemp(prefix="pmo-search-"))
         self.pages = self.scratch / "pages"
         self.process: subprocess.Popen[str] | None = None
+        self.bundle: Path | None = None  # where the index goes: the site's pagefind/ folder
 
     def add(self, url: str, content: str) -> None:
         """A page's content, at its directory URL ("projects/crm/", "" for the home page)."""
@@ -65,23 +66,23 @@ class SearchIndex:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(_page(self.language, content), encoding="utf-8")
 
-    def start(self) -> None:
-        """Index the pages added, in a process of its own."""
+    def start(self, site_dir: Path) -> None:
+        """Index the pages added into site_dir/pagefind (replacing an older index), in a process of its own."""
         from pagefind_bin import get_executable  # the binary ships in the wheel: nothing is downloaded
 
+        self.bundle = site_dir / BUNDLE
+        shutil.rmtree(self.bundle, ignore_errors=True)
         self.pages.mkdir(exist_ok=True)  # a site without a searchable page still gets an (empty) index
-        command = [str(get_executable()), "--site", str(self.pages), "--output-path", str(self.scratch / BUNDLE)]
+        command = [str(get_executable()), "--site", str(self.pages), "--output-path", str(self.bundle)]
         for selector in NOT_WORDS:
             command += ["--exclude-selectors", selector]
         command.append("--silent")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def write(self, site_dir: Path) -> None:
-        """Wait for the index and move it into site_dir/pagefind, replacing an older one."""
+    def finish(self) -> None:
+        """Wait for the index to be written."""
+        assert self.process is not None and self.bundle is not None, "finish() before start()"
         try:
-            if self.process is None:
-                self.start()
-            assert self.process is not None
             out, err = self.process.communicate()
             if self.process.returncode != 0:
                 reason = (err or out).strip().splitlines()
@@ -89,9 +90,7 @@ class SearchIndex:
                     f"Pagefind could not index the site: {reason[-1] if reason else self.process.returncode}"
                 )
             for name in _UNUSED:
-                (self.scratch / BUNDLE / name).unlink(missing_ok=True)
-            shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-            shutil.move(self.scratch / BUNDLE, site_dir / BUNDLE)
+                (self.bundle / name).unlink(missing_ok=True)  # a failed index leaves the build failed anyway
         finally:
             self.discard()
 
