@@ -42,6 +42,7 @@ ASSETS = "assets/pmo"
 CSS = f"{ASSETS}/pmo.css"
 # loaded on portfolio pages by the theme override main.html: every column of their tables visible
 WIDE_CSS, LAYOUT_JS = f"{ASSETS}/wide.css", f"{ASSETS}/layout.js"
+SEARCH_JS = f"{ASSETS}/search.js"  # the header's search box (theme/partials/pmo-search.html)
 # Templates that replace the theme's own (after a custom_dir, before the theme): main.html, partials/source.html
 THEME_OVERRIDES = ASSET_DIR / "theme"
 # Folders whose pages are reached through tables rather than the navigation: listing them all in the
@@ -133,6 +134,7 @@ def build_tree(
     tree.assets[CSS] = (ASSET_DIR / "pmo.css").read_bytes()
     tree.assets[WIDE_CSS] = (ASSET_DIR / "wide.css").read_bytes()
     tree.assets[LAYOUT_JS] = (ASSET_DIR / "layout.js").read_bytes()
+    tree.assets[SEARCH_JS] = (ASSET_DIR / "search.js").read_bytes()
     tree.assets[CHARTS_JS] = (ASSET_DIR / "charts.js").read_bytes()
     tree.assets[TEMPLATES_JS] = templates_script()
     tree.assets[urls.TABLES_JS] = (ASSET_DIR / "tables.js").read_bytes()

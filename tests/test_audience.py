@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import html
 import re
 import shutil
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 from generator.cli import main
 
 from .conftest import MINI, ROOT
+from .pagefind import decoded, fragments
 
 CANARY = "zq7canaryx"
 
@@ -158,27 +158,24 @@ def build(data: Path, out: Path, audience: str, tmp_path: Path) -> Path:
 
 
 def findings(site: Path) -> list[str]:
-    """Every output file whose path or bytes (decompressed when gzipped) hold the canary."""
+    """Every output file whose path or bytes (decompressed when gzipped, as the sitemap and every file of the
+    search index are) hold the canary."""
     found = []
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if CANARY in rel.lower():
             found.append(f"path: {rel}")
-        if path.is_file():
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            if CANARY.encode() in data.lower():
-                found.append(f"content: {rel}")
+        if path.is_file() and CANARY.encode() in decoded(path).lower():
+            found.append(f"content: {rel}")
     return found
 
 
 def texts_holding(site: Path, words: str) -> list[str]:
-    """Every page and search index whose text holds `words`: markup taken out (the glossary wraps "CR" in a
-    tooltip) and spaces made single."""
+    """Every page and search index fragment whose text holds `words`: markup taken out (the glossary wraps "CR" in
+    a tooltip) and spaces made single."""
     found = []
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.json")]):
-        if words in text_of(path.read_text(encoding="utf-8")):
+    for path in sorted([*site.rglob("*.html"), *site.rglob("*.json"), *(site / "pagefind/fragment").iterdir()]):
+        if words in text_of(decoded(path).decode("utf-8")):
             found.append(f"content: {path.relative_to(site).as_posix()}")
     return found
 
@@ -206,12 +203,14 @@ def test_positive_control_the_scan_finds_the_canary_in_the_pmo_site(sites: dict[
         f"path: projects/{CANARY}-project",
         f"path: programs/{CANARY}-program",
         f"path: requests/{CANARY}-request",
-        "content: search/search_index.json",
         "content: sitemap.xml.gz",
         "content: projects/crm/index.html",
         "content: index.html",
     ):
         assert expected in found, expected
+    indexed = [f for f in found if f.startswith("content: pagefind/")]
+    assert any(f.startswith("content: pagefind/fragment/") for f in indexed), found  # the project's words
+    assert any(f.startswith("content: pagefind/index/") for f in indexed), found  # the canary as a word to find
 
 
 def test_findings_about_pmo_only_items_are_on_the_pmo_site_only(sites: dict[str, Path]) -> None:
@@ -219,8 +218,10 @@ def test_findings_about_pmo_only_items_are_on_the_pmo_site_only(sites: dict[str,
     any page or in the search index of the org site; on the pmo site, the Governance page and the project's."""
     assert texts_holding(sites["org"], PMO_ONLY_FINDING) == []
     pmo = texts_holding(sites["pmo"], PMO_ONLY_FINDING)
-    for expected in ("governance/index.html", "projects/crm/index.html", "search/search_index.json"):
+    for expected in ("governance/index.html", "projects/crm/index.html"):
         assert f"content: {expected}" in pmo, expected
+    fragment = next(f for f in fragments(sites["pmo"]).values() if f.url == "/projects/crm/")
+    assert PMO_ONLY_FINDING in " ".join(fragment.content.split())  # in the pmo site's index
     listed = {
         audience: text_of((sites[audience] / "governance" / "index.html").read_text().split('id="pmo-findings"')[1])
         for audience in ("org", "pmo")

@@ -79,7 +79,9 @@ def test_build_writes_every_page(mini_site: Path) -> None:
         "contributing/index.html",
     } <= pages
     assert (mini_site / "assets/pmo/pmo.css").is_file()
-    assert (mini_site / "search/search_index.json").is_file()
+    assert (mini_site / "pagefind/pagefind.js").is_file()  # the search index, read by assets/pmo/search.js
+    assert (mini_site / "assets/pmo/search.js").is_file()
+    assert not (mini_site / "search/search_index.json").exists()  # Material's whole-site index is not written
 
 
 def test_project_page_content(mini_site: Path) -> None:
@@ -343,7 +345,7 @@ def test_output_folder_may_not_lie_inside_the_sources(tmp_path: Path, in_root: P
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (("- search", "- serch"), "serch"),
+        (("  - pmo:", "  - serch\n  - pmo:"), "serch"),
         (("audience: org", "audience: everyone"), "everyone"),
         (("docs_dir: docs", "docs_dir: docs\nuse_directory_urls: false"), "use_directory_urls"),
     ],

@@ -52,6 +52,7 @@ EXIT_CODES = {
     "SwapNotUndone": 1,
     "ServeFailed": 1,
     "PrintFailed": 1,
+    "SearchIndexError": 1,
 }
 # What the system refused, as open() would say it: read_regular raises these where open() raises OSError, so
 # that every caller handles both alike (and turns them into a PmoError where it knows what was attempted).

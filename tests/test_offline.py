@@ -24,6 +24,9 @@ JS_ALLOWED = {
     "https://api.github.com/users/${e}": "repository facts, never: pmo's source partial",
     "https://vega.github.io/editor/": "vega-embed's 'open in editor' action; charts are embedded with actions off",
     "https://vega.github.io/schema/vega/v6.json": "the $schema label vega-embed writes into a compiled spec",
+    # pagefind/pagefind.js: a base for parsing a result's relative URL (`new URL(...)`), never fetched
+    "https://example.com${normalized}": "Pagefind parses a relative result URL against it; nothing is fetched",
+    "https://example.com${anchored_url}": "Pagefind parses a relative result URL against it; nothing is fetched",
 }
 RESOURCE_ATTRS = {
     "script": "src",

@@ -1,4 +1,4 @@
-"""The MkDocs adapter: `plugins: [search, pmo]` runs the pipeline and adds its pages in memory."""
+"""The MkDocs adapter: `plugins: [pmo]` runs the pipeline, adds its pages in memory and indexes the site for search."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_
 from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
-from .search import add_to_index, search_entry
+from .search import SearchIndex
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -101,15 +101,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.timings = Timings()
         self.failure: Exception | None = None  # why the last build failed, for the CLI's exit code
         self.blocks: dict[str, list[str]] = {}  # page → its HTML blocks, set aside while MkDocs converts it
-        self.index_page: dict[str, bool] = {}  # generated page → whether it belongs in the search index
-        self.search_entries: list[dict[str, str]] = []
+        self.search_index = True  # index the site for its search box (a preview may switch it off: no index then)
+        self.indexer: SearchIndex | None = None  # this build's index, made while MkDocs renders (search.py)
         self.version: str | None = None  # set by `pmo publish`: the version being built
         self.baseline: Baseline | None = None  # set by `pmo publish`: the previous version, for "Changes since"
         self.feed_url: str | None = None  # set by `pmo publish`: the folder a calendar subscription follows
         self.publishing = False  # set by `pmo publish`: an unset `pack` then means the pack is printed
         self.change_summary: list[str] = []  # what changed since the previous version: its change feed entry
         self.organization = ""
-        self.theme_search: set[str] = set()  # generated pages the theme's search indexes (the handbook's)
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
         self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
@@ -133,6 +132,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             config.extra_css.append(CSS)
         if str(THEME_OVERRIDES) not in config.theme.dirs:  # a user's custom_dir still comes first
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
+        _without_theme_search(config)
         if (self.version or os.environ.get(MIKE_VERSION)) and not config.extra.get("version"):
             # Material's version selector reads ../versions.json, which only a versioned deployment has: an
             # ordinary build without it would request a missing file on every page.
@@ -141,6 +141,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
+        self.on_build_error(error=None)  # a previous build's index, if it never finished
+        if self.search_index:
+            self.indexer = SearchIndex(str(config.theme.get("language") or "en"))
         with self._failures():  # MkDocs follows links in the docs folder and would wait forever on a FIFO
             refuse_special_files(Path(config.docs_dir), "the docs folder")
         home = files.get_file_from_path(HOME)
@@ -177,13 +180,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             config[key] = value
         if merge_home:
             files.remove(home)  # type: ignore[arg-type]  # its text opens the generated home page; edits still go to docs/index.md
-        self.blocks, self.index_page, self.search_entries = {}, {}, []
-        self.theme_search = tree.theme_search
+        self.blocks = {}
         self.html_pages = {}
         shortcuts = self.config.shortcuts
         for uri, text in tree.pages.items():
             markdown, blocks = set_aside(text)
-            if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
+            if blocks or uri not in tree.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
             if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
@@ -241,17 +243,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         env.globals["pmo_change_feed"] = (
             {"href": FEED, "type": FEED_TYPE, "title": feed_title(self.organization)} if self.version else None
         )
+        env.globals["pmo_search"] = True  # the header's search box (partials/header.html), over pmo's index
+        if self.indexer is not None:  # every page's content is known now: index it while MkDocs renders them
+            self.indexer.start(Path(config.site_dir))
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
         return env
-
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        uri = page.file.src_uri
-        if uri in self.blocks and uri not in self.theme_search:  # indexed by on_page_content, not by Material
-            search = page.meta.setdefault("search", {})
-            self.index_page[uri] = not search.get("exclude")
-            search["exclude"] = True
-        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
@@ -261,22 +258,40 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
-        if self.index_page.get(uri):
-            self.search_entries.append(search_entry(page.url, page.title or "", html))
+        search = page.meta.get("search")
+        if self.indexer is not None and not (isinstance(search, dict) and search.get("exclude")):
+            self.indexer.add(page.url, html)
         if self.config.tooltips:
             with self.timings.stage("tooltips"):
                 html = self.tooltips.apply(html)
         return html
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        add_to_index(Path(config.site_dir), sorted(self.search_entries, key=lambda e: e["location"]))
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
+            with self._failures(), self.timings.stage("search"):  # what the build waits for the index, if at all
+                indexer.finish()
+
+    def on_build_error(self, *, error: Exception | None) -> None:
+        if self.indexer is not None:
+            self.indexer.discard()
+            self.indexer = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         for folder in (self.data_dir, self.handbook_dir):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _without_theme_search(config: MkDocsConfig) -> None:
+    """Material's search, still listed in an older mkdocs.yml, writes no index: it would send every reader the
+    whole site's text (5.9 MB at 1,000 projects) on every page. Pagefind's index replaces it."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and hasattr(plugin.config, "enabled"):
+            plugin.config.enabled = False
 
 
 def _written_from(source: Path | None, target: str) -> str:

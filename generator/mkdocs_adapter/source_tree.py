@@ -144,7 +144,9 @@ def _config_text(
     raw["site_dir"] = "site"
     theme = raw.get("theme") or {}
     raw["theme"] = {**({"name": theme} if isinstance(theme, str) else theme), "custom_dir": OVERRIDES}
-    plugins = [p for p in raw.get("plugins", ["search"]) if p != "pmo" and not (isinstance(p, dict) and "pmo" in p)]
+    plugins = [p for p in raw.get("plugins", []) if p != "pmo" and not (isinstance(p, dict) and "pmo" in p)]
+    if not any(p == "search" or (isinstance(p, dict) and "search" in p) for p in plugins):
+        plugins.insert(0, "search")  # no pmo plugin there to write Pagefind's index: the theme's own search
     raw["plugins"] = plugins
     if not user_nav:
         raw["nav"] = nav

@@ -18,8 +18,8 @@ class SiteTree:
     copies: dict[str, Path] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     edit_sources: dict[str, Path] = field(default_factory=dict)  # src path → the data file behind it
-    # Pages the theme's search indexes section by section, like hand-written ones: the handbook's pages,
-    # whose generated parts are few (the plugin indexes every other generated page whole, by itself).
+    # The handbook's pages, Markdown like hand-written ones, whose generated parts are few: one without pmo's
+    # blocks goes through MkDocs as it is (the plugin sets nothing aside). The name is from Material's search.
     theme_search: set[str] = field(default_factory=set)
     nav: list[Any] = field(default_factory=list)
     # What changed since the previous version, in plain sentences: the entry of a published version in the change

@@ -1,4 +1,4 @@
-"""Helpers for the browser suite: the served sites, what a browser context saw, and Material's search box."""
+"""Helpers for the browser suite: the served sites, what a browser context saw, and the site's search box."""
 
 from __future__ import annotations
 
@@ -213,24 +213,22 @@ def _frame_url(request: Request) -> str:
         return "a worker"
 
 
-# --- Material's search box ----------------------------------------------------------------------------------------
+# --- the site's search box (theme/partials/pmo-search.html) -------------------------------------------------------
 
 _SEARCH_DONE = re.compile(r"matching document|No matching", re.IGNORECASE)
+SEARCH_BOX = "input.pmo-search__input"
+SEARCH_RESULT = ".pmo-search__results [role=option]"  # each result's link
 
 
 def search(page: Page, query: str) -> None:
-    """Type `query` into Material's search box, as a person would, and wait until the results are shown."""
+    """Open the header's search box and type `query`, as a person would; wait until the results are shown."""
     from playwright.sync_api import expect
 
-    magnifier = page.locator('label.md-header__button[for="__search"]')
-    box = page.locator("input.md-search__input")
-    if magnifier.is_visible():  # on a phone the search box opens from the header's magnifier
-        magnifier.click()
-    else:
-        box.click()
+    page.locator("button.pmo-search__open").click()
+    box = page.locator(SEARCH_BOX)
     expect(box).to_be_focused()
     box.press_sequentially(query, delay=10)
-    expect(page.locator(".md-search-result__meta")).to_have_text(_SEARCH_DONE, timeout=15_000)
+    expect(page.locator(".pmo-search__status")).to_have_text(_SEARCH_DONE, timeout=15_000)
 
 
 def open_at(new_context: OpenContext, site: Site, path: str, viewport: str = "desktop") -> tuple[Page, Recorder]:
@@ -244,7 +242,7 @@ def open_at(new_context: OpenContext, site: Site, path: str, viewport: str = "de
 
 def search_result_paths(page: Page) -> list[str]:
     """The URL paths (no query, no fragment) the shown search results link to."""
-    hrefs: list[str] = page.locator(".md-search-result a").evaluate_all("links => links.map(a => a.href)")
+    hrefs: list[str] = page.locator(SEARCH_RESULT).evaluate_all("links => links.map(a => a.href)")
     return [urlsplit(h).path for h in hrefs]
 
 

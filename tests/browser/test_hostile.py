@@ -18,7 +18,7 @@ import yaml
 
 from ..conftest import MINI
 from ..hostile import INJECTED, tooltip_payload
-from .support import VIEWPORTS, search
+from .support import SEARCH_RESULT, VIEWPORTS, search
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -170,10 +170,16 @@ def test_no_payload_runs_in_search_results(query: str, hostile_site: Site, new_c
     page.goto(hostile_site.address("/"), wait_until="networkidle")
     search(page, query)
     page.wait_for_load_state("networkidle")
-    more = page.locator(".md-search-result__more > summary")  # "N more on this page": render those results too
-    for index in range(more.count()):
-        more.nth(index).click()
+    results = page.locator(SEARCH_RESULT)
+    assert results.count() > 0
+    for index in range(results.count()):  # hover each result, then choose each with the keyboard
+        results.nth(index).hover()
+    for _ in range(results.count()):
+        page.keyboard.press("ArrowDown")
     page.wait_for_timeout(200)
+    assert "<script>" in results.first.inner_text() or "xss" in results.first.inner_text()  # shown as text
+    results.first.click()  # and follow one
+    page.wait_for_load_state("networkidle")
     if found := verdict(recorder):
         pytest.fail(f"search {query!r}:\n{found}", pytrace=False)
 

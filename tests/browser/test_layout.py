@@ -219,7 +219,7 @@ HIDDEN_IN_PRINT = [
     ".md-sidebar--primary",
     ".md-sidebar--secondary",
     ".md-footer",
-    ".md-search",
+    ".pmo-search",
 ]
 
 PRINT_MEASURE = """

@@ -91,15 +91,15 @@ def test_page_loads_cleanly(
 
 
 def test_search_finds_a_project_by_its_exact_name(sample_site: Site, new_context: OpenContext) -> None:
-    """Material's search runs in a web worker on the site's own index: it must work with no other host around."""
+    """The search box reads the site's own Pagefind index: it must work with no other host around."""
     page, recorder = open_at(new_context, sample_site, "/")
     target = first_project(sample_site.root)
     search(page, first_project_name(sample_site.root))
     assert target in search_result_paths(page), f"no search result links to {target}: {search_result_paths(page)}"
-    assert any(url.endswith("/search/search_index.json") for url in recorder.requests)
+    assert any("/pagefind/fragment/" in url for url in recorder.requests)
     if recorder.problems():
         pytest.fail(f"search ({page.url}):\n{report(recorder)}", pytrace=False)
-    page.locator(f'.md-search-result a[href*="{target}"]').first.click()
+    page.locator(f'.pmo-search__results a[href*="{target}"]').first.click()
     page.wait_for_url(f"**{target}**")
     assert first_project_name(sample_site.root) in page.locator("h1").first.inner_text()
 
