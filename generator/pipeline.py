@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from .data.load import ReadCache
     from .io.gitdata import DataChange
     from .pages.changes import Baseline
     from .pages.tree import SiteTree
@@ -49,11 +50,11 @@ class _Stage:
         self.timings.seconds[self.name] = self.timings.seconds.get(self.name, 0.0) + elapsed
 
 
-def read_portfolio(data_dir: Path, timings: Timings | None = None) -> Portfolio:
-    """Load and validate; raises PortfolioError with every problem."""
+def read_portfolio(data_dir: Path, timings: Timings | None = None, cache: ReadCache | None = None) -> Portfolio:
+    """Load and validate; raises PortfolioError with every problem. `cache` keeps parsed files between calls."""
     timings = timings or Timings()
     with timings.stage("load"):
-        raw = load_portfolio(data_dir)
+        raw = load_portfolio(data_dir, cache=cache)
     with timings.stage("validate"):
         return validate_portfolio(raw)
 

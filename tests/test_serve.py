@@ -144,3 +144,59 @@ def test_invalid_data_at_startup_serves_a_page_of_the_errors(tmp_path: Path) -> 
         assert 'id="pmo-serve-error"' in fetch(f"{base}/")  # whatever the address
         shutil.copy(MINI / "projects" / "crm.yaml", data / "projects" / "crm.yaml")
         assert "<title>Patient CRM" in wait_for(f"{base}/projects/crm/", "<title>Patient CRM")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_rebuilds_write_only_what_changed_and_end_as_a_whole_build_would(tmp_path: Path) -> None:
+    """The serve loop's builds: after the first, only pages whose generated source changed are written, into
+    the same site; after a sequence of edits that site equals a whole build of the same files, byte for byte,
+    but for the search index (the fast path leaves it as the last whole build made it)."""
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_adapter.build import default_config_text
+    from generator.mkdocs_adapter.plugin import ServeState
+    from generator.mkdocs_adapter.preview import build_preview
+
+    data, handbook = tmp_path / "portfolio", tmp_path / "methodology"
+    shutil.copytree(MINI, data)
+    shutil.copytree(ROOT / "methodology", handbook)
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(default_config_text(tmp_path))
+    state = ServeState()
+
+    def build(site: Path, *, incremental: bool) -> list[str]:
+        state.incremental = incremental
+        build_preview(load_config(str(config_file), site_dir=str(site)), state, "http://127.0.0.1:8000/")
+        return state.written
+
+    served = tmp_path / "served"
+    assert len(build(served, incremental=False)) > 30
+    first = site_files(served)
+    crm = data / "projects" / "crm.yaml"
+    crm.write_text(crm.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
+    written = build(served, incremental=True)
+    assert "projects/crm.md" in written and "projects/index.md" in written and "index.md" in written
+    assert "programs/front-door.md" in written  # its program lists it
+    assert "handbook/lifecycle.md" not in written and "calendar.md" not in written
+    assert first["handbook/lifecycle/index.html"] == site_files(served)["handbook/lifecycle/index.html"]
+    assert "Patient CRM renamed" in (served / "projects" / "index.html").read_text()
+    lifecycle = handbook / "lifecycle.md"
+    lifecycle.write_text(lifecycle.read_text() + "\n\nA sentence added while serving.\n")
+    assert build(served, incremental=True) == ["handbook/lifecycle.md"]
+    pilot = data / "projects" / "pilot.yaml"
+    pilot.write_text((data / "projects" / "identity.yaml").read_text().replace("Identity platform", "Pilot"))
+    assert "projects/pilot.md" in build(served, incremental=True)
+    pilot.unlink()  # a page goes: its file goes from the site
+    build(served, incremental=True)
+    assert not (served / "projects" / "pilot").exists() and "Pilot" not in (served / "index.html").read_text()
+
+    whole = tmp_path / "whole"
+    build(whole, incremental=False)
+    assert "A sentence added while serving." in (whole / "handbook" / "lifecycle" / "index.html").read_text()
+    updated, fresh = site_files(served), site_files(whole)
+    assert {path for path in updated.keys() | fresh.keys() if updated.get(path) != fresh.get(path)} == {
+        "search/search_index.json"
+    }

@@ -6,6 +6,7 @@ import calendar
 import contextlib
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -45,8 +46,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from ..data.audience import Audience
+    from ..data.load import ReadCache
     from ..data.validate import Portfolio
     from ..pages.changes import Baseline
+    from ..pages.tree import SiteTree
 
 
 log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
@@ -87,6 +90,32 @@ def reporting_history(
     return forecast_history(data_dir, as_of, branch, remote, prefix)
 
 
+@dataclass
+class ServeState:
+    """What `pmo serve` keeps from one good build to the next, so that a rebuild parses only the data files that
+    changed and MkDocs writes only the pages whose generated source changed (its dirty build, into the last good
+    site). Which pages changed is found by comparing sources, never from a list of what depends on what."""
+
+    read_cache: ReadCache = field(default_factory=dict)
+    sources: dict[str, str | bytes] = field(default_factory=dict)  # generated path → the last good build's source
+    shape: str = ""  # what every page shows besides its own source: navigation, site name, the set of files
+    outputs: dict[str, str] = field(default_factory=dict)  # every file of the site → where MkDocs writes it
+    titles: dict[str, str | None] = field(default_factory=dict)  # page → its title, for pages MkDocs skips
+    incremental: bool = False  # set by serve: this build updates the last good site in place
+    settings: int | None = None  # set by serve: when mkdocs.yml was last changed
+    written: list[str] = field(default_factory=list)  # the generated pages the last build wrote
+    removed: list[str] = field(default_factory=list)  # what the site held at the build before and holds no more
+
+
+class _Generated(File):
+    """A generated file that tells MkDocs' dirty build whether its source changed since the last good build."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
 MIKE_VERSION = "MIKE_DOCS_VERSION"
 
@@ -110,6 +139,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
         self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
+        self.serve_state: ServeState | None = None  # set by `pmo serve`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -142,7 +172,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if home is not None and merge_home:
             hand_written[HOME] = home.content_string
         with self._failures():
-            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
+            cache = self.serve_state.read_cache if self.serve_state is not None else None
+            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings, cache)
             audience = cast("Audience", self.config.audience)
             history = (
                 project_history(portfolio, self.data_dir, config.repo_url, config.edit_uri)
@@ -180,9 +211,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 self.blocks[uri] = blocks
             if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
-            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
+            files.append(_Generated.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
-            files.append(File.generated(config, uri, content=data))
+            files.append(_Generated.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
@@ -201,10 +232,30 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:
             config.nav = tree.nav
+        if self.serve_state is not None:
+            self._mark_changes(self.serve_state, tree, files, config)
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
+
+    def _mark_changes(self, state: ServeState, tree: SiteTree, files: Files, config: MkDocsConfig) -> None:
+        """Under `pmo serve`, after a good build: only what changed is written. When what every page shows
+        changed (the navigation, the site's name, the set of files), every page is."""
+        sources: dict[str, str | bytes] = {**tree.pages, **tree.assets}
+        shape = repr((config.nav, [config[key] for key in NAMED], sorted(f.src_uri for f in files)))
+        whole = not state.incremental or shape != state.shape
+        state.written = []
+        for file in files:
+            if isinstance(file, _Generated):
+                file.changed = whole or state.sources.get(file.src_uri) != sources[file.src_uri]
+                if file.changed and file.src_uri in tree.pages:
+                    state.written.append(file.src_uri)
+            elif whole and file.is_documentation_page():
+                file.is_modified = lambda: True  # type: ignore[method-assign]  # a hand-written page shows the nav
+        outputs = {file.src_uri: file.dest_uri for file in files}
+        state.removed = sorted(set(state.outputs.values()) - set(outputs.values())) if state.incremental else []
+        state.sources, state.shape, state.outputs = sources, shape, outputs
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
@@ -221,6 +272,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
         it, which only the Page MkDocs made has."""
         in_nav = {id(page) for page in nav.pages}
+        if self.serve_state is not None:  # a page MkDocs does not read again keeps the title read last time
+            for page in nav.pages:
+                if not page.file.is_modified() and page.file.src_uri in self.serve_state.titles:
+                    page.title = self.serve_state.titles[page.file.src_uri]
         for uri, html in self.html_pages.items():
             file = files.get_file_from_path(uri)
             if file is not None and id(file.page) not in in_nav:
@@ -254,6 +309,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
+        if self.serve_state is not None:
+            self.serve_state.titles[uri] = page.title
         if self.index_page.get(uri):
             self.search_entries.append(search_entry(page.url, page.title or "", html))
         if self.config.tooltips:
@@ -263,6 +320,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self.serve_state
+        if state is not None:
+            site = Path(config.site_dir)
+            for uri in state.removed:  # a page or file the data or the docs folder no longer makes
+                _remove(site, uri)
+            if state.incremental:  # the search index is not rebuilt on the fast path: `pmo serve` keeps it
+                return
         add_to_index(Path(config.site_dir), sorted(self.search_entries, key=lambda e: e["location"]))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -270,6 +334,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _remove(site: Path, uri: str) -> None:
+    """A file of the site, and the folders it leaves empty."""
+    (site / uri).unlink(missing_ok=True)
+    for folder in (site / uri).parents:
+        if folder == site or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()
 
 
 def _written_from(source: Path | None, target: str) -> str:

@@ -10,6 +10,7 @@ a page listing them. Both reload by themselves when the files are fixed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import shutil
@@ -26,8 +27,12 @@ from mkdocs.livereload import LiveReloadServer
 
 from ..errors import ConfigurationError, PmoError, PortfolioError, visible
 from ..widgets.markup import tag
+from .build import pmo_plugin
+from .plugin import ServeState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger("mkdocs.commands.serve")
@@ -90,6 +95,53 @@ def failure_lines(config: MkDocsConfig, exc: BaseException) -> list[str]:
     return [visible(line, lines=False) for line in (str(reason or exc) or type(exc).__name__).splitlines()]
 
 
+def build_preview(config: MkDocsConfig, state: ServeState, url: str) -> None:
+    """One build of the preview at `url`: with `state.incremental`, only what changed since the last good build
+    is written, into its site folder (config.site_dir); else the whole site."""
+    pmo_plugin(config).serve_state = state
+    config.site_url = url
+    sources = state.sources
+    try:
+        with kept_search_index(Path(config.site_dir), state.incremental), _no_dirty_warning():
+            build(config, serve_url=url, dirty=state.incremental)
+    except BaseException:
+        if state.sources is not sources:  # pages may have been written: the next build starts afresh
+            state.shape = ""
+        raise
+
+
+class _DirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextlib.contextmanager
+def _no_dirty_warning() -> Iterator[None]:
+    """MkDocs warns that a dirty build may leave the navigation wrong: pmo rebuilds every page when it changes
+    (and the warning would stop a --strict build)."""
+    logger, quiet = logging.getLogger("mkdocs.commands.build"), _DirtyWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+@contextlib.contextmanager
+def kept_search_index(site_dir: Path, keep: bool) -> Iterator[None]:
+    """The search index as it was: a build that writes only the changed pages would leave an index of those
+    alone. On the fast path the index is left as the last whole build made it (search is a separate step)."""
+    index = site_dir / "search" / "search_index.json"
+    before = index.read_bytes() if keep and index.is_file() else None
+    yield
+    if before is not None:
+        index.write_bytes(before)
+
+
+def _version(path: str) -> int | None:
+    return Path(path).stat().st_mtime_ns if Path(path).is_file() else None
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -114,8 +166,10 @@ def _serve(config_file: str, dev_addr: str) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="pmo-serve-"))
     folders = (scratch / f"build-{n}" for n in itertools.count())
 
-    def get_config() -> MkDocsConfig:
-        return load_config(config_file=config_file, dev_addr=dev_addr, site_dir=str(next(folders)))
+    state = ServeState()
+
+    def get_config(site_dir: Path | None = None) -> MkDocsConfig:
+        return load_config(config_file=config_file, dev_addr=dev_addr, site_dir=str(site_dir or next(folders)))
 
     try:
         config = get_config()
@@ -126,11 +180,14 @@ def _serve(config_file: str, dev_addr: str) -> None:
         empty.mkdir()
 
         def builder(config: MkDocsConfig | None = None) -> None:
-            config = config or get_config()
-            config.site_url = server.url
-            log.info("Building documentation...")
+            # After a good build, only what changed is written, into the site being served: a failure in the data
+            # stops the build before anything is written. A change of mkdocs.yml builds the whole site afresh.
+            settings, state.settings = state.settings, _version(config_file)
+            state.incremental = server.built and bool(state.shape) and settings == state.settings
+            config = config or get_config(Path(server.root) if state.incremental else None)
+            log.info("Updating the preview..." if state.incremental else "Building documentation...")
             try:
-                build(config, serve_url=server.url)
+                build_preview(config, state, server.url)
             except Exception as exc:  # any failure: the last good site stays, the reason is shown
                 server.failure = failure_lines(config, exc)
                 if not isinstance(exc, Abort):  # MkDocs logs the reason of an Abort itself
@@ -141,7 +198,8 @@ def _serve(config_file: str, dev_addr: str) -> None:
                     if server.built
                     else "the browser shows why until the site can be built",
                 )
-                shutil.rmtree(config.site_dir, ignore_errors=True)
+                if not state.incremental:
+                    shutil.rmtree(config.site_dir, ignore_errors=True)
                 return  # the epoch moves on: open pages reload and show the reason
             # A request that came in during the build has its file's path in the previous site already (MkDocs
             # joins it to the root before it waits for the build): that site goes at the next build, not now.
@@ -150,7 +208,12 @@ def _serve(config_file: str, dev_addr: str) -> None:
                     shutil.rmtree(folder, ignore_errors=True)
             server.root, server.failure, server.built = str(config.site_dir), None, True
 
-        server = PreviewServer(builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path)
+        # MkDocs polls twice a second, then waits a tenth of a second for the writes to end: a quarter of the
+        # second an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds.
+        server = PreviewServer(
+            builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path, polling_interval=0.1
+        )
+        server.build_delay = 0.05
         server.error_handler = server.error_page
         builder(config)
         server.watch(config.docs_dir)
