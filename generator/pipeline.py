@@ -16,7 +16,7 @@ from .data.validate import Portfolio, validate_portfolio
 from .pages.changes import Changes
 from .pages.cockpit import Previous
 from .pages.urls import HOME
-from .site import SiteExtras, build_tree, check_clashes
+from .site import SiteExtras, build_tree, check_clashes, pages_alone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -108,6 +108,21 @@ def site_tree(
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
+
+
+def some_pages(
+    portfolio: Portfolio,
+    audience: Audience,
+    handbook_dir: Path | None,
+    docs_pages: list[str],
+    wanted: set[str],
+    history: dict[str, DataChange] | None = None,
+    forecasts: ForecastHistory | None = None,
+) -> dict[str, str] | None:
+    """The `wanted` pages as site_tree renders them, without the rest of the site; None when one of them can only
+    be rendered with it (see site.pages_alone). For `pmo serve` (no baseline, no board pack)."""
+    extras = SiteExtras(history or {}, forecasts=forecasts or ForecastHistory())
+    return pages_alone(prepare(portfolio, audience), handbook_dir, docs_pages, wanted, extras)
 
 
 def compared(

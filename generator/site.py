@@ -142,6 +142,35 @@ def build_tree(
     return tree
 
 
+def pages_alone(
+    a: Analysis, handbook_dir: Path | None, docs_pages: list[str], wanted: set[str], extras: SiteExtras
+) -> dict[str, str] | None:
+    """The `wanted` pages as build_tree renders them, without the rest of the site, when each is a handbook page
+    or a project's, program's or request's page (None when one is not): what `pmo serve` shows first after an
+    edit, before the whole site is rendered again."""
+    handbook = SiteTree()
+    if handbook_dir is not None and handbook_dir.is_dir():
+        add_handbook(handbook, a, handbook_dir)
+    known = frozenset(handbook.pages) | frozenset(docs_pages)
+    projects = {project_path(pid): pid for pid in a.projects.index}
+    programs = {program_path(program_id): program_id for program_id in a.portfolio.programs}
+    requests = {request_path(request_id): request_id for request_id in a.portfolio.requests}
+    trends = milestone_trends(a, extras.forecasts) if wanted & projects.keys() else {}
+    alone: dict[str, str] = {}
+    for uri in wanted:
+        if uri in handbook.pages:
+            alone[uri] = handbook.pages[uri]
+        elif (pid := projects.get(uri)) is not None:
+            alone[uri] = project_page(a, pid, extras.history.get(pid), trends[pid], known)
+        elif uri in programs:
+            alone[uri] = pages.program_page(a, programs[uri])
+        elif uri in requests:
+            alone[uri] = pages.request_page(a, requests[uri])
+        else:
+            return None
+    return alone
+
+
 def start_page(handbook_dir: Path | None) -> str | None:
     """The handbook's page for new readers: its start-here page, else its front page; None without a handbook."""
     for name in ("start-here.md", "index.md"):

@@ -6,8 +6,9 @@ import calendar
 import contextlib
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.config import config_options as c
@@ -24,7 +25,7 @@ from ..handbook.glossary import Tooltips
 from ..io.forecast_history import forecast_history
 from ..io.gitdata import project_history
 from ..pages.urls import HOME
-from ..pipeline import Timings, read_portfolio, site_tree
+from ..pipeline import Timings, read_portfolio, site_tree, some_pages
 from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
 from ..widgets.md import page_url
@@ -105,6 +106,32 @@ class ServeState:
     settings: int | None = None  # set by serve: when mkdocs.yml was last changed
     written: list[str] = field(default_factory=list)  # the generated pages the last build wrote
     removed: list[str] = field(default_factory=list)  # what the site held at the build before and holds no more
+    retitled: bool = False  # a page the navigation lists got another title: every page shows it
+    # The first of two passes: render only these pages (the edited files' own), keep the rest of the last tree
+    first: set[str] = field(default_factory=set)
+    partial: bool = False  # the last build rendered only the pages of `first`: the rest of the site is to follow
+    tree: SiteTree | None = None  # the last whole render
+    folders: tuple[Path, ...] = ()  # the data and handbook folders
+    versions: dict[Path, tuple[int, int, int]] = field(default_factory=dict)  # their files at the last whole render
+
+    def snapshot(self) -> dict[Path, tuple[int, int, int]]:
+        return {
+            path: (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            for folder in self.folders
+            for path in sorted(folder.rglob("*"))
+            if S_ISREG((stat := path.lstat()).st_mode)
+        }
+
+    def edited_pages(self) -> set[str]:
+        """The pages made from the files changed since the last whole render; none when a file came or went, or
+        one changed that no page is made from (only a whole render can tell what it changes)."""
+        now = self.snapshot()
+        if self.tree is None or now.keys() != self.versions.keys():
+            return set()
+        changed = {path for path, version in now.items() if self.versions[path] != version}
+        pages = {page for page, source in self.tree.edit_sources.items() if source in changed}
+        made_from = set(self.tree.edit_sources.values())
+        return pages if all(path in made_from for path in changed) else set()
 
 
 class _Generated(File):
@@ -140,6 +167,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
         self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
         self.serve_state: ServeState | None = None  # set by `pmo serve`
+        self.nav_pages: set[int] = set()  # the ids of the pages the navigation lists
+        self.whole_render: tuple[SiteTree, dict[Path, tuple[int, int, int]]] | None = None  # kept once built
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -172,8 +201,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if home is not None and merge_home:
             hand_written[HOME] = home.content_string
         with self._failures():
-            cache = self.serve_state.read_cache if self.serve_state is not None else None
-            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings, cache)
+            state = self.serve_state
+            if state is not None:
+                state.folders = (self.data_dir, self.handbook_dir)
+                versions = state.snapshot()
+                state.retitled = False
+            portfolio = self.preloaded or read_portfolio(
+                self.data_dir, self.timings, state.read_cache if state is not None else None
+            )
             audience = cast("Audience", self.config.audience)
             history = (
                 project_history(portfolio, self.data_dir, config.repo_url, config.edit_uri)
@@ -184,18 +219,28 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             paper = self.config.pack_paper if self.config.pack else None
             with self.timings.stage("history"):
                 forecasts = reporting_history(config, self.config, self.data_dir, portfolio.settings.as_of)
-            tree = site_tree(
-                portfolio,
-                audience,
-                self.handbook_dir,
-                hand_written,
-                self.timings,
-                history,
-                self.baseline,
-                site_url,
-                pack_paper=paper,
-                forecasts=forecasts,
-            )
+            alone = None
+            if state is not None and state.first and state.tree is not None:
+                docs = sorted(hand_written)
+                alone = some_pages(portfolio, audience, self.handbook_dir, docs, state.first, history, forecasts)
+            if state is not None and state.tree is not None and alone is not None:
+                tree = replace(state.tree, pages={**state.tree.pages, **alone})
+            else:
+                tree = site_tree(
+                    portfolio,
+                    audience,
+                    self.handbook_dir,
+                    hand_written,
+                    self.timings,
+                    history,
+                    self.baseline,
+                    site_url,
+                    pack_paper=paper,
+                    forecasts=forecasts,
+                )
+            if state is not None:
+                state.partial = alone is not None
+                self.whole_render = None if state.partial else (tree, versions)
         self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
@@ -272,6 +317,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
         it, which only the Page MkDocs made has."""
         in_nav = {id(page) for page in nav.pages}
+        self.nav_pages = in_nav
         if self.serve_state is not None:  # a page MkDocs does not read again keeps the title read last time
             for page in nav.pages:
                 if not page.file.is_modified() and page.file.src_uri in self.serve_state.titles:
@@ -309,8 +355,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.toc = get_toc(toc_tokens(html))  # type: ignore[arg-type]  # the headings were set aside too
             if page.present_anchor_ids is not None and not uri.startswith(NOT_IN_NAV):
                 page.present_anchor_ids |= anchor_ids(html)  # MkDocs checks links to them; it never saw the blocks
-        if self.serve_state is not None:
-            self.serve_state.titles[uri] = page.title
+        state = self.serve_state
+        if state is not None:
+            state.retitled |= uri in state.titles and state.titles[uri] != page.title and id(page) in self.nav_pages
+            state.titles[uri] = page.title
         if self.index_page.get(uri):
             self.search_entries.append(search_entry(page.url, page.title or "", html))
         if self.config.tooltips:
@@ -322,6 +370,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self.serve_state
         if state is not None:
+            if self.whole_render is not None:  # the site is built: the next edit is compared with this render
+                state.tree, state.versions = self.whole_render
             site = Path(config.site_dir)
             for uri in state.removed:  # a page or file the data or the docs folder no longer makes
                 _remove(site, uri)

@@ -16,6 +16,8 @@ import logging
 import shutil
 import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -27,6 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from ..errors import ConfigurationError, PmoError, PortfolioError, visible
 from ..widgets.markup import tag
+from ..widgets.md import page_url
 from .build import pmo_plugin
 from .plugin import ServeState
 
@@ -60,6 +63,31 @@ class PreviewServer(LiveReloadServer):
         end = len(content) if end < 0 else end
         return content[:end] + banner(self.failure, last_good=True).encode() + content[end:]
 
+    held: frozenset[str] | None = None  # while the rest of the site is rebuilt: the pages up to date already
+    _held_changed = threading.Condition()
+
+    def hold(self, pages: list[str]) -> None:
+        """Show the generated `pages` written so far: open browsers reload now. Until `release`, any other page,
+        or data file the site offers, waits for the rest of the rebuild rather than be served stale."""
+        with self._held_changed:
+            self.held = frozenset(self.mount_path + page_url(uri) for uri in pages)
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+
+    def release(self, *, failed: bool) -> None:
+        with self._held_changed:
+            if failed and self.held is not None:  # the pages shown reload once more, with the reason
+                self._wanted_epoch = self._visible_epoch + 1
+            self.held = None
+            self._held_changed.notify_all()
+
+    def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")  # as MkDocs reads it
+        with self._held_changed:
+            self._held_changed.wait_for(lambda: self.held is None or not _waits(path, self.held), timeout=60)
+        return super()._serve_request(environ, start_response)
+
     def error_page(self, code: int) -> bytes | None:
         """The site's own 404 page; before any good build, a page of the problems (it reloads when fixed)."""
         if not self.built:
@@ -71,6 +99,21 @@ class PreviewServer(LiveReloadServer):
             return super()._inject_js_into_html(page.encode(), self._visible_epoch)
         page_file = Path(self.root) / f"{code}.html"
         return self._inject_js_into_html(page_file.read_bytes(), self._visible_epoch) if page_file.is_file() else None
+
+
+# What the data can change besides pages: the register's exports, the calendar feeds, templates, the board pack
+_DATA_FILES = (".csv", ".xlsx", ".ics", ".pdf", ".yaml", ".xml")
+
+
+def _waits(path: str, ready: frozenset[str]) -> bool:
+    """Whether a request waits for the rest of a rebuild: a page not written yet, or a data file. Stylesheets,
+    scripts, images and the search index (which the fast path leaves as it was) never wait."""
+    if path.startswith("/livereload/"):
+        return False
+    page = path.removesuffix("index.html")
+    if page in ready:
+        return False
+    return page.endswith(("/", ".html")) or path.endswith(_DATA_FILES)
 
 
 def banner(problems: list[str], *, last_good: bool) -> str:
@@ -104,6 +147,10 @@ def build_preview(config: MkDocsConfig, state: ServeState, url: str) -> None:
     try:
         with kept_search_index(Path(config.site_dir), state.incremental), _no_dirty_warning():
             build(config, serve_url=url, dirty=state.incremental)
+            if state.incremental and state.retitled:  # a title the navigation shows changed: every page shows it
+                state.shape, written = "", state.written
+                build(config, serve_url=url, dirty=True)
+                state.written = written
     except BaseException:
         if state.sources is not sources:  # pages may have been written: the next build starts afresh
             state.shape = ""
@@ -136,6 +183,10 @@ def kept_search_index(site_dir: Path, keep: bool) -> Iterator[None]:
     yield
     if before is not None:
         index.write_bytes(before)
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
 
 
 def _version(path: str) -> int | None:
@@ -184,11 +235,21 @@ def _serve(config_file: str, dev_addr: str) -> None:
             # stops the build before anything is written. A change of mkdocs.yml builds the whole site afresh.
             settings, state.settings = state.settings, _version(config_file)
             state.incremental = server.built and bool(state.shape) and settings == state.settings
+            # Two passes when the edited files are each a page's own: that page first, shown at once, then the
+            # whole site rendered again and compared, while any other page waits (a reader never sees it stale).
+            state.first = state.edited_pages() if state.incremental else set()
             config = config or get_config(Path(server.root) if state.incremental else None)
             log.info("Updating the preview..." if state.incremental else "Building documentation...")
+            start = time.perf_counter()
             try:
                 build_preview(config, state, server.url)
+                if state.partial:
+                    log.info("Showing %s after %.2f s", ", ".join(state.written) or "no change", _since(start))
+                    server.hold(state.written)
+                    state.first = set()
+                    build_preview(get_config(Path(server.root)), state, server.url)
             except Exception as exc:  # any failure: the last good site stays, the reason is shown
+                server.release(failed=True)
                 server.failure = failure_lines(config, exc)
                 if not isinstance(exc, Abort):  # MkDocs logs the reason of an Abort itself
                     log.error("\n".join(server.failure))
@@ -207,6 +268,9 @@ def _serve(config_file: str, dev_addr: str) -> None:
                 if folder.name not in (Path(server.root).name, Path(config.site_dir).name):
                     shutil.rmtree(folder, ignore_errors=True)
             server.root, server.failure, server.built = str(config.site_dir), None, True
+            server.release(failed=False)
+            if state.incremental:
+                log.info("Updated %d pages in %.2f s", len(state.written), _since(start))
 
         # MkDocs polls twice a second, then waits a tenth of a second for the writes to end: a quarter of the
         # second an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds.
