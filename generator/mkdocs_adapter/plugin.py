@@ -11,6 +11,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, cast
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -113,6 +114,10 @@ class ServeState:
     tree: SiteTree | None = None  # the last whole render
     folders: tuple[Path, ...] = ()  # the data and handbook folders
     versions: dict[Path, tuple[int, int, int]] = field(default_factory=dict)  # their files at the last whole render
+    templates: TemplateCache = field(default_factory=lambda: TemplateCache())
+    split: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # page → source, Markdown, blocks
+    links: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # page → its blocks, broken links
+    site_urls: set[str] = field(default_factory=set)  # the site's files when `links` were found
 
     def snapshot(self) -> dict[Path, tuple[int, int, int]]:
         return {
@@ -132,6 +137,21 @@ class ServeState:
         pages = {page for page, source in self.tree.edit_sources.items() if source in changed}
         made_from = set(self.tree.edit_sources.values())
         return pages if all(path in made_from for path in changed) else set()
+
+
+class TemplateCache(BytecodeCache):
+    """The theme's templates compiled once for all the builds of `pmo serve` (MkDocs makes a new Jinja environment
+    for each build, which compiles them again); a template whose source changed is compiled again (its checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Generated(File):
@@ -250,8 +270,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.theme_search = tree.theme_search
         self.html_pages = {}
         shortcuts = self.config.shortcuts
+        split = self.serve_state.split if self.serve_state is not None else {}
         for uri, text in tree.pages.items():
-            markdown, blocks = set_aside(text)
+            if (kept := split.get(uri)) is None or kept[0] != text:  # under serve, a page is split once
+                split[uri] = kept = (text, *set_aside(text))
+            _, markdown, blocks = kept
             if blocks or uri not in self.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
             if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
@@ -266,7 +289,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
         site_urls = {f.url for f in files}
         for uri, blocks in self.blocks.items():
-            for target in broken_links(page_url(uri), blocks, site_urls):
+            for target in self._broken_links(uri, blocks, site_urls):
                 log.warning(
                     "Generated page '%s' links to '%s', which is not a page or file of the site.%s",
                     uri,
@@ -283,6 +306,19 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
+
+    def _broken_links(self, uri: str, blocks: list[str], site_urls: set[str]) -> list[str]:
+        """The links of a generated page to nothing in the site; under serve, found again only when the page or
+        the site's set of files changed."""
+        state = self.serve_state
+        if state is None:
+            return broken_links(page_url(uri), blocks, site_urls)
+        if site_urls != state.site_urls:
+            state.links, state.site_urls = {}, site_urls
+        kept = state.links.get(uri)
+        if kept is None or kept[0] is not blocks:
+            state.links[uri] = kept = (blocks, broken_links(page_url(uri), blocks, site_urls))
+        return kept[1]
 
     def _mark_changes(self, state: ServeState, tree: SiteTree, files: Files, config: MkDocsConfig) -> None:
         """Under `pmo serve`, after a good build: only what changed is written. When what every page shows
@@ -337,6 +373,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         )
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
+        if self.serve_state is not None:
+            env.bytecode_cache = self.serve_state.templates
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -15,6 +15,7 @@ import itertools
 import logging
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -65,12 +66,15 @@ class PreviewServer(LiveReloadServer):
 
     held: frozenset[str] | None = None  # while the rest of the site is rebuilt: the pages up to date already
     _held_changed = threading.Condition()
+    shown = threading.Event()  # a page held up to date was served since `hold`
 
     def hold(self, pages: list[str]) -> None:
         """Show the generated `pages` written so far: open browsers reload now. Until `release`, any other page,
         or data file the site offers, waits for the rest of the rebuild rather than be served stale."""
         with self._held_changed:
             self.held = frozenset(self.mount_path + page_url(uri) for uri in pages)
+            self.shown.clear()
+            self.failure = None  # the data is valid again: the pages shown have no banner
         with self._epoch_cond:
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
@@ -86,7 +90,11 @@ class PreviewServer(LiveReloadServer):
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")  # as MkDocs reads it
         with self._held_changed:
             self._held_changed.wait_for(lambda: self.held is None or not _waits(path, self.held), timeout=60)
-        return super()._serve_request(environ, start_response)
+            shown = self.held is not None and path.removesuffix("index.html") in self.held
+        served = super()._serve_request(environ, start_response)
+        if shown:
+            self.shown.set()
+        return served
 
     def error_page(self, code: int) -> bytes | None:
         """The site's own 404 page; before any good build, a page of the problems (it reloads when fixed)."""
@@ -185,6 +193,17 @@ def kept_search_index(site_dir: Path, keep: bool) -> Iterator[None]:
         index.write_bytes(before)
 
 
+@contextlib.contextmanager
+def _yielding() -> Iterator[None]:
+    """The build lets the server's threads run every millisecond rather than every five (the default)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
 def _since(start: float) -> float:
     return time.perf_counter() - start
 
@@ -247,7 +266,9 @@ def _serve(config_file: str, dev_addr: str) -> None:
                     log.info("Showing %s after %.2f s", ", ".join(state.written) or "no change", _since(start))
                     server.hold(state.written)
                     state.first = set()
-                    build_preview(get_config(Path(server.root)), state, server.url)
+                    server.shown.wait(timeout=0.5)  # an open page reloads before the rest of the rebuild starts
+                    with _yielding():  # and its scripts and stylesheets are served while it runs
+                        build_preview(get_config(Path(server.root)), state, server.url)
             except Exception as exc:  # any failure: the last good site stays, the reason is shown
                 server.release(failed=True)
                 server.failure = failure_lines(config, exc)
