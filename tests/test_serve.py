@@ -85,12 +85,26 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
         project = data / "projects" / "crm.yaml"
         project.write_text(project.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
         assert "<title>Patient CRM renamed" in wait_for(f"{base}/projects/crm/", "Patient CRM renamed")
+        # shown first; the pages that list it wait for the rest of the rebuild rather than answer stale
+        for page in ("projects/", "programs/front-door/", ""):
+            assert "Patient CRM renamed" in fetch(f"{base}/{page}"), page
         page = handbook / "lifecycle.md"
         page.write_text(page.read_text() + "\n\nA sentence added while serving.\n")
         assert "A sentence added while serving." in wait_for(f"{base}/handbook/lifecycle/", "A sentence added")
         settings = data / "portfolio.yaml"  # the site's name follows the data too
         settings.write_text(settings.read_text().replace("organization: Mini Health", "organization: Maxi Care"))
         assert "<title>Home - Maxi Care IT portfolio</title>" in wait_for(f"{base}/", "Maxi Care IT portfolio")
+
+
+def test_while_the_rest_is_rebuilt_pages_not_written_yet_and_data_files_wait() -> None:
+    from generator.mkdocs_adapter.preview import _waits
+
+    ready = frozenset({"/projects/crm/"})
+    assert not _waits("/projects/crm/", ready) and not _waits("/projects/crm/index.html", ready)
+    assert _waits("/projects/", ready) and _waits("/index.html", ready) and _waits("/", ready)
+    assert _waits("/projects/register.xlsx", ready) and _waits("/calendar/all.ics", ready)
+    assert not _waits("/assets/pmo/pmo.css", ready) and not _waits("/search/search_index.json", ready)
+    assert not _waits("/livereload/1/2", ready)
 
 
 def test_serve_without_a_mkdocs_yml_uses_the_built_in_site_as_build_does(tmp_path: Path) -> None:

@@ -64,9 +64,11 @@ class PreviewServer(LiveReloadServer):
         end = len(content) if end < 0 else end
         return content[:end] + banner(self.failure, last_good=True).encode() + content[end:]
 
-    held: frozenset[str] | None = None  # while the rest of the site is rebuilt: the pages up to date already
-    _held_changed = threading.Condition()
-    shown = threading.Event()  # a page held up to date was served since `hold`
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held: frozenset[str] | None = None  # while the rest of the site is rebuilt: the pages up to date
+        self._held_changed = threading.Condition()
+        self.shown = threading.Event()  # a page held up to date was served since `hold`
 
     def hold(self, pages: list[str]) -> None:
         """Show the generated `pages` written so far: open browsers reload now. Until `release`, any other page,
