@@ -172,8 +172,8 @@ def test_rebuilds_write_only_what_changed_and_end_as_a_whole_build_would(tmp_pat
     from mkdocs.config import load_config
 
     from generator.mkdocs_adapter.build import default_config_text
-    from generator.mkdocs_adapter.plugin import ServeState
     from generator.mkdocs_adapter.preview import build_preview
+    from generator.mkdocs_adapter.serve_state import ServeState
 
     data, handbook = tmp_path / "portfolio", tmp_path / "methodology"
     shutil.copytree(MINI, data)

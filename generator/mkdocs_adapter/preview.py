@@ -32,7 +32,7 @@ from ..errors import ConfigurationError, PmoError, PortfolioError, visible
 from ..widgets.markup import tag
 from ..widgets.md import page_url
 from .build import pmo_plugin
-from .plugin import ServeState
+from .serve_state import ServeState
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

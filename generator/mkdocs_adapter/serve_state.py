@@ -1,0 +1,77 @@
+"""What `pmo serve` keeps from one build to the next (the pmo plugin reads and fills it under serve)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from stat import S_ISREG
+from typing import TYPE_CHECKING
+
+from jinja2.bccache import Bucket, BytecodeCache
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..data.load import ReadCache
+    from ..pages.tree import SiteTree
+
+
+@dataclass
+class ServeState:
+    """What `pmo serve` keeps from one good build to the next, so that a rebuild parses only the data files that
+    changed and MkDocs writes only the pages whose generated source changed (its dirty build, into the last good
+    site). Which pages changed is found by comparing sources, never from a list of what depends on what."""
+
+    read_cache: ReadCache = field(default_factory=dict)
+    sources: dict[str, str | bytes] = field(default_factory=dict)  # generated path → the last good build's source
+    shape: str = ""  # what every page shows besides its own source: navigation, site name, the set of files
+    outputs: dict[str, str] = field(default_factory=dict)  # every file of the site → where MkDocs writes it
+    titles: dict[str, str | None] = field(default_factory=dict)  # page → its title, for pages MkDocs skips
+    incremental: bool = False  # set by serve: this build updates the last good site in place
+    settings: int | None = None  # set by serve: when mkdocs.yml was last changed
+    written: list[str] = field(default_factory=list)  # the generated pages the last build wrote
+    removed: list[str] = field(default_factory=list)  # what the site held at the build before and holds no more
+    retitled: bool = False  # a page the navigation lists got another title: every page shows it
+    # The first of two passes: render only these pages (the edited files' own), keep the rest of the last tree
+    first: set[str] = field(default_factory=set)
+    partial: bool = False  # the last build rendered only the pages of `first`: the rest of the site is to follow
+    tree: SiteTree | None = None  # the last whole render
+    folders: tuple[Path, ...] = ()  # the data and handbook folders
+    versions: dict[Path, tuple[int, int, int]] = field(default_factory=dict)  # their files at the last whole render
+    templates: TemplateCache = field(default_factory=lambda: TemplateCache())
+    split: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # page → source, Markdown, blocks
+    links: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # page → its blocks, broken links
+    site_urls: set[str] = field(default_factory=set)  # the site's files when `links` were found
+
+    def snapshot(self) -> dict[Path, tuple[int, int, int]]:
+        return {
+            path: (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            for folder in self.folders
+            for path in sorted(folder.rglob("*"))
+            if S_ISREG((stat := path.lstat()).st_mode)
+        }
+
+    def edited_pages(self) -> set[str]:
+        """The pages made from the files changed since the last whole render; none when a file came or went, or
+        one changed that no page is made from (only a whole render can tell what it changes)."""
+        now = self.snapshot()
+        if self.tree is None or now.keys() != self.versions.keys():
+            return set()
+        changed = {path for path, version in now.items() if self.versions[path] != version}
+        pages = {page for page, source in self.tree.edit_sources.items() if source in changed}
+        made_from = set(self.tree.edit_sources.values())
+        return pages if all(path in made_from for path in changed) else set()
+
+
+class TemplateCache(BytecodeCache):
+    """The theme's templates compiled once for all the builds of `pmo serve` (MkDocs makes a new Jinja environment
+    for each build, which compiles them again); a template whose source changed is compiled again (its checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
