@@ -100,9 +100,17 @@ def wait_for_text(page: Page, text: str, start: float, timeout: float = 120) -> 
     raise RuntimeError(f"{text!r} did not appear on {page.url} within {timeout} s")
 
 
-def edit_to_reload(page: Page, url: str, file: Path, edit: Any, text: str) -> float:
-    """Open `url`, write `edit(file's text)` to `file`, and time until the reloaded page shows `text`."""
-    page.goto(url)
+def settled(base: str) -> None:
+    """Wait until the last rebuild is over: the home page waits for it (a page the fast path never writes first)."""
+    with urllib.request.urlopen(f"{base}/", timeout=600) as response:
+        response.read()
+
+
+def edit_to_reload(page: Page, base: str, path: str, file: Path, edit: Any, text: str) -> float:
+    """Open the page at `path` once the last rebuild is over, write `edit(file's text)` to `file`, and time until
+    the reloaded page shows `text`."""
+    settled(base)
+    page.goto(f"{base}/{path}")
     page.wait_for_load_state("load")
     time.sleep(0.5)  # the reload script's long poll is open
     new = edit(file.read_text(encoding="utf-8"))
@@ -134,11 +142,18 @@ def serve_reload(projects: int, edits: int = 5, log: Path | None = None) -> dict
         with serving(folder, folder / "serve.log") as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            project_url = f"{base}/projects/{project_file.stem}/"
+            page.set_default_timeout(600_000)  # a page another rebuild holds waits for it (slow on a busy machine)
             for n in range(1, edits + 1):
                 name = f"Edited name {n}"
                 seconds["project"].append(
-                    edit_to_reload(page, project_url, project_file, lambda t, name=name: renamed(t, name), name)
+                    edit_to_reload(
+                        page,
+                        base,
+                        f"projects/{project_file.stem}/",
+                        project_file,
+                        lambda t, name=name: renamed(t, name),
+                        name,
+                    )
                 )
                 start = time.perf_counter() - seconds["project"][-1]
                 page.goto(f"{base}/projects/")
@@ -147,7 +162,8 @@ def serve_reload(projects: int, edits: int = 5, log: Path | None = None) -> dict
                 seconds["handbook"].append(
                     edit_to_reload(
                         page,
-                        f"{base}/handbook/lifecycle/",
+                        base,
+                        "handbook/lifecycle/",
                         handbook_file,
                         lambda t, s=sentence: f"{t}\n\n{s}\n",
                         sentence,

@@ -206,8 +206,15 @@ def _yielding() -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
-def _since(start: float) -> float:
-    return time.perf_counter() - start
+def _since(start: tuple[float, float]) -> str:
+    """The time since `start` (from _now), and the CPU time this process took meanwhile: on a busy machine the
+    first is longer than the work, the second is not."""
+    wall, cpu = _now()
+    return f"{wall - start[0]:.2f} s ({cpu - start[1]:.2f} s of CPU)"
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
 
 
 def _version(path: str) -> int | None:
@@ -261,11 +268,11 @@ def _serve(config_file: str, dev_addr: str) -> None:
             state.first = state.edited_pages() if state.incremental else set()
             config = config or get_config(Path(server.root) if state.incremental else None)
             log.info("Updating the preview..." if state.incremental else "Building documentation...")
-            start = time.perf_counter()
+            start = _now()
             try:
                 build_preview(config, state, server.url)
                 if state.partial:
-                    log.info("Showing %s after %.2f s", ", ".join(state.written) or "no change", _since(start))
+                    log.info("Showing %s after %s", ", ".join(state.written) or "no change", _since(start))
                     server.hold(state.written)
                     state.first = set()
                     server.shown.wait(timeout=0.5)  # an open page reloads before the rest of the rebuild starts
@@ -293,7 +300,7 @@ def _serve(config_file: str, dev_addr: str) -> None:
             server.root, server.failure, server.built = str(config.site_dir), None, True
             server.release(failed=False)
             if state.incremental:
-                log.info("Updated %d pages in %.2f s", len(state.written), _since(start))
+                log.info("Updated %d pages in %s", len(state.written), _since(start))
 
         # MkDocs polls twice a second, then waits a tenth of a second for the writes to end: a quarter of the
         # second an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds.
