@@ -224,3 +224,18 @@ def test_rebuilds_write_only_what_changed_and_end_as_a_whole_build_would(tmp_pat
     assert {path for path in updated.keys() | fresh.keys() if updated.get(path) != fresh.get(path)} == {
         "search/search_index.json"
     }
+
+
+def test_a_cached_load_parses_again_only_the_files_that_changed(tmp_path: Path) -> None:
+    from generator.data.load import load_portfolio
+
+    shutil.copytree(MINI, tmp_path / "portfolio")
+    cache: dict = {}
+    first = load_portfolio(tmp_path / "portfolio", cache=cache)
+    crm = tmp_path / "portfolio" / "projects" / "crm.yaml"
+    crm.write_text(crm.read_text().replace("Patient CRM", "Patient CRM renamed"))
+    second = load_portfolio(tmp_path / "portfolio", cache=cache)
+    assert second.folders["projects"]["identity"] is first.folders["projects"]["identity"]
+    assert second.files["portfolio.yaml"] is first.files["portfolio.yaml"]
+    assert second.folders["projects"]["crm"] is not first.folders["projects"]["crm"]
+    assert second.folders["projects"]["crm"].data["name"] == "Patient CRM renamed"

@@ -31,6 +31,7 @@ from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
 from .search import add_to_index, search_entry
+from .serve_state import Generated, mark_changes, remove
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -88,15 +89,6 @@ def reporting_history(
     prefix = str(dict(mike.config).get("deploy_prefix") or "") if mike is not None else ""
     branch, remote = config.remote_branch or "gh-pages", config.remote_name or "origin"
     return forecast_history(data_dir, as_of, branch, remote, prefix)
-
-
-class _Generated(File):
-    """A generated file that tells MkDocs' dirty build whether its source changed since the last good build."""
-
-    changed = True
-
-    def is_modified(self) -> bool:
-        return self.changed
 
 
 # mike's build of a version sets this (`mike deploy` runs `mkdocs build` with it); `pmo publish` sets `version`.
@@ -215,9 +207,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 self.blocks[uri] = blocks
             if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
-            files.append(_Generated.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
+            files.append(Generated.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
-            files.append(_Generated.generated(config, uri, content=data))
+            files.append(Generated.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
@@ -237,7 +229,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if not self.user_nav:
             config.nav = tree.nav
         if self.serve_state is not None:
-            self._mark_changes(self.serve_state, tree, files, config)
+            mark_changes(self.serve_state, tree, files, config)
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
@@ -255,24 +247,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if kept is None or kept[0] is not blocks:
             state.links[uri] = kept = (blocks, broken_links(page_url(uri), blocks, site_urls))
         return kept[1]
-
-    def _mark_changes(self, state: ServeState, tree: SiteTree, files: Files, config: MkDocsConfig) -> None:
-        """Under `pmo serve`, after a good build: only what changed is written. When what every page shows
-        changed (the navigation, the site's name, the set of files), every page is."""
-        sources: dict[str, str | bytes] = {**tree.pages, **tree.assets}
-        shape = repr((config.nav, [config[key] for key in NAMED], sorted(f.src_uri for f in files)))
-        whole = not state.incremental or shape != state.shape
-        state.written = []
-        for file in files:
-            if isinstance(file, _Generated):
-                file.changed = whole or state.sources.get(file.src_uri) != sources[file.src_uri]
-                if file.changed and file.src_uri in tree.pages:
-                    state.written.append(file.src_uri)
-            elif whole and file.is_documentation_page():
-                file.is_modified = lambda: True  # type: ignore[method-assign]  # a hand-written page shows the nav
-        outputs = {file.src_uri: file.dest_uri for file in files}
-        state.removed = sorted(set(state.outputs.values()) - set(outputs.values())) if state.incremental else []
-        state.sources, state.shape, state.outputs = sources, shape, outputs
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
@@ -348,7 +322,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.tree, state.versions = self.whole_render
             site = Path(config.site_dir)
             for uri in state.removed:  # a page or file the data or the docs folder no longer makes
-                _remove(site, uri)
+                remove(site, uri)
             if state.incremental:  # the search index is not rebuilt on the fast path: `pmo serve` keeps it
                 return
         add_to_index(Path(config.site_dir), sorted(self.search_entries, key=lambda e: e["location"]))
@@ -358,15 +332,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
-
-
-def _remove(site: Path, uri: str) -> None:
-    """A file of the site, and the folders it leaves empty."""
-    (site / uri).unlink(missing_ok=True)
-    for folder in (site / uri).parents:
-        if folder == site or not folder.is_dir() or any(folder.iterdir()):
-            break
-        folder.rmdir()
 
 
 def _written_from(source: Path | None, target: str) -> str:

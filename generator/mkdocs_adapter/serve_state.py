@@ -7,9 +7,15 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from jinja2.bccache import Bucket, BytecodeCache
+from mkdocs.structure.files import File
+
+from .site_name import NAMED
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
     from ..data.load import ReadCache
     from ..pages.tree import SiteTree
@@ -75,3 +81,40 @@ class TemplateCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class Generated(File):
+    """A generated file that tells MkDocs' dirty build whether its source changed since the last good build."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
+def mark_changes(state: ServeState, tree: SiteTree, files: Files, config: MkDocsConfig) -> None:
+    """Under `pmo serve`, after a good build: only what changed is written. When what every page shows
+    changed (the navigation, the site's name, the set of files), every page is."""
+    sources: dict[str, str | bytes] = {**tree.pages, **tree.assets}
+    shape = repr((config.nav, [config[key] for key in NAMED], sorted(f.src_uri for f in files)))
+    whole = not state.incremental or shape != state.shape
+    state.written = []
+    for file in files:
+        if isinstance(file, Generated):
+            file.changed = whole or state.sources.get(file.src_uri) != sources[file.src_uri]
+            if file.changed and file.src_uri in tree.pages:
+                state.written.append(file.src_uri)
+        elif whole and file.is_documentation_page():
+            file.is_modified = lambda: True  # type: ignore[method-assign]  # a hand-written page shows the nav
+    outputs = {file.src_uri: file.dest_uri for file in files}
+    state.removed = sorted(set(state.outputs.values()) - set(outputs.values())) if state.incremental else []
+    state.sources, state.shape, state.outputs = sources, shape, outputs
+
+
+def remove(site: Path, uri: str) -> None:
+    """A file of the site, and the folders it leaves empty."""
+    (site / uri).unlink(missing_ok=True)
+    for folder in (site / uri).parents:
+        if folder == site or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()
