@@ -2,10 +2,11 @@
 in the browser as well as in the terminal.
 
 MkDocs' own `serve` cleans its one site folder before each build, and after a failed rebuild it holds every
-request until a build succeeds: the browser hangs, the reason is only in the terminal. Here each build goes
-to a folder of its own, served only once it is complete. A failed build leaves the last good one served, and
-every page of it gets a banner listing the problems; before any build succeeded, every address answers with
-a page listing them. Both reload by themselves when the files are fixed.
+request until a build succeeds: the browser hangs, the reason is only in the terminal. Here a whole build goes
+to a folder of its own, served only once it is complete; after it, a rebuild writes only the pages whose source
+changed into the folder served (serve_state.py), once the data has been read and validated. A failed build leaves
+the last good site served, and every page of it gets a banner listing the problems; before any build succeeded,
+every address answers with a page listing them. Both reload by themselves when the files are fixed.
 """
 
 from __future__ import annotations
