@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .data.load import ReadCache
+    from .data.validate import ModelCache
     from .io.gitdata import DataChange
     from .pages.changes import Baseline
     from .pages.tree import SiteTree
@@ -50,13 +51,16 @@ class _Stage:
         self.timings.seconds[self.name] = self.timings.seconds.get(self.name, 0.0) + elapsed
 
 
-def read_portfolio(data_dir: Path, timings: Timings | None = None, cache: ReadCache | None = None) -> Portfolio:
-    """Load and validate; raises PortfolioError with every problem. `cache` keeps parsed files between calls."""
+def read_portfolio(
+    data_dir: Path, timings: Timings | None = None, cache: ReadCache | None = None, models: ModelCache | None = None
+) -> Portfolio:
+    """Load and validate; raises PortfolioError with every problem. `cache` keeps parsed files between calls,
+    `models` their models (for `pmo serve`: only the files changed since are parsed and checked again)."""
     timings = timings or Timings()
     with timings.stage("load"):
         raw = load_portfolio(data_dir, cache=cache)
     with timings.stage("validate"):
-        return validate_portfolio(raw)
+        return validate_portfolio(raw, models)
 
 
 def prepare(portfolio: Portfolio, audience: Audience, timings: Timings | None = None) -> Analysis:

@@ -239,3 +239,38 @@ def test_a_cached_load_parses_again_only_the_files_that_changed(tmp_path: Path) 
     assert second.files["portfolio.yaml"] is first.files["portfolio.yaml"]
     assert second.folders["projects"]["crm"] is not first.folders["projects"]["crm"]
     assert second.folders["projects"]["crm"].data["name"] == "Patient CRM renamed"
+
+
+def test_a_cached_validation_checks_again_only_the_changed_files_and_every_reference(tmp_path: Path) -> None:
+    """Under serve, a file's model is kept while the file is unchanged; a change in it gives a new model, and a
+    change elsewhere that breaks a reference of an unchanged file is still reported (the rules run on the whole)."""
+    import pytest
+
+    from generator.data.load import load_portfolio
+    from generator.data.validate import validate_portfolio
+    from generator.errors import PortfolioError
+    from generator.pipeline import read_portfolio
+
+    data = tmp_path / "portfolio"
+    shutil.copytree(MINI, data)
+    cache: dict = {}
+    models: dict = {}
+    first = read_portfolio(data, cache=cache, models=models)
+    crm = data / "projects" / "crm.yaml"
+    crm.write_text(crm.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
+    second = read_portfolio(data, cache=cache, models=models)
+    assert second.projects["identity"] is first.projects["identity"] and second.people is first.people
+    assert second.projects["crm"] is not first.projects["crm"] and second.projects["crm"].name == "Patient CRM renamed"
+    crm.write_text(crm.read_text().replace("phase: execution", "phase: running"))  # its own problem
+    with pytest.raises(PortfolioError, match=r"crm.yaml:4: phase: expected one of proposal"):
+        read_portfolio(data, cache=cache, models=models)
+    with pytest.raises(PortfolioError, match=r"crm.yaml:4: phase"):  # reported again while the file stays broken
+        read_portfolio(data, cache=cache, models=models)
+    crm.write_text(crm.read_text().replace("phase: running", "phase: execution"))
+    people = data / "people.yaml"  # crm.yaml is unchanged, its manager is gone
+    people.write_text(people.read_text().replace("a.okafor", "a.okonkwo"))
+    with pytest.raises(PortfolioError, match=r"crm.yaml:8: manager: .*a\.okafor") as cached:
+        read_portfolio(data, cache=cache, models=models)
+    with pytest.raises(PortfolioError) as fresh:
+        validate_portfolio(load_portfolio(data))
+    assert cached.value.report() == fresh.value.report()  # the same problems as a check without a cache

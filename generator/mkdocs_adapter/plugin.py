@@ -31,7 +31,7 @@ from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
 from .search import add_to_index, search_entry
-from .serve_state import Generated, mark_changes, remove
+from .serve_state import Generated, keep_theme_files, mark_changes, remove
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -137,6 +137,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # Material's version selector reads ../versions.json, which only a versioned deployment has: an
             # ordinary build without it would request a missing file on every page.
             config.extra["version"] = {"provider": "mike", "alias": True}
+        if self.serve_state is not None:
+            keep_theme_files(self.serve_state, config.theme)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -154,8 +156,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.folders = (self.data_dir, self.handbook_dir)
                 versions = state.snapshot()
                 state.retitled = False
-            portfolio = self.preloaded or read_portfolio(
-                self.data_dir, self.timings, state.read_cache if state is not None else None
+            portfolio = self.preloaded or (
+                read_portfolio(self.data_dir, self.timings, state.read_cache, state.models)
+                if state is not None
+                else read_portfolio(self.data_dir, self.timings)
             )
             audience = cast("Audience", self.config.audience)
             history = (

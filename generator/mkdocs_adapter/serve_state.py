@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from stat import S_ISREG
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.structure.files import File
@@ -12,12 +12,16 @@ from mkdocs.structure.files import File
 from .site_name import NAMED
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.theme import Theme
 
     from ..data.load import ReadCache
+    from ..data.validate import ModelCache
     from ..pages.tree import SiteTree
 
 
@@ -28,6 +32,7 @@ class ServeState:
     site). Which pages changed is found by comparing sources, never from a list of what depends on what."""
 
     read_cache: ReadCache = field(default_factory=dict)
+    models: ModelCache = field(default_factory=dict)  # each data file's model while the file is unchanged
     sources: dict[str, str | bytes] = field(default_factory=dict)  # generated path → the last good build's source
     shape: str = ""  # what every page shows besides its own source: navigation, site name, the set of files
     outputs: dict[str, str] = field(default_factory=dict)  # every file of the site → where MkDocs writes it
@@ -47,6 +52,7 @@ class ServeState:
     split: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # page → source, Markdown, blocks
     links: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # page → its blocks, broken links
     site_urls: set[str] = field(default_factory=set)  # the site's files when `links` were found
+    theme_files: dict[tuple[object, ...], list[str]] = field(default_factory=dict)  # see keep_theme_files
 
     def snapshot(self) -> dict[Path, tuple[int, int, int]]:
         return {
@@ -81,6 +87,32 @@ class TemplateCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def keep_theme_files(state: ServeState, theme: Theme) -> None:
+    """The theme's static files listed once for all the builds of `pmo serve`: MkDocs walks the theme's folders,
+    thousands of templates and icons, at each build to find its few dozen files. Only without a custom_dir: the
+    installed themes do not change while serving, a project's own overrides may."""
+    if theme.custom_dir is not None:
+        return
+    make_env = theme.get_env
+
+    def get_env() -> Environment:
+        env = make_env()
+        list_templates = env.list_templates
+
+        def listed(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
+            if extensions is not None or filter_func is None:
+                return list_templates(extensions, filter_func)
+            key = (*theme.dirs, *theme.static_templates, filter_func.__module__, filter_func.__qualname__)
+            if key not in state.theme_files:
+                state.theme_files[key] = list_templates(filter_func=filter_func)
+            return state.theme_files[key]
+
+        env.list_templates = listed  # type: ignore[method-assign]
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]
 
 
 class Generated(File):
