@@ -122,11 +122,13 @@ def some_pages(
     wanted: set[str],
     history: dict[str, DataChange] | None = None,
     forecasts: ForecastHistory | None = None,
+    handbook_pages: frozenset[str] | None = None,
 ) -> dict[str, str] | None:
     """The `wanted` pages as site_tree renders them, without the rest of the site; None when one of them can only
-    be rendered with it (see site.pages_alone). For `pmo serve` (no baseline, no board pack)."""
+    be rendered with it (see site.pages_alone, which says what `handbook_pages` spares). For `pmo serve` (no
+    baseline, no board pack)."""
     extras = SiteExtras(history or {}, forecasts=forecasts or ForecastHistory())
-    return pages_alone(prepare(portfolio, audience), handbook_dir, docs_pages, wanted, extras)
+    return pages_alone(prepare(portfolio, audience), handbook_dir, docs_pages, wanted, extras, handbook_pages)
 
 
 def compared(

@@ -143,15 +143,23 @@ def build_tree(
 
 
 def pages_alone(
-    a: Analysis, handbook_dir: Path | None, docs_pages: list[str], wanted: set[str], extras: SiteExtras
+    a: Analysis,
+    handbook_dir: Path | None,
+    docs_pages: list[str],
+    wanted: set[str],
+    extras: SiteExtras,
+    handbook_pages: frozenset[str] | None = None,
 ) -> dict[str, str] | None:
     """The `wanted` pages as build_tree renders them, without the rest of the site, when each is a handbook page
     or a project's, program's or request's page (None when one is not): what `pmo serve` shows first after an
-    edit, before the whole site is rendered again."""
+    edit, before the whole site is rendered again. `handbook_pages`, the handbook's pages when known (its files
+    are the same as at the last whole render): the handbook is then rendered only when one of its pages is wanted.
+    """
     handbook = SiteTree()
-    if handbook_dir is not None and handbook_dir.is_dir():
+    if handbook_dir is not None and handbook_dir.is_dir() and (handbook_pages is None or wanted & handbook_pages):
         add_handbook(handbook, a, handbook_dir)
-    known = frozenset(handbook.pages) | frozenset(docs_pages)
+        handbook_pages = frozenset(handbook.pages)
+    known = (handbook_pages or frozenset()) | frozenset(docs_pages)
     projects = {project_path(pid): pid for pid in a.projects.index}
     programs = {program_path(program_id): program_id for program_id in a.portfolio.programs}
     requests = {request_path(request_id): request_id for request_id in a.portfolio.requests}

@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
+import pytest
+
 from .conftest import MINI, ROOT
 
 if TYPE_CHECKING:
@@ -244,8 +246,6 @@ def test_a_cached_load_parses_again_only_the_files_that_changed(tmp_path: Path) 
 def test_a_cached_validation_checks_again_only_the_changed_files_and_every_reference(tmp_path: Path) -> None:
     """Under serve, a file's model is kept while the file is unchanged; a change in it gives a new model, and a
     change elsewhere that breaks a reference of an unchanged file is still reported (the rules run on the whole)."""
-    import pytest
-
     from generator.data.load import load_portfolio
     from generator.data.validate import validate_portfolio
     from generator.errors import PortfolioError
@@ -274,3 +274,57 @@ def test_a_cached_validation_checks_again_only_the_changed_files_and_every_refer
     with pytest.raises(PortfolioError) as fresh:
         validate_portfolio(load_portfolio(data))
     assert cached.value.report() == fresh.value.report()  # the same problems as a check without a cache
+
+
+def test_serve_lists_the_themes_static_files_once_unless_the_project_overrides_the_theme(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.mkdocs_adapter.build import default_config_text
+    from generator.mkdocs_adapter.serve_state import ServeState, keep_theme_files
+
+    shutil.copytree(MINI, tmp_path / "portfolio")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(default_config_text(tmp_path))
+    state = ServeState()
+
+    def theme_files() -> list[str]:
+        config = load_config(str(config_file))
+        keep_theme_files(state, config.theme)
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return sorted(file.src_uri for file in files)
+
+    plain = Files([])
+    config = load_config(str(config_file))
+    plain.add_files_from_theme(config.theme.get_env(), config)
+    listed = theme_files()
+    assert listed == sorted(file.src_uri for file in plain) and listed
+    assert len(state.theme_files) == 1
+    (kept,) = state.theme_files.values()
+    kept.remove(listed[0])  # what the next build lists comes from the cache, not from the disk
+    assert theme_files() == listed[1:]
+    (tmp_path / "theme").mkdir()
+    config_file.write_text(config_file.read_text().replace("theme:\n", "theme:\n  custom_dir: theme\n", 1))
+    assert theme_files() == listed and len(state.theme_files) == 1  # a project's own overrides: listed each build
+
+
+def test_a_project_page_shown_first_needs_no_handbook_render_when_its_pages_are_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator import site
+    from generator.pipeline import read_portfolio, site_tree, some_pages
+
+    portfolio = read_portfolio(MINI)
+    handbook = ROOT / "methodology"
+    whole = site_tree(portfolio, "pmo", handbook, {})
+    known = frozenset(whole.theme_search)
+
+    def no_handbook(*args: object) -> None:
+        raise AssertionError("the handbook was rendered")
+
+    monkeypatch.setattr(site, "add_handbook", no_handbook)
+    alone = some_pages(portfolio, "pmo", handbook, [], {"projects/crm.md"}, handbook_pages=known)
+    assert alone == {"projects/crm.md": whole.pages["projects/crm.md"]}
+    with pytest.raises(AssertionError, match="the handbook was rendered"):  # a handbook page is rendered with it
+        some_pages(portfolio, "pmo", handbook, [], {"handbook/lifecycle.md"}, handbook_pages=known)

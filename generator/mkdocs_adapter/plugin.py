@@ -174,7 +174,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             alone = None
             if state is not None and state.first and state.tree is not None:
                 docs = sorted(hand_written)
-                alone = some_pages(portfolio, audience, self.handbook_dir, docs, state.first, history, forecasts)
+                handbook = frozenset(state.tree.theme_search)  # no file came or went since (state.edited_pages)
+                alone = some_pages(
+                    portfolio, audience, self.handbook_dir, docs, state.first, history, forecasts, handbook
+                )
             if state is not None and state.tree is not None and alone is not None:
                 tree = replace(state.tree, pages={**state.tree.pages, **alone})
             else:
