@@ -153,12 +153,15 @@ def pages_alone(
     """The `wanted` pages as build_tree renders them, without the rest of the site, when each is a handbook page
     or a project's, program's or request's page (None when one is not): what `pmo serve` shows first after an
     edit, before the whole site is rendered again. `handbook_pages`, the handbook's pages when known (its files
-    are the same as at the last whole render): the handbook is then rendered only when one of its pages is wanted.
+    are the same as at the last whole render): then only its wanted pages are rendered, if any.
     """
     handbook = SiteTree()
     if handbook_dir is not None and handbook_dir.is_dir() and (handbook_pages is None or wanted & handbook_pages):
-        add_handbook(handbook, a, handbook_dir)
-        handbook_pages = frozenset(handbook.pages)
+        if handbook_pages is None:
+            add_handbook(handbook, a, handbook_dir)
+            handbook_pages = frozenset(handbook.pages)
+        else:  # only the wanted pages: the others' names are known
+            add_handbook(handbook, a, handbook_dir, wanted)
     known = (handbook_pages or frozenset()) | frozenset(docs_pages)
     projects = {project_path(pid): pid for pid in a.projects.index}
     programs = {program_path(program_id): program_id for program_id in a.portfolio.programs}
