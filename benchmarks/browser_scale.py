@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
-import importlib
 import json
 import os
 import platform
@@ -505,23 +504,14 @@ def _median(values: Any) -> float | str:
     return statistics.median(numbers) if numbers else values[0]
 
 
-RELOAD_FUNCTION = "edit_to_reload"  # in benchmarks/serve_reload.py, written by the preview work of issue 19
-
-
-def preview(data: Path) -> dict[str, float | str]:
-    """Edit-to-reload under `pmo serve` from the preview benchmark, benchmarks/serve_reload.py, when it is there:
-    `edit_to_reload(data_dir)` returns {"project": seconds, "handbook": seconds}, its medians over several edits."""
+def preview(size: int, edits: int) -> dict[str, float | str]:
+    """Edit-to-reload under `pmo serve` (benchmarks/serve_reload.py, on its own demo of `size` projects): the
+    medians over `edits` edits of a project file and of a handbook page."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    try:
-        module = importlib.import_module("serve_reload")
-    except ImportError:
-        return dict.fromkeys(("reload_project", "reload_handbook"), "n/a: not measured (no serve_reload.py)")
-    measure = getattr(module, RELOAD_FUNCTION, None)
-    if measure is None:
-        reason = f"n/a: serve_reload.py has no {RELOAD_FUNCTION}()"
-        return dict.fromkeys(("reload_project", "reload_handbook"), reason)
-    seconds = measure(data)
-    return {"reload_project": seconds.get("project"), "reload_handbook": seconds.get("handbook")}
+    from serve_reload import serve_reload
+
+    medians = serve_reload(size, edits)["median"]
+    return {"reload_project": medians["project"], "reload_handbook": medians["handbook"]}
 
 
 def measure_size(
@@ -546,7 +536,11 @@ def measure_size(
         print(f"{size} projects: measuring the {name} site ...", file=sys.stderr, flush=True)
         columns[name] = measure_site(browser, site, about, args.repeat)
         columns[name]["site"] = str(site)
-    reload_figures = preview(data)
+    reload_figures = (
+        preview(size, args.repeat)
+        if size in args.preview_sizes
+        else dict.fromkeys(("reload_project", "reload_handbook"), "n/a: not measured at this size (--preview-sizes)")
+    )
     columns["current"].update(reload_figures)
     if "baseline" in columns:
         columns["baseline"].update({k: "n/a" for k in reload_figures})
@@ -558,6 +552,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000], metavar="N")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--preview-sizes", type=int, nargs="*", default=[1000], metavar="N", help="sizes to time pmo serve's reload at"
+    )
     parser.add_argument("--baseline-ref", default=BASELINE_REF, help="git ref of the baseline (default: %(default)s)")
     parser.add_argument(
         "--baseline-site",

@@ -16,12 +16,14 @@ from .data.validate import Portfolio, validate_portfolio
 from .pages.changes import Changes
 from .pages.cockpit import Previous
 from .pages.urls import HOME
-from .site import SiteExtras, build_tree, check_clashes
+from .site import SiteExtras, build_tree, check_clashes, pages_alone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from .data.load import ReadCache
+    from .data.validate import ModelCache
     from .io.gitdata import DataChange
     from .pages.changes import Baseline
     from .pages.tree import SiteTree
@@ -49,13 +51,16 @@ class _Stage:
         self.timings.seconds[self.name] = self.timings.seconds.get(self.name, 0.0) + elapsed
 
 
-def read_portfolio(data_dir: Path, timings: Timings | None = None) -> Portfolio:
-    """Load and validate; raises PortfolioError with every problem."""
+def read_portfolio(
+    data_dir: Path, timings: Timings | None = None, cache: ReadCache | None = None, models: ModelCache | None = None
+) -> Portfolio:
+    """Load and validate; raises PortfolioError with every problem. `cache` keeps parsed files between calls,
+    `models` their models (for `pmo serve`: only the files changed since are parsed and checked again)."""
     timings = timings or Timings()
     with timings.stage("load"):
-        raw = load_portfolio(data_dir)
+        raw = load_portfolio(data_dir, cache=cache)
     with timings.stage("validate"):
-        return validate_portfolio(raw)
+        return validate_portfolio(raw, models)
 
 
 def prepare(portfolio: Portfolio, audience: Audience, timings: Timings | None = None) -> Analysis:
@@ -107,6 +112,23 @@ def site_tree(
     tree = render(analysis, handbook_dir, hand_written.get(HOME), sorted(hand_written), timings, extras)
     check_clashes(tree, set(hand_written))
     return tree
+
+
+def some_pages(
+    portfolio: Portfolio,
+    audience: Audience,
+    handbook_dir: Path | None,
+    docs_pages: list[str],
+    wanted: set[str],
+    history: dict[str, DataChange] | None = None,
+    forecasts: ForecastHistory | None = None,
+    handbook_pages: frozenset[str] | None = None,
+) -> dict[str, str] | None:
+    """The `wanted` pages as site_tree renders them, without the rest of the site; None when one of them can only
+    be rendered with it (see site.pages_alone, which says what `handbook_pages` spares). For `pmo serve` (no
+    baseline, no board pack)."""
+    extras = SiteExtras(history or {}, forecasts=forecasts or ForecastHistory())
+    return pages_alone(prepare(portfolio, audience), handbook_dir, docs_pages, wanted, extras, handbook_pages)
 
 
 def compared(

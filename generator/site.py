@@ -145,6 +145,46 @@ def build_tree(
     return tree
 
 
+def pages_alone(
+    a: Analysis,
+    handbook_dir: Path | None,
+    docs_pages: list[str],
+    wanted: set[str],
+    extras: SiteExtras,
+    handbook_pages: frozenset[str] | None = None,
+) -> dict[str, str] | None:
+    """The `wanted` pages as build_tree renders them, without the rest of the site, when each is a handbook page
+    or a project's, program's or request's page (None when one is not): what `pmo serve` shows first after an
+    edit, before the whole site is rendered again. `handbook_pages`, the handbook's pages when known (its files
+    are the same as at the last whole render): then only its wanted pages are rendered, if any.
+    """
+    handbook = SiteTree()
+    if handbook_dir is not None and handbook_dir.is_dir() and (handbook_pages is None or wanted & handbook_pages):
+        if handbook_pages is None:
+            add_handbook(handbook, a, handbook_dir)
+            handbook_pages = frozenset(handbook.pages)
+        else:  # only the wanted pages: the others' names are known
+            add_handbook(handbook, a, handbook_dir, wanted)
+    known = (handbook_pages or frozenset()) | frozenset(docs_pages)
+    projects = {project_path(pid): pid for pid in a.projects.index}
+    programs = {program_path(program_id): program_id for program_id in a.portfolio.programs}
+    requests = {request_path(request_id): request_id for request_id in a.portfolio.requests}
+    trends = milestone_trends(a, extras.forecasts) if wanted & projects.keys() else {}
+    alone: dict[str, str] = {}
+    for uri in wanted:
+        if uri in handbook.pages:
+            alone[uri] = handbook.pages[uri]
+        elif (pid := projects.get(uri)) is not None:
+            alone[uri] = project_page(a, pid, extras.history.get(pid), trends[pid], known)
+        elif uri in programs:
+            alone[uri] = pages.program_page(a, programs[uri])
+        elif uri in requests:
+            alone[uri] = pages.request_page(a, requests[uri])
+        else:
+            return None
+    return alone
+
+
 def start_page(handbook_dir: Path | None) -> str | None:
     """The handbook's page for new readers: its start-here page, else its front page; None without a handbook."""
     for name in ("start-here.md", "index.md"):

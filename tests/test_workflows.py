@@ -117,7 +117,7 @@ def test_publish_workflow() -> None:
     assert steps(workflow)[0]["with"]["fetch-depth"] == 0
     # every published version keeps its board pack: the printer is installed before the publish
     assert "uv sync --locked --extra pack" in script
-    assert script.index('PMO_CHROMIUM=$chrome') < script.index("pmo publish")
+    assert script.index("PMO_CHROMIUM=$chrome") < script.index("pmo publish")
 
 
 def test_actions_are_pinned_by_major_version() -> None:

@@ -12,6 +12,10 @@ from .yaml_guard import MAX_BYTES, MAX_LIST_BYTES, SourceFile, YamlProblem, read
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import TypeAlias
+
+    # A file's parsed source, with what identifies its version on disk: (inode, size, modification time in ns).
+    ReadCache: TypeAlias = dict[Path, tuple[tuple[int, int, int], SourceFile]]
 
 SINGLE_FILES = ("portfolio.yaml", "people.yaml", "calendar.yaml", "governance.yaml")
 FOLDERS = ("programs", "projects", "requests")
@@ -28,6 +32,7 @@ class RawPortfolio:
     found: dict[str, set[str]] = field(default_factory=dict)  # "projects" → every id with a file, even unreadable
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was done before reading, as an interrupted write undone
+    cache: ReadCache | None = None  # kept by `pmo serve` between rebuilds: only files that changed are parsed again
 
 
 def display_path(path: Path) -> str:
@@ -39,10 +44,11 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def load_portfolio(root: Path, *, recover: bool = True) -> RawPortfolio:
+def load_portfolio(root: Path, *, recover: bool = True, cache: ReadCache | None = None) -> RawPortfolio:
     """Read every data file under `root`; problems are collected, never raised, so all are reported. An
-    interrupted write is undone first, unless `recover` is False (a dry run, which changes nothing)."""
-    raw = RawPortfolio(root=root, folders={name: {} for name in FOLDERS})
+    interrupted write is undone first, unless `recover` is False (a dry run, which changes nothing). With a
+    `cache`, a file unchanged since it was cached is not parsed again (the cache is updated)."""
+    raw = RawPortfolio(root=root, folders={name: {} for name in FOLDERS}, cache=cache)
     if recover:
         _undo_interrupted_writes(raw)
     if not root.is_dir():
@@ -126,6 +132,10 @@ def _load_folder(raw: RawPortfolio, folder: Path, special: set[Path]) -> None:
 def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
     shown = display_path(path)
     try:
+        version = _version(path) if raw.cache is not None else None
+        cached = raw.cache.get(path) if raw.cache is not None else None
+        if cached is not None and cached[0] == version and cached[1].display == shown:
+            return cached[1]
         source = read_yaml(path, shown, MAX_LIST_BYTES if path.name in ("people.yaml", "calendar.yaml") else MAX_BYTES)
     except YamlProblem as exc:
         raw.problems.append(Problem(shown, exc.line, "", exc.message))
@@ -138,4 +148,12 @@ def _read(raw: RawPortfolio, path: Path) -> SourceFile | None:
             Problem(shown, 1, "", "expected a mapping of fields (key: value lines) at the top of the file")
         )
         return None
+    if raw.cache is not None and version is not None:
+        raw.cache[path] = (version, source)
     return source
+
+
+def _version(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is written or replaced (an editor's save by rename gives a new inode)."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns

@@ -11,7 +11,8 @@ import dataclasses
 import re
 import typing
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,13 +34,17 @@ from .model import (
 )
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable
 
     from .load import RawPortfolio
     from .yaml_guard import Path_, SourceFile
 
 M = TypeVar("M", bound=BaseModel)
 ENTITY_MODELS: dict[str, type[Entity]] = {"programs": Program, "projects": Project, "requests": Request}
+
+# Each file's model and problems, kept by `pmo serve` between builds under (folder or file name, id): reused while
+# the loader's cache hands back the very same parsed file, that is while the file is unchanged on disk.
+ModelCache: TypeAlias = "dict[tuple[str, str], tuple[SourceFile, Any, list[Problem]]]"
 
 
 @dataclass
@@ -59,24 +64,27 @@ class Portfolio:
         return self.sources.get((folder, entity_id))
 
 
-def validate_portfolio(raw: RawPortfolio) -> Portfolio:
+def validate_portfolio(raw: RawPortfolio, models: ModelCache | None = None) -> Portfolio:
     """Check every file against the model and every cross-reference; raise all problems together."""
-    portfolio, problems = validated(raw)
+    portfolio, problems = validated(raw, models)
     if portfolio is None:
         raise PortfolioError(problems)
     return portfolio
 
 
-def validated(raw: RawPortfolio) -> tuple[Portfolio | None, list[Problem]]:
+def validated(raw: RawPortfolio, models: ModelCache | None = None) -> tuple[Portfolio | None, list[Problem]]:
     """The portfolio and no problem, or None and every problem found (for `pmo validate`, which shows them in
-    the format asked for)."""
+    the format asked for). With `models`, a file unchanged since it was cached is not checked against its model
+    again; the checks across files (references, cycles) always run on the whole portfolio."""
     problems = list(raw.problems)
-    settings = _model(Settings, raw.files.get("portfolio.yaml"), problems)
-    people = _model(People, raw.files.get("people.yaml"), problems)
-    calendar_file = raw.files.get("calendar.yaml")
-    calendar = _model(Calendar, calendar_file, problems) if calendar_file else Calendar()
-    governance_file = raw.files.get("governance.yaml")
-    governance = _model(Governance, governance_file, problems) if governance_file else Governance()
+
+    def single(model: type[M], name: str) -> M | None:
+        source = raw.files.get(name)
+        return _kept(models, (name, ""), source, problems, lambda found: _model(model, source, found))
+
+    settings, people = single(Settings, "portfolio.yaml"), single(People, "people.yaml")
+    calendar = single(Calendar, "calendar.yaml") if "calendar.yaml" in raw.files else Calendar()
+    governance = single(Governance, "governance.yaml") if "governance.yaml" in raw.files else Governance()
     entities: dict[str, dict[str, Any]] = {}
     sources = {(name, ""): source for name, source in raw.files.items()}
     unmodelled = [("people.yaml", "")] if people is None and "people.yaml" in raw.files else []
@@ -84,7 +92,7 @@ def validated(raw: RawPortfolio) -> tuple[Portfolio | None, list[Problem]]:
         entities[name] = {}
         for entity_id, source in raw.folders.get(name, {}).items():
             sources[(name, entity_id)] = source
-            entity = _entity(model, entity_id, source, problems)
+            entity = _kept(models, (name, entity_id), source, problems, partial(_entity, model, entity_id, source))
             if entity is not None:
                 entities[name][entity_id] = entity
             elif ID_RE.match(entity_id) and entity_id not in RESERVED_IDS:
@@ -118,6 +126,24 @@ def validated(raw: RawPortfolio) -> tuple[Portfolio | None, list[Problem]]:
         governance=governance,
     )
     return portfolio, []
+
+
+def _kept(
+    models: ModelCache | None,
+    key: tuple[str, str],
+    source: SourceFile | None,
+    problems: list[Problem],
+    check: Callable[[list[Problem]], M | None],
+) -> M | None:
+    """`check(problems)`, or what it gave for the same parsed file last time (`models`)."""
+    if models is None or source is None:
+        return check(problems)
+    kept = models.get(key)
+    if kept is None or kept[0] is not source:
+        found: list[Problem] = []
+        kept = models[key] = (source, check(found), found)
+    problems.extend(kept[2])
+    return typing.cast("M | None", kept[1])
 
 
 def _unmodelled(folder: str, entity_id: str, source: SourceFile, problems: list[Problem]) -> rules.Unmodelled:

@@ -28,7 +28,7 @@ from .roles import role_holders
 from .templates import template, templates_table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
     from pathlib import Path
 
     from ..analytics.analyse import Analysis
@@ -111,9 +111,10 @@ def _replace(
         raise ConfigurationError(f"{where}: <!-- pmo:{name} -->: {exc}") from None
 
 
-def add_handbook(tree: SiteTree, analysis: Analysis, root: Path) -> list[Any]:
+def add_handbook(tree: SiteTree, analysis: Analysis, root: Path, only: Collection[str] | None = None) -> list[Any]:
     """Mount `root` at handbook/: pages with their markers replaced, downloads, other files as they are.
-    Returns the navigation: folders become sections, index.md first, then by `nav_order`."""
+    Returns the navigation: folders become sections, index.md first, then by `nav_order`. With `only`, just
+    those pages are rendered (what `pmo serve` shows first of an edit); each links to the others as always."""
     pages: dict[str, Path] = {}
     refuse_special_files(root, "the handbook")
     nav = _walk(tree, root, root, pages)
@@ -121,6 +122,8 @@ def add_handbook(tree: SiteTree, analysis: Analysis, root: Path) -> list[Any]:
     known = frozenset(pages)
     cache: dict[str, Any] = {}
     for rel, path in pages.items():
+        if only is not None and rel not in only:
+            continue
         context = Context(analysis, tree, rel, known, cache)
         tree.pages[rel] = expand(path.read_text(encoding="utf-8"), context, path)
         tree.theme_search.add(rel)

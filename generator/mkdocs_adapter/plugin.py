@@ -6,6 +6,7 @@ import calendar
 import contextlib
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,13 +24,14 @@ from ..handbook.glossary import Tooltips
 from ..io.forecast_history import forecast_history
 from ..io.gitdata import project_history
 from ..pages.urls import HOME
-from ..pipeline import Timings, read_portfolio, site_tree
+from ..pipeline import Timings, read_portfolio, site_tree, some_pages
 from ..site import CSS, NOT_IN_NAV, THEME_OVERRIDES
 from ..widgets.blocks import anchor_ids, broken_links, put_back, set_aside, toc_tokens
 from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
 from .search import SearchIndex
+from .serve_state import Generated, keep_theme_files, mark_changes, remove
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
     from ..data.audience import Audience
     from ..data.validate import Portfolio
     from ..pages.changes import Baseline
+    from ..pages.tree import SiteTree
+    from .serve_state import ServeState
 
 
 log = logging.getLogger("mkdocs.plugins.pmo")  # under "mkdocs": --strict counts its warnings
@@ -112,6 +116,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.tooltips = Tooltips()
         self.html_pages: dict[str, str] = {}  # generated pages that are HTML only, until on_nav makes them pages
         self.naming: dict[str, str] | None = None  # site_name &c. as mkdocs.yml writes them: {organization}
+        self.serve_state: ServeState | None = None  # set by `pmo serve`
+        self.nav_pages: set[int] = set()  # the ids of the pages the navigation lists
+        self.whole_render: tuple[SiteTree, dict[Path, tuple[int, int, int]]] | None = None  # kept once built
 
     def prints_pack(self) -> bool:
         """Whether this build adds the board pack: as `pack` says, else when it is a publish."""
@@ -137,12 +144,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # Material's version selector reads ../versions.json, which only a versioned deployment has: an
             # ordinary build without it would request a missing file on every page.
             config.extra["version"] = {"provider": "mike", "alias": True}
+        if self.serve_state is not None:
+            keep_theme_files(self.serve_state, config.theme)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.failure = None
         self.on_build_error(error=None)  # a previous build's index, if it never finished
-        if self.search_index:
+        if self.search_index and not (self.serve_state is not None and self.serve_state.incremental):
+            # a preview's update keeps the index of its last whole build: the fast path does not wait for it
             self.indexer = SearchIndex(str(config.theme.get("language") or "en"))
         with self._failures():  # MkDocs follows links in the docs folder and would wait forever on a FIFO
             refuse_special_files(Path(config.docs_dir), "the docs folder")
@@ -152,7 +162,16 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if home is not None and merge_home:
             hand_written[HOME] = home.content_string
         with self._failures():
-            portfolio = self.preloaded or read_portfolio(self.data_dir, self.timings)
+            state = self.serve_state
+            if state is not None:
+                state.folders = (self.data_dir, self.handbook_dir)
+                versions = state.snapshot()
+                state.retitled = False
+            portfolio = self.preloaded or (
+                read_portfolio(self.data_dir, self.timings, state.read_cache, state.models)
+                if state is not None
+                else read_portfolio(self.data_dir, self.timings)
+            )
             audience = cast("Audience", self.config.audience)
             history = (
                 project_history(portfolio, self.data_dir, config.repo_url, config.edit_uri)
@@ -163,18 +182,31 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             paper = self.config.pack_paper if self.prints_pack() else None
             with self.timings.stage("history"):
                 forecasts = reporting_history(config, self.config, self.data_dir, portfolio.settings.as_of)
-            tree = site_tree(
-                portfolio,
-                audience,
-                self.handbook_dir,
-                hand_written,
-                self.timings,
-                history,
-                self.baseline,
-                site_url,
-                pack_paper=paper,
-                forecasts=forecasts,
-            )
+            alone = None
+            if state is not None and state.first and state.tree is not None:
+                docs = sorted(hand_written)
+                handbook = frozenset(state.tree.theme_search)  # no file came or went since (state.edited_pages)
+                alone = some_pages(
+                    portfolio, audience, self.handbook_dir, docs, state.first, history, forecasts, handbook
+                )
+            if state is not None and state.tree is not None and alone is not None:
+                tree = replace(state.tree, pages={**state.tree.pages, **alone})
+            else:
+                tree = site_tree(
+                    portfolio,
+                    audience,
+                    self.handbook_dir,
+                    hand_written,
+                    self.timings,
+                    history,
+                    self.baseline,
+                    site_url,
+                    pack_paper=paper,
+                    forecasts=forecasts,
+                )
+            if state is not None:
+                state.partial = alone is not None
+                self.whole_render = None if state.partial else (tree, versions)
         self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
@@ -183,15 +215,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.blocks = {}
         self.html_pages = {}
         shortcuts = self.config.shortcuts
+        split = self.serve_state.split if self.serve_state is not None else {}
         for uri, text in tree.pages.items():
-            markdown, blocks = set_aside(text)
+            if (kept := split.get(uri)) is None or kept[0] != text:  # under serve, a page is split once
+                split[uri] = kept = (text, *set_aside(text))
+            _, markdown, blocks = kept
             if blocks or uri not in tree.theme_search:  # a handbook page without markers is plain Markdown
                 self.blocks[uri] = blocks
             if shortcuts.html_only_pages and (html := html_only(markdown, blocks)) is not None:
                 self.html_pages[uri] = html
-            files.append(File.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
+            files.append(Generated.generated(config, uri, content=markdown, inclusion=_inclusion(uri)))
         for uri, data in tree.assets.items():
-            files.append(File.generated(config, uri, content=data))
+            files.append(Generated.generated(config, uri, content=data))
         for uri, path in tree.copies.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
@@ -199,7 +234,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
         site_urls = {f.url for f in files}
         for uri, blocks in self.blocks.items():
-            for target in broken_links(page_url(uri), blocks, site_urls):
+            for target in self._broken_links(uri, blocks, site_urls):
                 log.warning(
                     "Generated page '%s' links to '%s', which is not a page or file of the site.%s",
                     uri,
@@ -210,10 +245,25 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.get_file_from_path(HOME).edit_uri = HOME  # type: ignore[union-attr]
         if not self.user_nav:
             config.nav = tree.nav
+        if self.serve_state is not None:
+            mark_changes(self.serve_state, tree, files, config)
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
+
+    def _broken_links(self, uri: str, blocks: list[str], site_urls: set[str]) -> list[str]:
+        """The links of a generated page to nothing in the site; under serve, found again only when the page or
+        the site's set of files changed."""
+        state = self.serve_state
+        if state is None:
+            return broken_links(page_url(uri), blocks, site_urls)
+        if site_urls != state.site_urls:
+            state.links, state.site_urls = {}, site_urls
+        kept = state.links.get(uri)
+        if kept is None or kept[0] is not blocks:
+            state.links[uri] = kept = (blocks, broken_links(page_url(uri), blocks, site_urls))
+        return kept[1]
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
@@ -230,6 +280,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Pages of HTML outside the navigation become HtmlPages. In it, a page keeps the title the nav gives
         it, which only the Page MkDocs made has."""
         in_nav = {id(page) for page in nav.pages}
+        self.nav_pages = in_nav
+        if self.serve_state is not None:  # a page MkDocs does not read again keeps the title read last time
+            for page in nav.pages:
+                if not page.file.is_modified() and page.file.src_uri in self.serve_state.titles:
+                    page.title = self.serve_state.titles[page.file.src_uri]
         for uri, html in self.html_pages.items():
             file = files.get_file_from_path(uri)
             if file is not None and id(file.page) not in in_nav:
@@ -248,6 +303,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             self.indexer.start(Path(config.site_dir))
         if self.config.shortcuts.shared_navigation:
             share_navigation(env)
+        if self.serve_state is not None:
+            env.bytecode_cache = self.serve_state.templates
         return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -261,6 +318,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         search = page.meta.get("search")
         if self.indexer is not None and not (isinstance(search, dict) and search.get("exclude")):
             self.indexer.add(page.url, html)
+        state = self.serve_state
+        if state is not None:
+            state.retitled |= uri in state.titles and state.titles[uri] != page.title and id(page) in self.nav_pages
+            state.titles[uri] = page.title
         if self.config.tooltips:
             with self.timings.stage("tooltips"):
                 html = self.tooltips.apply(html)
@@ -268,6 +329,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self.serve_state
+        if state is not None:
+            if self.whole_render is not None:  # the site is built: the next edit is compared with this render
+                state.tree, state.versions = self.whole_render
+            site = Path(config.site_dir)
+            for uri in state.removed:  # a page or file the data or the docs folder no longer makes
+                remove(site, uri)
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             with self._failures(), self.timings.stage("search"):  # what the build waits for the index, if at all

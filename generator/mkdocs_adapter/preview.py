@@ -2,19 +2,24 @@
 in the browser as well as in the terminal.
 
 MkDocs' own `serve` cleans its one site folder before each build, and after a failed rebuild it holds every
-request until a build succeeds: the browser hangs, the reason is only in the terminal. Here each build goes
-to a folder of its own, served only once it is complete. A failed build leaves the last good one served, and
-every page of it gets a banner listing the problems; before any build succeeded, every address answers with
-a page listing them. Both reload by themselves when the files are fixed.
+request until a build succeeds: the browser hangs, the reason is only in the terminal. Here a whole build goes
+to a folder of its own, served only once it is complete; after it, a rebuild writes only the pages whose source
+changed into the folder served (serve_state.py), once the data has been read and validated. A failed build leaves
+the last good site served, and every page of it gets a banner listing the problems; before any build succeeded,
+every address answers with a page listing them. Both reload by themselves when the files are fixed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import shutil
 import signal
+import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -26,8 +31,13 @@ from mkdocs.livereload import LiveReloadServer
 
 from ..errors import ConfigurationError, PmoError, PortfolioError, visible
 from ..widgets.markup import tag
+from ..widgets.md import page_url
+from .build import pmo_plugin
+from .serve_state import ServeState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger("mkdocs.commands.serve")
@@ -55,6 +65,40 @@ class PreviewServer(LiveReloadServer):
         end = len(content) if end < 0 else end
         return content[:end] + banner(self.failure, last_good=True).encode() + content[end:]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held: frozenset[str] | None = None  # while the rest of the site is rebuilt: the pages up to date
+        self._held_changed = threading.Condition()
+        self.shown = threading.Event()  # a page held up to date was served since `hold`
+
+    def hold(self, pages: list[str]) -> None:
+        """Show the generated `pages` written so far: open browsers reload now. Until `release`, any other page,
+        or data file the site offers, waits for the rest of the rebuild rather than be served stale."""
+        with self._held_changed:
+            self.held = frozenset(self.mount_path + page_url(uri) for uri in pages)
+            self.shown.clear()
+            self.failure = None  # the data is valid again: the pages shown have no banner
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+
+    def release(self, *, failed: bool) -> None:
+        with self._held_changed:
+            if failed and self.held is not None:  # the pages shown reload once more, with the reason
+                self._wanted_epoch = self._visible_epoch + 1
+            self.held = None
+            self._held_changed.notify_all()
+
+    def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")  # as MkDocs reads it
+        with self._held_changed:
+            self._held_changed.wait_for(lambda: self.held is None or not _waits(path, self.held), timeout=60)
+            shown = self.held is not None and path.removesuffix("index.html") in self.held
+        served = super()._serve_request(environ, start_response)
+        if shown:
+            self.shown.set()
+        return served
+
     def error_page(self, code: int) -> bytes | None:
         """The site's own 404 page; before any good build, a page of the problems (it reloads when fixed)."""
         if not self.built:
@@ -66,6 +110,21 @@ class PreviewServer(LiveReloadServer):
             return super()._inject_js_into_html(page.encode(), self._visible_epoch)
         page_file = Path(self.root) / f"{code}.html"
         return self._inject_js_into_html(page_file.read_bytes(), self._visible_epoch) if page_file.is_file() else None
+
+
+# What the data can change besides pages: the register's exports, the calendar feeds, templates, the board pack
+_DATA_FILES = (".csv", ".xlsx", ".ics", ".pdf", ".yaml", ".xml")
+
+
+def _waits(path: str, ready: frozenset[str]) -> bool:
+    """Whether a request waits for the rest of a rebuild: a page not written yet, or a data file. Stylesheets,
+    scripts, images and the search index (which the fast path leaves as it was: pagefind/) never wait."""
+    if path.startswith("/livereload/"):
+        return False
+    page = path.removesuffix("index.html")
+    if page in ready:
+        return False
+    return page.endswith(("/", ".html")) or path.endswith(_DATA_FILES)
 
 
 def banner(problems: list[str], *, last_good: bool) -> str:
@@ -88,6 +147,68 @@ def failure_lines(config: MkDocsConfig, exc: BaseException) -> list[str]:
     if isinstance(reason, PortfolioError):
         return [visible(line, lines=False) for line in reason.report().splitlines()]
     return [visible(line, lines=False) for line in (str(reason or exc) or type(exc).__name__).splitlines()]
+
+
+def build_preview(config: MkDocsConfig, state: ServeState, url: str) -> None:
+    """One build of the preview at `url`: with `state.incremental`, only what changed since the last good build
+    is written, into its site folder (config.site_dir); else the whole site."""
+    pmo_plugin(config).serve_state = state
+    config.site_url = url
+    sources = state.sources
+    try:
+        with _no_dirty_warning():  # the plugin leaves the search index as the last whole build made it
+            build(config, serve_url=url, dirty=state.incremental)
+            if state.incremental and state.retitled:  # a title the navigation shows changed: every page shows it
+                state.shape, written = "", state.written
+                build(config, serve_url=url, dirty=True)
+                state.written = written
+    except BaseException:
+        if state.sources is not sources:  # pages may have been written: the next build starts afresh
+            state.shape = ""
+        raise
+
+
+class _DirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextlib.contextmanager
+def _no_dirty_warning() -> Iterator[None]:
+    """MkDocs warns that a dirty build may leave the navigation wrong: pmo rebuilds every page when it changes
+    (and the warning would stop a --strict build)."""
+    logger, quiet = logging.getLogger("mkdocs.commands.build"), _DirtyWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+@contextlib.contextmanager
+def _yielding() -> Iterator[None]:
+    """The build lets the server's threads run every millisecond rather than every five (the default)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _since(start: tuple[float, float]) -> str:
+    """The time since `start` (from _now), and the CPU time this process took meanwhile: on a busy machine the
+    first is longer than the work, the second is not."""
+    wall, cpu = _now()
+    return f"{wall - start[0]:.2f} s ({cpu - start[1]:.2f} s of CPU)"
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _version(path: str) -> int | None:
+    return Path(path).stat().st_mtime_ns if Path(path).is_file() else None
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -114,8 +235,10 @@ def _serve(config_file: str, dev_addr: str) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="pmo-serve-"))
     folders = (scratch / f"build-{n}" for n in itertools.count())
 
-    def get_config() -> MkDocsConfig:
-        return load_config(config_file=config_file, dev_addr=dev_addr, site_dir=str(next(folders)))
+    state = ServeState()
+
+    def get_config(site_dir: Path | None = None) -> MkDocsConfig:
+        return load_config(config_file=config_file, dev_addr=dev_addr, site_dir=str(site_dir or next(folders)))
 
     try:
         config = get_config()
@@ -126,12 +249,27 @@ def _serve(config_file: str, dev_addr: str) -> None:
         empty.mkdir()
 
         def builder(config: MkDocsConfig | None = None) -> None:
-            config = config or get_config()
-            config.site_url = server.url
-            log.info("Building documentation...")
+            # After a good build, only what changed is written, into the site being served: a failure in the data
+            # stops the build before anything is written. A change of mkdocs.yml builds the whole site afresh.
+            settings, state.settings = state.settings, _version(config_file)
+            state.incremental = server.built and bool(state.shape) and settings == state.settings
+            # Two passes when the edited files are each a page's own: that page first, shown at once, then the
+            # whole site rendered again and compared, while any other page waits (a reader never sees it stale).
+            state.first = state.edited_pages() if state.incremental else set()
+            config = config or get_config(Path(server.root) if state.incremental else None)
+            log.info("Updating the preview..." if state.incremental else "Building documentation...")
+            start = _now()
             try:
-                build(config, serve_url=server.url)
+                build_preview(config, state, server.url)
+                if state.partial:
+                    log.info("Showing %s after %s", ", ".join(state.written) or "no change", _since(start))
+                    server.hold(state.written)
+                    state.first = set()
+                    server.shown.wait(timeout=0.5)  # an open page reloads before the rest of the rebuild starts
+                    with _yielding():  # and its scripts and stylesheets are served while it runs
+                        build_preview(get_config(Path(server.root)), state, server.url)
             except Exception as exc:  # any failure: the last good site stays, the reason is shown
+                server.release(failed=True)
                 server.failure = failure_lines(config, exc)
                 if not isinstance(exc, Abort):  # MkDocs logs the reason of an Abort itself
                     log.error("\n".join(server.failure))
@@ -141,7 +279,8 @@ def _serve(config_file: str, dev_addr: str) -> None:
                     if server.built
                     else "the browser shows why until the site can be built",
                 )
-                shutil.rmtree(config.site_dir, ignore_errors=True)
+                if not state.incremental:
+                    shutil.rmtree(config.site_dir, ignore_errors=True)
                 return  # the epoch moves on: open pages reload and show the reason
             # A request that came in during the build has its file's path in the previous site already (MkDocs
             # joins it to the root before it waits for the build): that site goes at the next build, not now.
@@ -149,8 +288,16 @@ def _serve(config_file: str, dev_addr: str) -> None:
                 if folder.name not in (Path(server.root).name, Path(config.site_dir).name):
                     shutil.rmtree(folder, ignore_errors=True)
             server.root, server.failure, server.built = str(config.site_dir), None, True
+            server.release(failed=False)
+            if state.incremental:
+                log.info("Updated %d pages in %s", len(state.written), _since(start))
 
-        server = PreviewServer(builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path)
+        # MkDocs polls twice a second, then waits a tenth of a second for the writes to end: a quarter of the
+        # second an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds.
+        server = PreviewServer(
+            builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path, polling_interval=0.1
+        )
+        server.build_delay = 0.05
         server.error_handler = server.error_page
         builder(config)
         server.watch(config.docs_dir)
