@@ -507,8 +507,8 @@ def _median(values: Any) -> float | str:
 def preview(size: int, edits: int) -> dict[str, float | str]:
     """Edit-to-reload under `pmo serve` (benchmarks/serve_reload.py, on its own demo of `size` projects): the
     medians over `edits` edits of a project file and of a handbook page."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from serve_reload import serve_reload
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.serve_reload import serve_reload
 
     medians = serve_reload(size, edits)["median"]
     return {"reload_project": medians["project"], "reload_handbook": medians["handbook"]}

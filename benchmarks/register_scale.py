@@ -18,48 +18,26 @@ benchmarks/browser_scale.py to call.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import json
 import os
 import shutil
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.browser_scale import serve  # noqa: E402  (the same plain static server)
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 SHARED_CHARTS = ("assets/pmo/vega.js", "assets/pmo/chart-templates.js", "assets/pmo/charts.js")
 SEARCH_INDEX = "search/search_index.json"
 TARGETS = {"project": 400_000, "home": 1_000_000, "register": 1_000_000}  # bytes, issue 19
 TARGET_MS = 200  # a sort or a filter of the register, CPU slowed 4 times
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(root: Path) -> Iterator[str]:
-    """The folder on a free local port, plain HTTP/1.1, no compression; yields its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _kind(path: str, content_type: str) -> str:
@@ -191,7 +169,7 @@ def measure(root: Path, rate: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as playwright, served(root) as address:
+    with sync_playwright() as playwright, serve(root) as address:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             weights = {

@@ -170,6 +170,8 @@ class Recorder:
     def _request_failed(self, request: Request) -> None:
         if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
             return  # a page left while it loaded (a redirect page such as mike's root): the test checks where it ends
+        if request.failure == "net::ERR_ABORTED" and request.url.endswith("/assets/images/favicon.png"):
+            return  # the browser's own fetch of the tab's icon, which may start after networkidle, cut off by Back
         if self.is_local(request.url):  # foreign ones were aborted by us and are already in `external`
             self.failed.append(f"{request.method} {request.url}: {request.failure} (from {_frame_url(request)})")
 
