@@ -506,11 +506,17 @@ def _median(values: Any) -> float | str:
 
 def preview(size: int, edits: int) -> dict[str, float | str]:
     """Edit-to-reload under `pmo serve` (benchmarks/serve_reload.py, on its own demo of `size` projects): the
-    medians over `edits` edits of a project file and of a handbook page."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.serve_reload import serve_reload
-
-    medians = serve_reload(size, edits)["median"]
+    medians over `edits` edits of a project file and of a handbook page. In a process of its own: it drives a
+    browser of its own, which Playwright's sync API does not allow beside this one."""
+    with tempfile.TemporaryDirectory(prefix="pmo-serve-reload-") as scratch:
+        out = Path(scratch) / "reload.json"
+        script = ROOT / "benchmarks" / "serve_reload.py"
+        command = [sys.executable, str(script), "--projects", str(size), "--edits", str(edits), "--out", str(out)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            reason = f"n/a: serve_reload.py failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}"
+            return dict.fromkeys(("reload_project", "reload_handbook"), reason)
+        medians = json.loads(out.read_text(encoding="utf-8"))["median"]
     return {"reload_project": medians["project"], "reload_handbook": medians["handbook"]}
 
 
