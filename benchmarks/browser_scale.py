@@ -125,7 +125,8 @@ KB, MB = 1000, 1_000_000
 FIGURES = (
     Figure("project_bytes", "project page, first visit", "bytes"),
     Figure("project_own_bytes", "project page, without images and chart scripts", "bytes", 400 * KB),
-    Figure("home_bytes", "home page, first visit", "bytes", 1 * MB),
+    Figure("home_bytes", "home page, first visit", "bytes"),
+    Figure("home_own_bytes", "home page, without images and chart scripts", "bytes", 1 * MB),
     Figure("register_bytes", "register, first visit", "bytes", 1 * MB),
     Figure("search_bytes", "a search (engine files + from focus to results)", "bytes", 500 * KB, strict=False),
     Figure("search_page_bytes", "  of which search files fetched with the page", "bytes"),
@@ -477,7 +478,7 @@ def measure_site(browser: Browser, site: Path, about: Subject, repeat: int) -> d
     with serve(site) as url:
         browsing = Browsing(browser, url, ENGINES[engine_key])
         figures["project_bytes"], figures["project_own_bytes"] = browsing.visit_bytes(about.path)
-        figures["home_bytes"] = browsing.visit_bytes("/")[0]
+        figures["home_bytes"], figures["home_own_bytes"] = browsing.visit_bytes("/")
         figures["register_bytes"] = browsing.visit_bytes("/projects/")[0]
         for key, paste, cpu in (
             ("type_desktop", False, 1),
