@@ -29,7 +29,8 @@ PROJECT = """<h1 id="crm">Patient CRM<a class="headerlink" href="#crm">&para;</a
 <tbody><tr><td>R1</td><td>Vendor insolvency threatens rollout</td><td>12</td></tr></tbody></table>
 <figure class="pmo-figure"><div class="pmo-chart" role="img" aria-label="Chartlabel words"></div>
 <img src="x.svg" alt="Alttext words"><figcaption>Captionword cumulative PV</figcaption></figure>
-<script>var scriptword = 1;</script>"""
+<script>var scriptword = 1;</script>
+<dl class="pmo-card"><dt>RAG</dt><dd><span>Red</span></dd><dt>Phase</dt><dd>Execution</dd></dl>"""
 
 
 def indexed(site: Path, pages: dict[str, str]) -> Path:
@@ -48,11 +49,28 @@ def test_the_index_holds_the_words_of_each_page_content(tmp_path: Path) -> None:
     assert sorted(pages) == ["/", "/projects/crm/"]
     crm = pages["/projects/crm/"]
     assert crm.title == "Patient CRM"
-    for words in ("Managed by Ana Lima", "crm", "every clinic & ward", "Vendor insolvency threatens rollout"):
+    # adjacent cells stay apart ("RAG Red", not "RAGRed")
+    for words in (
+        "Managed by Ana Lima",
+        "crm",
+        "every clinic & ward",
+        "Vendor insolvency threatens rollout",
+        "RAG Red",
+    ):
         assert words in crm.content, words
     # what is not words of the page: a chart (label, alt text, caption), a script, a table of numbers, table
     # headings, a heading's permalink sign
-    for noise in ("Chartlabel", "Alttext", "Captionword", "scriptword", "Budgetword", "1,234,567", "Measure", "¶"):
+    for noise in (
+        "Chartlabel",
+        "Alttext",
+        "Captionword",
+        "scriptword",
+        "Budgetword",
+        "1,234,567",
+        "Measure",
+        "¶",
+        "RAGRed",
+    ):
         assert noise not in crm.content, noise
 
 

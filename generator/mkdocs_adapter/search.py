@@ -64,7 +64,9 @@ class SearchIndex:
         """A page's content, at its directory URL ("projects/crm/", "" for the home page)."""
         folder = self.pages / url
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.html").write_text(_page(self.language, content), encoding="utf-8")
+        # Pagefind joins the text of adjacent elements as it stands: "RAG" and "Red" in two cells of a summary card
+        # would index as "RAGRed". A space between every two tags keeps them apart (the index's copy only).
+        (folder / "index.html").write_text(_page(self.language, content.replace("><", "> <")), encoding="utf-8")
 
     def start(self, site_dir: Path) -> None:
         """Index the pages added into site_dir/pagefind (replacing an older index), in a process of its own."""
