@@ -23,11 +23,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,42 +40,22 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(folder: Path, log: Path) -> Iterator[str]:
-    """`pmo serve` in `folder` on a free port, its output in `log`: its address once the site is built."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=folder,
-            stdout=output,
-            stderr=output,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        try:
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline:
-                with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/", timeout=5) as response:
-                    if b"pmo-serve-error" not in response.read():
-                        break
-                time.sleep(0.5)
-            else:
-                raise RuntimeError(f"pmo serve did not build the site in 10 minutes; see {log}")
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    """`pmo serve` in `folder` (the test suite's launcher), its output in `log`: its address once the site is built."""
+    sys.path.insert(0, str(ROOT))
+    from tests.test_serve import serving as pmo_serve
+
+    with pmo_serve(folder, log) as base:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/", timeout=5) as response:
+                if b"pmo-serve-error" not in response.read():
+                    break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"pmo serve did not build the site in 10 minutes; see {log}")
+        yield base
 
 
 def shows(page: Page, text: str) -> bool:

@@ -113,7 +113,10 @@ def test_a_failed_index_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.
     with pytest.raises(SearchIndexError) as failure:
         index.start(tmp_path)
         index.finish()
-    assert str(failure.value) == "Pagefind could not index the site: Error: the site folder is unreadable"
+    assert str(failure.value) == (
+        "the site's search index could not be written: "
+        "Pagefind, which writes it, said: Error: the site folder is unreadable"
+    )
     assert failure.value.exit_code == 1 and not index.scratch.exists()
 
 

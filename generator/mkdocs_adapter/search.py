@@ -87,9 +87,10 @@ class SearchIndex:
         try:
             out, err = self.process.communicate()
             if self.process.returncode != 0:
-                reason = (err or out).strip().splitlines()
+                lines = (err or out).strip().splitlines()
+                said = lines[-1] if lines else f"exit code {self.process.returncode}"
                 raise SearchIndexError(
-                    f"Pagefind could not index the site: {reason[-1] if reason else self.process.returncode}"
+                    f"the site's search index could not be written: Pagefind, which writes it, said: {said}"
                 )
             for name in _UNUSED:
                 (self.bundle / name).unlink(missing_ok=True)  # a failed index leaves the build failed anyway
