@@ -211,45 +211,67 @@
       limit = WINDOW;
       render();
     }
-    function cell(row, column, content) {
-      var td = document.createElement("td");
-      td.setAttribute("data-label", labels[column]); // layout.js's labels and box, for the cards of a phone
-      var box = td.appendChild(element("span", "pmo-cell"));
-      content.forEach(function (part) { box.appendChild(typeof part === "string" ? document.createTextNode(part) : part); });
-      row.appendChild(td);
-    }
-    function link(path, text) {
-      var a = element("a", "", text);
-      a.setAttribute("href", data.up + path);
-      return a;
-    }
-    function row(i) {
+    // A window's rows are made once and refilled when the rows are sorted or filtered: new texts cost the browser a
+    // layout, new elements a style computation each as well (a window of 50 rows is some 1,250 elements).
+    var TEXT_COLUMNS = [3, 4, 6, 7, 8, 9];
+    function slot(parent) { return parent.appendChild(document.createTextNode("")); }
+    function blank() {
       var tr = document.createElement("tr");
-      tr.dataset.pmoId = data.id[i];
-      var name = [link("projects/" + data.id[i] + "/", data.name[i])];
-      if (pmoOnly.has(i)) name.push(" ", element("span", "pmo-only", "pmo only"));
-      cell(tr, 0, name);
-      cell(tr, 1, [element("code", "", data.id[i])]);
+      var boxes = labels.map(function (label) {
+        var td = tr.appendChild(document.createElement("td"));
+        td.setAttribute("data-label", label); // layout.js's labels and box, for the cards of a phone
+        return td.appendChild(element("span", "pmo-cell"));
+      });
+      var name = boxes[0].appendChild(element("a"));
+      var programLink = element("a");
+      var rag = boxes[5].appendChild(element("span"));
+      tr.pmoParts = {
+        name: name, nameText: slot(name), space: document.createTextNode(" "),
+        badge: element("span", "pmo-only", "pmo only"),
+        id: slot(boxes[1].appendChild(element("code"))),
+        program: boxes[2], programLink: programLink, programLinkText: slot(programLink),
+        programText: document.createTextNode(""),
+        rag: rag, ragText: slot(rag),
+        texts: TEXT_COLUMNS.map(function (column) { return slot(boxes[column]); }),
+      };
+      return tr;
+    }
+    function fill(tr, i) {
+      var parts = tr.pmoParts, id = data.id[i];
+      tr.dataset.pmoId = id;
+      parts.name.setAttribute("href", data.up + "projects/" + id + "/");
+      parts.nameText.nodeValue = data.name[i];
+      var only = pmoOnly.has(i);
+      if (only && !parts.badge.parentNode) parts.name.after(parts.space, parts.badge);
+      if (!only && parts.badge.parentNode) { parts.space.remove(); parts.badge.remove(); }
+      parts.id.nodeValue = id;
       var program = data.programs[data.program[i]];
-      cell(tr, 2, [program[2] ? link("programs/" + program[0] + "/", program[1]) : program[1]]);
-      cell(tr, 3, [shown[3](i)]);
-      cell(tr, 4, [shown[4](i)]);
-      var rag = data.rag[i];
-      cell(tr, 5, [element("span", "pmo-rag pmo-rag-" + (rag === null ? "none" : data.rags[rag]), shown[5](i))]);
-      for (var column = 6; column < shown.length; column++) cell(tr, column, [shown[column](i)]);
+      if (program[2]) {
+        parts.programLink.setAttribute("href", data.up + "programs/" + program[0] + "/");
+        parts.programLinkText.nodeValue = program[1];
+      } else parts.programText.nodeValue = program[1];
+      var programShown = program[2] ? parts.programLink : parts.programText;
+      if (parts.program.firstChild !== programShown) parts.program.replaceChildren(programShown);
+      var rag = data.rag[i], ragClass = "pmo-rag pmo-rag-" + (rag === null ? "none" : data.rags[rag]);
+      if (parts.rag.className !== ragClass) parts.rag.className = ragClass;
+      parts.ragText.nodeValue = shown[5](i);
+      TEXT_COLUMNS.forEach(function (column, n) { parts.texts[n].nodeValue = shown[column](i); });
       return tr;
     }
     var more = document.getElementById("pmo-register-more");
     var output = null; // the filter form's count, when the page has one
-    // The rows kept up to `limit` (all of them when `everything`); rows already in the table stay when `from` says
-    // how many of them are still right (a "Show more": only the new rows are made).
+    // The rows kept up to `limit` (all of them when `everything`), from row `from` on (a "Show more" leaves the rows
+    // before it as they are). The page's own rows, which a reader without JavaScript sees, are replaced at first.
     function render(everything, from) {
       var body = table.tBodies[0];
+      if (!body.pmoRows) { body.replaceChildren(); body.pmoRows = true; }
       var end = everything ? kept.length : Math.min(limit, kept.length);
+      var n = from || 0, rows = body.rows;
+      for (; n < end && n < rows.length; n++) fill(rows[n], kept[n]);
       var fragment = document.createDocumentFragment();
-      for (var n = from || 0; n < end; n++) fragment.appendChild(row(kept[n]));
-      if (from) body.appendChild(fragment);
-      else body.replaceChildren(fragment);
+      for (; n < end; n++) fragment.appendChild(fill(blank(), kept[n]));
+      body.appendChild(fragment);
+      while (rows.length > end) body.deleteRow(-1);
       var label = end === kept.length ? end + " shown" : end + " of " + kept.length + " shown";
       if (output) output.textContent = label;
       if (more) showMore(end);

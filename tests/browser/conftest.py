@@ -176,6 +176,13 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
+def sample_pmo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The embedded sample portfolio built for the PMO: its pmo-only projects are listed too."""
+    out = build(SAMPLE, tmp_path_factory.mktemp("browser-sample-pmo") / "site", "pmo")
+    yield from serve("sample-pmo", out)
+
+
+@pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The sample portfolio as `pmo generate` writes it for the organization, built by Zensical instead of MkDocs."""
     out = build_with_zensical(SAMPLE, tmp_path_factory.mktemp("browser-zensical"), "org")
