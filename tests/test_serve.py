@@ -98,6 +98,36 @@ def test_serve_rebuilds_on_data_and_handbook_edits(tmp_path: Path) -> None:
         assert "<title>Home - Maxi Care IT portfolio</title>" in wait_for(f"{base}/", "Maxi Care IT portfolio")
 
 
+def test_a_reload_is_told_the_pages_scripts_and_stylesheets_have_not_changed(tmp_path: Path) -> None:
+    """MkDocs serves every file whole, with nothing to revalidate it by: each reload of a page downloaded its
+    megabyte of scripts again. The preview tags stylesheets, scripts and images with their version and answers
+    "304 Not Modified" while it holds; a page is always sent whole. The terminal stays quiet about it."""
+    import re
+
+    data = tmp_path / "portfolio"
+    shutil.copytree(MINI, data)
+    terminal = tmp_path / "terminal.txt"
+    with serving(tmp_path, terminal) as base:
+        page = wait_for(f"{base}/projects/crm/", "Patient CRM")
+        stylesheet = re.search(r'<link rel="stylesheet" href="\.\./\.\./([^"]+)"', page)
+        script = re.search(r'<script src="\.\./\.\./([^"]+)"', page)
+        assert stylesheet and script
+        for asset in (stylesheet[1], script[1]):
+            with urllib.request.urlopen(f"{base}/{asset}", timeout=5) as response:
+                tag, body = response.headers["ETag"], response.read()
+                assert tag and response.headers["Cache-Control"] == "no-cache" and body
+            again = urllib.request.Request(f"{base}/{asset}", headers={"If-None-Match": tag})
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(again, timeout=5)  # urllib raises for any answer but 2xx
+            assert answer.value.code == 304 and answer.value.read() == b"" and answer.value.headers["ETag"] == tag
+            other = urllib.request.Request(f"{base}/{asset}", headers={"If-None-Match": '"another-version"'})
+            with urllib.request.urlopen(other, timeout=5) as response:
+                assert response.read() == body
+        with urllib.request.urlopen(f"{base}/projects/crm/", timeout=5) as response:
+            assert response.headers["ETag"] is None
+    assert "304" not in terminal.read_text()
+
+
 def test_while_the_rest_is_rebuilt_pages_not_written_yet_and_data_files_wait() -> None:
     from generator.mkdocs_adapter.preview import _waits
 
@@ -172,10 +202,13 @@ def test_rebuilds_write_only_what_changed_and_end_as_a_whole_build_would(tmp_pat
     After a sequence of edits that site equals a whole build of the same files, byte for byte, but for the search
     index (the fast path leaves it as the last whole build made it)."""
     from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
 
     from generator.mkdocs_adapter.build import default_config_text
     from generator.mkdocs_adapter.preview import build_preview
     from generator.mkdocs_adapter.serve_state import ServeState
+    from generator.site import NOT_IN_NAV
 
     data, handbook = tmp_path / "portfolio", tmp_path / "methodology"
     shutil.copytree(MINI, data)
@@ -202,8 +235,21 @@ def test_rebuilds_write_only_what_changed_and_end_as_a_whole_build_would(tmp_pat
     before = site_files(served)
     crm = data / "projects" / "crm.yaml"
     crm.write_text(crm.read_text().replace("name: Patient CRM", "name: Patient CRM renamed"))
-    first, rest = update(served)
+    pages_made: dict[bool, set[str]] = {True: set(), False: set()}  # in the first pass or not → MkDocs' pages
+    make_page = Page.__init__
+
+    def counted(page: Page, title: str | None, file: File, config: object) -> None:
+        pages_made[state.partial].add(file.src_uri)
+        make_page(page, title, file, config)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Page, "__init__", counted)
+        first, rest = update(served)
     assert first == ["projects/crm.md"] and "projects/crm.md" not in rest  # the first pass wrote it as it is
+    # the first pass makes MkDocs pages for the navigation and the edited page only, not one for every project
+    listed = {uri for uri in pages_made[False] if not uri.startswith(NOT_IN_NAV) or uri.endswith("/index.md")}
+    assert "projects/identity.md" in pages_made[False] and "projects/crm.md" in pages_made[True]
+    assert pages_made[True] <= listed | {"projects/crm.md"}
     assert "projects/index.md" in rest and "index.md" in rest and "programs/front-door.md" in rest
     assert "handbook/lifecycle.md" not in rest and "calendar.md" not in rest
     assert before["handbook/lifecycle/index.html"] == site_files(served)["handbook/lifecycle/index.html"]

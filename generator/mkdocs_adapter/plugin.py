@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import functools
 import logging
 import os
 from dataclasses import replace
@@ -31,7 +32,7 @@ from ..widgets.md import page_url
 from .change_feed import FEED, FEED_TYPE, feed_title
 from .html_page import HtmlPage, html_only
 from .search import SearchIndex
-from .serve_state import Generated, keep_theme_files, mark_changes, remove
+from .serve_state import Generated, keep_theme_files, leave_unchanged_pages_out, mark_changes, remove
 from .shared_nav import share_navigation
 from .site_name import NAMED, named
 
@@ -165,7 +166,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state = self.serve_state
             if state is not None:
                 state.folders = (self.data_dir, self.handbook_dir)
-                versions = state.snapshot()
+                # what the data was at this render, for the next edit; a first pass is no whole render
+                versions = {} if state.first else state.snapshot()
                 state.retitled = False
             portfolio = self.preloaded or (
                 read_portfolio(self.data_dir, self.timings, state.read_cache, state.models)
@@ -206,7 +208,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 )
             if state is not None:
                 state.partial = alone is not None
-                self.whole_render = None if state.partial else (tree, versions)
+                self.whole_render = None if state.partial else (tree, versions or state.snapshot())
         self.change_summary, self.organization = tree.change_summary, portfolio.settings.organization
         for key, value in named(self.naming or {}, portfolio.settings).items():
             config[key] = value
@@ -230,9 +232,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         for uri, path in tree.copies.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, source in tree.edit_sources.items():  # the edit button opens the data file behind a page
-            edit = Path(os.path.relpath(source, config.docs_dir)).as_posix()
-            files.get_file_from_path(uri).edit_uri = edit  # type: ignore[union-attr]
-        site_urls = {f.url for f in files}
+            files.get_file_from_path(uri).edit_uri = _edit_path(source, config.docs_dir)  # type: ignore[union-attr]
+        site_urls = self._site_urls(files)
         for uri, blocks in self.blocks.items():
             for target in self._broken_links(uri, blocks, site_urls):
                 log.warning(
@@ -247,19 +248,30 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             config.nav = tree.nav
         if self.serve_state is not None:
             mark_changes(self.serve_state, tree, files, config)
+            if self.serve_state.partial:
+                leave_unchanged_pages_out(files, config.nav)
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
         return files
 
+    def _site_urls(self, files: Files) -> set[str]:
+        """The address of every file of the site; under serve, worked out again only when a file came or went
+        (which also makes every page's links checked again)."""
+        state = self.serve_state
+        if state is None:
+            return {f.url for f in files}
+        uris = frozenset(f.src_uri for f in files)
+        if uris != state.site_files:
+            state.links, state.site_files, state.site_urls = {}, uris, {f.url for f in files}
+        return state.site_urls
+
     def _broken_links(self, uri: str, blocks: list[str], site_urls: set[str]) -> list[str]:
         """The links of a generated page to nothing in the site; under serve, found again only when the page or
-        the site's set of files changed."""
+        the site's set of files changed (see _site_urls)."""
         state = self.serve_state
         if state is None:
             return broken_links(page_url(uri), blocks, site_urls)
-        if site_urls != state.site_urls:
-            state.links, state.site_urls = {}, site_urls
         kept = state.links.get(uri)
         if kept is None or kept[0] is not blocks:
             state.links[uri] = kept = (blocks, broken_links(page_url(uri), blocks, site_urls))
@@ -287,7 +299,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                     page.title = self.serve_state.titles[page.file.src_uri]
         for uri, html in self.html_pages.items():
             file = files.get_file_from_path(uri)
-            if file is not None and id(file.page) not in in_nav:
+            if file is not None and id(file.page) not in in_nav and not file.inclusion.is_excluded():
                 HtmlPage(file, config, html)  # replaces file.page; MkDocs builds every page from there
                 self.blocks[uri] = []  # its HTML travels in the HtmlPage: this copy is not needed any more
         self.html_pages = {}
@@ -360,6 +372,12 @@ def _without_theme_search(config: MkDocsConfig) -> None:
         plugin = config.plugins.get(name)
         if plugin is not None and hasattr(plugin.config, "enabled"):
             plugin.config.enabled = False
+
+
+@functools.lru_cache(maxsize=65536)  # the same thousands of files at each build of `pmo serve`
+def _edit_path(source: Path, docs_dir: str) -> str:
+    """Where the edit button of a page made from `source` points: the file, relative to the docs folder."""
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
 
 
 def _written_from(source: Path | None, target: str) -> str:

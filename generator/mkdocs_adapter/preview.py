@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
+import posixpath
 import shutil
 import signal
 import sys
@@ -94,10 +96,30 @@ class PreviewServer(LiveReloadServer):
         with self._held_changed:
             self._held_changed.wait_for(lambda: self.held is None or not _waits(path, self.held), timeout=60)
             shown = self.held is not None and path.removesuffix("index.html") in self.held
+        if (tag := self._static_tag(path)) is not None:  # a reload asks whether the page's scripts changed
+            if tag in environ.get("HTTP_IF_NONE_MATCH", ""):
+                start_response("304 Not Modified", [("ETag", tag), ("Cache-Control", "no-cache")])
+                return []
+            start_response = _with_headers(start_response, [("ETag", tag), ("Cache-Control", "no-cache")])
         served = super()._serve_request(environ, start_response)
         if shown:
             self.shown.set()
         return served
+
+    def _static_tag(self, path: str) -> str | None:
+        """The version of the stylesheet, script, image or font at `path` (MkDocs serves none of them with one,
+        so that every reload of a page downloaded its megabyte of scripts again); None for a page, a data file
+        or anything else, which is always served whole."""
+        if not path.startswith(self.mount_path) or not path.endswith(_STATIC_FILES):
+            return None
+        with self._epoch_cond:  # as MkDocs: never from a site half written
+            self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+        file = os.path.join(self.root, posixpath.normpath("/" + path[len(self.mount_path) :]).lstrip("/"))
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
 
     def error_page(self, code: int) -> bytes | None:
         """The site's own 404 page; before any good build, a page of the problems (it reloads when fixed)."""
@@ -110,6 +132,18 @@ class PreviewServer(LiveReloadServer):
             return super()._inject_js_into_html(page.encode(), self._visible_epoch)
         page_file = Path(self.root) / f"{code}.html"
         return self._inject_js_into_html(page_file.read_bytes(), self._visible_epoch) if page_file.is_file() else None
+
+
+# What a page loads that a reload asks for again: answered "not modified" while it is unchanged
+_STATIC_FILES = (".css", ".js", ".png", ".svg", ".ico", ".woff", ".woff2")
+
+
+def _with_headers(start_response: Any, headers: list[tuple[str, str]]) -> Any:
+    def started(status: str, response_headers: list[tuple[str, str]], *args: Any) -> Any:
+        added = headers if status.startswith("200") else []
+        return start_response(status, response_headers + added, *args)
+
+    return started
 
 
 # What the data can change besides pages: the register's exports, the calendar feeds, templates, the board pack
@@ -156,7 +190,7 @@ def build_preview(config: MkDocsConfig, state: ServeState, url: str) -> None:
     config.site_url = url
     sources = state.sources
     try:
-        with _no_dirty_warning():  # the plugin leaves the search index as the last whole build made it
+        with _quiet(_DIRTY, *([_EXCLUDED] if state.first else [])):
             build(config, serve_url=url, dirty=state.incremental)
             if state.incremental and state.retitled:  # a title the navigation shows changed: every page shows it
                 state.shape, written = "", state.written
@@ -168,21 +202,37 @@ def build_preview(config: MkDocsConfig, state: ServeState, url: str) -> None:
         raise
 
 
-class _DirtyWarning(logging.Filter):
+class _Without(logging.Filter):
+    """Leaves out the messages that hold `text`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
+        return self.text not in record.getMessage()
+
+
+# MkDocs warns that a dirty build may leave the navigation wrong: pmo rebuilds every page when it changes (and the
+# warning would stop a --strict build).
+_DIRTY = ("mkdocs.commands.build", "A 'dirty' build is being performed")
+# A first pass tells MkDocs that the pages it leaves as they are are excluded (serve_state): a link to one is fine.
+_EXCLUDED = ("mkdocs.structure.pages", "which is excluded from the built site.")
+# MkDocs logs every answer but "200 OK" as a warning; "not modified" is what a reload should get.
+_NOT_MODIFIED = ("mkdocs.livereload", '" code 304')
 
 
 @contextlib.contextmanager
-def _no_dirty_warning() -> Iterator[None]:
-    """MkDocs warns that a dirty build may leave the navigation wrong: pmo rebuilds every page when it changes
-    (and the warning would stop a --strict build)."""
-    logger, quiet = logging.getLogger("mkdocs.commands.build"), _DirtyWarning()
-    logger.addFilter(quiet)
+def _quiet(*messages: tuple[str, str]) -> Iterator[None]:
+    """Without the `messages` (a logger's name, a text its message holds)."""
+    filters = [(logging.getLogger(name), _Without(text)) for name, text in messages]
+    for logger, without in filters:
+        logger.addFilter(without)
     try:
         yield
     finally:
-        logger.removeFilter(quiet)
+        for logger, without in filters:
+            logger.removeFilter(without)
 
 
 @contextlib.contextmanager
@@ -307,7 +357,8 @@ def _serve(config_file: str, dev_addr: str) -> None:
         for item in config.watch:
             server.watch(item)
         try:
-            server.serve()
+            with _quiet(_NOT_MODIFIED):
+                server.serve()
         except KeyboardInterrupt:
             log.info("Shutting down...")
         finally:

@@ -7,8 +7,9 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from jinja2.bccache import Bucket, BytecodeCache
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
+from ..pages.urls import HOME
 from .site_name import NAMED
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ class ServeState:
     templates: TemplateCache = field(default_factory=lambda: TemplateCache())
     split: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # page → source, Markdown, blocks
     links: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # page → its blocks, broken links
-    site_urls: set[str] = field(default_factory=set)  # the site's files when `links` were found
+    site_files: frozenset[str] = frozenset()  # the site's files when `links` were found
+    site_urls: set[str] = field(default_factory=set)  # and their addresses
     theme_files: dict[tuple[object, ...], list[str]] = field(default_factory=dict)  # see keep_theme_files
 
     def snapshot(self) -> dict[Path, tuple[int, int, int]]:
@@ -141,6 +143,26 @@ def mark_changes(state: ServeState, tree: SiteTree, files: Files, config: MkDocs
     outputs = {file.src_uri: file.dest_uri for file in files}
     state.removed = sorted(set(state.outputs.values()) - set(outputs.values())) if state.incremental else []
     state.sources, state.shape, state.outputs = sources, shape, outputs
+
+
+def leave_unchanged_pages_out(files: Files, nav: Any) -> None:
+    """The first of two passes writes only the edited pages: MkDocs is told that the other generated pages, but
+    those the navigation lists, are excluded, so it makes no page object for them (2,600 at 1,000 projects).
+    They stay in `files`: a link to one resolves as ever (MkDocs notes that it is excluded; preview.py hides the
+    note), and the second pass writes the whole site as usual."""
+    listed = {HOME, *_nav_pages(nav)}
+    for file in files:
+        unchanged = isinstance(file, Generated) and not file.changed
+        if unchanged and file.is_documentation_page() and file.src_uri not in listed:
+            file.inclusion = InclusionLevel.EXCLUDED
+
+
+def _nav_pages(nav: Any) -> list[str]:
+    """The pages a `nav` setting (mkdocs.yml's form: lists of titles to pages or to sections) lists."""
+    if isinstance(nav, str):
+        return [nav]
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    return [page for item in items for page in _nav_pages(item)]
 
 
 def remove(site: Path, uri: str) -> None:

@@ -17,6 +17,8 @@ from ..widgets.md import link, paragraph, project_path, section, table
 from ..widgets.text import plain
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..analytics.analyse import Analysis
     from ..analytics.milestone_trend import Accuracy, ForecastHistory, Line, ProjectTrend, Streak
     from ..data.model import Project
@@ -27,12 +29,15 @@ NOTHING_TO_DRAW = "Every milestone was reached before the first period of the hi
 MATCHING = "Milestones are matched by name: a renamed milestone starts a new line, its old name's line stops."
 
 
-def milestone_trends(a: Analysis, history: ForecastHistory) -> dict[str, ProjectTrend]:
-    """Each project's trend (the projects this audience sees), the current data as the latest period."""
+def milestone_trends(
+    a: Analysis, history: ForecastHistory, ids: Iterable[str] | None = None
+) -> dict[str, ProjectTrend]:
+    """Each project's trend (the projects this audience sees, or those of `ids`), the current data as the latest
+    period."""
     as_of = a.settings.as_of
     return {
         pid: project_trend(history, pid, Period(as_of, "current data", readings(a.project(pid).milestones)))
-        for pid in a.projects.index
+        for pid in (a.projects.index if ids is None else ids)
     }
 
 

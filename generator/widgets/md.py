@@ -245,13 +245,15 @@ def filter_form(
 
 
 def page_scripts(page: str, *assets: str) -> str:
-    """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`."""
+    """Script elements loading the site's own `assets` (paths from the site root) on the page at `page`, in order,
+    once the page is read: the page shows before the charts' megabyte of script is run (the scripts wait for
+    the document themselves)."""
     return _scripts("../" * page_url(page).count("/"), assets)
 
 
 @lru_cache(maxsize=64)
 def _scripts(up: str, assets: tuple[str, ...]) -> str:
-    return html_block(join((tag("script", src=f"{up}{asset}") for asset in assets), "\n"))
+    return html_block(join((tag("script", src=f"{up}{asset}", defer=True) for asset in assets), "\n"))
 
 
 def facts(headers: tuple[str, str], pairs: Iterable[tuple[str | Markup, str | Markup]], align: str = "ll") -> str:
