@@ -62,6 +62,19 @@
     return out;
   }
 
+  // The section of the page that matches best, when it is one under a heading below the page's title (Pagefind
+  // splits a page at its headings with an id): the result then opens there and shows that section's excerpt;
+  // else null.
+  function section(data) {
+    let found = null;
+    let best = 0;
+    for (const part of data.sub_results || []) {
+      const score = (part.weighted_locations || []).reduce((sum, word) => sum + word.balanced_score, 0);
+      if (score > best) [found, best] = [part, score];
+    }
+    return found && found.anchor && found.anchor.element !== "h1" ? found : null;
+  }
+
   // One result: its link is the listbox's option (an option holding a link would nest one control in another).
   function item(data, index) {
     const li = document.createElement("li");
@@ -70,12 +83,20 @@
     link.id = `pmo-search-result-${index}`;
     link.setAttribute("role", "option");
     link.setAttribute("aria-selected", "false");
-    link.href = data.url;
+    const part = section(data);
+    link.href = part ? part.url : data.url;
     link.tabIndex = -1; // the input keeps the focus; arrows move the choice
     const title = document.createElement("span");
     title.className = "pmo-search__title";
     title.textContent = (data.meta && data.meta.title) || data.url;
-    link.append(title, excerpt(data.excerpt || ""));
+    link.append(title);
+    if (part) {
+      const heading = document.createElement("span");
+      heading.className = "pmo-search__section";
+      heading.textContent = part.title;
+      link.append(heading);
+    }
+    link.append(excerpt((part ? part.excerpt : data.excerpt) || ""));
     li.append(link);
     li.addEventListener("mousemove", () => choose(index));
     return li;

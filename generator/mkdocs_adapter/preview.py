@@ -342,12 +342,14 @@ def _serve(config_file: str, dev_addr: str) -> None:
             if state.incremental:
                 log.info("Updated %d pages in %s", len(state.written), _since(start))
 
-        # MkDocs polls twice a second, then waits a tenth of a second for the writes to end: a quarter of the
-        # second an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds.
+        # MkDocs polls twice a second, then waits a tenth of a second for more changes: a quarter of the second
+        # an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds. The
+        # changes one poll finds come together, and the next poll is a tenth of a second away: waiting longer
+        # than a moment for more would only delay the build.
         server = PreviewServer(
             builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path, polling_interval=0.1
         )
-        server.build_delay = 0.05
+        server.build_delay = 0.01
         server.error_handler = server.error_page
         builder(config)
         server.watch(config.docs_dir)

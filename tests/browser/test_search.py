@@ -86,6 +86,24 @@ def test_handbook_and_lesson_pages_are_found_by_their_words(sample_site: Site, n
     assert any(path.startswith("/handbook/") for path in search_result_paths(page))
 
 
+def test_a_result_opens_the_section_whose_words_it_found(sample_site: Site, new_context: OpenContext) -> None:
+    """Words of one section of a long page: the result names that section under the page's title, shows that
+    section's excerpt and opens the page at its heading."""
+    page, recorder = open_at(new_context, sample_site, "/")
+    search(page, "survey users")  # the lifecycle's post-implementation review
+    result = page.locator(SEARCH_RESULT).filter(has_text="Project lifecycle").first
+    href = urlsplit(result.get_attribute("href") or "")
+    assert (href.path, href.fragment) == ("/handbook/lifecycle/", "post-implementation-review-pir")
+    assert result.locator(".pmo-search__section").inner_text() == "Post-implementation review (PIR)"
+    marks = {word.strip(".,").lower() for word in result.locator(".pmo-search__excerpt mark").all_inner_texts()}
+    assert marks >= {"survey", "users"}, marks
+    result.click()
+    page.wait_for_url("**/handbook/lifecycle/#post-implementation-review-pir")
+    heading = page.locator("#post-implementation-review-pir")
+    expect(heading).to_be_in_viewport()
+    assert recorder.problems() == []
+
+
 def test_the_keyboard_chooses_and_opens_a_result(sample_site: Site, new_context: OpenContext) -> None:
     page, recorder = open_at(new_context, sample_site, "/calendar/")
     page.keyboard.press("/")  # opens the box, as in Material
