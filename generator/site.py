@@ -169,7 +169,7 @@ def pages_alone(
     projects = {project_path(pid): pid for pid in a.projects.index}
     programs = {program_path(program_id): program_id for program_id in a.portfolio.programs}
     requests = {request_path(request_id): request_id for request_id in a.portfolio.requests}
-    trends = milestone_trends(a, extras.forecasts, [pid for uri, pid in projects.items() if uri in wanted])
+    trends = milestone_trends(a, extras.forecasts, [projects[uri] for uri in wanted if uri in projects])
     alone: dict[str, str] = {}
     for uri in wanted:
         if uri in handbook.pages:

@@ -99,6 +99,7 @@
     link.append(excerpt((part ? part.excerpt : data.excerpt) || ""));
     li.append(link);
     li.addEventListener("mousemove", () => choose(index));
+    link.addEventListener("click", () => dialog.close()); // a section of the page open only scrolls it
     return li;
   }
 

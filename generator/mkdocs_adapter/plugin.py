@@ -166,7 +166,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state = self.serve_state
             if state is not None:
                 state.folders = (self.data_dir, self.handbook_dir)
-                # what the data was at this render, for the next edit; a first pass is no whole render
+                # what the data was at this render, for the next edit to compare with: only a whole render needs
+                # it; when a first pass turns out to be one (some_pages cannot render its pages alone) the files are
+                # looked at after the read, and a save in between only makes the next edit take the slow path
                 versions = {} if state.first else state.snapshot()
                 state.retitled = False
             portfolio = self.preloaded or (
@@ -249,7 +251,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.serve_state is not None:
             mark_changes(self.serve_state, tree, files, config)
             if self.serve_state.partial:
-                leave_unchanged_pages_out(files, config.nav)
+                leave_unchanged_pages_out(files, config)
         # as_of is the only clock: MkDocs dates pages and the sitemap from SOURCE_DATE_EPOCH when set
         as_of = portfolio.settings.as_of
         os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))

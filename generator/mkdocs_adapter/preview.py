@@ -97,10 +97,12 @@ class PreviewServer(LiveReloadServer):
             self._held_changed.wait_for(lambda: self.held is None or not _waits(path, self.held), timeout=60)
             shown = self.held is not None and path.removesuffix("index.html") in self.held
         if (tag := self._static_tag(path)) is not None:  # a reload asks whether the page's scripts changed
-            if tag in environ.get("HTTP_IF_NONE_MATCH", ""):
-                start_response("304 Not Modified", [("ETag", tag), ("Cache-Control", "no-cache")])
+            validators = [("ETag", tag), ("Cache-Control", "no-cache")]
+            asked = environ.get("HTTP_IF_NONE_MATCH", "")
+            if tag in asked or asked.strip() == "*":
+                start_response("304 Not Modified", validators)
                 return []
-            start_response = _with_headers(start_response, [("ETag", tag), ("Cache-Control", "no-cache")])
+            start_response = _with_headers(start_response, validators)
         served = super()._serve_request(environ, start_response)
         if shown:
             self.shown.set()
@@ -135,7 +137,7 @@ class PreviewServer(LiveReloadServer):
 
 
 # What a page loads that a reload asks for again: answered "not modified" while it is unchanged
-_STATIC_FILES = (".css", ".js", ".png", ".svg", ".ico", ".woff", ".woff2")
+_STATIC_FILES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".woff", ".woff2")
 
 
 def _with_headers(start_response: Any, headers: list[tuple[str, str]]) -> Any:
@@ -344,12 +346,12 @@ def _serve(config_file: str, dev_addr: str) -> None:
 
         # MkDocs polls twice a second, then waits a tenth of a second for more changes: a quarter of the second
         # an edit may take to show. Polling a thousand files ten times a second costs a few milliseconds. The
-        # changes one poll finds come together, and the next poll is a tenth of a second away: waiting longer
-        # than a moment for more would only delay the build.
+        # changes one poll finds reach the build loop one after the other within milliseconds (a save by rename
+        # is two), and the next poll is a tenth of a second away: a longer wait would only delay the build.
         server = PreviewServer(
             builder=builder, host=host, port=port, root=str(empty), mount_path=mount_path, polling_interval=0.1
         )
-        server.build_delay = 0.01
+        server.build_delay = 0.03
         server.error_handler = server.error_page
         builder(config)
         server.watch(config.docs_dir)

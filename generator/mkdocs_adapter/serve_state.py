@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -145,12 +146,14 @@ def mark_changes(state: ServeState, tree: SiteTree, files: Files, config: MkDocs
     state.sources, state.shape, state.outputs = sources, shape, outputs
 
 
-def leave_unchanged_pages_out(files: Files, nav: Any) -> None:
+def leave_unchanged_pages_out(files: Files, config: MkDocsConfig) -> None:
     """The first of two passes writes only the edited pages: MkDocs is told that the other generated pages, but
     those the navigation lists, are excluded, so it makes no page object for them (2,600 at 1,000 projects).
     They stay in `files`: a link to one resolves as ever (MkDocs notes that it is excluded; preview.py hides the
-    note), and the second pass writes the whole site as usual."""
-    listed = {HOME, *_nav_pages(nav)}
+    note), and the second pass writes the whole site as usual. The sitemap, which would list only the pages
+    left in, is left to the second pass too."""
+    config.theme.static_templates.discard("sitemap.xml")
+    listed = {HOME, *_nav_pages(config.nav)}
     for file in files:
         unchanged = isinstance(file, Generated) and not file.changed
         if unchanged and file.is_documentation_page() and file.src_uri not in listed:
@@ -160,7 +163,7 @@ def leave_unchanged_pages_out(files: Files, nav: Any) -> None:
 def _nav_pages(nav: Any) -> list[str]:
     """The pages a `nav` setting (mkdocs.yml's form: lists of titles to pages or to sections) lists."""
     if isinstance(nav, str):
-        return [nav]
+        return [posixpath.normpath(nav.lstrip("/"))]  # "./a.md" and "/a.md" name a.md, as MkDocs reads them
     items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
     return [page for item in items for page in _nav_pages(item)]
 
