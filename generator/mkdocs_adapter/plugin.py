@@ -166,9 +166,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state = self.serve_state
             if state is not None:
                 state.folders = (self.data_dir, self.handbook_dir)
-                # what the data was at this render, for the next edit to compare with: only a whole render needs
-                # it; when a first pass turns out to be one (some_pages cannot render its pages alone) the files are
-                # looked at after the read, and a save in between only makes the next edit take the slow path
+                # the files as rendered, for the next edit (a whole render's only: a first pass that turns out whole
+                # looks after the read, and a save in between only sends the next edit the slow way)
                 versions = {} if state.first else state.snapshot()
                 state.retitled = False
             portfolio = self.preloaded or (
@@ -258,8 +257,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return files
 
     def _site_urls(self, files: Files) -> set[str]:
-        """The address of every file of the site; under serve, worked out again only when a file came or went
-        (which also makes every page's links checked again)."""
+        """The site's addresses; under serve, worked out (and every page's links checked) when a file came or went."""
         state = self.serve_state
         if state is None:
             return {f.url for f in files}
